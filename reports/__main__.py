@@ -1,0 +1,5 @@
+"""Allow ``python -m reports``."""
+
+from reports.cli import main
+
+main()

@@ -1,0 +1,268 @@
+"""The agreement data contract: one pydantic model, the single source of the JSON Schema.
+
+load -> **model** -> compose. Field descriptions here are the user documentation: they flow into
+``reports schema`` and from there into editors' YAML/JSON completion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
+"""A required, non-empty piece of text (surrounding whitespace is ignored)."""
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=80),
+]
+
+
+def _check_url(value: str) -> str:
+    # Links end up clickable in PDF and Word: only web addresses, never javascript:, file: or data:.
+    lowered = value.lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")) or len(value) < 12:
+        raise ValueError("expected a web address starting with https:// or http://")
+    if any(c.isspace() for c in value):
+        raise ValueError("a web address cannot contain spaces")
+    return value
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_url)]
+
+
+class _Strict(BaseModel):
+    """Base of every data section: unknown keys are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PartyKind(StrEnum):
+    """What sort of organisation a party is."""
+
+    government = "government"
+    company = "company"
+    university = "university"
+    research_institute = "research-institute"
+    non_profit = "non-profit"
+    international_organisation = "international-organisation"
+    other = "other"
+
+
+class QuoteKind(StrEnum):
+    """Whether a statement gives the speaker's exact words or reports them in other words."""
+
+    quote = "quote"
+    paraphrase = "paraphrase"
+
+
+class Representative(_Strict):
+    """A person who speaks or signs for a party."""
+
+    name: Text = Field(description="The person's name in Latin script, as used in the documents.")
+    local_name: Text | None = Field(
+        default=None, description="The name in the person's own script, e.g. 张勇.")
+    title: Text = Field(description="The person's position, e.g. 'Chairman and Chief Executive Officer'.")
+
+
+class Party(_Strict):
+    """One party to the agreement."""
+
+    name: Text = Field(description="The party's name in English, e.g. 'Zhejiang Provincial Government'.")
+    short_name: Text | None = Field(
+        default=None, description="A short form used in running text, e.g. 'Alibaba'. Defaults to the name.")
+    local_name: Text | None = Field(
+        default=None, description="The party's name in its own language and script, e.g. 浙江省人民政府.")
+    also_known_as: list[Text] = Field(
+        default_factory=list, description="Other names used for the party in sources.")
+    kind: PartyKind = Field(description="What sort of organisation the party is.")
+    description: Text = Field(description="One or two sentences saying who the party is.")
+    representatives: list[Representative] = Field(
+        default_factory=list, description="People who speak or sign for the party.")
+
+    @property
+    def display_name(self) -> str:
+        """The short name if given, else the name."""
+        return self.short_name or self.name
+
+
+class AgreementInfo(_Strict):
+    """What was signed, when, where and why."""
+
+    type: Text = Field(description="The kind of agreement, e.g. 'comprehensive strategic cooperation agreement'.")
+    signed: dt.date = Field(description="The date the agreement was signed (YYYY-MM-DD).")
+    place: Text | None = Field(default=None, description="Where it was signed, if known.")
+    purpose: Text = Field(description="What the agreement sets out to achieve, in one sentence.")
+    term: Text | None = Field(default=None, description="How long the agreement runs, if known.")
+    status: Text | None = Field(
+        default=None, description="Where things stand, e.g. 'signed', 'in force', 'under review'.")
+
+
+class ParticipatingUnits(_Strict):
+    """The units (subsidiaries, departments, business groups) of one party that take part."""
+
+    party: Text = Field(description="The name (or short name) of the party the units belong to.")
+    count: int | None = Field(default=None, ge=1, le=100_000, description="How many units take part.")
+    description: Text = Field(description="What the units are, e.g. 'business groups and business companies'.")
+    units: list[Text] = Field(default_factory=list, description="The units by name, where known.")
+
+    @model_validator(mode="after")
+    def _count_matches_units(self) -> ParticipatingUnits:
+        if self.count is None and not self.units:
+            raise ValueError("give a count, a list of units, or both")
+        if self.count is not None and self.units and len(self.units) > self.count:
+            raise ValueError(f"lists {len(self.units)} units but the count is {self.count}")
+        return self
+
+
+class FocusArea(_Strict):
+    """A field the parties will work on together."""
+
+    name: Text = Field(description="The name of the area, e.g. 'Digital logistics'.")
+    summary: Text = Field(description="One line on what cooperation in this area covers.")
+
+
+class Statement(_Strict):
+    """Something a named person said about the agreement."""
+
+    speaker: Text = Field(description="Who spoke, e.g. 'Zhang Yong'.")
+    speaker_local_name: Text | None = Field(default=None, description="The speaker's name in their own script.")
+    role: Text = Field(description="The speaker's position, e.g. 'Chairman and CEO, Alibaba Group'.")
+    text: Text = Field(description="What was said.")
+    kind: QuoteKind = Field(
+        description="'quote' for the speaker's exact words, 'paraphrase' for a report of what they said.")
+
+
+class ContextItem(_Strict):
+    """A piece of background a reader needs, e.g. a reorganisation of one of the parties."""
+
+    title: Text = Field(description="A short heading for the item.")
+    date: dt.date | None = Field(default=None, description="When it happened, if known (YYYY-MM-DD).")
+    text: Text = Field(description="A paragraph of explanation.")
+    points: list[Text] = Field(default_factory=list, description="Optional supporting points.")
+
+
+class TimelineEvent(_Strict):
+    """One dated event."""
+
+    date: dt.date = Field(description="When it happened (YYYY-MM-DD).")
+    event: Text = Field(description="What happened.")
+
+
+class Source(_Strict):
+    """Where facts come from: a briefing always cites its sources."""
+
+    title: Text = Field(description="The title of the article, report or page.")
+    publisher: Text = Field(description="Who published it.")
+    date: dt.date | None = Field(default=None, description="When it was published (YYYY-MM-DD).")
+    url: Url | None = Field(default=None, description="A web address for it, if there is one.")
+    note: Text | None = Field(default=None, description="What this source supports, if not everything.")
+
+
+class MemoDefaults(_Strict):
+    """Defaults for the memo header; each can be overridden on the command line."""
+
+    to: Text | None = Field(default=None, description="Who the memo is for.")
+    from_: Text | None = Field(default=None, alias="from", description="Who the memo is from.")
+    cc: Text | None = Field(default=None, description="Who gets a copy.")
+    subject: Text | None = Field(default=None, description="The subject line; defaults to the title.")
+    classification: Text | None = Field(
+        default=None, description="A handling label printed in the header and footer, e.g. 'INTERNAL'.")
+    organisation: Text | None = Field(
+        default=None, description="The sending organisation, printed above 'MEMORANDUM'.")
+    date: dt.date | None = Field(
+        default=None, description="The memo's date; defaults to the date the agreement was signed.")
+    next_steps: list[Text] = Field(
+        default_factory=list, description="What the writer proposes to do next (the memo's last section).")
+
+
+class Agreement(_Strict):
+    """A partnership or cooperation agreement between two or more parties."""
+
+    model_config = ConfigDict(
+        title="Agreement",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    schema_version: Literal[1] = Field(description="The version of this data format; currently 1.")
+    id: Slug = Field(
+        description="A short identifier used in output file names: lowercase letters, digits and hyphens.")
+    title: Text = Field(description="The document title, e.g. 'Zhejiang–Alibaba Strategic Cooperation'.")
+    subtitle: Text | None = Field(default=None, description="A line under the title.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+        default="en", description="The language of the text, as a BCP 47 tag, e.g. 'en' or 'en-GB'.")
+    summary: Text = Field(description="The executive summary: a paragraph a busy reader can stop after.")
+    agreement: AgreementInfo = Field(description="What was signed, when, where and why.")
+    parties: list[Party] = Field(min_length=2, description="The parties to the agreement (two or more).")
+    participating_units: list[ParticipatingUnits] = Field(
+        default_factory=list, description="Units of a party that take part, with how many and which.")
+    focus_areas: list[FocusArea] = Field(
+        default_factory=list, description="The fields the parties will work on together.")
+    statements: list[Statement] = Field(
+        default_factory=list, description="What named people said about the agreement.")
+    context: list[ContextItem] = Field(default_factory=list, description="Background a reader needs.")
+    expected_outcomes: list[Text] = Field(
+        default_factory=list, description="What the agreement is expected to bring about.")
+    significance: list[Text] = Field(default_factory=list, description="Why the agreement matters.")
+    timeline: list[TimelineEvent] = Field(default_factory=list, description="Dated events, oldest first.")
+    sources: list[Source] = Field(min_length=1, description="Where the facts come from (at least one).")
+    memo: MemoDefaults | None = Field(default=None, description="Defaults for the memo header.")
+
+    @field_validator("focus_areas")
+    @classmethod
+    def _unique_focus_areas(cls, value: list[FocusArea]) -> list[FocusArea]:
+        seen: set[str] = set()
+        for area in value:
+            key = area.name.casefold()
+            if key in seen:
+                raise ValueError(f"focus area {area.name!r} is listed twice")
+            seen.add(key)
+        return value
+
+    @field_validator("parties")
+    @classmethod
+    def _unique_parties(cls, value: list[Party]) -> list[Party]:
+        seen: set[str] = set()
+        for party in value:
+            key = party.name.casefold()
+            if key in seen:
+                raise ValueError(f"party {party.name!r} is listed twice")
+            seen.add(key)
+        return value
+
+    @model_validator(mode="after")
+    def _units_name_a_party(self) -> Agreement:
+        names = {n.casefold() for p in self.parties for n in (p.name, p.short_name) if n}
+        for group in self.participating_units:
+            if group.party.casefold() not in names:
+                known = ", ".join(p.name for p in self.parties)
+                raise ValueError(
+                    f"participating_units names party {group.party!r}, which is not one of: {known}")
+        return self
+
+    def party(self, name: str) -> Party:
+        """Return the party called ``name`` (its name or short name, any case)."""
+        for p in self.parties:
+            if name.casefold() in {n.casefold() for n in (p.name, p.short_name) if n}:
+                return p
+        raise KeyError(name)
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the data format, generated from the model."""
+    schema = Agreement.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

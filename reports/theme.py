@@ -1,0 +1,83 @@
+"""The theme: page set-up, fonts, colours, logo and labels shared by every writer.
+
+Loaded once per build (defaults plus an optional YAML file) and passed to writers as one object, like
+pandoc's WriterOptions. Writers never read files other than the ones the theme names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class Margins(BaseModel):
+    """Page margins in millimetres."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    top: float = Field(default=22, ge=5, le=80, description="Top margin (mm).")
+    bottom: float = Field(default=22, ge=5, le=80, description="Bottom margin (mm).")
+    left: float = Field(default=22, ge=5, le=80, description="Left margin (mm).")
+    right: float = Field(default=22, ge=5, le=80, description="Right margin (mm).")
+
+
+class Colours(BaseModel):
+    """The palette: one restrained accent, everything else dark."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    accent: Colour = Field(default="#1F3A5F", description="Rules, table header rows, the title block.")
+    text: Colour = Field(default="#1A1A1A", description="Body text.")
+    muted: Colour = Field(default="#5B6470", description="Secondary text: header, footer, captions.")
+    rule: Colour = Field(default="#C9CED6", description="Light rules between table rows.")
+    zebra: Colour = Field(default="#F3F5F8", description="Shading of alternate table rows and key facts.")
+    header_text: Colour = Field(default="#FFFFFF", description="Text on the accent colour.")
+
+
+class Fonts(BaseModel):
+    """Type families. The defaults ship with the tool (Source Serif / Source Sans, SIL OFL)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    body: str = Field(default="Source Serif Pro", min_length=1, description="Body text family.")
+    heading: str = Field(default="Source Sans Pro", min_length=1, description="Headings, tables, labels.")
+    cjk: str = Field(
+        default="STSong-Light",
+        min_length=1,
+        description="Family for Chinese, Japanese and Korean runs (PDF: a CID font; Word: East Asian font).",
+    )
+    size: float = Field(default=10.5, ge=7, le=16, description="Body size in points.")
+
+
+class Theme(BaseModel):
+    """Everything about how documents look, as opposed to what they say."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    page_size: Literal["A4", "Letter"] = Field(default="A4", description="Paper size.")
+    margins: Margins = Field(default_factory=Margins, description="Page margins.")
+    colours: Colours = Field(default_factory=Colours, description="Colour palette.")
+    fonts: Fonts = Field(default_factory=Fonts, description="Type families and body size.")
+    logo: Path | None = Field(
+        default=None, description="A PNG or JPEG logo for the title block, relative to the theme file.")
+    logo_width_mm: float = Field(default=30, gt=0, le=120, description="Width of the logo (mm).")
+    classification: str | None = Field(
+        default=None,
+        description="Default handling label (e.g. 'INTERNAL') when the data's memo section gives none.",
+    )
+    organisation: str | None = Field(
+        default=None, description="Organisation name shown in the footer and above a memo.")
+    base_dir: Path | None = Field(
+        default=None, exclude=True, description="Folder the theme file was read from (set by the loader).")
+
+    @field_validator("classification", "organisation")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+DEFAULT_THEME = Theme()

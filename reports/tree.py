@@ -1,0 +1,292 @@
+"""The document tree: what parse produces and every writer consumes.
+
+Plain frozen dataclasses with no behaviour (like pandoc-types' Block and Inline), so a test can build a
+document by hand and a writer can be tested without templates or data. Imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Literal text; writers escape it for their own markup."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink; ``url`` has already been checked to be http(s) or mailto by parse."""
+
+    children: tuple[Inline, ...]
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Text | Strong | Emphasis | Code | Link | LineBreak
+Inlines = tuple[Inline, ...]
+
+# --------------------------------------------------------------------------- blocks
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int  # 1..3 (deeper levels are clamped by parse with a warning)
+    content: Inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    content: Inlines
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with one header row; ``align`` has one entry per column."""
+
+    header: tuple[Inlines, ...]
+    rows: tuple[tuple[Inlines, ...], ...]
+    align: tuple[Align, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A quotation; ``attribution`` is the speaker line (name, role, "paraphrase" label), may be empty."""
+
+    blocks: tuple[Block, ...]
+    attribution: Inlines = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One label/value row of a ``FieldTable``."""
+
+    label: Inlines
+    value: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldTable:
+    """Label/value rows: the shaded key-facts table, or the memo's TO/FROM block (borderless, aligned)."""
+
+    rows: tuple[Field, ...]
+    style: Literal["keyfacts", "memo-header"] = "keyfacts"
+
+
+@dataclass(frozen=True, slots=True)
+class HorizontalRule:
+    """A full-width rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    """Start a new page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A local image file; ``path`` is absolute and was checked to exist by parse."""
+
+    path: str
+    alt: str
+    width_mm: float | None = None
+
+
+Block = (
+    Heading
+    | Paragraph
+    | BulletList
+    | OrderedList
+    | Table
+    | BlockQuote
+    | FieldTable
+    | HorizontalRule
+    | PageBreak
+    | Image
+)
+
+BLOCK_TYPES: tuple[type, ...] = (
+    Heading,
+    Paragraph,
+    BulletList,
+    OrderedList,
+    Table,
+    BlockQuote,
+    FieldTable,
+    HorizontalRule,
+    PageBreak,
+    Image,
+)
+INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak)
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Document-level settings, from the template's front matter.
+
+    Writers use them for the title block, running header and footer, and file metadata.
+    """
+
+    title: str
+    kind: str = "briefing"  # "briefing" or "memo": writers pick the first-page layout from it
+    subtitle: str = ""
+    short_title: str = ""  # running header; falls back to title
+    date: str = ""  # as printed, e.g. "7 July 2023"
+    iso_date: str = ""  # YYYY-MM-DD, for metadata and reproducible creation dates
+    classification: str = ""
+    organisation: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    category: str = ""
+    language: str = "en"
+    parties: tuple[str, ...] = ()  # shown under the title on a briefing's first page
+    source_line: str = ""  # footer note, e.g. "Source: ... (7 July 2023)"
+    toc: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    meta: Meta
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something a template asked for that the tree cannot express (reported, never dropped silently)."""
+
+    template: str
+    line: int | None
+    message: str
+
+
+NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + INLINE_TYPES
+
+
+# --------------------------------------------------------------------------- dump, for tests
+
+
+def dump(node: object, indent: int = 0) -> str:
+    """Return a readable, stable, indented text form of a document, block or inline (for tests)."""
+    lines: list[str] = []
+    _dump(node, indent, lines)
+    return "\n".join(lines)
+
+
+def _dump(node: object, indent: int, out: list[str]) -> None:
+    pad = "  " * indent
+    if isinstance(node, tuple):
+        for child in node:
+            _dump(child, indent, out)
+        return
+    if isinstance(node, Text):
+        out.append(f"{pad}Text {node.text!r}")
+        return
+    if isinstance(node, Code):
+        out.append(f"{pad}Code {node.text!r}")
+        return
+    name = type(node).__name__
+    scalars: list[str] = []
+    children: list[tuple[str, object]] = []
+    for f in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        if isinstance(value, tuple) and value and not all(isinstance(v, str) for v in value):
+            children.append((f.name, value))
+        elif isinstance(value, tuple) and not value:
+            continue
+        else:
+            scalars.append(f"{f.name}={value!r}")
+    out.append(f"{pad}{name}" + (" " + " ".join(scalars) if scalars else ""))
+    for label, value in children:
+        if len(children) > 1 or label not in ("children", "content", "blocks", "items"):
+            out.append(f"{pad}  .{label}")
+            _dump_seq(value, indent + 2, out)
+        else:
+            _dump_seq(value, indent + 1, out)
+
+
+def _dump_seq(value: object, indent: int, out: list[str]) -> None:
+    assert isinstance(value, tuple)
+    for child in value:
+        if isinstance(child, tuple):  # a table row or a cell
+            out.append("  " * indent + "-")
+            _dump_seq(child, indent + 1, out)
+        else:
+            _dump(child, indent, out)
+
+
+__all__ = [
+    "BLOCK_TYPES",
+    "INLINE_TYPES",
+    "NODE_TYPES",
+    "Align",
+    "Block",
+    "BlockQuote",
+    "BulletList",
+    "Code",
+    "Document",
+    "Emphasis",
+    "Field",
+    "FieldTable",
+    "Heading",
+    "HorizontalRule",
+    "Image",
+    "Inline",
+    "Inlines",
+    "LineBreak",
+    "Link",
+    "ListItem",
+    "Meta",
+    "OrderedList",
+    "PageBreak",
+    "Paragraph",
+    "Strong",
+    "Table",
+    "Text",
+    "ParseWarning",
+    "dump",
+]
