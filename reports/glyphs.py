@@ -1,0 +1,49 @@
+"""Characters no configured font can draw: found in the data before rendering, reported by field.
+
+A missing glyph prints as an empty box, which silently shows something other than the data; so the
+build names the file, the field and the character (U+XXXX), and ``--strict`` turns that into an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reports.errors import Problem
+from reports.model import Agreement
+from reports.theme import Theme
+
+
+def text_fields(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(field path, text)`` for every string inside a model dump, e.g. ``parties[1].name``."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from text_fields(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from text_fields(item, f"{path}[{index}]")
+
+
+def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Problem]:
+    """Return one warning per field and character that the theme's fonts cannot draw."""
+    from reports.writers.fonts import missing_glyphs
+
+    problems: list[Problem] = []
+    dumped = agreement.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for path, text in text_fields(dumped):
+        if text.isascii():  # the Latin fonts cover ASCII; skip the common case cheaply
+            continue
+        for char in missing_glyphs(text, theme):
+            name = _char_name(char)
+            problems.append(Problem(
+                file=source, field=path,
+                message=f"no configured font can draw U+{ord(char):04X} {name}; it would print as a box",
+            ))
+    return problems
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    return unicodedata.name(char, "(unnamed character)")

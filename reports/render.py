@@ -1,0 +1,81 @@
+"""One document from one agreement: compose -> parse -> write, with warnings collected on the way.
+
+This is the seam between the library and its callers: the CLI, the build step and the Python API all
+call ``render`` and never touch Jinja2, markdown-it or the writers themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reports.errors import Problem, RenderError
+from reports.model import Agreement
+from reports.theme import DEFAULT_THEME, Theme
+
+KINDS: tuple[str, ...] = ("briefing", "memo")
+FORMATS: tuple[str, ...] = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides the data that decides what a document looks like (one object, like pandoc's
+    WriterOptions), so that the build step can hand it to worker processes in one piece."""
+
+    theme: Theme = DEFAULT_THEME
+    template_dir: Path | None = None
+    reference_docx: Path | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The bytes of one document and the warnings met while making it."""
+
+    data: bytes
+    warnings: tuple[Problem, ...] = ()
+
+
+def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = None,
+           *, source: str = "<data>") -> Rendered:
+    """Render ``agreement`` as a ``kind`` ("briefing" or "memo") document in ``fmt`` ("pdf" or "docx").
+
+    ``source`` names the data file in warnings. Returns the document bytes and any warnings; raises
+    ``TemplateError`` for template problems, ``RenderError`` when the document cannot be made, and with
+    ``options.strict`` also when there are warnings.
+    """
+    # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
+    from reports.compose import compose_document
+    from reports.glyphs import check_glyphs
+    from reports.writers import get_writer
+
+    opts = options or Options()
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    document, parse_warnings = compose_document(
+        agreement,
+        kind,
+        template_dir=opts.template_dir,
+        overrides=opts.overrides,
+        theme_classification=opts.theme.classification,
+        theme_organisation=opts.theme.organisation,
+    )
+    warnings = [Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings]
+    warnings.extend(check_glyphs(agreement, opts.theme, source=source))
+    if opts.strict and warnings:
+        raise RenderError("warnings are errors under --strict", problems=warnings)
+    data = get_writer(fmt)(document, opts.theme, opts.reference_docx)
+    return Rendered(data=data, warnings=tuple(_unique(warnings)))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    # The same template warning comes back for every document made from that template.
+    seen: set[Problem] = set()
+    out: list[Problem] = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
