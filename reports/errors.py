@@ -27,15 +27,16 @@ class Problem:
     column: int | None = None
     field: str | None = None
 
-    def format(self) -> str:
-        """Return the problem as ``file:line:column: field: message``."""
+    def format(self, severity: str = "") -> str:
+        """Return the problem as ``file:line:column: [severity: ]field: message``."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {field}{self.message}"
+        label = f"{severity}: " if severity else ""
+        return f"{where}: {label}{field}{self.message}"
 
     def format_github(self) -> str:
         """Return the problem as a GitHub Actions ``::error`` annotation."""

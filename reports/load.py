@@ -1,0 +1,322 @@
+"""Data and theme files -> validated models; every problem located by file, line, column and field.
+
+**load** -> compose -> parse -> write -> build. All problems of a file are reported at once (like
+mkdocs' load_config), each as ``file:line:col: field.path: message``, then loading stops.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from reports.errors import DataError, Problem, ReportsError, ThemeError
+from reports.model import Agreement
+from reports.theme import Theme
+from reports.yamlnodes import NodeError, Positions, compose
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+M = TypeVar("M", bound=BaseModel)
+ErrorKind = type[ReportsError]
+
+
+def load_agreement(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Agreement:
+    """Load and validate an agreement from a YAML or JSON file (``"-"`` reads standard input as YAML).
+
+    Raises ``DataError`` listing every problem with its file, line, column and field path.
+    """
+    return _load_model(path, Agreement, DataError, max_bytes)
+
+
+def load_theme(path: str | Path, *, max_bytes: int = 1024 * 1024) -> Theme:
+    """Load a YAML theme file; its ``logo`` is resolved inside the theme file's folder.
+
+    Raises ``ThemeError`` for any problem, located like data errors.
+    """
+    theme = _load_model(path, Theme, ThemeError, max_bytes)
+    base = Path(path).resolve().parent
+    logo = theme.logo
+    if logo is not None:
+        logo = _resolve_inside(base, logo, str(path))
+    return theme.model_copy(update={"base_dir": base, "logo": logo})
+
+
+def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
+    # The theme may name files only inside its own folder: a shared theme must not read /etc/passwd.
+    if relative.is_absolute() or relative.drive:
+        raise ThemeError("", [Problem(source, "must be a path relative to the theme file", field="logo")])
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        raise ThemeError("", [Problem(source, "must stay inside the theme's folder (no '..')", field="logo")])
+    if not target.is_file():
+        raise ThemeError("", [Problem(source, f"logo file not found: {target}", field="logo")])
+    head = target.read_bytes()[:8]
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        raise ThemeError("", [Problem(source, f"{relative} is not a PNG or JPEG image", field="logo")])
+    return target
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_text(path: str | Path, kind: ErrorKind, max_bytes: int) -> tuple[str, str]:
+    """Return (display name, text): size-limited, UTF-8 checked, BOM removed."""
+    name = str(path)
+    if name == "-":
+        raw = sys.stdin.buffer.read(max_bytes + 1)
+        name = "<stdin>"
+    else:
+        file = Path(path)
+        try:
+            if file.is_dir():
+                raise kind("", [Problem(name, "is a folder, not a data file")])
+            size = file.stat().st_size
+            if size > max_bytes:
+                raise kind("", [Problem(name, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")])
+            raw = file.read_bytes()
+        except FileNotFoundError:
+            raise kind("", [Problem(name, "file not found")]) from None
+        except PermissionError:
+            raise kind("", [Problem(name, "permission denied: the file cannot be read")]) from None
+        except OSError as exc:
+            raise kind("", [Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > max_bytes:
+        raise kind("", [Problem(name, f"input is over the limit of {max_bytes:,} bytes")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise kind("", [Problem(name, "file is UTF-16 text; save it as UTF-8", line=1, column=1)])
+    try:
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark is harmless: accept it
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise kind("", [Problem(name, f"not UTF-8 text (byte 0x{raw[exc.start]:02X} at offset {exc.start}); "
+                                      "save the file as UTF-8", line=line, column=column)]) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise kind("", [Problem(name, "binary data (a NUL byte) in the file; expected YAML or JSON text",
+                                line=text.count("\n", 0, offset) + 1)])
+    return name, text
+
+
+def _parse(name: str, text: str, fmt: str, kind: ErrorKind) -> tuple[object, Positions]:
+    if fmt == "json":
+        return _parse_json(name, text, kind)
+    try:
+        composed = compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or "invalid YAML").strip()
+        if "\t" in problem or "tab" in problem or ("found character '\\t'" in str(exc)):
+            problem += " (YAML does not allow tabs for indentation; use spaces)"
+        raise kind("", [Problem(name, f"invalid YAML: {problem}",
+                                line=mark.line + 1 if mark else None,
+                                column=mark.column + 1 if mark else None)]) from None
+    except yaml.YAMLError as exc:
+        raise kind("", [Problem(name, f"invalid YAML: {exc}")]) from None
+    except NodeError as exc:
+        raise kind("", [Problem(name, exc.message, line=exc.line, column=exc.column,
+                                field=_field(exc.path) or None)]) from None
+    if composed is None:
+        raise kind("", [Problem(name, "file is empty (no data, only comments or blank lines)")])
+    return composed
+
+
+def _parse_json(name: str, text: str, kind: ErrorKind) -> tuple[object, Positions]:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise ValueError(f"duplicate key {key!r}")
+            result[key] = value
+        return result
+
+    if not text.strip():
+        raise kind("", [Problem(name, "file is empty")])
+    try:
+        value = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise kind("", [Problem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]) from None
+    except (ValueError, RecursionError) as exc:
+        message = "values are nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise kind("", [Problem(name, f"invalid JSON: {message}")]) from None
+    # JSON is (almost) YAML: composing it again gives positions; when it does not, errors say line 1.
+    try:
+        composed = compose(text)
+        positions = composed[1] if composed else {}
+    except (yaml.YAMLError, NodeError):
+        positions = {}
+    return value, positions
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: int) -> M:
+    name, text = _read_text(path, kind, max_bytes)
+    suffix = Path(str(path)).suffix.lower()
+    if str(path) == "-":
+        fmt = "yaml"  # YAML is a superset of JSON for every agreement worth reading
+    elif suffix in SUFFIXES:
+        fmt = SUFFIXES[suffix]
+    else:
+        raise kind("", [Problem(name, f"unknown file type {suffix or '(none)'!r}; expected .yaml, .yml or .json")])
+    value, positions = _parse(name, text, fmt, kind)
+    if not isinstance(value, dict):
+        found = "a list" if isinstance(value, list) else f"a single value ({type(value).__name__})"
+        raise kind("", [Problem(name, f"expected a mapping of fields at the top level, found {found}",
+                                line=1, column=1)])
+    problems = _text_problems(name, value, positions)
+    if problems:
+        raise kind("", problems)
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise kind("", _validation_problems(name, exc, positions, model)) from None
+
+
+def _text_problems(name: str, value: object, positions: Positions) -> list[Problem]:
+    """Characters no document can hold: control characters and lone surrogates (from JSON escapes)."""
+    problems: list[Problem] = []
+
+    def walk(item: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(item, str):
+            for char in item:
+                code = ord(char)
+                if (code < 0x20 and char not in "\t\n\r") or 0xD800 <= code <= 0xDFFF or code in (
+                        0xFFFE, 0xFFFF) or 0x7F <= code <= 0x9F:
+                    line, column = _position(positions, path)
+                    problems.append(Problem(name, f"contains the control or invalid character U+{code:04X}, "
+                                                  "which no document can show; remove it",
+                                            line=line, column=column, field=_field(path) or None))
+                    return
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                walk(key, path)
+                walk(child, (*path, str(key)))
+        elif isinstance(item, list):
+            for index, child in enumerate(item):
+                walk(child, (*path, index))
+
+    walk(value, ())
+    return problems
+
+
+def _validation_problems(name: str, exc: ValidationError, positions: Positions,
+                         model: type[BaseModel]) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = "unknown field" + _suggestion(model, loc)
+            path = loc
+        elif kind == "missing":
+            message = f"missing required field {loc[-1]!r}"
+            path = loc
+        else:
+            message = _message(error)
+            path = loc
+        line, column = _position(positions, path)
+        problems.append(Problem(name, message, line=line, column=column, field=_field(path) or None))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    if kind == "enum":
+        return f"expected one of {ctx.get('expected', '').replace(' or ', ', ').replace(chr(39), '')}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        return f"{given!r} is not a valid date (expected YYYY-MM-DD, e.g. 2023-07-07)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch" and error["loc"] == ("id",):
+        return (f"{given!r} is not a valid id: use lowercase letters, digits and single hyphens "
+                "(it becomes part of file names)")
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries, found {ctx.get('actual_length')}"
+    if kind in ("string_type", "int_type", "list_type", "model_type", "dict_type", "bool_type", "int_parsing"):
+        expected = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+                    "list_type": "a list", "model_type": "a mapping of fields", "dict_type": "a mapping of fields",
+                    "bool_type": "true or false"}[kind]
+        return f"expected {expected}, found {_describe(given)}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected')}, found {given!r}"
+    text: str = error["msg"]
+    return text.removeprefix("Value error, ")
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__.replace('str', 'text')} {value!r}"[:80]
+
+
+def _suggestion(model: type[BaseModel], loc: Sequence[str | int]) -> str:
+    fields = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; expected one of: {', '.join(fields)}" if fields else ""
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The field names (aliases where set) allowed at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = _model_fields(current).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(_model_fields(current))
+
+
+def _model_fields(model: Any) -> dict[str, Any]:
+    return {info.alias or name: info for name, info in model.model_fields.items()}
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _position(positions: Positions, path: Sequence[str | int]) -> tuple[int | None, int | None]:
+    # The closest recorded ancestor: a missing field is reported at the mapping that lacks it.
+    for end in range(len(path), -1, -1):
+        found = positions.get(tuple(path[:end]))
+        if found:
+            return found
+    return None, None
+
+
+def _field(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+

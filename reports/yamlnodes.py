@@ -1,0 +1,123 @@
+"""YAML text -> plain Python values plus the line and column of every value (a position map).
+
+Built on PyYAML's safe composer, not its constructor, because the loader needs what the constructor
+hides: where each value sits in the file, duplicate keys (YAML keeps the last one silently), dates kept
+as text for the model to judge, and a bound on alias expansion ("billion laughs") and nesting depth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path_ = tuple[str | int, ...]
+Positions = dict[Path_, tuple[int, int]]
+
+MAX_NODES = 100_000  # values after expanding aliases; a real agreement has a few hundred
+MAX_DEPTH = 50
+
+
+class NodeError(Exception):
+    """A structural problem found while turning nodes into values, with its 1-based position."""
+
+    def __init__(self, message: str, line: int, column: int, path: Path_ = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """The YAML 1.1 resolver without timestamps: dates stay strings, so the model decides validity
+    ('2023-02-30' then gets the model's message instead of a constructor crash)."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+
+
+class _Loader(  # type: ignore[misc]
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+@dataclass
+class _Walker:
+    loader: _Loader
+    positions: Positions
+    count: int = 0
+
+    def value(self, node: Node, path: Path_, depth: int, ancestors: frozenset[int]) -> object:
+        self.count += 1
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if self.count > MAX_NODES:
+            raise NodeError(
+                f"the file expands to more than {MAX_NODES:,} values; YAML aliases (*name) that repeat "
+                "large anchors are refused", line, column, path)
+        if depth > MAX_DEPTH:
+            raise NodeError(f"values are nested more than {MAX_DEPTH} levels deep", line, column, path)
+        self.positions.setdefault(path, (line, column))
+        if id(node) in ancestors:
+            raise NodeError("an alias refers to a value that contains it", line, column, path)
+        if isinstance(node, ScalarNode):
+            return self.loader.construct_object(node)
+        inner = ancestors | {id(node)}
+        if isinstance(node, SequenceNode):
+            return [self.value(item, (*path, i), depth + 1, inner) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            result: dict[object, object] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise NodeError("a key must be plain text", key_node.start_mark.line + 1,
+                                    key_node.start_mark.column + 1, path)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise NodeError("merge keys (<<) are not supported; write the fields out",
+                                    key_node.start_mark.line + 1, key_node.start_mark.column + 1, path)
+                key = self.loader.construct_object(key_node)
+                key_text = str(key)
+                if key in result:
+                    first = self.positions.get((*path, key_text), (None, None))[0]
+                    raise NodeError(
+                        f"duplicate key {key_text!r} (first given on line {first}); YAML would silently "
+                        "keep only the last one", key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1, (*path, key_text))
+                self.positions[(*path, key_text)] = (key_node.start_mark.line + 1,
+                                                     key_node.start_mark.column + 1)
+                # Recorded before the value: for "unknown field" the key's own position is the useful one.
+                result[key] = self.value(value_node, (*path, key_text), depth + 1, inner)
+            return result
+        raise NodeError("unsupported YAML node", line, column, path)  # pragma: no cover
+
+
+def compose(text: str) -> tuple[object, Positions] | None:
+    """Return ``(value, positions)`` for one YAML document, or None when the text holds no document.
+
+    Raises ``yaml.YAMLError`` for syntax errors and ``NodeError`` for structural ones.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        positions: Positions = {}
+        value = _Walker(loader, positions).value(node, (), 0, frozenset())
+        return value, positions
+    finally:
+        loader.dispose()
