@@ -1,0 +1,118 @@
+"""Markdown escaping and the template filters (dates, lists in prose, numbers in words).
+
+Part of compose. ``escape_markdown`` is the single data -> Markdown boundary; filters that build Markdown
+themselves return ``MarkdownText`` so that it is not escaped a second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+# CommonMark lets a backslash escape any ASCII punctuation; escaping all that Markdown, markdown-it's
+# entities (&) or our containers (:) could read as syntax keeps data literal wherever a template puts it.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:&=\"'^$%@/;?,])")
+_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+
+
+class MarkdownText(str):
+    """A string that is already Markdown: printed as it is, never escaped again."""
+
+    __slots__ = ()
+
+
+def escape_markdown(text: str) -> str:
+    """Return ``text`` as Markdown that reads back as exactly ``text`` (line breaks become spaces)."""
+    text = _BREAKS.sub(" ", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    # Leading or trailing spaces would be trimmed by the parser, and tabs can open code blocks.
+    return text.replace("\t", " ")
+
+
+def longdate(value: dt.date | str | None) -> str:
+    """``2023-07-07`` -> ``7 July 2023``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def isodate(value: dt.date | None) -> str:
+    """``date(2023, 7, 7)`` -> ``2023-07-07``."""
+    return value.isoformat() if value else ""
+
+
+def prose_list(items: Iterable[Any], conjunction: str = "and") -> MarkdownText:
+    """``[a, b, c]`` -> ``a, b and c`` (each item escaped as data unless it is already Markdown)."""
+    parts = [str(i) if isinstance(i, MarkdownText) else escape_markdown(str(i)) for i in items]
+    if len(parts) <= 2:
+        return MarkdownText(f" {conjunction} ".join(parts))
+    return MarkdownText(", ".join(parts[:-1]) + f" {conjunction} " + parts[-1])
+
+
+def number_words(value: int) -> str:
+    """``7`` -> ``seven``; numbers from 0 to 999 in words, larger ones as digits with separators."""
+    if not 0 <= value < 1000:
+        return f"{value:,}"
+    if value < 20:
+        return _ONES[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    hundreds, rest = divmod(value, 100)
+    return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter only (unlike ``capitalize``, which lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def yaml_value(value: Any) -> MarkdownText:
+    """Quote a value for the template's YAML front matter (JSON is valid YAML)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if isinstance(value, list | tuple):
+        return MarkdownText(json.dumps([str(v) for v in value], ensure_ascii=False))
+    return MarkdownText(json.dumps("" if value is None else str(value), ensure_ascii=False))
+
+
+def with_local(name: str, local: str | None) -> str:
+    """``Zhang Yong`` + ``张勇`` -> ``Zhang Yong (张勇)`` (plain text: still escaped when printed)."""
+    return f"{name} ({local})" if local else name
+
+
+def party_label(party: Any) -> str:
+    """A party as ``name (local name)``, for lists of parties."""
+    return with_local(party.name, party.local_name)
+
+
+def markdown(value: str) -> MarkdownText:
+    """Mark template-written Markdown (a macro's output) as such, so that it is not escaped again.
+
+    Like Jinja's ``safe`` for HTML: use it on what a template wrote, never on data.
+    """
+    return MarkdownText(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "longdate": longdate,
+    "isodate": isodate,
+    "prose_list": prose_list,
+    "number_words": number_words,
+    "capitalize_first": capitalize_first,
+    "yaml": yaml_value,
+    "with_local": with_local,
+    "party_label": party_label,
+    "markdown": markdown,
+}

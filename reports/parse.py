@@ -1,0 +1,311 @@
+"""Markdown -> document tree, on markdown-it-py: one small converter per syntax-node type.
+
+compose -> **parse** -> write. The parser starts from markdown-it's ``zero`` preset and enables only what
+the tree can express (raw HTML stays off). Markdown never fails to parse, so whatever the tree cannot hold
+becomes a warning with the template's name and line, and degrades to plain text rather than vanish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from reports import tree as t
+
+CONTAINERS = ("keyfacts", "memo-header", "quote")
+PAGE_BREAK = "\\newpage"
+ATTRIBUTION_PREFIX = "-- "
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_META_FIELDS = {f.name: f for f in dataclasses.fields(t.Meta)}
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The one configured parser, built once per process."""
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["heading", "lheading", "list", "table", "blockquote", "hr", "emphasis", "backticks",
+               "link", "image", "newline", "escape", "entity"])
+    front_matter_plugin(md)
+    deflist_plugin(md)
+    for name in CONTAINERS:
+        container_plugin(md, name)
+    return md
+
+
+class _Converter:
+    """Per-document state: the template name for warnings, the image folder, and the warnings."""
+
+    def __init__(self, template: str, image_base: Path | None) -> None:
+        self.template = template
+        self.image_base = image_base
+        self.warnings: list[t.ParseWarning] = []
+        self.meta: dict[str, Any] = {}
+
+    def warn(self, node: SyntaxTreeNode, message: str) -> None:
+        line = node.map[0] + 1 if node.map else None
+        self.warnings.append(t.ParseWarning(self.template, line, message))
+
+    # ------------------------------------------------------------------ blocks
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[t.Block, ...]:
+        out: list[t.Block] = []
+        for node in nodes:
+            handler = _BLOCKS.get(node.type)
+            if handler is None:
+                self.warn(node, f"unsupported Markdown block {node.type!r}; shown as text")
+                text = self.plain(node)
+                if text:
+                    out.append(t.Paragraph((t.Text(text),)))
+                continue
+            out.extend(handler(self, node))
+        return tuple(out)
+
+    def front_matter(self, node: SyntaxTreeNode) -> list[t.Block]:
+        try:
+            data = yaml.safe_load(node.content) or {}
+        except yaml.YAMLError as exc:
+            self.warn(node, f"front matter is not valid YAML: {exc}")
+            return []
+        if not isinstance(data, dict):
+            self.warn(node, "front matter must be a mapping of settings")
+            return []
+        for key, value in data.items():
+            if key not in _META_FIELDS:
+                self.warn(node, f"unknown front-matter setting {key!r}; known: {', '.join(_META_FIELDS)}")
+            elif isinstance(value, list):
+                self.meta[key] = tuple(str(v) for v in value)
+            elif key == "toc":
+                self.meta[key] = bool(value)
+            else:
+                self.meta[key] = "" if value is None else str(value)
+        return []
+
+    def heading(self, node: SyntaxTreeNode) -> list[t.Block]:
+        level = int(node.tag[1:])
+        if level > 3:
+            self.warn(node, f"heading level {level} is deeper than 3; shown as level 3")
+            level = 3
+        return [t.Heading(level, self.inline_of(node))]
+
+    def paragraph(self, node: SyntaxTreeNode) -> list[t.Block]:
+        source = node.children[0].content.strip() if node.children else ""
+        if source == PAGE_BREAK:
+            return [t.PageBreak()]
+        if source.startswith(":::"):
+            name = (source[3:].split() or ["(unnamed)"])[0]
+            self.warn(node, f"unknown container {name!r}; known: {', '.join(CONTAINERS)}; shown as text")
+        content = self.inline_of(node)
+        images = [c for c in content if isinstance(c, _ImageMarker)]
+        if images:
+            rest = tuple(c for c in content if not isinstance(c, _ImageMarker))
+            blocks: list[t.Block] = [m.image for m in images]
+            return ([t.Paragraph(rest)] if _has_text(rest) else []) + blocks
+        return [t.Paragraph(content)] if content else []
+
+    def bullet_list(self, node: SyntaxTreeNode) -> list[t.Block]:
+        return [t.BulletList(tuple(t.ListItem(self.blocks(item.children)) for item in node.children))]
+
+    def ordered_list(self, node: SyntaxTreeNode) -> list[t.Block]:
+        start = int(node.attrs.get("start", 1) or 1)
+        return [t.OrderedList(tuple(t.ListItem(self.blocks(i.children)) for i in node.children), start)]
+
+    def blockquote(self, node: SyntaxTreeNode) -> list[t.Block]:
+        return [t.BlockQuote(self.blocks(node.children))]
+
+    def quote(self, node: SyntaxTreeNode) -> list[t.Block]:
+        children = list(node.children)
+        attribution: t.Inlines = ()
+        last = children[-1] if children else None
+        if last is not None and last.type == "paragraph" and last.children and \
+                last.children[0].content.startswith(ATTRIBUTION_PREFIX):
+            children.pop()
+            attribution = self.inline_of(last, strip_prefix=len(ATTRIBUTION_PREFIX))
+        body: list[t.Block] = []
+        for child in children:  # a `>` inside the container is the same quote, not a nested one
+            body.extend(self.blocks(child.children) if child.type == "blockquote" else self.blocks([child]))
+        return [t.BlockQuote(tuple(body), attribution)]
+
+    def fields(self, node: SyntaxTreeNode, style: str) -> list[t.Block]:
+        rows: list[t.Field] = []
+        for child in node.children:
+            if child.type != "dl":
+                self.warn(child, f"only 'Label' / ': value' rows belong in a {style} block; shown below it")
+                continue
+            label: t.Inlines = ()
+            for part in child.children:
+                if part.type == "dt":
+                    label = self.inline_of(part)
+                elif part.type == "dd":
+                    rows.append(t.Field(label, self.blocks(part.children)))
+        extra = [c for c in node.children if c.type != "dl"]
+        return [t.FieldTable(tuple(rows), style)] + list(self.blocks(extra))  # type: ignore[arg-type]
+
+    def table(self, node: SyntaxTreeNode) -> list[t.Block]:
+        header: tuple[t.Inlines, ...] = ()
+        rows: list[tuple[t.Inlines, ...]] = []
+        align: tuple[t.Align, ...] = ()
+        for section in node.children:
+            for row in section.children:
+                cells = tuple(self.inline_of(cell) for cell in row.children)
+                if section.type == "thead":
+                    header = cells
+                    align = tuple(_align(cell) for cell in row.children)
+                else:
+                    rows.append(cells)
+        return [t.Table(header, tuple(rows), align)]
+
+    # ------------------------------------------------------------------ inlines
+
+    def inline_of(self, node: SyntaxTreeNode, strip_prefix: int = 0) -> t.Inlines:
+        inline = node.children[0] if node.children and node.children[0].type == "inline" else node
+        content = self.inlines(inline.children)
+        if strip_prefix and content and isinstance(content[0], t.Text):
+            rest = content[0].text[strip_prefix:]
+            content = ((t.Text(rest),) if rest else ()) + content[1:]
+        return _merge_text(content)
+
+    def inlines(self, nodes: list[SyntaxTreeNode]) -> t.Inlines:
+        out: list[t.Inline] = []
+        for node in nodes:
+            handler = _INLINES.get(node.type)
+            if handler is None:
+                self.warn(node, f"unsupported Markdown inline {node.type!r}; shown as text")
+                out.append(t.Text(self.plain(node)))
+                continue
+            out.extend(handler(self, node))
+        return tuple(out)
+
+    def link(self, node: SyntaxTreeNode) -> list[t.Inline]:
+        url = str(node.attrs.get("href", ""))
+        children = self.inlines(node.children)
+        if not url.lower().startswith(SAFE_SCHEMES):
+            self.warn(node, f"link to {url!r} dropped: only http, https and mailto links are allowed")
+            return list(children)
+        return [t.Link(children, url)]
+
+    def image(self, node: SyntaxTreeNode) -> list[t.Inline]:
+        src = str(node.attrs.get("src", ""))
+        alt = self.plain(node)
+        path = self._local_image(node, src)
+        if path is None:
+            return [t.Text(alt)] if alt else []
+        return [_ImageMarker(t.Image(str(path), alt))]  # type: ignore[list-item]
+
+    def _local_image(self, node: SyntaxTreeNode, src: str) -> Path | None:
+        # Images come only from local files inside the allowed folder: nothing is fetched over the
+        # network (reportlab would fetch http URLs: CVE-2020-28463) and nothing outside is read.
+        if "://" in src or src.startswith(("data:", "//")):
+            self.warn(node, f"image {src!r} skipped: only local image files are allowed")
+            return None
+        if self.image_base is None:
+            self.warn(node, f"image {src!r} skipped: no image folder is configured")
+            return None
+        relative = Path(src)
+        base = self.image_base.resolve()
+        target = (base / relative).resolve()
+        if relative.is_absolute() or not target.is_relative_to(base):
+            self.warn(node, f"image {src!r} skipped: it must be inside {base}")
+            return None
+        if not target.is_file():
+            self.warn(node, f"image {src!r} skipped: file not found")
+            return None
+        return target
+
+    def plain(self, node: SyntaxTreeNode) -> str:
+        if node.type in ("text", "code_inline"):
+            return node.content
+        if node.type in ("softbreak", "hardbreak"):
+            return " "
+        return "".join(self.plain(child) for child in node.children) or node.content
+
+
+@dataclasses.dataclass(frozen=True)
+class _ImageMarker:
+    """An image met inline; lifted out of its paragraph into a block by ``paragraph``."""
+
+    image: t.Image
+
+
+def _has_text(content: t.Inlines) -> bool:
+    return any(not isinstance(c, t.Text) or c.text.strip() for c in content)
+
+
+def _align(cell: SyntaxTreeNode) -> t.Align:
+    style = str(cell.attrs.get("style", ""))
+    if "right" in style:
+        return "right"
+    if "center" in style:
+        return "center"
+    return "left"
+
+
+def _merge_text(content: t.Inlines) -> t.Inlines:
+    # markdown-it splits text at every escape; adjacent Text nodes read better merged (and dump shorter).
+    out: list[t.Inline] = []
+    for item in content:
+        if isinstance(item, t.Text) and not item.text:
+            continue
+        if isinstance(item, t.Text) and out and isinstance(out[-1], t.Text):
+            out[-1] = t.Text(out[-1].text + item.text)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+_BLOCKS: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Block]]] = {
+    "front_matter": _Converter.front_matter,
+    "heading": _Converter.heading,
+    "paragraph": _Converter.paragraph,
+    "bullet_list": _Converter.bullet_list,
+    "ordered_list": _Converter.ordered_list,
+    "blockquote": _Converter.blockquote,
+    "hr": lambda c, n: [t.HorizontalRule()],
+    "table": _Converter.table,
+    "container_quote": _Converter.quote,
+    "container_keyfacts": lambda c, n: c.fields(n, "keyfacts"),
+    "container_memo-header": lambda c, n: c.fields(n, "memo-header"),
+}
+
+_INLINES: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Inline]]] = {
+    "text": lambda c, n: [t.Text(n.content)],
+    "softbreak": lambda c, n: [t.Text(" ")],
+    "hardbreak": lambda c, n: [t.LineBreak()],
+    "strong": lambda c, n: [t.Strong(_merge_text(c.inlines(n.children)))],
+    "em": lambda c, n: [t.Emphasis(_merge_text(c.inlines(n.children)))],
+    "code_inline": lambda c, n: [t.Code(n.content)],
+    "link": _Converter.link,
+    "image": _Converter.image,
+}
+
+
+def parse_markdown(text: str, *, template: str = "<string>",
+                   image_base: Path | None = None) -> tuple[t.Document, list[t.ParseWarning]]:
+    """Parse Markdown (with optional YAML front matter) into a document and its warnings."""
+    root = SyntaxTreeNode(parser().parse(text))
+    converter = _Converter(template, image_base)
+    blocks = converter.blocks(root.children)
+    meta_values = dict(converter.meta)
+    if not meta_values.get("title"):
+        first = next((b for b in blocks if isinstance(b, t.Heading)), None)
+        meta_values["title"] = _plain_inlines(first.content) if first else ""
+    return t.Document(t.Meta(**meta_values), blocks), converter.warnings
+
+
+def _plain_inlines(content: t.Inlines) -> str:
+    parts: list[str] = []
+    for item in content:
+        if isinstance(item, t.Text | t.Code):
+            parts.append(item.text)
+        elif isinstance(item, t.Strong | t.Emphasis | t.Link):
+            parts.append(_plain_inlines(item.children))
+    return "".join(parts)
