@@ -1,0 +1,156 @@
+"""Fonts for the PDF writer: registered once per process, Latin/CJK run splitting, glyph coverage.
+
+Part of write. The Latin families are embedded TrueType fonts from PyPI's Source Serif / Source Sans
+packages (SIL OFL; real bold and italic); Chinese runs use reportlab's built-in STSong-Light CID font,
+which needs no font file, and whose text viewers and pypdf can copy out as Unicode.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from reports.errors import ThemeError
+from reports.theme import Theme
+
+
+@dataclass(frozen=True)
+class Family:
+    """The four registered face names of one family (what paragraph markup and styles refer to)."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    covers: frozenset[int] = field(repr=False, compare=False)  # code points the regular face can draw
+
+
+# family name in a theme -> (python package holding the files, file stem, bold weight suffix)
+_PACKAGED = {
+    "Source Serif Pro": ("font_source_serif_pro", "SourceSerifPro", "Semibold"),
+    "Source Sans Pro": ("font_source_sans_pro", "SourceSansPro", "Semibold"),
+}
+_STANDARD = {  # the 14 standard PDF fonts need no embedding, but cover Latin-1 only
+    "Helvetica": ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique"),
+    "Times-Roman": ("Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"),
+    "Courier": ("Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique"),
+}
+CID_FONTS = ("STSong-Light", "MSung-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium")
+
+# What the Adobe CID fonts cover (CJK ideographs of the Basic Multilingual Plane, kana, hangul, CJK
+# punctuation and full-width forms). Ideographs outside the BMP (extension B and later) are not covered.
+_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x4DBF), (0x4E00, 0x9FFF),
+               (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+_CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
+CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
+
+_lock = threading.Lock()
+
+
+def is_cjk(char: str) -> bool:
+    """True when ``char`` is drawn with the CJK font."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def _font_dir(package: str) -> Path | None:
+    try:
+        folder = Path(str(resources.files(package) / "files"))
+    except ModuleNotFoundError:
+        return None
+    return folder if folder.is_dir() else None
+
+
+def _register_ttf(name: str, path: Path) -> TTFont:
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    font: TTFont = pdfmetrics.getFont(name)
+    return font
+
+
+@lru_cache(maxsize=16)
+def family(name: str) -> Family:
+    """Register (once per process) and return the family called ``name`` in a theme.
+
+    Raises ``ThemeError`` for a family the tool does not know.
+    """
+    with _lock:
+        if name in _STANDARD:
+            regular, bold, italic, bold_italic = _STANDARD[name]
+            return Family(regular, bold, italic, bold_italic, frozenset(range(0x20, 0x7F)) |
+                          frozenset(range(0xA0, 0x100)))
+        packaged = _PACKAGED.get(name)
+        folder = _font_dir(packaged[0]) if packaged else None
+        if packaged is None:
+            known = ", ".join([*_PACKAGED, *_STANDARD])
+            raise ThemeError(f"unknown font family {name!r}; known: {known}")
+        if folder is None:  # the font package is missing: fall back to reportlab's bundled Vera
+            return _vera()
+        _, stem, bold_weight = packaged
+        faces = {
+            "regular": _register_ttf(f"{stem}", folder / f"{stem}-Regular.ttf"),
+            "bold": _register_ttf(f"{stem}-{bold_weight}", folder / f"{stem}-{bold_weight}.ttf"),
+            "italic": _register_ttf(f"{stem}-It", folder / f"{stem}-It.ttf"),
+            "bold_italic": _register_ttf(f"{stem}-{bold_weight}It", folder / f"{stem}-{bold_weight}It.ttf"),
+        }
+        names = {k: v.fontName for k, v in faces.items()}
+        _map_family(names)
+        return Family(names["regular"], names["bold"], names["italic"], names["bold_italic"],
+                      frozenset(faces["regular"].face.charToGlyph))
+
+
+def _vera() -> Family:
+    import reportlab
+
+    folder = Path(reportlab.__file__).parent / "fonts"
+    faces = {k: _register_ttf(n, folder / f"{n}.ttf") for k, n in
+             (("regular", "Vera"), ("bold", "VeraBd"), ("italic", "VeraIt"), ("bold_italic", "VeraBI"))}
+    names = {k: v.fontName for k, v in faces.items()}
+    _map_family(names)
+    return Family(names["regular"], names["bold"], names["italic"], names["bold_italic"],
+                  frozenset(faces["regular"].face.charToGlyph))
+
+
+def _map_family(names: dict[str, str]) -> None:
+    # Lets <b> and <i> in paragraph markup pick the right face of the family.
+    regular = names["regular"]
+    addMapping(regular, 0, 0, regular)
+    addMapping(regular, 1, 0, names["bold"])
+    addMapping(regular, 0, 1, names["italic"])
+    addMapping(regular, 1, 1, names["bold_italic"])
+
+
+@lru_cache(maxsize=4)
+def cjk_font(name: str) -> str:
+    """Register (once) the CID font ``name`` and return its face name."""
+    if name not in CID_FONTS:
+        raise ThemeError(f"unknown CJK font {name!r}; known: {', '.join(CID_FONTS)}")
+    with _lock:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+    return name
+
+
+def missing_glyphs(text: str, theme: Theme) -> list[str]:
+    """Return the distinct characters of ``text`` that neither the body, the heading nor the CJK font
+    can draw (in order of first appearance). Whitespace and line breaks are never reported."""
+    body = family(theme.fonts.body).covers
+    heading = family(theme.fonts.heading).covers
+    missing: list[str] = []
+    for char in dict.fromkeys(text):
+        code = ord(char)
+        if char.isspace() or code < 0x20 or (code in body and code in heading) or is_cjk(char):
+            continue
+        if 0x200B <= code <= 0x200F or code in (0x2060, 0xFEFF):  # zero-width marks draw nothing anyway
+            continue
+        missing.append(char)
+    return missing

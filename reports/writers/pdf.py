@@ -1,0 +1,379 @@
+"""Document tree -> PDF bytes with reportlab platypus.
+
+compose -> parse -> **write (PDF)** -> build. One public function, ``write_pdf``; one handler per node
+type in ``_BLOCKS`` / ``_INLINES``. Text from the tree is escaped here for reportlab's paragraph markup
+(the second and last escaping boundary), so data never becomes markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import Image as RLImage
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from reports import __version__
+from reports import tree as t
+from reports.errors import RenderError
+from reports.theme import Theme
+from reports.writers.fonts import CJK_RUN
+from reports.writers.pdf_page import PageDecor, numbered_canvas
+from reports.writers.pdf_styles import Sheet, stylesheet
+
+# Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
+
+
+class _Writer:
+    """Per-document state: the stylesheet, bookmark counter and the TOC flag."""
+
+    def __init__(self, sheet: Sheet, meta: t.Meta) -> None:
+        self.sheet = sheet
+        self.meta = meta
+        self.bookmarks = 0
+        self.last_level = 0
+
+    # ------------------------------------------------------------------ inlines -> markup
+
+    def text(self, value: str) -> str:
+        value = _XML_INVALID.sub("", value)
+        out: list[str] = []
+        pos = 0
+        for run in CJK_RUN.finditer(value):
+            out.append(escape(value[pos:run.start()]))
+            out.append(f'<font face="{self.sheet.cjk}">{escape(run.group())}</font>')
+            pos = run.end()
+        out.append(escape(value[pos:]))
+        return "".join(out)
+
+    def inlines(self, content: t.Inlines) -> str:
+        return "".join(_INLINES[type(node)](self, node) for node in content)
+
+    def link(self, node: t.Link) -> str:
+        colour = self.sheet.accent.hexval().replace("0x", "#")
+        href = quoteattr(_XML_INVALID.sub("", node.url))
+        return f'<a href={href} color="{colour}">{self.inlines(node.children)}</a>'
+
+    def code(self, node: t.Code) -> str:
+        return f'<font face="Courier" size="{self.sheet.styles["Normal"].fontSize - 1}">{self.text(node.text)}</font>'
+
+    # ------------------------------------------------------------------ blocks -> flowables
+
+    def blocks(self, blocks: tuple[t.Block, ...]) -> list[Flowable]:
+        out: list[Flowable] = []
+        for block in blocks:
+            handler = _BLOCKS.get(type(block))
+            if handler is None:
+                raise TypeError(f"the PDF writer has no handler for {type(block).__name__}")
+            out.extend(handler(self, block))
+        return out
+
+    def para(self, content: t.Inlines, style: str) -> Paragraph:
+        return Paragraph(self.inlines(content) or "&#160;", self.sheet.styles[style])
+
+    def heading(self, node: t.Heading) -> list[Flowable]:
+        para = self.para(node.content, f"Heading {node.level}")
+        # Outline levels may not skip (0 then 2 is an error in PDF viewers and reportlab).
+        level = min(node.level - 1, self.last_level + 1)
+        self.last_level = level
+        self.bookmarks += 1
+        para._bookmark = (f"h{self.bookmarks}", _plain(node.content), level)  # type: ignore[attr-defined]
+        return [CondPageBreak(28 * mm), para]
+
+    def paragraph(self, node: t.Paragraph) -> list[Flowable]:
+        return [self.para(node.content, "Normal")]
+
+    def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:
+        items = []
+        for item in node.items:
+            flows: list[Flowable] = []
+            for block in item.blocks:
+                if isinstance(block, t.Paragraph):
+                    flows.append(self.para(block.content, "List"))
+                elif isinstance(block, t.BulletList | t.OrderedList):
+                    flows.extend(self.list_(block, depth + 1))
+                else:
+                    flows.extend(self.blocks((block,)))
+            items.append(ListItem(flows))
+        sheet = self.sheet
+        size = sheet.styles["Normal"].fontSize
+        common: dict[str, Any] = {"leftIndent": 14 + 2 * depth, "bulletFontName": sheet.heading.regular,
+                                  "bulletColor": sheet.accent, "bulletFontSize": size - 1}
+        if isinstance(node, t.OrderedList):
+            return [ListFlowable(items, bulletType="1", start=node.start, bulletFormat="%s.", **common),
+                    Spacer(1, 3)]
+        bullet = "•" if depth % 2 == 0 else "–"
+        return [ListFlowable(items, bulletType="bullet", start=bullet, **common), Spacer(1, 3)]
+
+    def bullet_list(self, node: t.BulletList) -> list[Flowable]:
+        return self.list_(node)
+
+    def ordered_list(self, node: t.OrderedList) -> list[Flowable]:
+        return self.list_(node)
+
+    def table(self, node: t.Table) -> list[Flowable]:
+        sheet = self.sheet
+        ncols = max([len(node.header), *(len(r) for r in node.rows)] or [1])
+        align = list(node.align) + ["left"] * (ncols - len(node.align))
+        header = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(node.header, ncols))]
+        rows = []
+        for row in node.rows:
+            for piece in _split_row(_pad(row, ncols)):
+                rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(piece)])
+        widths = _column_widths([node.header, *node.rows], ncols, sheet.frame_width)
+        data = ([header] if node.header else []) + rows
+        table = Table(data, colWidths=widths, repeatRows=1 if node.header else 0, splitByRow=1,
+                      splitInRow=1, hAlign="LEFT")
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
+        ]
+        first = 1 if node.header else 0
+        if node.header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
+        commands.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [None, sheet.zebra]))
+        table.setStyle(TableStyle(commands))
+        return [table, Spacer(1, 8)]
+
+    def cell(self, content: t.Inlines, style: str, align: str) -> Paragraph:
+        para = self.para(content, style)
+        if align != "left":
+            para.style = para.style.clone(f"{style}-{align}", alignment={"right": 2, "center": 1}[align])
+        return para
+
+    def block_quote(self, node: t.BlockQuote) -> list[Flowable]:
+        sheet = self.sheet
+        inner: list[Flowable] = []
+        for block in node.blocks:
+            inner.extend([self.para(block.content, "Quote")] if isinstance(block, t.Paragraph)
+                         else self.blocks((block,)))
+        if node.attribution:
+            inner.append(self.para((t.Text("— "), *node.attribution), "Attribution"))
+        box = Table([[inner]], colWidths=[sheet.frame_width - 12 * mm], splitInRow=1, hAlign="RIGHT")
+        box.setStyle(TableStyle([
+            ("LINEBEFORE", (0, 0), (0, -1), 2.2, sheet.accent),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]))
+        return [Spacer(1, 4), box, Spacer(1, 10)]
+
+    def field_table(self, node: t.FieldTable) -> list[Flowable]:
+        sheet = self.sheet
+        memo = node.style == "memo-header"
+        label_style, value_style = ("Memo Label", "Memo Value") if memo else ("Field Label", "Field Value")
+        rows = []
+        for row in node.rows:
+            value: list[Flowable] = []
+            for block in row.value:
+                value.extend([self.para(block.content, value_style)] if isinstance(block, t.Paragraph)
+                             else self.blocks((block,)))
+            rows.append([self.para(row.label, label_style), value])
+        if not rows:
+            return []
+        label_width = (24 if memo else 34) * mm
+        table = Table(rows, colWidths=[label_width, sheet.frame_width - label_width], splitInRow=1,
+                      hAlign="LEFT")
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0 if memo else 8),
+            ("TOPPADDING", (0, 0), (-1, -1), 1 if memo else 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if memo else 5),
+        ]
+        if not memo:
+            commands += [("BACKGROUND", (0, 0), (-1, -1), sheet.zebra),
+                         ("LINEABOVE", (0, 0), (-1, 0), 1.2, sheet.accent),
+                         ("LINEBELOW", (0, 0), (-1, -2), 0.6, sheet.header_text),
+                         ("LINEBELOW", (0, -1), (-1, -1), 0.6, sheet.rule)]
+        table.setStyle(TableStyle(commands))
+        return [table, Spacer(1, 10 if memo else 6)]
+
+    def rule(self, node: t.HorizontalRule) -> list[Flowable]:
+        return [HRFlowable(width="100%", thickness=0.8, color=self.sheet.accent, spaceBefore=4, spaceAfter=10)]
+
+    def image(self, node: t.Image) -> list[Flowable]:
+        try:
+            reader = RLImage(node.path)
+            iw, ih = reader.imageWidth, reader.imageHeight
+        except Exception as exc:  # reportlab raises many kinds for a bad file; all mean the same
+            raise RenderError(f"{node.path}: not a usable image ({exc})") from None
+        if iw <= 0 or ih <= 0 or iw * ih > 50_000_000:
+            raise RenderError(f"{node.path}: image size {iw}x{ih} is not usable")
+        width = min(node.width_mm * mm if node.width_mm else iw, self.sheet.frame_width)
+        height = width * ih / iw
+        return [RLImage(node.path, width=width, height=height, hAlign="LEFT"), Spacer(1, 6)]
+
+    # ------------------------------------------------------------------ first page
+
+    def title_block(self) -> list[Flowable]:
+        meta, st = self.meta, self.sheet.styles
+        kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
+        out: list[Flowable] = []
+        if meta.kind == "memo":
+            if meta.organisation:
+                out.append(Paragraph(self.text(meta.organisation.upper()), st["Kicker"]))
+            out.append(Paragraph("M E M O R A N D U M", st["Memo Title"]))
+            return out
+        if kicker:
+            out.append(Paragraph(self.text(kicker), st["Kicker"]))
+        out.append(Paragraph(self.text(meta.title), st["Title"]))
+        if meta.subtitle:
+            out.append(Paragraph(self.text(meta.subtitle), st["Subtitle"]))
+        byline = "  ·  ".join(x for x in (meta.category, meta.date) if x)
+        if byline:
+            out.append(Paragraph(self.text(byline), st["Byline"]))
+        if meta.parties:
+            out.append(Paragraph(self.text("  ·  ".join(meta.parties)), st["Byline"]))
+        out.append(HRFlowable(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10,
+                              spaceAfter=14))
+        if meta.toc:
+            toc = TableOfContents()
+            toc.levelStyles = [self.sheet.styles["Normal"]]
+            out += [toc, PageBreak()]
+        return out
+
+
+def _plain(content: t.Inlines) -> str:
+    out: list[str] = []
+    for node in content:
+        if isinstance(node, t.Text | t.Code):
+            out.append(node.text)
+        elif isinstance(node, t.Strong | t.Emphasis | t.Link):
+            out.append(_plain(node.children))
+        elif isinstance(node, t.LineBreak):
+            out.append(" ")
+    return "".join(out)
+
+
+def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
+    return row + ((),) * (n - len(row))
+
+
+def _split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
+    # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
+    longest = max((len(_plain(c)) for c in row), default=0)
+    if longest <= _MAX_CELL_CHARS:
+        return [row]
+    pieces: list[list[t.Inlines]] = []
+    for cell in row:
+        text = _plain(cell)
+        chunks = [text[i:i + _MAX_CELL_CHARS] for i in range(0, len(text), _MAX_CELL_CHARS)] or [""]
+        pieces.append([(t.Text(c),) if c else () for c in chunks] if len(text) > _MAX_CELL_CHARS
+                      else [cell])
+    depth = max(len(p) for p in pieces)
+    return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
+
+
+def _column_widths(rows: list[tuple[t.Inlines, ...]], ncols: int, total: float) -> list[float]:
+    # Proportional to the longest text of each column (square-root damped), never below a minimum.
+    longest = [1.0] * ncols
+    for row in rows:
+        for i, cell in enumerate(row[:ncols]):
+            longest[i] = max(longest[i], min(len(_plain(cell)), 400))
+    weights = [w ** 0.5 for w in longest]
+    minimum = min(22 * mm, total / ncols)
+    widths = [max(minimum, total * w / sum(weights)) for w in weights]
+    scale = total / sum(widths)
+    return [w * scale for w in widths]
+
+
+_BLOCKS: dict[type, Callable[[_Writer, Any], list[Flowable]]] = {
+    t.Heading: _Writer.heading,
+    t.Paragraph: _Writer.paragraph,
+    t.BulletList: _Writer.bullet_list,
+    t.OrderedList: _Writer.ordered_list,
+    t.Table: _Writer.table,
+    t.BlockQuote: _Writer.block_quote,
+    t.FieldTable: _Writer.field_table,
+    t.HorizontalRule: _Writer.rule,
+    t.PageBreak: lambda w, n: [PageBreak()],
+    t.Image: _Writer.image,
+}
+
+_INLINES: dict[type, Callable[[_Writer, Any], str]] = {
+    t.Text: lambda w, n: w.text(n.text),
+    t.Strong: lambda w, n: f"<b>{w.inlines(n.children)}</b>",
+    t.Emphasis: lambda w, n: f"<i>{w.inlines(n.children)}</i>",
+    t.Code: _Writer.code,
+    t.Link: _Writer.link,
+    t.LineBreak: lambda w, n: "<br/>",
+}
+
+
+class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
+    """Adds outline entries (bookmarks) and table-of-contents entries after each heading is placed."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        mark = getattr(flowable, "_bookmark", None)
+        if mark is None:
+            return
+        key, title, level = mark
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, title, self.page, key))
+
+
+def creation_epoch(meta: t.Meta) -> int:
+    """SOURCE_DATE_EPOCH when set, else the document's date at midnight UTC, else 2000-01-01."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    try:
+        day = dt.date.fromisoformat(meta.iso_date)
+    except ValueError:
+        return 946684800
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def write_pdf(doc: t.Document, theme: Theme) -> bytes:
+    """Render ``doc`` as PDF and return the bytes; identical input gives identical bytes.
+
+    Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
+    """
+    sheet = stylesheet(theme)
+    meta = doc.meta
+    writer = _Writer(sheet, meta)
+    story = writer.title_block() + writer.blocks(doc.blocks)
+    m = theme.margins
+    buffer = io.BytesIO()
+    template = _DocTemplate(
+        buffer, pagesize=sheet.page_size, leftMargin=m.left * mm, rightMargin=m.right * mm,
+        topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=meta.title, author=meta.author,
+        subject=meta.subject, keywords=list(meta.keywords), creator=f"reports {__version__}",
+        producer=f"reports {__version__}", lang=meta.language, invariant=1,
+    )
+    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    decor = PageDecor(meta, sheet, theme)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
+    maker = numbered_canvas(decor, creation_epoch(meta))
+    if meta.toc:
+        template.multiBuild(story, canvasmaker=maker)
+    else:
+        template.build(story, canvasmaker=maker)
+    return buffer.getvalue()
+

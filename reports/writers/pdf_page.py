@@ -1,0 +1,108 @@
+"""Page furniture for the PDF writer: running header, "Page N of M" footer, logo, fixed dates.
+
+Part of write (PDF). The footer needs the page count, which is known only at the end, so the canvas
+keeps each page's state and draws the footers when the document is saved (the standard platypus recipe).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from reports import tree as t
+from reports.theme import Theme
+from reports.writers.pdf_styles import Sheet
+
+
+class _Stamp:
+    """What reportlab reads from its TimeStamp: a fixed UTC time instead of the wall clock."""
+
+    def __init__(self, epoch: int) -> None:
+        moment = time.gmtime(epoch)
+        self.t = float(epoch)
+        self.lt = moment
+        self.YMDhms = tuple(moment)[:6]
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+class PageDecor:
+    """Draws the header on every page but the first, and the footer on every page."""
+
+    def __init__(self, meta: t.Meta, sheet: Sheet, theme: Theme) -> None:
+        self.meta = meta
+        self.sheet = sheet
+        self.theme = theme
+
+    def on_page(self, canvas: Canvas, doc: Any) -> None:
+        width, height = self.sheet.page_size
+        m = self.theme.margins
+        left, right = m.left * mm, width - m.right * mm
+        if canvas.getPageNumber() == 1:
+            if self.theme.logo is not None:
+                w = self.theme.logo_width_mm * mm
+                canvas.drawImage(str(self.theme.logo), right - w, height - m.top * mm + 2 * mm, width=w,
+                                 preserveAspectRatio=True, anchor="sw", mask="auto", height=14 * mm)
+            return
+        y = height - m.top * mm + 8 * mm
+        canvas.saveState()
+        canvas.setFont(self.sheet.heading.regular, 8)
+        canvas.setFillColor(self.sheet.muted)
+        canvas.drawString(left, y, _fit(self.meta.short_title or self.meta.title, 90))
+        if self.meta.classification:
+            canvas.setFont(self.sheet.heading.bold, 8)
+            canvas.setFillColor(self.sheet.accent)
+            canvas.drawRightString(right, y, self.meta.classification.upper())
+        canvas.setStrokeColor(self.sheet.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, y - 3, right, y - 3)
+        canvas.restoreState()
+
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        width, _ = self.sheet.page_size
+        m = self.theme.margins
+        left, right = m.left * mm, width - m.right * mm
+        y = m.bottom * mm - 10 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(self.sheet.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, y + 9, right, y + 9)
+        canvas.setFont(self.sheet.heading.regular, 8)
+        canvas.setFillColor(self.sheet.muted)
+        note = "  ·  ".join(x for x in (self.meta.date, self.meta.classification.upper(),
+                                        self.meta.organisation) if x)
+        canvas.drawString(left, y, _fit(note, 100))
+        canvas.drawRightString(right, y, f"Page {page} of {pages}")
+        canvas.restoreState()
+
+
+def _fit(text: str, limit: int) -> str:
+    # Header and footer are single lines drawn without wrapping; a long title is shortened, not clipped.
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def numbered_canvas(decor: PageDecor, epoch: int) -> type[Canvas]:
+    """Return a canvas class that draws ``decor``'s footer with the page count and a fixed date."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _Stamp(epoch)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                decor.footer(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
