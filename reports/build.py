@@ -194,7 +194,7 @@ def _run(tasks: Sequence[_Task], jobs: int) -> Iterator[_Done]:
 # --------------------------------------------------------------------------- the build
 
 
-_PDF_PAGES = re.compile(rb"/Count (\d+)")
+_PDF_PAGES = re.compile(rb"/Count (\d+) /Kids")
 
 
 def _page_count(fmt: str, data: bytes) -> int | None:

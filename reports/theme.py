@@ -19,8 +19,8 @@ class Margins(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    top: float = Field(default=22, ge=5, le=80, description="Top margin (mm).")
-    bottom: float = Field(default=22, ge=5, le=80, description="Bottom margin (mm).")
+    top: float = Field(default=20, ge=5, le=80, description="Top margin (mm).")
+    bottom: float = Field(default=20, ge=5, le=80, description="Bottom margin (mm).")
     left: float = Field(default=22, ge=5, le=80, description="Left margin (mm).")
     right: float = Field(default=22, ge=5, le=80, description="Right margin (mm).")
 
