@@ -11,7 +11,7 @@ import os
 import re
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -178,7 +178,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run(tasks: Sequence[_Task], jobs: int) -> Iterator[_Done]:
+def _run(tasks: Sequence[_Task], jobs: int) -> Generator[_Done, None, None]:
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(_render_task, tasks)
         return

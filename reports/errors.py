@@ -84,7 +84,7 @@ class ReportsError(click.ClickException):
             return "\n".join(p.format() for p in self.problems)
         return self.message
 
-    def show(self, file: object = None) -> None:  # noqa: D102 - same contract as click's
+    def show(self, file: object = None) -> None:
         # click prefixes "Error: "; located problems already start with the file name, which reads
         # better in editors and CI logs that link "file:line:col".
         click.echo(self.format_message(), err=True)

@@ -148,7 +148,7 @@ class _Converter:
                 elif part.type == "dd":
                     rows.append(t.Field(label, self.blocks(part.children)))
         extra = [c for c in node.children if c.type != "dl"]
-        return [t.FieldTable(tuple(rows), style)] + list(self.blocks(extra))  # type: ignore[arg-type]
+        return [t.FieldTable(tuple(rows), style), *self.blocks(extra)]  # type: ignore[arg-type]
 
     def table(self, node: SyntaxTreeNode) -> list[t.Block]:
         header: tuple[t.Inlines, ...] = ()

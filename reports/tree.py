@@ -284,9 +284,9 @@ __all__ = [
     "OrderedList",
     "PageBreak",
     "Paragraph",
+    "ParseWarning",
     "Strong",
     "Table",
     "Text",
-    "ParseWarning",
     "dump",
 ]

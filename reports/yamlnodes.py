@@ -41,7 +41,7 @@ _Resolver.yaml_implicit_resolvers = {
 }
 
 
-class _Loader(  # type: ignore[misc]
+class _Loader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
     yaml.parser.Parser,

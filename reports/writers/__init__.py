@@ -25,7 +25,9 @@ FORMATS: tuple[str, ...] = tuple(WRITERS)
 def get_writer(fmt: str) -> Writer:
     """Return a callable ``(document, theme, reference) -> bytes`` for ``fmt`` ("pdf" or "docx")."""
     module_name, func_name = WRITERS[fmt]
-    func = getattr(import_module(module_name), func_name)
-    if fmt == "pdf":
-        return lambda doc, theme, reference=None: func(doc, theme)  # type: ignore[no-any-return]
-    return lambda doc, theme, reference=None: func(doc, theme, reference)  # type: ignore[no-any-return]
+    func: Callable[..., bytes] = getattr(import_module(module_name), func_name)
+
+    def write(doc: Document, theme: Theme, reference: Path | None = None) -> bytes:
+        return func(doc, theme, reference) if fmt == "docx" else func(doc, theme)
+
+    return write

@@ -39,6 +39,7 @@ from reports import tree as t
 from reports.errors import RenderError
 from reports.theme import Theme
 from reports.writers.fonts import CJK_RUN
+from reports.writers.measure import column_fractions, plain_text
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
 
@@ -100,7 +101,7 @@ class _Writer:
         level = min(node.level - 1, self.last_level + 1)
         self.last_level = level
         self.bookmarks += 1
-        para._bookmark = (f"h{self.bookmarks}", _plain(node.content), level)  # type: ignore[attr-defined]
+        para._bookmark = (f"h{self.bookmarks}", plain_text(node.content), level)
         return [CondPageBreak(28 * mm), para]
 
     def paragraph(self, node: t.Paragraph) -> list[Flowable]:
@@ -136,14 +137,14 @@ class _Writer:
 
     def table(self, node: t.Table) -> list[Flowable]:
         sheet = self.sheet
-        ncols = max([len(node.header), *(len(r) for r in node.rows)] or [1])
+        ncols = max([len(node.header), *(len(r) for r in node.rows)])
         align = list(node.align) + ["left"] * (ncols - len(node.align))
         header = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(node.header, ncols))]
         rows = []
         for row in node.rows:
             for piece in _split_row(_pad(row, ncols)):
                 rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(piece)])
-        widths = _column_widths([node.header, *node.rows], ncols, sheet.frame_width)
+        widths = [f * sheet.frame_width for f in column_fractions([node.header, *node.rows], ncols)]
         data = ([header] if node.header else []) + rows
         table = Table(data, colWidths=widths, repeatRows=1 if node.header else 0, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
@@ -257,48 +258,23 @@ class _Writer:
         return out
 
 
-def _plain(content: t.Inlines) -> str:
-    out: list[str] = []
-    for node in content:
-        if isinstance(node, t.Text | t.Code):
-            out.append(node.text)
-        elif isinstance(node, t.Strong | t.Emphasis | t.Link):
-            out.append(_plain(node.children))
-        elif isinstance(node, t.LineBreak):
-            out.append(" ")
-    return "".join(out)
-
-
 def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
     return row + ((),) * (n - len(row))
 
 
 def _split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
     # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
-    longest = max((len(_plain(c)) for c in row), default=0)
+    longest = max((len(plain_text(c)) for c in row), default=0)
     if longest <= _MAX_CELL_CHARS:
         return [row]
     pieces: list[list[t.Inlines]] = []
     for cell in row:
-        text = _plain(cell)
+        text = plain_text(cell)
         chunks = [text[i:i + _MAX_CELL_CHARS] for i in range(0, len(text), _MAX_CELL_CHARS)] or [""]
         pieces.append([(t.Text(c),) if c else () for c in chunks] if len(text) > _MAX_CELL_CHARS
                       else [cell])
     depth = max(len(p) for p in pieces)
     return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
-
-
-def _column_widths(rows: list[tuple[t.Inlines, ...]], ncols: int, total: float) -> list[float]:
-    # Proportional to the longest text of each column (square-root damped), never below a minimum.
-    longest = [1.0] * ncols
-    for row in rows:
-        for i, cell in enumerate(row[:ncols]):
-            longest[i] = max(longest[i], min(len(_plain(cell)), 400))
-    weights = [w ** 0.5 for w in longest]
-    minimum = min(22 * mm, total / ncols)
-    widths = [max(minimum, total * w / sum(weights)) for w in weights]
-    scale = total / sum(widths)
-    return [w * scale for w in widths]
 
 
 _BLOCKS: dict[type, Callable[[_Writer, Any], list[Flowable]]] = {

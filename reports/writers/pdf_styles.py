@@ -53,7 +53,7 @@ def stylesheet(theme: Theme) -> Sheet:
         base = {"fontName": body.regular, "fontSize": size, "leading": lead, "textColor": text,
                 "alignment": TA_LEFT, "splitLongWords": 1, "allowWidows": 0, "allowOrphans": 0}
         base.update(kw)
-        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+        return ParagraphStyle(name, **base)
 
     styles = {
         "Normal": style("Normal", spaceAfter=size * 0.7),

@@ -1,0 +1,395 @@
+"""Document tree -> .docx bytes with python-docx, on the styles of a reference document.
+
+compose -> parse -> **write (DOCX)** -> build. One public function, ``write_docx``; one handler per node
+type. The writer only names styles (Title, Heading 1, List Bullet, Quote, Report Table ...); the look
+lives in templates/reference.docx or the user's own reference document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx import Document as open_docx
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from reports import tree as t
+from reports.errors import RenderError
+from reports.paths import builtin_templates_dir
+from reports.theme import Theme
+from reports.writers import ooxml
+from reports.writers.docx_package import repack
+from reports.writers.fonts import CJK_RUN
+from reports.writers.measure import column_fractions
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice substitutes Noto/Source Han
+
+
+@lru_cache(maxsize=1)
+def _default_reference() -> bytes:
+    # Read once per process; every document is opened from these bytes (no disk read per document).
+    return (builtin_templates_dir() / "reference.docx").read_bytes()
+
+
+def _reference_bytes(reference: Path | None) -> bytes:
+    if reference is None:
+        return _default_reference()
+    try:
+        data = Path(reference).read_bytes()
+    except FileNotFoundError:
+        raise RenderError(f"{reference}: reference document not found") from None
+    except OSError as exc:
+        raise RenderError(f"{reference}: cannot read the reference document: {exc.strerror}") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            if "word/document.xml" not in package.namelist():
+                raise RenderError(f"{reference}: not a Word document (.docx): no word/document.xml inside")
+    except zipfile.BadZipFile:
+        raise RenderError(f"{reference}: not a Word document (.docx): not a zip package") from None
+    return data
+
+
+class _Writer:
+    """Per-document state: the python-docx document, its style cache and numbering instances."""
+
+    def __init__(self, document: Any, theme: Theme, meta: t.Meta) -> None:
+        self.doc = document
+        self.theme = theme
+        self.meta = meta
+        self.body = document
+        self.styles = {s.name: s for s in document.styles}  # one look-up table, not a search per use
+        self.list_level = 0
+
+    def style(self, name: str, fallback: str = "Normal") -> Any:
+        # A user's reference document may lack our custom styles: fall back to a plain one.
+        return self.styles.get(name) or self.styles.get(fallback)
+
+    # ------------------------------------------------------------------ inlines
+
+    def runs(self, paragraph: Any, content: t.Inlines, char_style: str | None = None,
+             target: Any = None) -> None:
+        for node in content:
+            handler = _INLINES.get(type(node))
+            if handler is None:
+                raise TypeError(f"the DOCX writer has no handler for {type(node).__name__}")
+            handler(self, paragraph, node, char_style, target)
+
+    def text(self, paragraph: Any, node: t.Text, char_style: str | None, target: Any) -> None:
+        self.add_text(paragraph, node.text, char_style, target)
+
+    def add_text(self, paragraph: Any, text: str, char_style: str | None, target: Any) -> None:
+        text = _XML_INVALID.sub("", text)
+        if not text:
+            return
+        run = paragraph.add_run(text)
+        if char_style:
+            run.style = self.style(char_style, "Default Paragraph Font")
+        if CJK_RUN.search(text):
+            ooxml.east_asian(run._r.get_or_add_rPr(), CJK_WORD_FONT)
+        if target is not None:  # inside a hyperlink: move the run into the w:hyperlink element
+            target.append(run._r)
+
+    def strong(self, paragraph: Any, node: t.Strong, char_style: str | None, target: Any) -> None:
+        self.runs(paragraph, node.children, "Strong", target)
+
+    def emphasis(self, paragraph: Any, node: t.Emphasis, char_style: str | None, target: Any) -> None:
+        self.runs(paragraph, node.children, "Emphasis", target)
+
+    def code(self, paragraph: Any, node: t.Code, char_style: str | None, target: Any) -> None:
+        self.add_text(paragraph, node.text, "Code", target)
+
+    def link(self, paragraph: Any, node: t.Link, char_style: str | None, target: Any) -> None:
+        element = ooxml.add_hyperlink(paragraph, _XML_INVALID.sub("", node.url))
+        self.runs(paragraph, node.children, "Hyperlink", element)
+
+    def line_break(self, paragraph: Any, node: t.LineBreak, char_style: str | None, target: Any) -> None:
+        run = paragraph.add_run()
+        run.add_break()
+        if target is not None:
+            target.append(run._r)
+
+    # ------------------------------------------------------------------ blocks
+
+    def blocks(self, blocks: tuple[t.Block, ...], container: Any = None) -> None:
+        for block in blocks:
+            handler = _BLOCKS.get(type(block))
+            if handler is None:
+                raise TypeError(f"the DOCX writer has no handler for {type(block).__name__}")
+            handler(self, block, container if container is not None else self.doc)
+
+    def para(self, container: Any, content: t.Inlines, style: str) -> Any:
+        paragraph = container.add_paragraph(style=self.style(style))
+        self.runs(paragraph, content)
+        return paragraph
+
+    def heading(self, node: t.Heading, container: Any) -> None:
+        self.para(container, node.content, f"Heading {node.level}")
+
+    def paragraph(self, node: t.Paragraph, container: Any) -> None:
+        self.para(container, node.content, "Normal")
+
+    def list_(self, node: t.BulletList | t.OrderedList, container: Any, depth: int = 0) -> None:
+        ordered = isinstance(node, t.OrderedList)
+        base = "List Number" if ordered else "List Bullet"
+        style_name = base if depth == 0 else f"{base} 2"
+        num_id = None
+        if ordered and depth == 0:
+            style_num = ooxml.style_num_id(self.style(style_name))
+            if style_num is not None:
+                num_id = ooxml.restart_numbering(self.doc.part.numbering_part, style_num,
+                                                 node.start)  # type: ignore[union-attr]
+        for item in node.items:
+            first = True
+            for block in item.blocks:
+                if isinstance(block, t.Paragraph) and first:
+                    paragraph = self.para(container, block.content, style_name)
+                    if num_id is not None:
+                        ooxml.set_num_id(paragraph, num_id)
+                    first = False
+                elif isinstance(block, t.BulletList | t.OrderedList):
+                    self.list_(block, container, min(depth + 1, 1))
+                else:
+                    self.blocks((block,), container)
+
+    def bullet_list(self, node: t.BulletList, container: Any) -> None:
+        self.list_(node, container)
+
+    def ordered_list(self, node: t.OrderedList, container: Any) -> None:
+        self.list_(node, container)
+
+    def table(self, node: t.Table, container: Any) -> None:
+        ncols = max([len(node.header), *(len(r) for r in node.rows)])
+        rows = ([node.header] if node.header else []) + list(node.rows)
+        table = container.add_table(rows=len(rows), cols=ncols)
+        table.style = self.style("Report Table", "Table Grid")
+        ooxml.table_width_full(table)
+        ooxml.table_look(table, first_row=bool(node.header), banded_rows=True)
+        width = self.text_width()
+        ooxml.column_widths(table, [int(f * width) for f in column_fractions(rows, ncols)])
+        align = list(node.align) + ["left"] * ncols
+        for r, row in enumerate(rows):
+            cells = table.rows[r].cells
+            for c in range(ncols):
+                paragraph = cells[c].paragraphs[0]
+                paragraph.style = self.style("Table Text")
+                if align[c] != "left":
+                    paragraph.alignment = {"right": 2, "center": 1}[align[c]]
+                if c < len(row):
+                    self.runs(paragraph, row[c])
+        if node.header:
+            ooxml.repeat_header(table.rows[0])
+        container.add_paragraph(style=self.style("Caption"))  # breathing space after the table
+
+    def block_quote(self, node: t.BlockQuote, container: Any) -> None:
+        for block in node.blocks:
+            if isinstance(block, t.Paragraph):
+                self.para(container, block.content, "Quote")
+            else:
+                self.blocks((block,), container)
+        if node.attribution:
+            self.para(container, (t.Text("— "), *node.attribution), "Attribution")
+
+    def field_table(self, node: t.FieldTable, container: Any) -> None:
+        if not node.rows:
+            return
+        memo = node.style == "memo-header"
+        table = container.add_table(rows=len(node.rows), cols=2)
+        table.style = self.style("Memo Header" if memo else "Key Facts", "Table Grid")
+        ooxml.table_width_full(table)
+        ooxml.table_look(table, first_row=False, banded_rows=False, first_column=True)
+        label_width = Mm(24 if memo else 36)
+        ooxml.column_widths(table, [label_width, self.text_width() - label_width])
+        for r, row in enumerate(node.rows):
+            label_cell, value_cell = table.rows[r].cells
+            label = label_cell.paragraphs[0]
+            label.style = self.style("Table Text")
+            self.runs(label, row.label)
+            first = value_cell.paragraphs[0]
+            for i, block in enumerate(row.value):
+                if isinstance(block, t.Paragraph):
+                    paragraph = first if i == 0 else value_cell.add_paragraph()
+                    paragraph.style = self.style("Field Value")
+                    self.runs(paragraph, block.content)
+                else:
+                    self.blocks((block,), value_cell)
+        if not memo:
+            container.add_paragraph(style=self.style("Caption"))
+
+    def text_width(self) -> int:
+        section = self.doc.sections[-1]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    def rule(self, node: t.HorizontalRule, container: Any) -> None:
+        container.add_paragraph(style=self.style("Rule"))
+
+    def page_break(self, node: t.PageBreak, container: Any) -> None:
+        container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def image(self, node: t.Image, container: Any) -> None:
+        width = Mm(node.width_mm) if node.width_mm else None
+        try:
+            container.add_paragraph().add_run().add_picture(node.path, width=width)
+        except Exception as exc:  # python-docx raises several kinds for an unreadable image
+            raise RenderError(f"{node.path}: not a usable image ({exc})") from None
+
+    # ------------------------------------------------------------------ first page, header, footer
+
+    def title_block(self) -> None:
+        meta, doc = self.meta, self.doc
+        if meta.kind == "memo":
+            if meta.organisation:
+                self.add_text(doc.add_paragraph(style=self.style("Kicker")), meta.organisation.upper(), None, None)
+            self.add_text(doc.add_paragraph(style=self.style("Memo Title", "Title")), "MEMORANDUM", None, None)
+            return
+        kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
+        if kicker:
+            self.add_text(doc.add_paragraph(style=self.style("Kicker")), kicker, None, None)
+        self.add_text(doc.add_paragraph(style=self.style("Title")), meta.title, None, None)
+        if meta.subtitle:
+            self.add_text(doc.add_paragraph(style=self.style("Subtitle")), meta.subtitle, None, None)
+        for line in ("  ·  ".join(x for x in (meta.category, meta.date) if x), "  ·  ".join(meta.parties)):
+            if line:
+                self.add_text(doc.add_paragraph(style=self.style("Byline")), line, None, None)
+        doc.add_paragraph(style=self.style("Title Rule", "Rule"))
+        if meta.toc:
+            ooxml.add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
+                            "Right-click to update the table of contents.")
+            ooxml.update_fields_on_open(doc.settings)
+
+    def page_furniture(self) -> None:
+        meta = self.meta
+        section = self.doc.sections[-1]
+        section.different_first_page_header_footer = True
+        tab = self.text_width() // 635  # EMU -> twips
+        header = section.header
+        header.is_linked_to_previous = False
+        _clear(header)
+        paragraph = header.add_paragraph(style=self.style("Header"))
+        ooxml.tab_stop_right(paragraph, tab)
+        self.add_text(paragraph, meta.short_title or meta.title, None, None)
+        if meta.classification:
+            paragraph.add_run("\t")
+            self.add_text(paragraph, meta.classification.upper(), "Strong", None)
+        for footer in (section.footer, section.first_page_footer):
+            footer.is_linked_to_previous = False
+            _clear(footer)
+            paragraph = footer.add_paragraph(style=self.style("Footer"))
+            ooxml.tab_stop_right(paragraph, tab)
+            note = "  ·  ".join(x for x in (meta.date, meta.classification.upper(), meta.organisation) if x)
+            self.add_text(paragraph, note + "\t" + "Page ", None, None)
+            ooxml.add_field(paragraph, "PAGE")
+            paragraph.add_run(" of ")
+            ooxml.add_field(paragraph, "NUMPAGES")
+        first_header = section.first_page_header
+        first_header.is_linked_to_previous = False
+        _clear(first_header)
+        first_header.add_paragraph(style=self.style("Header"))
+
+
+def _clear(part: Any) -> None:
+    for child in list(part._element):
+        part._element.remove(child)
+
+
+def _clear_body(document: Any) -> None:
+    # A reference document gives styles and page set-up, never content: keep only the section settings.
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _core_properties(document: Any, meta: t.Meta) -> None:
+    props = document.core_properties
+    props.title = meta.title
+    props.subject = meta.subject
+    props.author = meta.author or meta.organisation or "reports"
+    props.keywords = ", ".join(meta.keywords)
+    props.category = meta.category
+    props.comments = meta.source_line
+    props.last_modified_by = "reports"
+    props.revision = 1
+    props.language = meta.language
+    props.identifier = ""
+    props.version = ""
+    props.content_status = meta.classification
+    moment = _creation_time(meta)
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+
+
+def _creation_time(meta: t.Meta) -> dt.datetime:
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return dt.datetime.fromtimestamp(int(env), tz=dt.UTC).replace(tzinfo=None)
+    try:
+        day = dt.date.fromisoformat(meta.iso_date)
+    except ValueError:
+        return dt.datetime(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
+    if custom_reference:  # the user's reference decides page size and margins
+        return
+    section = document.sections[-1]
+    if theme.page_size == "Letter":
+        section.page_width, section.page_height = Mm(215.9), Mm(279.4)
+    m = theme.margins
+    section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
+    section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
+
+
+def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> bytes:
+    """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
+
+    ``reference`` is a .docx whose styles, page set-up, headers and footers the output takes on.
+    Raises ``RenderError`` for a missing or non-DOCX reference or an unusable image.
+    """
+    document = open_docx(io.BytesIO(_reference_bytes(reference)))
+    _clear_body(document)
+    _page_setup(document, theme, reference is not None)
+    writer = _Writer(document, theme, doc.meta)
+    writer.title_block()
+    writer.blocks(doc.blocks)
+    writer.page_furniture()
+    _core_properties(document, doc.meta)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return repack(buffer.getvalue())
+
+
+_BLOCKS: dict[type, Callable[[_Writer, Any, Any], None]] = {
+    t.Heading: _Writer.heading,
+    t.Paragraph: _Writer.paragraph,
+    t.BulletList: _Writer.bullet_list,
+    t.OrderedList: _Writer.ordered_list,
+    t.Table: _Writer.table,
+    t.BlockQuote: _Writer.block_quote,
+    t.FieldTable: _Writer.field_table,
+    t.HorizontalRule: _Writer.rule,
+    t.PageBreak: _Writer.page_break,
+    t.Image: _Writer.image,
+}
+
+_INLINES: dict[type, Callable[[_Writer, Any, Any, str | None, Any], None]] = {
+    t.Text: _Writer.text,
+    t.Strong: _Writer.strong,
+    t.Emphasis: _Writer.emphasis,
+    t.Code: _Writer.code,
+    t.Link: _Writer.link,
+    t.LineBreak: _Writer.line_break,
+}
+
+__all__ = ["write_docx"]

@@ -1,0 +1,166 @@
+"""The few raw WordprocessingML helpers python-docx lacks: fields, East Asian fonts, hyperlinks,
+numbering restarts, repeated header rows, borders and table styles.
+
+Part of write (DOCX). Kept in one small module, like python-docx's own oxml layer, so the writer only
+ever names styles and calls these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+
+def east_asian(r_pr: Any, font: str, lang: str = "zh-CN") -> None:
+    """Give a run (or style) properties element an East Asian font and language."""
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    fonts.set(qn("w:hint"), "eastAsia")
+    lang_el = r_pr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        r_pr.append(lang_el)
+    lang_el.set(qn("w:eastAsia"), lang)
+
+
+def add_field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
+    """Append a field (PAGE, NUMPAGES, TOC ...) that Word and LibreOffice compute when displaying."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder),
+                       ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {text} "
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                char.set(qn("w:dirty"), "true")  # ask Word to recompute on open
+            run._r.append(char)
+
+
+def add_hyperlink(paragraph: Any, url: str) -> Any:
+    """Append an external hyperlink to ``paragraph`` and return the ``w:hyperlink`` element.
+
+    Runs appended to the returned element are the link's text.
+    """
+    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def repeat_header(row: Any) -> None:
+    """Mark a table row as a header row that Word repeats on each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+
+
+def restart_numbering(numbering_part: Any, style_num_id: int, start: int) -> int:
+    """Create a numbering instance that restarts the list of ``style_num_id`` at ``start``.
+
+    Word continues a "List Number" list across the whole document unless a paragraph points at a new
+    instance (w:num) with a start override. Returns the new numId.
+    """
+    numbering = numbering_part.element
+    abstract = None
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) == str(style_num_id):
+            abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    if abstract is None:
+        return style_num_id
+    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'))
+    return new_id
+
+
+def set_num_id(paragraph: Any, num_id: int, level: int = 0) -> None:
+    """Point ``paragraph`` at numbering instance ``num_id`` at ``level``."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    num_pr = p_pr.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def style_num_id(style: Any) -> int | None:
+    """The numId a list paragraph style points at, if any."""
+    num_id = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    return int(num_id.get(qn("w:val"))) if num_id is not None else None
+
+
+def update_fields_on_open(settings: Any) -> None:
+    """Ask Word to refresh fields (the TOC) when the document is opened."""
+    element = settings.element
+    if element.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        element.append(update)
+
+
+def tab_stop_right(paragraph: Any, position_twips: int) -> None:
+    """Add a right-aligned tab stop (for "left text <tab> right text" headers and footers)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "right")
+    tab.set(qn("w:pos"), str(position_twips))
+    tabs.append(tab)
+    p_pr.append(tabs)
+
+
+def table_width_full(table: Any) -> None:
+    """Make a table span the text width (100%)."""
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+
+
+def table_look(table: Any, first_row: bool, banded_rows: bool, first_column: bool = False) -> None:
+    """Say which conditional parts of the table style apply (header row, first column, banded rows).
+
+    Both the attributes (Word 2010+) and the older hex bitmask (read by LibreOffice) are written.
+    """
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tbl_pr.append(look)
+    look.set(qn("w:firstRow"), "1" if first_row else "0")
+    look.set(qn("w:noHBand"), "0" if banded_rows else "1")
+    look.set(qn("w:firstColumn"), "1" if first_column else "0")
+    look.set(qn("w:lastRow"), "0")
+    look.set(qn("w:lastColumn"), "0")
+    look.set(qn("w:noVBand"), "1")
+    mask = (0x20 if first_row else 0) | (0x80 if first_column else 0) | (0 if banded_rows else 0x200) | 0x400
+    look.set(qn("w:val"), f"{mask:04X}")
+
+
+def column_widths(table: Any, widths: list[int]) -> None:
+    """Fix column widths (EMU) in the grid and every cell, which both Word and LibreOffice honour."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
