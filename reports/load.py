@@ -211,21 +211,32 @@ def _text_problems(name: str, value: object, positions: Positions) -> list[Probl
 
 def _validation_problems(name: str, exc: ValidationError, positions: Positions,
                          model: type[BaseModel]) -> list[Problem]:
-    problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    # A misspelt key is one mistake, not two: "titel: did you mean 'title'?" covers "missing 'title'".
+    covered: set[tuple[str | int, ...]] = set()
+    for error in errors:
         loc = tuple(error["loc"])
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            message = "unknown field" + _suggestion(model, loc)
-            path = loc
-        elif kind == "missing":
+        if error["type"] == "extra_forbidden":
+            guess = _closest(model, loc)
+            if guess and (*loc[:-1], guess) in missing:
+                covered.add((*loc[:-1], guess))
+    problems: list[Problem] = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if loc in covered and error["type"] == "missing":
+            continue
+        if error["type"] == "extra_forbidden":
+            guess = _closest(model, loc)
+            fields = _fields_at(model, loc[:-1])
+            message = "unknown field" + (f"; did you mean {guess!r}?" if guess else
+                                         f"; expected one of: {', '.join(fields)}" if fields else "")
+        elif error["type"] == "missing":
             message = f"missing required field {loc[-1]!r}"
-            path = loc
         else:
             message = _message(error)
-            path = loc
-        line, column = _position(positions, path)
-        problems.append(Problem(name, message, line=line, column=column, field=_field(path) or None))
+        line, column = _position(positions, loc)
+        problems.append(Problem(name, message, line=line, column=column, field=_field(loc) or None))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -267,12 +278,9 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__.replace('str', 'text')} {value!r}"[:80]
 
 
-def _suggestion(model: type[BaseModel], loc: Sequence[str | int]) -> str:
-    fields = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f"; expected one of: {', '.join(fields)}" if fields else ""
+def _closest(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:
+    close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:

@@ -1,0 +1,65 @@
+"""Shared fixtures: the shipped agreements, a valid agreement as a dict, and readers for outputs."""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reports.model import Agreement
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "zhejiang-alibaba-2023.yaml"
+MINIMAL = ROOT / "data" / "minimal.yaml"
+_SHIPPED_DICT: dict[str, Any] = yaml.load(SHIPPED.read_text("utf-8"), Loader=yaml.BaseLoader)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Agreement:
+    from reports.load import load_agreement
+
+    return load_agreement(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def minimal() -> Agreement:
+    from reports.load import load_agreement
+
+    return load_agreement(MINIMAL)
+
+
+def shipped_dict() -> dict[str, Any]:
+    """The shipped agreement as plain data (all scalars as strings), a fresh copy each call."""
+    data = copy.deepcopy(_SHIPPED_DICT)
+    data["schema_version"] = 1
+    data["participating_units"][0]["count"] = 7
+    return data
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, pages joined by form feeds."""
+    from pypdf import PdfReader
+
+    return "\f".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a .docx body, tables included, one paragraph a line."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    return "\n".join(lines)
+
+
+def squash(text: str) -> str:
+    """Collapse all whitespace (line wrapping differs between outputs) to single spaces."""
+    return " ".join(text.split())
