@@ -88,7 +88,7 @@ class _Writer:
         self.add_text(paragraph, node.text, char_style, target)
 
     def add_text(self, paragraph: Any, text: str, char_style: str | None, target: Any) -> None:
-        text = _XML_INVALID.sub("", text)
+        text = _clean(text)
         if not text:
             return
         run = paragraph.add_run(text)
@@ -109,7 +109,7 @@ class _Writer:
         self.add_text(paragraph, node.text, "Code", target)
 
     def link(self, paragraph: Any, node: t.Link, char_style: str | None, target: Any) -> None:
-        element = ooxml.add_hyperlink(paragraph, _XML_INVALID.sub("", node.url))
+        element = ooxml.add_hyperlink(paragraph, _clean(node.url))
         self.runs(paragraph, node.children, "Hyperlink", element)
 
     def line_break(self, paragraph: Any, node: t.LineBreak, char_style: str | None, target: Any) -> None:
@@ -309,20 +309,24 @@ def _clear_body(document: Any) -> None:
             body.remove(child)
 
 
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
 def _core_properties(document: Any, meta: t.Meta) -> None:
     props = document.core_properties
-    props.title = meta.title
-    props.subject = meta.subject
-    props.author = meta.author or meta.organisation or "reports"
-    props.keywords = ", ".join(meta.keywords)
-    props.category = meta.category
-    props.comments = meta.source_line
+    props.title = _clean(meta.title)
+    props.subject = _clean(meta.subject)
+    props.author = _clean(meta.author or meta.organisation or "reports")
+    props.keywords = _clean(", ".join(meta.keywords))
+    props.category = _clean(meta.category)
+    props.comments = _clean(meta.source_line)
     props.last_modified_by = "reports"
     props.revision = 1
-    props.language = meta.language
+    props.language = _clean(meta.language)
     props.identifier = ""
     props.version = ""
-    props.content_status = meta.classification
+    props.content_status = _clean(meta.classification)
     moment = _creation_time(meta)
     props.created = moment
     props.modified = moment

@@ -1,0 +1,176 @@
+"""The DOCX writer, on hand-built trees: real styles, hyperlinks, fields, CJK fonts, reproducibility."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from pypdf import PdfReader
+
+from reports import tree as t
+from reports.errors import RenderError
+from reports.theme import DEFAULT_THEME
+from reports.writers import docx as docx_writer
+from reports.writers.docx import write_docx
+from tests.conftest import docx_text
+from tests.writers.sample import MARKUP, sample_document
+
+
+def _open(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def sample_bytes() -> bytes:
+    return write_docx(sample_document(), DEFAULT_THEME)
+
+
+def test_every_node_type_has_a_handler() -> None:
+    handled = set(docx_writer._BLOCKS) | set(docx_writer._INLINES)
+    assert set(t.NODE_TYPES) <= handled, set(t.NODE_TYPES) - handled
+
+
+def test_headings_titles_lists_and_quotes_use_real_styles(sample_bytes: bytes) -> None:
+    styles = {p.text: p.style.name for p in _open(sample_bytes).paragraphs if p.text}
+    assert styles["Sample Briefing"] == "Title"
+    assert styles["All constructs"] == "Subtitle"
+    assert styles["First section"] == "Heading 1"
+    assert styles["Second level"] == "Heading 2"
+    assert styles["Third level"] == "Heading 3"
+    assert styles["bullet one"] == "List Bullet"
+    assert styles["nested bullet"] == "List Bullet 2"
+    assert styles["number one"] == "List Number"
+    assert styles["We will help the province. 张勇"] == "Quote"
+    assert styles["— Zhang Yong (张勇), Chairman (paraphrase)"] == "Attribution"
+
+
+def test_all_text_is_present_and_markup_is_literal(sample_bytes: bytes) -> None:
+    text = docx_text(sample_bytes)
+    for expected in ("Plain, strong, emphasis, code, a link\nafter break", MARKUP, "浙江省人民政府 and 阿里巴巴集团",
+                     "Digital trade", "12", "Minister", "Last page text"):
+        assert expected in text, expected
+
+
+def test_tables_have_the_report_style_and_a_repeated_header(sample_bytes: bytes) -> None:
+    document = _open(sample_bytes)
+    styles = [table.style.name for table in document.tables]
+    assert styles == ["Key Facts", "Report Table", "Memo Header"]
+    header_row = document.tables[1].rows[0]._tr
+    assert header_row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def test_links_are_real_hyperlinks(sample_bytes: bytes) -> None:
+    document = _open(sample_bytes)
+    rels = [r for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert [(r.target_ref, r.is_external) for r in rels] == [("https://example.org/page", True)]
+    links = document.element.body.findall(f".//{qn('w:hyperlink')}")
+    assert len(links) == 1 and links[0].get(qn("r:id")) == rels[0].rId
+
+
+def test_page_fields_in_footer_and_classification_in_header(sample_bytes: bytes) -> None:
+    section = _open(sample_bytes).sections[0]
+    footer_xml = section.footer._element.xml
+    assert " PAGE " in footer_xml and " NUMPAGES " in footer_xml
+    assert "INTERNAL" in section.header._element.xml
+    assert section.different_first_page_header_footer
+
+
+def test_core_properties(sample_bytes: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    props = _open(sample_bytes).core_properties
+    assert (props.title, props.subject, props.author, props.keywords, props.category) == (
+        "Sample Briefing", "Testing", "Desk", "alpha, beta", "Briefing")
+    assert props.last_modified_by == "reports"
+    assert props.created.isoformat().startswith("2023-07-07")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    later = _open(write_docx(sample_document(), DEFAULT_THEME)).core_properties
+    assert later.created.isoformat().startswith("2023-11-14T22:13:20")
+
+
+def test_chinese_runs_carry_an_east_asian_font(sample_bytes: bytes) -> None:
+    body = _open(sample_bytes).element.body
+    cjk_runs = [r for r in body.iter(qn("w:r")) if any("\u4e00" <= c <= "\u9fff" for c in "".join(r.itertext()))]
+    assert cjk_runs
+    for run in cjk_runs:
+        fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        assert fonts is not None and fonts.get(qn("w:eastAsia")) == "SimSun"
+        assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN"
+
+
+def test_control_characters_give_a_valid_file() -> None:
+    doc = t.Document(t.Meta(title="bell\x07"), (t.Paragraph((t.Text("a\x00b\x1bc\ufffed"),)),))
+    assert "abcd" in docx_text(write_docx(doc, DEFAULT_THEME))
+
+
+def test_same_input_gives_identical_bytes(sample_bytes: bytes) -> None:
+    assert write_docx(sample_document(), DEFAULT_THEME) == sample_bytes
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert package.namelist()[0] == "[Content_Types].xml"
+
+
+def test_reference_docx_really_changes_the_styles(tmp_path: Path) -> None:
+    reference = docx.Document()
+    reference.styles["Normal"].font.name = "Comic Neue"
+    reference.styles["Normal"].font.size = Pt(13)
+    reference.add_paragraph("body text that must not be copied")
+    path = tmp_path / "corporate.docx"
+    reference.save(str(path))
+    document = _open(write_docx(sample_document(), DEFAULT_THEME, path))
+    assert document.styles["Normal"].font.name == "Comic Neue"
+    assert document.styles["Normal"].font.size == Pt(13)
+    assert "body text that must not be copied" not in docx_text(write_docx(sample_document(), DEFAULT_THEME, path))
+    # Styles the corporate file lacks fall back instead of failing.
+    assert "Sample Briefing" in docx_text(write_docx(sample_document(), DEFAULT_THEME, path))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "reference document not found"),
+    (b"plain text", "not a Word document (.docx): not a zip package"),
+])
+def test_bad_reference_docx_is_a_clear_error(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "ref.docx"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RenderError, match=re.escape(message)):
+        write_docx(sample_document(), DEFAULT_THEME, path)
+
+
+def test_zip_without_document_is_not_a_docx(tmp_path: Path) -> None:
+    path = tmp_path / "ref.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("hello.txt", "hi")
+    with pytest.raises(RenderError, match="no word/document.xml inside"):
+        write_docx(sample_document(), DEFAULT_THEME, path)
+
+
+def test_numbered_lists_restart(sample_bytes: bytes) -> None:
+    document = _open(sample_bytes)
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
+    assert len(num_ids) == 1  # one list, one numbering instance...
+    numbering = document.part.numbering_part.element
+    override = numbering.xpath(f"//w:num[@w:numId='{num_ids.pop()}']//w:startOverride")
+    assert override and override[0].get(qn("w:val")) == "3"  # ...that starts where the tree says
+
+
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice is not installed (Debian: libreoffice-writer)")
+def test_libreoffice_opens_the_document(tmp_path: Path, sample_bytes: bytes) -> None:
+    source = tmp_path / "sample.docx"
+    source.write_bytes(sample_bytes)
+    subprocess.run([str(LIBREOFFICE), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    reader = PdfReader(str(tmp_path / "sample.pdf"))
+    assert len(reader.pages) == 2  # the page break in the sample
+    assert "Last page text" in (reader.pages[1].extract_text() or "")

@@ -1,0 +1,148 @@
+"""The PDF writer, on hand-built trees: text, fonts, metadata, outline, escaping, reproducibility."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from reports import __version__
+from reports import tree as t
+from reports.errors import RenderError
+from reports.theme import DEFAULT_THEME
+from reports.writers import pdf as pdf_writer
+from reports.writers.fonts import missing_glyphs
+from reports.writers.pdf import write_pdf
+from tests.conftest import pdf_text, squash
+from tests.writers.sample import MARKUP, sample_document
+
+
+def _doc(*blocks: t.Block, **meta: object) -> t.Document:
+    return t.Document(t.Meta(title=str(meta.pop("title", "T")), **meta), blocks)  # type: ignore[arg-type]
+
+
+def test_every_node_type_has_a_handler() -> None:
+    handled = set(pdf_writer._BLOCKS) | set(pdf_writer._INLINES)
+    assert set(t.NODE_TYPES) <= handled, set(t.NODE_TYPES) - handled
+
+
+def test_all_text_is_in_the_pdf_including_chinese() -> None:
+    text = squash(pdf_text(write_pdf(sample_document(), DEFAULT_THEME)))
+    for expected in ("Sample Briefing", "All constructs", "First section", "strong", "emphasis", "code", "a link",
+                     "after break", "bullet one", "nested bullet", "number two", "Digital trade", "12",
+                     "We will help the province. 张勇", "Zhang Yong (张勇)", "浙江省人民政府", "阿里巴巴集团",
+                     "Minister", "Last page text", "Page 1 of 2", "Page 2 of 2"):
+        assert expected in text, expected
+
+
+def test_markup_in_text_prints_literally() -> None:
+    text = squash(pdf_text(write_pdf(sample_document(), DEFAULT_THEME)))
+    assert squash(MARKUP) in text
+
+
+def test_metadata_and_language() -> None:
+    reader = PdfReader(io.BytesIO(write_pdf(sample_document(language="en-GB"), DEFAULT_THEME)))
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Sample Briefing"
+    assert info.author == "Desk"
+    assert info.subject == "Testing"
+    assert info["/Keywords"] == "alpha, beta"
+    assert info.creator == f"reports {__version__}"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_outline_is_built_from_headings() -> None:
+    reader = PdfReader(io.BytesIO(write_pdf(sample_document(), DEFAULT_THEME)))
+    top = reader.outline
+    assert top[0].title == "First section"
+    assert top[1][0].title == "Second level"
+    assert top[1][1][0].title == "Third level"
+
+
+def test_header_on_later_pages_only() -> None:
+    reader = PdfReader(io.BytesIO(write_pdf(sample_document(), DEFAULT_THEME)))
+    first, second = (page.extract_text() for page in reader.pages)
+    assert second.startswith("Sample Briefing\nINTERNAL\n")  # running header: short title, classification
+    assert first.startswith("POLICY UNIT · INTERNAL\nSample Briefing\n")  # title block, no running header
+
+
+def test_same_input_gives_identical_bytes() -> None:
+    assert write_pdf(sample_document(), DEFAULT_THEME) == write_pdf(sample_document(), DEFAULT_THEME)
+
+
+def test_creation_date_comes_from_the_document_or_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = PdfReader(io.BytesIO(write_pdf(sample_document(), DEFAULT_THEME)))
+    assert reader.metadata["/CreationDate"].startswith("D:20230707000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    reader = PdfReader(io.BytesIO(write_pdf(sample_document(), DEFAULT_THEME)))
+    assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_long_word_long_table_and_giant_cell_still_make_a_pdf() -> None:
+    word = "x" * 5000
+    rows = tuple(((t.Text(f"row {i}"),), (t.Text("value"),)) for i in range(300))
+    giant = (((t.Text("giant"),), (t.Text("lorem ipsum " * 2000),)),)
+    data = write_pdf(_doc(t.Paragraph((t.Text(word),)),
+                          t.Table(((t.Text("Name"),), (t.Text("Value"),)), rows, ("left", "left")),
+                          t.Table(((t.Text("Cell"),), (t.Text("Text"),)), giant, ("left", "left"))), DEFAULT_THEME)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 5
+    text = pdf_text(data)
+    assert "row 299" in text
+    assert text.replace("\n", "").count("x" * 100) >= 1
+    # The header row repeats on every page the long table runs onto.
+    assert sum("Name" in (page.extract_text() or "") for page in reader.pages) >= 3
+
+
+def test_control_characters_are_dropped_not_fatal() -> None:
+    data = write_pdf(_doc(t.Paragraph((t.Text("a\x00b\x07c\ufffed"),))), DEFAULT_THEME)
+    assert "abcd" in pdf_text(data)
+
+
+def _png(path: Path, width: int = 4, height: int = 2) -> None:
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_local_image_is_drawn(tmp_path: Path) -> None:
+    image = tmp_path / "logo.png"
+    _png(image)
+    data = write_pdf(_doc(t.Image(str(image), "logo", 20)), DEFAULT_THEME)
+    assert b"/Subtype /Image" in data
+
+
+def test_an_image_that_is_not_an_image_is_a_clear_error(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.png"
+    fake.write_text("not an image")
+    with pytest.raises(RenderError, match="fake.png: not a usable image"):
+        write_pdf(_doc(t.Image(str(fake), "x")), DEFAULT_THEME)
+
+
+def test_missing_glyphs_are_found() -> None:
+    assert missing_glyphs("Hello 浙江 café – “x”", DEFAULT_THEME) == []
+    assert missing_glyphs("smile 😀 مرحبا", DEFAULT_THEME) == ["😀", "م", "ر", "ح", "ب", "ا"]
+
+
+# Format characters (soft hyphen, ...) are invisible by design, so they cannot be read back.
+_drawable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F, blacklist_categories=("Cc", "Cf", "Cs", "Zs")),
+                    min_size=1, max_size=60).filter(lambda s: not missing_glyphs(s, DEFAULT_THEME))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_drawable)
+def test_arbitrary_text_gives_a_valid_pdf_containing_it(text: str) -> None:
+    data = write_pdf(_doc(t.Paragraph((t.Text(text),))), DEFAULT_THEME)
+    # Spaces are compared away: line wrapping may add or drop them, never the characters themselves.
+    assert "".join(text.split()) in "".join(pdf_text(data).split())
