@@ -31,7 +31,7 @@ class Family:
     bold: str
     italic: str
     bold_italic: str
-    covers: frozenset[int] = field(repr=False, compare=False)  # code points the regular face can draw
+    covers: frozenset[int] = field(repr=False, compare=False)  # code points every face can draw
 
 
 # family name in a theme -> (python package holding the files, file stem, bold weight suffix)
@@ -102,10 +102,7 @@ def family(name: str) -> Family:
             "italic": _register_ttf(f"{stem}-It", folder / f"{stem}-It.ttf"),
             "bold_italic": _register_ttf(f"{stem}-{bold_weight}It", folder / f"{stem}-{bold_weight}It.ttf"),
         }
-        names = {k: v.fontName for k, v in faces.items()}
-        _map_family(names)
-        return Family(names["regular"], names["bold"], names["italic"], names["bold_italic"],
-                      frozenset(faces["regular"].face.charToGlyph))
+        return _family_of(faces)
 
 
 def _vera() -> Family:
@@ -114,10 +111,15 @@ def _vera() -> Family:
     folder = Path(reportlab.__file__).parent / "fonts"
     faces = {k: _register_ttf(n, folder / f"{n}.ttf") for k, n in
              (("regular", "Vera"), ("bold", "VeraBd"), ("italic", "VeraIt"), ("bold_italic", "VeraBI"))}
+    return _family_of(faces)
+
+
+def _family_of(faces: dict[str, TTFont]) -> Family:
     names = {k: v.fontName for k, v in faces.items()}
     _map_family(names)
-    return Family(names["regular"], names["bold"], names["italic"], names["bold_italic"],
-                  frozenset(faces["regular"].face.charToGlyph))
+    # A character counts as covered only if every face has it: data may be set in italic or bold.
+    covers = frozenset.intersection(*(frozenset(f.face.charToGlyph) for f in faces.values()))
+    return Family(names["regular"], names["bold"], names["italic"], names["bold_italic"], covers)
 
 
 def _map_family(names: dict[str, str]) -> None:
