@@ -1,5 +1,66 @@
-"""reports: merge partnership-agreement data into templates and produce PDF briefings and Word memos."""
+"""reports: merge partnership-agreement data into templates and produce PDF briefings and Word memos.
+
+The Python API is the same three steps the command line takes::
+
+    agreement = reports.load_agreement("deal.yaml")
+    data = reports.render(agreement, "briefing", "pdf")
+    result = reports.build([Path("agreements")], Path("out"), jobs=2)
+
+Heavy libraries are imported on first use, so importing this package stays cheap.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reports.batch import BuildResult
+    from reports.model import Agreement
+    from reports.theme import Theme
+
 __version__ = "0.1.0"
+__all__ = ["__version__", "build", "load_agreement", "render"]
+
+
+def load_agreement(path: str | Path) -> Agreement:
+    """Load and validate an agreement (YAML or JSON); raises ``reports.errors.DataError`` with every
+    problem located by file, line, column and field."""
+    from reports.load import load_agreement as _load
+
+    return _load(path)
+
+
+def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, theme: Theme | None = None,
+           template_dir: Path | None = None, reference_docx: Path | None = None,
+           overrides: Mapping[str, str] | None = None, strict: bool = False) -> bytes:
+    """Return one document's bytes: ``kind`` is "briefing" or "memo", ``fmt`` "pdf" or "docx".
+
+    Raises ``TemplateError`` or ``RenderError`` (both ``reports.errors.ReportsError``).
+    """
+    from reports.pipeline import Options
+    from reports.pipeline import render as _render
+    from reports.theme import DEFAULT_THEME
+
+    options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
+                      overrides=dict(overrides or {}), strict=strict)
+    return _render(agreement, kind, fmt, options).data
+
+
+def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = ("briefing", "memo"),
+          formats: Sequence[str] = ("pdf", "docx"), theme: Theme | None = None, template_dir: Path | None = None,
+          reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
+          check: bool = False, fail_fast: bool = False) -> BuildResult:
+    """Build every agreement in ``paths`` (files or folders) into ``out_dir``; see ``reports build``.
+
+    Returns a ``BuildResult`` (``.ok``, ``.outputs``, ``.failed``, ``.manifest()``); raises
+    ``DataError`` for duplicate ids and ``OutputError`` when ``out_dir`` cannot be used.
+    """
+    from reports.batch import build as _build
+    from reports.pipeline import Options
+    from reports.theme import DEFAULT_THEME
+
+    options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx)
+    return _build(list(paths), out_dir, kinds=kinds, formats=formats, options=options, jobs=jobs, shard=shard,
+                  check=check, fail_fast=fail_fast)

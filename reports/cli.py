@@ -155,7 +155,7 @@ def _memo_options(func: Any) -> Any:
 def _options(template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None,
              strict: bool, overrides: dict[str, str] | None = None) -> Any:
     from reports.load import load_theme
-    from reports.render import Options
+    from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
@@ -168,7 +168,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     from reports.load import load_agreement
     from reports.output import prepare_out_dir, write_atomic
     from reports.paths import default_data_file
-    from reports.render import render
+    from reports.pipeline import render
 
     source = data or default_data_file()
     agreement = load_agreement(source)
@@ -216,7 +216,7 @@ def _overrides(memo: dict[str, str | None]) -> dict[str, str]:
 
 
 def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
-    from reports.build import parse_shard
+    from reports.batch import parse_shard
 
     if value is None:
         return None
@@ -258,7 +258,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     With no DATA, builds the shipped Zhejiang–Alibaba agreement. Writes OUT/ID-briefing.pdf,
     OUT/ID-briefing.docx, OUT/ID-memo.pdf and OUT/ID-memo.docx for each agreement.
     """
-    from reports.build import build as run_build
+    from reports.batch import build as run_build
     from reports.console import progress, report_build
     from reports.output import write_atomic
     from reports.paths import default_data_file

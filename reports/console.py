@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from reports.build import BuildResult, InputRecord
+from reports.batch import BuildResult, InputRecord
 from reports.errors import Problem
 
 

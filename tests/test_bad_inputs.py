@@ -67,7 +67,8 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_randomly_mutated_yaml_loads_or_fails_cleanly(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_randomly_mutated_yaml_loads_or_fails_cleanly(data: st.DataObject,
+                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
     text = SHIPPED_TEXT
     for _ in range(data.draw(st.integers(1, 4))):
         pos = data.draw(st.integers(0, len(text)))

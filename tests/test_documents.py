@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from reports.filters import longdate
 from reports.glyphs import text_fields
 from reports.model import Agreement
-from reports.render import Options, render
+from reports.pipeline import Options, render
 from reports.writers.fonts import missing_glyphs
 from tests.conftest import docx_text, pdf_text, shipped_dict, squash
 
@@ -27,7 +27,7 @@ def facts(agreement: Agreement, *, kind: str = "briefing") -> list[str]:
     out: list[str] = []
     dumped = agreement.model_dump(mode="json", by_alias=True, exclude_none=True)
     for path, value in text_fields(dumped):
-        if path in _NOT_PRINTED or path.startswith("memo.") and kind == "briefing":
+        if path in _NOT_PRINTED or (path.startswith("memo.") and kind == "briefing"):
             continue
         if path.endswith(".kind") or path.endswith(".status") or path.endswith(".type"):
             continue  # printed capitalised or as a label ("paraphrase"), checked separately

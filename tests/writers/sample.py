@@ -22,7 +22,7 @@ def sample_document(**meta: object) -> t.Document:
                           t.Field((text("Parties"),), (t.Paragraph((text("浙江省人民政府 and 阿里巴巴集团"),)),)))),
             t.Heading(1, (text("First section"),)),
             t.Paragraph((text("Plain, "), t.Strong((text("strong"),)), text(", "), t.Emphasis((text("emphasis"),)),
-                         text(", "), t.Code(("code")), text(", "),
+                         text(", "), t.Code("code"), text(", "),
                          t.Link((text("a link"),), "https://example.org/page"), t.LineBreak(), text("after break"))),
             t.Heading(2, (text("Second level"),)),
             t.Paragraph((text(MARKUP),)),

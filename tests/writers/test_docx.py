@@ -148,7 +148,7 @@ def test_zip_without_document_is_not_a_docx(tmp_path: Path) -> None:
     path = tmp_path / "ref.docx"
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("hello.txt", "hi")
-    with pytest.raises(RenderError, match="no word/document.xml inside"):
+    with pytest.raises(RenderError, match=r"no word/document\.xml inside"):
         write_docx(sample_document(), DEFAULT_THEME, path)
 
 

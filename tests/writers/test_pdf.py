@@ -126,7 +126,7 @@ def test_local_image_is_drawn(tmp_path: Path) -> None:
 def test_an_image_that_is_not_an_image_is_a_clear_error(tmp_path: Path) -> None:
     fake = tmp_path / "fake.png"
     fake.write_text("not an image")
-    with pytest.raises(RenderError, match="fake.png: not a usable image"):
+    with pytest.raises(RenderError, match=r"fake\.png: not a usable image"):
         write_pdf(_doc(t.Image(str(fake), "x")), DEFAULT_THEME)
 
 
@@ -136,8 +136,9 @@ def test_missing_glyphs_are_found() -> None:
 
 
 # Format characters (soft hyphen, ...) are invisible by design, so they cannot be read back.
-_drawable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F, blacklist_categories=("Cc", "Cf", "Cs", "Zs")),
-                    min_size=1, max_size=60).filter(lambda s: not missing_glyphs(s, DEFAULT_THEME))
+_drawable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F,
+                                  blacklist_categories=("Cc", "Cf", "Cs", "Zs")), min_size=1, max_size=60,
+                    ).filter(lambda s: not missing_glyphs(s, DEFAULT_THEME))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

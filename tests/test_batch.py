@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.build import collect_inputs, in_shard, parse_shard
+from reports.batch import collect_inputs, in_shard, parse_shard
 from reports.cli import main
 from tests.conftest import SHIPPED
 
@@ -249,3 +249,16 @@ def test_two_builds_into_one_folder_at_once(tmp_path: Path) -> None:
     alone = tmp_path / "alone"
     subprocess.run([*command[:-5], "-d", str(alone), "-j", "1", "-q"], check=True)
     assert _files(out) == _files(alone)
+
+
+def test_python_api_matches_the_command_line(tmp_path: Path) -> None:
+    import reports
+
+    agreement = reports.load_agreement(SHIPPED)
+    assert reports.render(agreement, "memo", "docx") == reports.render(agreement, "memo", "docx")
+    result = reports.build([SHIPPED], tmp_path / "api")
+    CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path / "cli")])
+    assert result.ok and len(result.outputs) == 4
+    assert _files(tmp_path / "api") == _files(tmp_path / "cli")
+    assert (tmp_path / "api" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
+        reports.render(agreement, "briefing", "pdf")

@@ -20,7 +20,7 @@ from pathlib import Path
 from reports.errors import DataError, Problem, ReportsError
 from reports.model import Agreement
 from reports.output import is_unchanged, prepare_out_dir, write_atomic
-from reports.render import FORMATS, KINDS, Options, render
+from reports.pipeline import FORMATS, KINDS, Options, render
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
