@@ -76,7 +76,8 @@ class ReportsError(click.ClickException):
     kind = "error"
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
-        super().__init__(message)
+        # Loaders raise with located problems only; the message then is their text.
+        super().__init__(message or "\n".join(p.format() for p in problems))
         self.problems: tuple[Problem, ...] = tuple(problems)
 
     def format_message(self) -> str:

@@ -49,6 +49,7 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
+    from reports.paths import builtin_templates_dir
     from reports.writers import get_writer
 
     opts = options or Options()
@@ -61,6 +62,8 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
         overrides=opts.overrides,
         theme_classification=opts.theme.classification,
         theme_organisation=opts.theme.organisation,
+        # Templates may show images from their own folder, never from anywhere else.
+        image_base=opts.template_dir or builtin_templates_dir(),
     )
     warnings = [Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings]
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
