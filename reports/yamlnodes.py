@@ -8,6 +8,7 @@ as text for the model to judge, and a bound on alias expansion ("billion laughs"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -41,7 +42,7 @@ _Resolver.yaml_implicit_resolvers = {
 }
 
 
-class _Loader(
+class _PyLoader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
     yaml.parser.Parser,
@@ -60,7 +61,7 @@ class _Loader(
 
 @dataclass
 class _Walker:
-    loader: _Loader
+    loader: Any
     positions: Positions
     count: int = 0
 
@@ -104,6 +105,19 @@ class _Walker:
                 result[key] = self.value(value_node, (*path, key_text), depth + 1, inner)
             return result
         raise NodeError("unsupported YAML node", line, column, path)  # pragma: no cover
+
+
+if yaml.__with_libyaml__:  # libyaml's C parser composes several times faster; the walk stays ours
+
+    class _CLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _Resolver.__init__(self)
+
+    _Loader: type = _CLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PyLoader
 
 
 def compose(text: str) -> tuple[object, Positions] | None:

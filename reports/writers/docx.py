@@ -21,13 +21,14 @@ from docx import Document as open_docx
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.styles import BabelFish
 
 from reports import tree as t
 from reports.errors import RenderError
 from reports.paths import builtin_templates_dir
 from reports.theme import Theme
 from reports.writers import ooxml
-from reports.writers.docx_package import repack
+from reports.writers.docx_package import package_bytes
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions
 
@@ -67,12 +68,28 @@ class _Writer:
         self.theme = theme
         self.meta = meta
         self.body = document
-        self.styles = {s.name: s for s in document.styles}  # one look-up table, not a search per use
-        self.list_level = 0
+        # Style ids looked up once: python-docx's `paragraph.style = ...` searches every style each time,
+        # which was most of the writer's time.
+        self.ids = _style_ids(document)
 
-    def style(self, name: str, fallback: str = "Normal") -> Any:
-        # A user's reference document may lack our custom styles: fall back to a plain one.
-        return self.styles.get(name) or self.styles.get(fallback)
+    def style_id(self, name: str, fallback: str = "Normal") -> str | None:
+        """The id of style ``name``; a user's reference may lack our custom styles, so fall back."""
+        return self.ids.get(name) or self.ids.get(fallback)
+
+    def new_para(self, container: Any, style: str, fallback: str = "Normal") -> Any:
+        paragraph = container.add_paragraph()
+        self.set_style(paragraph, style, fallback)
+        return paragraph
+
+    def set_style(self, paragraph: Any, style: str, fallback: str = "Normal") -> None:
+        style_id = self.style_id(style, fallback)
+        if style_id and style != "Normal":
+            paragraph._p.get_or_add_pPr().style = style_id
+
+    def set_table_style(self, table: Any, style: str) -> None:
+        style_id = self.style_id(style, "Table Grid")
+        if style_id:
+            table._tbl.tblPr.style = style_id
 
     # ------------------------------------------------------------------ inlines
 
@@ -92,8 +109,8 @@ class _Writer:
         if not text:
             return
         run = paragraph.add_run(text)
-        if char_style:
-            run.style = self.style(char_style, "Default Paragraph Font")
+        if char_style and (style_id := self.ids.get(char_style)):
+            run._r.get_or_add_rPr().style = style_id
         if CJK_RUN.search(text):
             ooxml.east_asian(run._r.get_or_add_rPr(), CJK_WORD_FONT)
         if target is not None:  # inside a hyperlink: move the run into the w:hyperlink element
@@ -128,7 +145,7 @@ class _Writer:
             handler(self, block, container if container is not None else self.doc)
 
     def para(self, container: Any, content: t.Inlines, style: str) -> Any:
-        paragraph = container.add_paragraph(style=self.style(style))
+        paragraph = self.new_para(container, style)
         self.runs(paragraph, content)
         return paragraph
 
@@ -144,7 +161,7 @@ class _Writer:
         style_name = base if depth == 0 else f"{base} 2"
         num_id = None
         if ordered and depth == 0:
-            style_num = ooxml.style_num_id(self.style(style_name))
+            style_num = ooxml.style_num_id(self.doc.styles.element, self.style_id(style_name))
             if style_num is not None:
                 num_id = ooxml.restart_numbering(self.doc.part.numbering_part, style_num,
                                                  node.start)  # type: ignore[union-attr]
@@ -171,7 +188,7 @@ class _Writer:
         ncols = max([len(node.header), *(len(r) for r in node.rows)])
         rows = ([node.header] if node.header else []) + list(node.rows)
         table = container.add_table(rows=len(rows), cols=ncols)
-        table.style = self.style("Report Table", "Table Grid")
+        self.set_table_style(table, "Report Table")
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=bool(node.header), banded_rows=True)
         width = self.text_width()
@@ -181,14 +198,14 @@ class _Writer:
             cells = table.rows[r].cells
             for c in range(ncols):
                 paragraph = cells[c].paragraphs[0]
-                paragraph.style = self.style("Table Text")
+                self.set_style(paragraph, "Table Text")
                 if align[c] != "left":
                     paragraph.alignment = {"right": 2, "center": 1}[align[c]]
                 if c < len(row):
                     self.runs(paragraph, row[c])
         if node.header:
             ooxml.repeat_header(table.rows[0])
-        container.add_paragraph(style=self.style("Caption"))  # breathing space after the table
+        self.new_para(container, "Caption")  # breathing space after the table
 
     def block_quote(self, node: t.BlockQuote, container: Any) -> None:
         for block in node.blocks:
@@ -204,7 +221,7 @@ class _Writer:
             return
         memo = node.style == "memo-header"
         table = container.add_table(rows=len(node.rows), cols=2)
-        table.style = self.style("Memo Header" if memo else "Key Facts", "Table Grid")
+        self.set_table_style(table, "Memo Header" if memo else "Key Facts")
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=False, banded_rows=False, first_column=True)
         label_width = Mm(24 if memo else 36)
@@ -212,25 +229,25 @@ class _Writer:
         for r, row in enumerate(node.rows):
             label_cell, value_cell = table.rows[r].cells
             label = label_cell.paragraphs[0]
-            label.style = self.style("Table Text")
+            self.set_style(label, "Table Text")
             self.runs(label, row.label)
             first = value_cell.paragraphs[0]
             for i, block in enumerate(row.value):
                 if isinstance(block, t.Paragraph):
                     paragraph = first if i == 0 else value_cell.add_paragraph()
-                    paragraph.style = self.style("Field Value")
+                    self.set_style(paragraph, "Field Value")
                     self.runs(paragraph, block.content)
                 else:
                     self.blocks((block,), value_cell)
         if not memo:
-            container.add_paragraph(style=self.style("Caption"))
+            self.new_para(container, "Caption")
 
     def text_width(self) -> int:
         section = self.doc.sections[-1]
         return int(section.page_width - section.left_margin - section.right_margin)
 
     def rule(self, node: t.HorizontalRule, container: Any) -> None:
-        container.add_paragraph(style=self.style("Rule"))
+        self.new_para(container, "Rule")
 
     def page_break(self, node: t.PageBreak, container: Any) -> None:
         container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -248,19 +265,19 @@ class _Writer:
         meta, doc = self.meta, self.doc
         if meta.kind == "memo":
             if meta.organisation:
-                self.add_text(doc.add_paragraph(style=self.style("Kicker")), meta.organisation.upper(), None, None)
-            self.add_text(doc.add_paragraph(style=self.style("Memo Title", "Title")), "MEMORANDUM", None, None)
+                self.add_text(self.new_para(doc, "Kicker"), meta.organisation.upper(), None, None)
+            self.add_text(self.new_para(doc, "Memo Title", "Title"), "MEMORANDUM", None, None)
             return
         kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
         if kicker:
-            self.add_text(doc.add_paragraph(style=self.style("Kicker")), kicker, None, None)
-        self.add_text(doc.add_paragraph(style=self.style("Title")), meta.title, None, None)
+            self.add_text(self.new_para(doc, "Kicker"), kicker, None, None)
+        self.add_text(self.new_para(doc, "Title"), meta.title, None, None)
         if meta.subtitle:
-            self.add_text(doc.add_paragraph(style=self.style("Subtitle")), meta.subtitle, None, None)
+            self.add_text(self.new_para(doc, "Subtitle"), meta.subtitle, None, None)
         for line in ("  ·  ".join(x for x in (meta.category, meta.date) if x), "  ·  ".join(meta.parties)):
             if line:
-                self.add_text(doc.add_paragraph(style=self.style("Byline")), line, None, None)
-        doc.add_paragraph(style=self.style("Title Rule", "Rule"))
+                self.add_text(self.new_para(doc, "Byline"), line, None, None)
+        self.new_para(doc, "Title Rule", "Rule")
         if meta.toc:
             ooxml.add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
                             "Right-click to update the table of contents.")
@@ -274,7 +291,7 @@ class _Writer:
         header = section.header
         header.is_linked_to_previous = False
         _clear(header)
-        paragraph = header.add_paragraph(style=self.style("Header"))
+        paragraph = self.new_para(header, "Header")
         ooxml.tab_stop_right(paragraph, tab)
         self.add_text(paragraph, meta.short_title or meta.title, None, None)
         if meta.classification:
@@ -283,7 +300,7 @@ class _Writer:
         for footer in (section.footer, section.first_page_footer):
             footer.is_linked_to_previous = False
             _clear(footer)
-            paragraph = footer.add_paragraph(style=self.style("Footer"))
+            paragraph = self.new_para(footer, "Footer")
             ooxml.tab_stop_right(paragraph, tab)
             note = "  ·  ".join(x for x in (meta.date, meta.classification.upper(), meta.organisation) if x)
             self.add_text(paragraph, note + "\t" + "Page ", None, None)
@@ -293,7 +310,17 @@ class _Writer:
         first_header = section.first_page_header
         first_header.is_linked_to_previous = False
         _clear(first_header)
-        first_header.add_paragraph(style=self.style("Header"))
+        self.new_para(first_header, "Header")
+
+
+def _style_ids(document: Any) -> dict[str, str]:
+    """Map every style's user-facing name (as Word shows it: "Heading 1") to its id."""
+    ids: dict[str, str] = {}
+    for element in document.styles.element.iterchildren(qn("w:style")):
+        name = element.find(qn("w:name"))
+        if name is not None:
+            ids[BabelFish.internal2ui(name.get(qn("w:val")))] = element.get(qn("w:styleId"))
+    return ids
 
 
 def _clear(part: Any) -> None:
@@ -369,9 +396,7 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     writer.blocks(doc.blocks)
     writer.page_furniture()
     _core_properties(document, doc.meta)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return repack(buffer.getvalue())
+    return package_bytes(document)
 
 
 _BLOCKS: dict[type, Callable[[_Writer, Any, Any], None]] = {

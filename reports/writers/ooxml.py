@@ -100,10 +100,13 @@ def set_num_id(paragraph: Any, num_id: int, level: int = 0) -> None:
     num_pr.get_or_add_numId().val = num_id
 
 
-def style_num_id(style: Any) -> int | None:
-    """The numId a list paragraph style points at, if any."""
-    num_id = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-    return int(num_id.get(qn("w:val"))) if num_id is not None else None
+def style_num_id(styles: Any, style_id: str | None) -> int | None:
+    """The numId the paragraph style ``style_id`` (in the ``w:styles`` element) points at, if any."""
+    for style in styles.iterchildren(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+            return int(num_id.get(qn("w:val"))) if num_id is not None else None
+    return None
 
 
 def update_fields_on_open(settings: Any) -> None:
