@@ -33,7 +33,7 @@ def package_bytes(document: Any) -> bytes:
     writes them), then every part in python-docx's stable traversal order."""
     package = document.part.package
     parts = list(package.iter_parts())
-    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
+    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
                (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
     for part in parts:
         entries.append((part.partname.membername, part.blob))
