@@ -1,0 +1,215 @@
+"""The benchmark: the tool against the raw libraries and docxtpl, measured in one run.
+
+Run ``python -m benchmarks.run`` (``--quick`` for a smoke run). Prints a table and writes JSON
+(default benchmarks/results/latest.json). Figures are ratios against floors measured in the same run,
+so they mean the same on a fast or a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "zhejiang-alibaba-2023.yaml"
+BIN = Path(sys.executable).parent
+
+
+def median_ms(func: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``func`` in milliseconds, after one warm-up call."""
+    func()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def per_document(runs: int) -> dict[str, float]:
+    """Warm, in-process timings of the tool, the raw floors and docxtpl for the same content."""
+    from benchmarks import docxtpl_peer, floor_docx, floor_pdf
+    from reports.load import load_agreement
+    from reports.pipeline import render
+
+    a = load_agreement(SHIPPED)
+    return {
+        "tool_briefing_pdf": median_ms(lambda: render(a, "briefing", "pdf"), runs),
+        "floor_briefing_pdf": median_ms(lambda: floor_pdf.briefing_pdf(a), runs),
+        "tool_memo_docx": median_ms(lambda: render(a, "memo", "docx"), runs),
+        "floor_memo_docx": median_ms(lambda: floor_docx.memo_docx(a), runs),
+        "docxtpl_memo_docx": median_ms(lambda: docxtpl_peer.memo_docx(a), runs),
+        "tool_briefing_docx": median_ms(lambda: render(a, "briefing", "docx"), runs),
+        "floor_briefing_docx": median_ms(lambda: floor_docx.briefing_docx(a), runs),
+        "docxtpl_briefing_docx": median_ms(lambda: docxtpl_peer.briefing_docx(a), runs),
+    }
+
+
+def stages(runs: int) -> dict[str, float]:
+    """Where the time of one briefing goes: load, compose (template), parse (Markdown), write."""
+    from reports.compose import render_markdown
+    from reports.load import load_agreement
+    from reports.parse import parse_markdown
+    from reports.theme import DEFAULT_THEME
+    from reports.writers.docx import write_docx
+    from reports.writers.pdf import write_pdf
+
+    a = load_agreement(SHIPPED)
+    text, _ = render_markdown(a, "briefing")
+    doc, _ = parse_markdown(text)
+    return {
+        "load": median_ms(lambda: load_agreement(SHIPPED), runs),
+        "compose": median_ms(lambda: render_markdown(a, "briefing"), runs),
+        "parse": median_ms(lambda: parse_markdown(text), runs),
+        "write_pdf": median_ms(lambda: write_pdf(doc, DEFAULT_THEME), runs),
+        "write_docx": median_ms(lambda: write_docx(doc, DEFAULT_THEME), runs),
+    }
+
+
+def _timed_process(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time (ms) of a command and the peak RSS (MB) of its largest process, children included."""
+    wrapper = ("import resource, subprocess, sys, time, json\n"
+               "t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+               "print(json.dumps([(time.perf_counter() - t) * 1000,"
+               " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))")
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], cwd=cwd, check=True, capture_output=True,
+                         text=True).stdout
+    ms, rss_kb = json.loads(out)
+    return ms, rss_kb // 1024
+
+
+def cold(runs: int) -> dict[str, float]:
+    """Whole-process timings: start-up and one full build, against an empty Python."""
+    reports = str(BIN / "reports")
+    with tempfile.TemporaryDirectory() as tmp:
+        def median(command: list[str]) -> float:
+            return statistics.median(_timed_process(command, Path(tmp))[0] for _ in range(runs))
+
+        return {
+            "python_pass": median([sys.executable, "-c", "pass"]),
+            "reports_help": median([reports, "--help"]),
+            "reports_build_shipped": median([reports, "build", str(SHIPPED), "-d", str(Path(tmp) / "out"), "-j", "1"]),
+        }
+
+
+def make_portfolio(folder: Path, count: int) -> None:
+    """Write ``count`` distinct agreements (ids, titles and summaries vary) generated from the shipped one."""
+    text = SHIPPED.read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        variant = (text.replace("id: zhejiang-alibaba-2023", f"id: agreement-{i:05d}")
+                   .replace("title: Zhejiang–Alibaba", f"title: Agreement {i} Zhejiang–Alibaba")
+                   .replace("summary: >-\n", f"summary: >-\n  Portfolio entry {i}.\n", 1))
+        (folder / f"agreement-{i:05d}.yaml").write_text(variant, "utf-8")
+
+
+def batch(sizes: list[int]) -> list[dict[str, Any]]:
+    """Documents per second and peak memory for portfolios of each size, with one and two jobs."""
+    results = []
+    reports = str(BIN / "reports")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "data"
+            make_portfolio(data, size)
+            row: dict[str, Any] = {"agreements": size, "documents": size * 4}
+            for jobs in (1, 2):
+                ms, rss = _timed_process([reports, "build", str(data), "-d", str(Path(tmp) / f"out{jobs}"),
+                                          "-j", str(jobs), "-q"])
+                row[f"jobs{jobs}_seconds"] = ms / 1000
+                row[f"jobs{jobs}_docs_per_second"] = size * 4 / (ms / 1000)
+                row[f"jobs{jobs}_peak_rss_mb"] = rss
+            row["scaling"] = row["jobs2_docs_per_second"] / row["jobs1_docs_per_second"]
+            results.append(row)
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def report(result: dict[str, Any]) -> str:
+    """The human-readable table, with each target beside its figure."""
+    d, c, s = result["per_document_ms"], result["cold_ms"], result["stages_ms"]
+    r = result["ratios"]
+    lines = [f"reports benchmark — {result['machine']}", "", "Per document (warm, median ms)"]
+    for key, value in d.items():
+        lines.append(f"  {key:<24} {value:8.1f}")
+    lines += ["", "Ratios (targets)",
+              f"  briefing PDF tool/floor          {r['pdf_tool_over_floor']:.2f}  (<= 1.2)  "
+              f"{_verdict(r['pdf_tool_over_floor'] <= 1.2)}",
+              f"  memo DOCX tool/docxtpl           {r['memo_docx_tool_over_docxtpl']:.2f}  (<= 1.0)  "
+              f"{_verdict(r['memo_docx_tool_over_docxtpl'] <= 1.0)}",
+              f"  briefing DOCX tool/docxtpl       {r['briefing_docx_tool_over_docxtpl']:.2f}  (<= 1.0)  "
+              f"{_verdict(r['briefing_docx_tool_over_docxtpl'] <= 1.0)}",
+              f"  memo DOCX tool/floor             {r['memo_docx_tool_over_floor']:.2f}  (<= 0.5)  "
+              f"{_verdict(r['memo_docx_tool_over_floor'] <= 0.5)}",
+              f"  briefing DOCX tool/floor         {r['briefing_docx_tool_over_floor']:.2f}  (<= 0.5)  "
+              f"{_verdict(r['briefing_docx_tool_over_floor'] <= 0.5)}",
+              "", "Cold processes (median ms)",
+              f"  python -c pass                   {c['python_pass']:8.1f}",
+              f"  reports --help                   {c['reports_help']:8.1f}  ({r['help_over_python']:.1f} x python; "
+              f"<= 5)  {_verdict(r['help_over_python'] <= 5)}",
+              f"  reports build (4 documents)      {c['reports_build_shipped']:8.1f}  (< 600 ms)  "
+              f"{_verdict(c['reports_build_shipped'] < 600)}",
+              "", "Stages of one briefing (median ms)"]
+    lines += [f"  {key:<24} {value:8.2f}" for key, value in s.items()]
+    lines += ["", "Batch builds"]
+    for row in result["batch"]:
+        lines.append(f"  N={row['agreements']:<5} jobs1 {row['jobs1_docs_per_second']:6.1f} docs/s "
+                     f"({row['jobs1_seconds']:.1f} s, {row['jobs1_peak_rss_mb']} MB)   jobs2 "
+                     f"{row['jobs2_docs_per_second']:6.1f} docs/s ({row['jobs2_seconds']:.1f} s, "
+                     f"{row['jobs2_peak_rss_mb']} MB)   scaling {row['scaling']:.2f} (>= 1.7) "
+                     f"{_verdict(row['scaling'] >= 1.7)}")
+    return "\n".join(lines)
+
+
+def run(quick: bool = False, sizes: list[int] | None = None) -> dict[str, Any]:
+    """Run every measurement and return the results as a JSON-ready mapping."""
+    runs = 3 if quick else 30
+    docs = per_document(runs)
+    cold_ms = cold(1 if quick else 7)
+    result: dict[str, Any] = {
+        "machine": f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs",
+        "quick": quick,
+        "per_document_ms": docs,
+        "cold_ms": cold_ms,
+        "stages_ms": stages(runs),
+        "batch": batch(sizes or ([4] if quick else [100, 1000])),
+        "ratios": {
+            "pdf_tool_over_floor": docs["tool_briefing_pdf"] / docs["floor_briefing_pdf"],
+            "memo_docx_tool_over_docxtpl": docs["tool_memo_docx"] / docs["docxtpl_memo_docx"],
+            "briefing_docx_tool_over_docxtpl": docs["tool_briefing_docx"] / docs["docxtpl_briefing_docx"],
+            "memo_docx_tool_over_floor": docs["tool_memo_docx"] / docs["floor_memo_docx"],
+            "briefing_docx_tool_over_floor": docs["tool_briefing_docx"] / docs["floor_briefing_docx"],
+            "help_over_python": cold_ms["reports_help"] / cold_ms["python_pass"],
+        },
+    }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a few runs and a tiny batch (smoke test)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="batch sizes (default 100 1000)")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    result = run(args.quick, args.sizes)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2), "utf-8")
+    print(report(result))
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
