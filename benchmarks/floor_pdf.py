@@ -10,6 +10,7 @@ import io
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -19,8 +20,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
+from reportlab.platypus import (
+    HRFlowable,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from reports.model import Agreement
 
@@ -76,43 +85,85 @@ class _Numbered(Canvas):  # type: ignore[misc]
         Canvas.save(self)
 
 
+class _Doc(SimpleDocTemplate):  # type: ignore[misc]
+    """Bookmarks for headings, as the tool makes."""
+
+    def afterFlowable(self, flowable: Any) -> None:
+        level = {"h1": 0, "h2": 1}.get(getattr(getattr(flowable, "style", None), "name", ""))
+        if level is not None:
+            key = f"k{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level)
+
+
+def _header(canvas: Canvas, doc: Any) -> None:
+    if canvas.getPageNumber() > 1:
+        canvas.setFont("Sans", 8)
+        canvas.drawString(22 * mm, A4[1] - 12 * mm, doc.title)
+        canvas.drawRightString(A4[0] - 22 * mm, A4[1] - 12 * mm, "INTERNAL")
+
+
+def _bullets(items: list[str], s: dict[str, ParagraphStyle]) -> ListFlowable:
+    return ListFlowable([ListItem(Paragraph(_t(x), s["body"])) for x in items], bulletType="bullet")
+
+
+def _grid(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle], header: bool) -> Table:
+    table = Table([[Paragraph(_t(c), s["cell"]) for c in row] for row in rows], colWidths=widths,
+                  repeatRows=1 if header else 0)
+    zebra = [None, colors.HexColor("#F3F5F8")]
+    commands: list[Any] = [("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), zebra),
+                           ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#C9CED6")),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("TEXTCOLOR", (0, 0), (-1, 0), colors.white)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
 def briefing_pdf(a: Agreement) -> bytes:
-    """Return the briefing of ``a`` as PDF bytes."""
+    """Return the briefing of ``a`` as PDF bytes: the same content the tool's briefing carries."""
     s = _register()
-    story: list[Any] = [Paragraph(_t(a.title), s["title"])]
+    day = f"{a.agreement.signed.day} {a.agreement.signed:%B %Y}"
+    parties = [p.name + (f" ({p.local_name})" if p.local_name else "") for p in a.parties]
+    story: list[Any] = [Paragraph("POLICY AND GOVERNMENT RELATIONS · INTERNAL", s["cell"]),
+                        Paragraph(_t(a.title), s["title"])]
     if a.subtitle:
         story.append(Paragraph(_t(a.subtitle), s["body"]))
-    facts = [["Signed", a.agreement.signed.strftime("%d %B %Y")],
-             ["Parties", " and ".join(f"{p.name} ({p.local_name})" if p.local_name else p.name for p in a.parties)],
-             ["Agreement", a.agreement.type], ["Focus areas", ", ".join(f.name for f in a.focus_areas)]]
-    table = Table([[Paragraph(_t(k), s["cell"]), Paragraph(_t(v), s["cell"])] for k, v in facts],
-                  colWidths=[35 * mm, 131 * mm])
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#F3F5F8"))]))
-    story += [table, Paragraph("Executive summary", s["h1"]), Paragraph(_t(a.summary), s["body"]),
-              Paragraph(_t(a.agreement.purpose), s["body"]), Paragraph("The parties", s["h1"])]
-    for p in a.parties:
-        story += [Paragraph(_t(p.name + (f" ({p.local_name})" if p.local_name else "")), s["h2"]),
-                  Paragraph(_t(p.description), s["body"])]
-    rows = [[Paragraph("Area", s["cell"]), Paragraph("What cooperation covers", s["cell"])]]
-    rows += [[Paragraph(_t(f.name), s["cell"]), Paragraph(_t(f.summary), s["cell"])] for f in a.focus_areas]
-    focus = Table(rows, colWidths=[50 * mm, 116 * mm], repeatRows=1)
-    focus.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                               ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, colors.HexColor("#F3F5F8")])]))
-    story += [Paragraph("Focus areas", s["h1"]), focus, Paragraph("Statements", s["h1"])]
+    story += [Paragraph(_t(f"Briefing · {day}"), s["cell"]), Paragraph(_t(" · ".join(parties)), s["cell"]),
+              HRFlowable(width="100%", thickness=2, color=ACCENT)]
+    facts = [["Signed", day], ["Parties", " and ".join(parties)], ["Agreement", a.agreement.type.capitalize()]]
+    facts += [["Units involved", f"{u.count} {u.description}"] for u in a.participating_units]
+    facts += [["Focus areas", ", ".join(f.name for f in a.focus_areas)], ["Status", a.agreement.status or ""]]
+    story += [_grid(facts, [35 * mm, 131 * mm], s, False), Paragraph("Executive summary", s["h1"]),
+              Paragraph(_t(a.summary), s["body"]), Paragraph("<b>Purpose.</b> " + _t(a.agreement.purpose), s["body"]),
+              Paragraph("The parties", s["h1"])]
+    for p, label in zip(a.parties, parties, strict=True):
+        story += [Paragraph(_t(label), s["h2"]), Paragraph(_t(p.description), s["body"])]
+        if p.also_known_as:
+            story.append(Paragraph("<i>Also referred to as</i> " + _t(", ".join(p.also_known_as)), s["body"]))
+        if p.representatives:
+            story.append(_bullets([f"{r.name} ({r.local_name}), {r.title}" for r in p.representatives], s))
+    for u in a.participating_units:
+        story.append(Paragraph("<b>Taking part:</b> " + _t(f"{u.count} {u.description}"), s["body"]))
+    story += [Paragraph("Focus areas", s["h1"]),
+              _grid([["Area", "What cooperation covers"], *([f.name, f.summary] for f in a.focus_areas)],
+                    [50 * mm, 116 * mm], s, True), Paragraph("Statements", s["h1"])]
     for st in a.statements:
-        story += [Paragraph(_t(st.text), s["quote"]), Paragraph(_t(f"— {st.speaker}, {st.role}"), s["body"])]
+        story += [Paragraph(_t(st.text), s["quote"]),
+                  Paragraph(_t(f"— {st.speaker} ({st.speaker_local_name}), {st.role} ({st.kind})"), s["cell"])]
+    story.append(Paragraph("Background", s["h1"]))
     for item in a.context:
-        story += [Paragraph(_t(item.title), s["h2"]), Paragraph(_t(item.text), s["body"]),
-                  ListFlowable([ListItem(Paragraph(_t(x), s["body"])) for x in item.points], bulletType="bullet")]
+        story += [Paragraph(_t(item.title), s["h2"]), Paragraph(_t(str(item.date)), s["body"]),
+                  Paragraph(_t(item.text), s["body"]), _bullets(item.points, s)]
     for heading, points in (("Expected outcomes", a.expected_outcomes), ("Significance", a.significance)):
-        story += [Paragraph(heading, s["h1"]),
-                  ListFlowable([ListItem(Paragraph(_t(x), s["body"])) for x in points], bulletType="bullet")]
-    story.append(Paragraph("Sources", s["h1"]))
-    story.append(ListFlowable([ListItem(Paragraph(_t(f"{x.title}. {x.publisher}."), s["body"])) for x in a.sources],
-                              bulletType="1"))
-    story.append(Spacer(1, 1))
+        story += [Paragraph(heading, s["h1"]), _bullets(points, s)]
+    story += [Paragraph("Timeline", s["h1"]),
+              _grid([["Date", "Event"], *([str(e.date), e.event] for e in a.timeline)], [35 * mm, 131 * mm], s, True),
+              Paragraph("Sources", s["h1"]),
+              ListFlowable([ListItem(Paragraph(_t(f"{x.title}. {x.publisher}, {x.date}. {x.note or ''}"), s["body"]))
+                            for x in a.sources], bulletType="1"), Spacer(1, 1)]
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, title=a.title, invariant=1)
-    doc.build(story, canvasmaker=_Numbered)
+    doc = _Doc(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
+               bottomMargin=20 * mm, title=a.title, invariant=1)
+    doc.build(story, onFirstPage=_header, onLaterPages=_header, canvasmaker=_Numbered)
     return buffer.getvalue()

@@ -127,6 +127,45 @@ TABLE_STYLES = {
 }
 
 
+USED_STYLES = {
+    "Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
+    "List Number", "List Number 2", "Quote", "Attribution", "Kicker", "Byline", "Memo Title", "Rule", "Title Rule",
+    "Table Text", "Field Value", "Caption", "Header", "Footer", "Strong", "Emphasis", "Code", "Hyperlink",
+    "Report Table", "Key Facts", "Memo Header", "Table Grid", "Default Paragraph Font", "Normal Table", "No List",
+}
+
+
+def _prune(doc) -> None:  # type: ignore[no-untyped-def]
+    """Keep only the styles the writer uses (and what they are based on or linked to), and drop the
+    parts python-docx's template carries for old Word versions. The default template's 800 KB of
+    styles were parsed and re-serialised for every document: most of a memo's writing time."""
+    styles = doc.styles.element
+    by_id = {el.get(qn("w:styleId")): el for el in styles.iterchildren(qn("w:style"))}
+    from docx.styles import BabelFish
+
+    keep = {sid for sid, el in by_id.items()
+            if BabelFish.internal2ui(el.find(qn("w:name")).get(qn("w:val"))) in USED_STYLES}
+    pending = list(keep)
+    while pending:
+        element = by_id[pending.pop()]
+        for ref in ("w:basedOn", "w:link", "w:next"):
+            target = element.find(qn(ref))
+            if target is not None and target.get(qn("w:val")) in by_id and target.get(qn("w:val")) not in keep:
+                keep.add(target.get(qn("w:val")))
+                pending.append(target.get(qn("w:val")))
+    for sid, element in by_id.items():
+        if sid not in keep:
+            styles.remove(element)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for rels, suffixes in ((doc.part.rels, ("/stylesWithEffects", "/customXml")),
+                           (doc.part.package.rels, ("/thumbnail", "/customXml"))):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(suffixes):
+                del rels[r_id]
+
+
 def build() -> bytes:
     """Return the bytes of the reference document."""
     doc = Document()
@@ -225,6 +264,7 @@ def build() -> bytes:
     section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
     section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    _prune(doc)
     doc.core_properties.author = "reports"
     doc.core_properties.title = "reference styles"
     body = doc.element.body
