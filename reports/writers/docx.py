@@ -30,7 +30,7 @@ from reports.theme import Theme
 from reports.writers import ooxml
 from reports.writers.docx_package import package_bytes
 from reports.writers.fonts import CJK_RUN
-from reports.writers.measure import column_fractions
+from reports.writers.measure import column_fractions, text_lengths
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice substitutes Noto/Source Han
@@ -192,7 +192,7 @@ class _Writer:
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=bool(node.header), banded_rows=True)
         width = self.text_width()
-        ooxml.column_widths(table, [int(f * width) for f in column_fractions(rows, ncols)])
+        ooxml.column_widths(table, [int(f * width) for f in column_fractions(text_lengths(rows), ncols)])
         align = list(node.align) + ["left"] * ncols
         for r, row in enumerate(rows):
             cells = table.rows[r].cells

@@ -21,15 +21,20 @@ def plain_text(content: t.Inlines) -> str:
     return "".join(out)
 
 
-def column_fractions(rows: list[tuple[t.Inlines, ...]], ncols: int, minimum: float = 0.12) -> list[float]:
+def text_lengths(rows: list[tuple[t.Inlines, ...]]) -> list[list[int]]:
+    """The plain-text length of every cell, computed once per table."""
+    return [[len(plain_text(cell)) for cell in row] for row in rows]
+
+
+def column_fractions(lengths: list[list[int]], ncols: int, minimum: float = 0.12) -> list[float]:
     """Column widths as fractions of the table width, from the longest text in each column.
 
     Square-root damped so a long column does not starve the others; no column below ``minimum``.
     """
     longest = [1.0] * ncols
-    for row in rows:
-        for i, cell in enumerate(row[:ncols]):
-            longest[i] = max(longest[i], min(len(plain_text(cell)), 400))
+    for row in lengths:
+        for i, length in enumerate(row[:ncols]):
+            longest[i] = max(longest[i], min(length, 400))
     weights = [w ** 0.5 for w in longest]
     floor = min(minimum, 1 / ncols)
     fractions = [max(floor, w / sum(weights)) for w in weights]

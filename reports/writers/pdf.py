@@ -39,7 +39,7 @@ from reports import tree as t
 from reports.errors import RenderError
 from reports.theme import Theme
 from reports.writers.fonts import CJK_RUN
-from reports.writers.measure import column_fractions, plain_text
+from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
 
@@ -140,11 +140,13 @@ class _Writer:
         ncols = max([len(node.header), *(len(r) for r in node.rows)])
         align = list(node.align) + ["left"] * (ncols - len(node.align))
         header = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(node.header, ncols))]
+        lengths = text_lengths([node.header, *node.rows])
         rows = []
-        for row in node.rows:
-            for piece in _split_row(_pad(row, ncols)):
-                rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(piece)])
-        widths = [f * sheet.frame_width for f in column_fractions([node.header, *node.rows], ncols)]
+        for row, row_lengths in zip(node.rows, lengths[1:], strict=True):
+            pieces = _split_row(_pad(row, ncols)) if max(row_lengths, default=0) > _MAX_CELL_CHARS else [row]
+            for piece in pieces:
+                rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(_pad(piece, ncols))])
+        widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
         data = ([header] if node.header else []) + rows
         table = Table(data, colWidths=widths, repeatRows=1 if node.header else 0, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
@@ -193,7 +195,8 @@ class _Writer:
             for block in row.value:
                 value.extend([self.para(block.content, value_style)] if isinstance(block, t.Paragraph)
                              else self.blocks((block,)))
-            rows.append([self.para(row.label, label_style), value])
+            # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
+            rows.append([self.para(row.label, label_style), value[0] if len(value) == 1 else value])
         if not rows:
             return []
         label_width = (24 if memo else 34) * mm
@@ -264,9 +267,6 @@ def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
 
 def _split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
     # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
-    longest = max((len(plain_text(c)) for c in row), default=0)
-    if longest <= _MAX_CELL_CHARS:
-        return [row]
     pieces: list[list[t.Inlines]] = []
     for cell in row:
         text = plain_text(cell)
