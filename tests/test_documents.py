@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -116,9 +117,11 @@ def test_markup_in_data_prints_literally(fmt: str) -> None:
     assert "49" not in text.replace("2023", "")
 
 
-_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FF, blacklist_categories=("Cc", "Cf", "Cs")),
-                min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(
-    lambda s: bool(s) and not missing_glyphs(s, Options().theme))
+# Draw only characters the theme's fonts can show, so no example is thrown away (a
+# missing glyph is a warning, tested elsewhere, and its text could not be read back).
+_ALPHABET = [c for c in map(chr, range(0x20, 0x300))
+             if unicodedata.category(c) not in ("Cc", "Cf", "Cs") and not missing_glyphs(c, Options().theme)]
+_text = st.text(st.sampled_from(_ALPHABET), min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
 
 
 @st.composite
