@@ -27,6 +27,8 @@ PAGE_BREAK = "\\newpage"
 ATTRIBUTION_PREFIX = "-- "
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _META_FIELDS = {f.name: f for f in dataclasses.fields(t.Meta)}
+# libyaml's loader where PyYAML has it: the same safe types, and front matter costs ten times less.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +74,7 @@ class _Converter:
 
     def front_matter(self, node: SyntaxTreeNode) -> list[t.Block]:
         try:
-            data = yaml.safe_load(node.content) or {}
+            data = yaml.load(node.content, Loader=_YAML_LOADER) or {}
         except yaml.YAMLError as exc:
             self.warn(node, f"front matter is not valid YAML: {exc}")
             return []

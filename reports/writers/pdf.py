@@ -42,6 +42,7 @@ from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
+from reports.writers.pdf_text import plain_paragraph
 
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -93,7 +94,13 @@ class _Writer:
         return out
 
     def para(self, content: t.Inlines, style: str) -> Paragraph:
-        return Paragraph(self.inlines(content) or "&#160;", self.sheet.styles[style])
+        paragraph_style = self.sheet.styles[style]
+        if len(content) == 1 and type(content[0]) is t.Text:
+            text = _XML_INVALID.sub("", content[0].text)
+            fast = None if CJK_RUN.search(text) else plain_paragraph(text, paragraph_style)
+            if fast is not None:
+                return fast
+        return Paragraph(self.inlines(content) or "&#160;", paragraph_style)
 
     def heading(self, node: t.Heading) -> list[Flowable]:
         para = self.para(node.content, f"Heading {node.level}")
