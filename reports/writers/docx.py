@@ -22,6 +22,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.styles import BabelFish
+from docx.text.paragraph import Paragraph
 
 from reports import tree as t
 from reports.errors import RenderError
@@ -33,6 +34,10 @@ from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, text_lengths
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SPECIAL_CHARS = re.compile("[\t\n\r]")
+_W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
+    qn(f"w:{name}") for name in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "val", "sectPr"))
+_XML_SPACE = qn("xml:space")
 CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice substitutes Noto/Source Han
 
 
@@ -77,14 +82,29 @@ class _Writer:
         return self.ids.get(name) or self.ids.get(fallback)
 
     def new_para(self, container: Any, style: str, fallback: str = "Normal") -> Any:
-        paragraph = container.add_paragraph()
+        # lxml directly: python-docx's add_paragraph searches the body for its place on every call.
+        parent = self.doc.element.body if container is self.doc else container._element
+        last = parent[-1] if len(parent) else None
+        p = parent.makeelement(_W_P, {})
+        if last is not None and last.tag == _W_SECTPR:
+            last.addprevious(p)  # the body ends with its section settings
+        else:
+            parent.append(p)
+        paragraph = Paragraph(p, container)
         self.set_style(paragraph, style, fallback)
         return paragraph
 
     def set_style(self, paragraph: Any, style: str, fallback: str = "Normal") -> None:
         style_id = self.style_id(style, fallback)
         if style_id and style != "Normal":
-            paragraph._p.get_or_add_pPr().style = style_id
+            p = paragraph._p
+            p_pr = p.find(_W_PPR)
+            if p_pr is None:
+                p_pr = _sub(p, _W_PPR, 0)  # paragraph properties come first
+            p_style = p_pr.find(_W_PSTYLE)
+            if p_style is None:
+                p_style = _sub(p_pr, _W_PSTYLE, 0)  # and the style first among them
+            p_style.set(_W_VAL, style_id)
 
     def set_table_style(self, table: Any, style: str) -> None:
         style_id = self.style_id(style, "Table Grid")
@@ -108,13 +128,25 @@ class _Writer:
         text = _clean(text)
         if not text:
             return
-        run = paragraph.add_run(text)
-        if char_style and (style_id := self.ids.get(char_style)):
-            run._r.get_or_add_rPr().style = style_id
-        if CJK_RUN.search(text):
-            ooxml.east_asian(run._r.get_or_add_rPr(), CJK_WORD_FONT)
-        if target is not None:  # inside a hyperlink: move the run into the w:hyperlink element
-            target.append(run._r)
+        # Built with lxml directly: python-docx's add_run and run.text cost more than the rest of the
+        # writer (a search per element, a step per character). Inside a hyperlink, runs go in its element.
+        parent = paragraph._p if target is None else target
+        r = _sub(parent, _W_R)
+        style_id = self.ids.get(char_style) if char_style else None
+        cjk = CJK_RUN.search(text) is not None
+        if style_id or cjk:
+            r_pr = _sub(r, _W_RPR)
+            if style_id:
+                _sub(r_pr, _W_RSTYLE).set(_W_VAL, style_id)
+            if cjk:
+                ooxml.east_asian(r_pr, CJK_WORD_FONT)
+        if _SPECIAL_CHARS.search(text):
+            r.text = text  # python-docx turns tabs and line breaks into w:tab and w:br
+            return
+        w_t = _sub(r, _W_T)
+        w_t.text = text
+        if text[0].isspace() or text[-1].isspace():
+            w_t.set(_XML_SPACE, "preserve")
 
     def strong(self, paragraph: Any, node: t.Strong, char_style: str | None, target: Any) -> None:
         self.runs(paragraph, node.children, "Strong", target)
@@ -321,6 +353,16 @@ def _style_ids(document: Any) -> dict[str, str]:
         if name is not None:
             ids[BabelFish.internal2ui(name.get(qn("w:val")))] = element.get(qn("w:styleId"))
     return ids
+
+
+def _sub(parent: Any, tag: str, index: int | None = None) -> Any:
+    """A new child element ``tag`` of ``parent``, appended or inserted at ``index``."""
+    child = parent.makeelement(tag, {})
+    if index is None:
+        parent.append(child)
+    else:
+        parent.insert(index, child)
+    return child
 
 
 def _clear(part: Any) -> None:

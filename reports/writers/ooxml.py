@@ -19,7 +19,8 @@ def east_asian(r_pr: Any, font: str, lang: str = "zh-CN") -> None:
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
+        # rFonts comes right after rStyle in a run's properties (Word rejects other orders).
+        r_pr.insert(1 if r_pr.find(qn("w:rStyle")) is not None else 0, fonts)
     fonts.set(qn("w:eastAsia"), font)
     fonts.set(qn("w:hint"), "eastAsia")
     lang_el = r_pr.find(qn("w:lang"))

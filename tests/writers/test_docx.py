@@ -105,6 +105,30 @@ def test_chinese_runs_carry_an_east_asian_font(sample_bytes: bytes) -> None:
         assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN"
 
 
+def test_run_properties_follow_the_schema_order() -> None:
+    # Word refuses files whose run properties are out of order: rStyle, then rFonts, then lang.
+    doc = t.Document(t.Meta(title="T"), (t.Paragraph((t.Strong((t.Text("Zhang Yong (张勇)"),)),)),))
+    body = _open(write_docx(doc, DEFAULT_THEME)).element.body
+    r_pr = next(r for r in body.iter(qn("w:rPr")) if r.find(qn("w:rFonts")) is not None)
+    assert [child.tag for child in r_pr] == [qn("w:rStyle"), qn("w:rFonts"), qn("w:lang")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (" edges kept ", [("t", " edges kept ")]),
+    ("a\tb", [("t", "a"), ("tab", ""), ("t", "b")]),
+    ("line\nbreak", [("t", "line"), ("br", ""), ("t", "break")]),
+])
+def test_runs_keep_spaces_tabs_and_breaks(text: str, expected: list[tuple[str, str]]) -> None:
+    doc = t.Document(t.Meta(title="T"), (t.Paragraph((t.Text("x"), t.Emphasis((t.Text(text),)))),))
+    body = _open(write_docx(doc, DEFAULT_THEME)).element.body
+    run = [r for r in body.iter(qn("w:r")) if r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}") is not None][-1]
+    content = [(child.tag.split("}")[1], child.text or "") for child in run if child.tag != qn("w:rPr")]
+    assert content == expected
+    for w_t in run.iter(qn("w:t")):
+        if w_t.text != w_t.text.strip():
+            assert w_t.get(qn("xml:space")) == "preserve"
+
+
 def test_control_characters_give_a_valid_file() -> None:
     doc = t.Document(t.Meta(title="bell\x07"), (t.Paragraph((t.Text("a\x00b\x1bc\ufffed"),)),))
     assert "abcd" in docx_text(write_docx(doc, DEFAULT_THEME))

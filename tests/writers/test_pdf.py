@@ -147,3 +147,53 @@ def test_arbitrary_text_gives_a_valid_pdf_containing_it(text: str) -> None:
     data = write_pdf(_doc(t.Paragraph((t.Text(text),))), DEFAULT_THEME)
     # Spaces are compared away: line wrapping may add or drop them, never the characters themselves.
     assert "".join(text.split()) in "".join(pdf_text(data).split())
+
+
+def _merged(frags: list[object]) -> list[dict[str, object]]:
+    # reportlab's parser cuts a fragment at each entity (&amp;); layout joins them again.
+    out: list[dict[str, object]] = []
+    for frag in frags:
+        attrs = dict(frag.__dict__)
+        if out and {k: v for k, v in out[-1].items() if k != "text"} == {k: v for k, v in attrs.items()
+                                                                          if k != "text"}:
+            out[-1]["text"] = str(out[-1]["text"]) + str(attrs["text"])
+        else:
+            out.append(attrs)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"), max_size=40)
+       .map(lambda s: pdf_writer._XML_INVALID.sub("", s)),
+       style=st.sampled_from(["Normal", "Table", "Heading 1", "Quote", "Attribution"]))
+def test_plain_paragraphs_are_built_as_reportlab_would_parse_them(text: str, style: str) -> None:
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    from reports.writers.pdf_styles import stylesheet
+    from reports.writers.pdf_text import plain_paragraph
+
+    paragraph_style = stylesheet(DEFAULT_THEME).styles[style]
+    fast = plain_paragraph(text, paragraph_style)
+    parsed = Paragraph(escape(text), paragraph_style)
+    if fast is None:
+        assert not "".join(f.text for f in parsed.frags).strip()
+    else:
+        assert _merged(fast.frags) == _merged(parsed.frags)
+        assert fast.text == parsed.text
+
+
+def test_the_plain_text_path_changes_nothing_a_reader_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports.load import load_agreement
+    from reports.pipeline import render
+    from tests.conftest import SHIPPED
+
+    agreement = load_agreement(SHIPPED)
+    fast = [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")]
+    sample = write_pdf(sample_document(), DEFAULT_THEME)
+    monkeypatch.setattr(pdf_writer, "plain_paragraph", lambda text, style: None)
+    assert [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")] == fast
+    # With & < > in the text, reportlab's parser cuts it into more pieces (more text operators in
+    # the page), which draw the same glyphs at the same places.
+    assert pdf_text(write_pdf(sample_document(), DEFAULT_THEME)) == pdf_text(sample)
