@@ -42,7 +42,7 @@ from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
-from reports.writers.pdf_text import plain_paragraph
+from reports.writers.pdf_text import Span, fast_paragraph
 
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -95,12 +95,35 @@ class _Writer:
 
     def para(self, content: t.Inlines, style: str) -> Paragraph:
         paragraph_style = self.sheet.styles[style]
-        if len(content) == 1 and type(content[0]) is t.Text:
-            text = _XML_INVALID.sub("", content[0].text)
-            fast = None if CJK_RUN.search(text) else plain_paragraph(text, paragraph_style)
+        markup = self.inlines(content)
+        spans: list[Span] = []
+        if self.spans(content, False, False, "para", spans):
+            fast = fast_paragraph(markup, spans, paragraph_style)
             if fast is not None:
                 return fast
-        return Paragraph(self.inlines(content) or "&#160;", paragraph_style)
+        return Paragraph(markup or "&#160;", paragraph_style)
+
+    def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
+        """Collect the runs of ``content`` in ``out``; False if it holds more than styled text."""
+        for node in content:
+            kind = type(node)
+            if kind is t.Text:
+                value = _XML_INVALID.sub("", node.text)  # type: ignore[union-attr]
+                pos = 0
+                for run in CJK_RUN.finditer(value):
+                    out.append((value[pos:run.start()], bold, italic, "", tag))
+                    out.append((run.group(), bold, italic, self.sheet.cjk, "font"))
+                    pos = run.end()
+                out.append((value[pos:], bold, italic, "", tag))
+            elif kind is t.Strong or kind is t.Emphasis:
+                strong = kind is t.Strong
+                inner_bold, inner_italic, inner_tag = (True, italic, "b") if strong else (bold, True, "i")
+                out.append(("", inner_bold, inner_italic, "", inner_tag))  # the tag itself, even if empty
+                if not self.spans(node.children, inner_bold, inner_italic, inner_tag, out):  # type: ignore[union-attr]
+                    return False
+            else:
+                return False
+        return True
 
     def heading(self, node: t.Heading) -> list[Flowable]:
         para = self.para(node.content, f"Heading {node.level}")

@@ -1,14 +1,13 @@
-"""Plain-text paragraphs for reportlab without its markup parser.
+"""Paragraph fragments for reportlab built from the tree, without its markup parser.
 
-Most paragraphs of a briefing (table cells, list items, body text) are one run of plain text. reportlab
-turns paragraph markup into "fragments" with an HTML parser, which costs more than laying the text out;
-for plain text the fragment is known in advance, so it is built here exactly as the parser would build
-it (``tests/writers/test_pdf.py`` checks that the two agree on any text).
+reportlab turns paragraph markup into "fragments" (runs of text in one font) with an HTML parser, which
+for a briefing costs more than laying the text out. Plain, bold, italic and CJK runs are all the tree
+needs for most paragraphs, and their fragments are known in advance, so they are built here exactly as
+the parser builds them from the same markup (``tests/writers/test_pdf.py`` checks that the two agree on
+any text). Anything else (links, code, line breaks) still goes through the parser.
 """
 
 from __future__ import annotations
-
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
@@ -16,27 +15,63 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag
 
+# One run of text: (text, bold, italic, font face or "" for the style's, innermost markup tag).
+Span = tuple[str, bool, bool, str, str]
 
-def plain_paragraph(text: str, style: ParagraphStyle) -> Paragraph | None:
-    """A paragraph of ``text`` in ``style`` as the markup parser would make it, or None if it is blank.
+# Stands for the markup tags between runs while whitespace is cleaned: like a tag, it is not
+# whitespace, and it cannot occur in text (the writer drops characters XML cannot hold).
+_TAG = "\x00"
 
-    ``text`` is the text to show (not markup) and must already be free of characters XML cannot hold.
+
+def fast_paragraph(markup: str, spans: list[Span], style: ParagraphStyle) -> Paragraph | None:
+    """The paragraph reportlab would make of ``markup``, whose runs are ``spans``; None if blank.
+
+    ``markup`` is what the writer would otherwise hand to ``Paragraph``; ``spans`` are its runs of
+    unescaped text in order. Whitespace is cleaned as reportlab cleans the markup: runs of spaces and
+    line breaks become one space, and the ends of the paragraph are trimmed, except next to a tag.
     """
-    clean = cleanBlockQuotedText(text)
-    if not clean:
+    spans = _merge(spans)
+    if not spans:
         return None
-    frag = ParaFrag()
-    # The attributes, and their order, of reportlab's ParaParser._initial_frag + handle_data.
-    frag.rise = 0
-    frag.greek = 0
-    frag.link = []
-    frag.fontName, frag.bold, frag.italic = ps2tt(style.fontName)
-    frag.fontSize = style.fontSize
-    frag.textColor = style.textColor
-    frag.us_lines = []
-    frag.__tag__ = "para"
-    frag.fontName = tt2ps(frag.fontName, frag.bold, frag.italic)
-    frag.text = clean
-    frags = [frag]
+    first_tagged = spans[0][4] != "para"
+    last_tagged = spans[-1][4] != "para"
+    joined = (_TAG if first_tagged else "") + _TAG.join(s[0] for s in spans) + (_TAG if last_tagged else "")
+    texts = cleanBlockQuotedText(joined).split(_TAG)
+    texts = texts[1 if first_tagged else 0:len(texts) - 1 if last_tagged else None]
+    family, style_bold, style_italic = ps2tt(style.fontName)
+    frags = []
+    for text, (_, bold, italic, face, tag) in zip(texts, spans, strict=True):
+        if not text:
+            continue  # the parser makes no fragment of an empty run
+        frag = ParaFrag()
+        # The attributes, in their order, of reportlab's ParaParser._initial_frag, _push and handle_data.
+        frag.rise = 0
+        frag.greek = 0
+        frag.link = []
+        if face:
+            frag.fontName, frag.bold, frag.italic = ps2tt(face)
+        else:
+            frag.fontName, frag.bold, frag.italic = family, 1 if bold else style_bold, 1 if italic else style_italic
+        frag.fontSize = style.fontSize
+        frag.textColor = style.textColor
+        frag.us_lines = []
+        frag.__tag__ = tag
+        frag.fontName = tt2ps(frag.fontName, frag.bold, frag.italic)
+        frag.text = text
+        frags.append(frag)
+    if not frags:
+        return None
     textTransformFrags(frags, style)
-    return Paragraph(escape(clean), style, frags=frags)
+    return Paragraph(cleanBlockQuotedText(markup), style, frags=frags)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    # Neighbouring runs with the same look are one piece of text to the parser. An empty bold or
+    # italic run stays: its tags still keep the whitespace next to them from being trimmed.
+    out: list[Span] = []
+    for span in spans:
+        if out and out[-1][1:] == span[1:]:
+            out[-1] = (out[-1][0] + span[0], *span[1:])
+        elif span[0] or span[4] != "para":
+            out.append(span)
+    return out
