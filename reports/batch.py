@@ -20,7 +20,7 @@ from pathlib import Path
 from reports.errors import DataError, Problem, ReportsError
 from reports.model import Agreement
 from reports.output import is_unchanged, prepare_out_dir, write_atomic
-from reports.pipeline import FORMATS, KINDS, Options, render
+from reports.pipeline import FORMATS, KINDS, Options, render_formats
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -162,12 +162,12 @@ class _Done:
 def _render_task(task: _Task) -> _Done:
     done = _Done(task.source)
     for kind in task.kinds:
-        for fmt in task.formats:
-            try:
-                result = render(task.agreement, kind, fmt, task.options, source=task.source)
-            except ReportsError as exc:
-                done.errors.extend(exc.problems or [Problem(file=task.source, message=exc.message)])
-                return done
+        try:
+            results = render_formats(task.agreement, kind, task.formats, task.options, source=task.source)
+        except ReportsError as exc:
+            done.errors.extend(exc.problems or [Problem(file=task.source, message=exc.message)])
+            return done
+        for fmt, result in zip(task.formats, results, strict=True):
             done.documents.append((kind, fmt, result.data))
             done.warnings.extend(w for w in result.warnings if w not in done.warnings)
     return done

@@ -6,7 +6,7 @@ call ``render`` and never touch Jinja2, markdown-it or the writers themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,13 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
     ``TemplateError`` for template problems, ``RenderError`` when the document cannot be made, and with
     ``options.strict`` also when there are warnings.
     """
+    return render_formats(agreement, kind, (fmt,), options, source=source)[0]
+
+
+def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], options: Options | None = None,
+                   *, source: str = "<data>") -> list[Rendered]:
+    """Like ``render`` for several formats of one document, in order: the template is rendered and its
+    Markdown parsed once, and each writer works from the same tree."""
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
@@ -53,8 +60,9 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
     from reports.writers import get_writer
 
     opts = options or Options()
-    if fmt not in FORMATS:
-        raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     document, parse_warnings = compose_document(
         agreement,
         kind,
@@ -69,8 +77,9 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
     if opts.strict and warnings:
         raise RenderError("warnings are errors under --strict", problems=warnings)
-    data = get_writer(fmt)(document, opts.theme, opts.reference_docx)
-    return Rendered(data=data, warnings=tuple(_unique(warnings)))
+    unique = tuple(_unique(warnings))
+    return [Rendered(data=get_writer(fmt)(document, opts.theme, opts.reference_docx), warnings=unique)
+            for fmt in formats]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

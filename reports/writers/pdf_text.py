@@ -62,7 +62,7 @@ def fast_paragraph(markup: str, spans: list[Span], style: ParagraphStyle) -> Par
     if not frags:
         return None
     textTransformFrags(frags, style)
-    return Paragraph(cleanBlockQuotedText(markup), style, frags=frags)
+    return Paragraph(markup, style, frags=frags)  # the text is kept for reading only, never laid out
 
 
 def _merge(spans: list[Span]) -> list[Span]:

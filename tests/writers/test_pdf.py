@@ -198,7 +198,7 @@ def test_fast_paragraphs_are_what_reportlab_would_parse(content: t.Inlines, styl
     fast = writer.para(content, style)
     parsed = Paragraph(writer.inlines(content) or "&#160;", writer.sheet.styles[style])
     assert _words(fast.frags) == _words(parsed.frags)
-    assert fast.text == parsed.text or fast.text == "&#160;"
+    assert fast.getPlainText().split() == parsed.getPlainText().split()
 
 
 def test_the_fast_path_changes_nothing_a_reader_sees(monkeypatch: pytest.MonkeyPatch) -> None:
