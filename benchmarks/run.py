@@ -170,6 +170,17 @@ def report(result: dict[str, Any]) -> str:
                      f"{row['jobs2_docs_per_second']:6.1f} docs/s ({row['jobs2_seconds']:.1f} s, "
                      f"{row['jobs2_peak_rss_mb']} MB)   scaling {row['scaling']:.2f} (>= 1.7) "
                      f"{_verdict(row['scaling'] >= 1.7)}")
+    rows = result["batch"]
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        for jobs in (1, 2):
+            growth = last[f"jobs{jobs}_peak_rss_mb"] / first[f"jobs{jobs}_peak_rss_mb"] - 1
+            lines.append(f"  peak memory, jobs{jobs}, N={last['agreements']} vs N={first['agreements']}: "
+                         f"{growth:+.0%} (within 10%)  {_verdict(abs(growth) <= 0.10)}")
+    for row in rows:
+        if row["agreements"] >= 1000:
+            lines.append(f"  N={row['agreements']} x 4 documents with jobs2: {row['jobs2_seconds']:.1f} s (< 60 s)  "
+                         f"{_verdict(row['jobs2_seconds'] < 60)}")
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from reports import __version__
-from reports.errors import EXIT_INTERRUPTED, ReportsError
+from reports.errors import EXIT_INTERRUPTED, OutputError, ReportsError
 
 KINDS = ("briefing", "memo")
 DOC_FORMATS = ("pdf", "docx")
@@ -278,6 +278,10 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         )
     if manifest is not None:
         text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
+        try:  # a shard with nothing to build still reports, into a folder that may not exist yet
+            manifest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{manifest}: cannot create its folder: {exc.strerror or exc}") from None
         write_atomic(manifest, text.encode("utf-8"))
     report_build(result, style=style, quiet=quiet, verbose=verbose)
     if result.interrupted:

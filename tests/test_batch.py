@@ -4,6 +4,7 @@ interrupted builds, and the other document commands."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.batch import collect_inputs, in_shard, parse_shard
+from reports.batch import build, collect_inputs, in_shard, parse_shard
 from reports.cli import main
 from tests.conftest import SHIPPED
 
@@ -264,3 +265,23 @@ def test_python_api_matches_the_command_line(tmp_path: Path) -> None:
     assert _files(tmp_path / "api") == _files(tmp_path / "cli")
     assert (tmp_path / "api" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
         reports.render(agreement, "briefing", "pdf")
+
+
+def test_build_reads_standard_input_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers load each file again; standard input cannot be read twice, so its agreement travels along.
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SHIPPED.read_bytes())))
+    result = build([Path("-")], tmp_path, kinds=["memo"], formats=["pdf"])
+    assert result.ok and [p.name for p in tmp_path.iterdir()] == ["zhejiang-alibaba-2023-memo.pdf"]
+
+
+def test_manifest_goes_into_a_new_folder_even_when_nothing_is_built(tmp_path: Path) -> None:
+    data = _portfolio(tmp_path / "data", 1)
+    manifest = tmp_path / "reports" / "manifest.json"
+    result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out"), "--shard", "1/1",
+                                       "--kind", "memo", "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(manifest.read_text("utf-8"))["ok"] is True
+    blocked = tmp_path / "out" / "deal-00-memo.pdf" / "manifest.json"  # its folder is a file
+    result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out"), "--manifest", str(blocked)])
+    assert result.exit_code == 1, result.output
+    assert "manifest.json: cannot create its folder" in result.output and "Traceback" not in result.output

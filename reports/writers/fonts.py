@@ -1,6 +1,6 @@
 """Fonts for the PDF writer: registered once per process, Latin/CJK run splitting, glyph coverage.
 
-Part of write. The Latin families are embedded TrueType fonts from PyPI's Source Serif / Source Sans
+Part of write. The Latin families are embedded TrueType fonts from the Source Serif / Source Sans Python
 packages (SIL OFL; real bold and italic); Chinese runs use reportlab's built-in STSong-Light CID font,
 which needs no font file, and whose text viewers and pypdf can copy out as Unicode.
 """
