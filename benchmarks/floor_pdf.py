@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from reports.filters import longdate, number_words
 from reports.model import Agreement
 
 ACCENT = colors.HexColor("#1F3A5F")
@@ -68,9 +69,10 @@ def _t(text: str) -> str:
 
 
 class _Numbered(Canvas):  # type: ignore[misc]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, note: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._note = note
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -80,6 +82,7 @@ class _Numbered(Canvas):  # type: ignore[misc]
         for number, state in enumerate(self._pages, 1):
             self.__dict__.update(state)
             self.setFont("Sans", 8)
+            self.drawString(22 * mm, 12 * mm, self._note)
             self.drawRightString(A4[0] - 22 * mm, 12 * mm, f"Page {number} of {len(self._pages)}")
             Canvas.showPage(self)
         Canvas.save(self)
@@ -123,7 +126,7 @@ def _grid(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyl
 def briefing_pdf(a: Agreement) -> bytes:
     """Return the briefing of ``a`` as PDF bytes: the same content the tool's briefing carries."""
     s = _register()
-    day = f"{a.agreement.signed.day} {a.agreement.signed:%B %Y}"
+    day = longdate(a.agreement.signed)
     parties = [p.name + (f" ({p.local_name})" if p.local_name else "") for p in a.parties]
     story: list[Any] = [Paragraph("POLICY AND GOVERNMENT RELATIONS · INTERNAL", s["cell"]),
                         Paragraph(_t(a.title), s["title"])]
@@ -132,38 +135,48 @@ def briefing_pdf(a: Agreement) -> bytes:
     story += [Paragraph(_t(f"Briefing · {day}"), s["cell"]), Paragraph(_t(" · ".join(parties)), s["cell"]),
               HRFlowable(width="100%", thickness=2, color=ACCENT)]
     facts = [["Signed", day], ["Parties", " and ".join(parties)], ["Agreement", a.agreement.type.capitalize()]]
-    facts += [["Units involved", f"{u.count} {u.description}"] for u in a.participating_units]
-    facts += [["Focus areas", ", ".join(f.name for f in a.focus_areas)], ["Status", a.agreement.status or ""]]
+    facts += [["Units involved", f"{number_words(u.count or 0).capitalize()} {u.description}"]
+              for u in a.participating_units]
+    areas = [f.name.lower() for f in a.focus_areas]
+    facts += [["Focus areas", f"{number_words(len(areas)).capitalize()}: {', '.join(areas[:-1])} and {areas[-1]}"],
+              ["Status", a.agreement.status or ""]]
     story += [_grid(facts, [35 * mm, 131 * mm], s, False), Paragraph("Executive summary", s["h1"]),
               Paragraph(_t(a.summary), s["body"]), Paragraph("<b>Purpose.</b> " + _t(a.agreement.purpose), s["body"]),
               Paragraph("The parties", s["h1"])]
     for p, label in zip(a.parties, parties, strict=True):
         story += [Paragraph(_t(label), s["h2"]), Paragraph(_t(p.description), s["body"])]
         if p.also_known_as:
-            story.append(Paragraph("<i>Also referred to as</i> " + _t(", ".join(p.also_known_as)), s["body"]))
+            story.append(Paragraph("<i>Also referred to as</i> " + _t(", ".join(p.also_known_as) + "."), s["body"]))
         if p.representatives:
             story.append(_bullets([f"{r.name} ({r.local_name}), {r.title}" for r in p.representatives], s))
     for u in a.participating_units:
-        story.append(Paragraph("<b>Taking part:</b> " + _t(f"{u.count} {u.description}"), s["body"]))
+        story.append(Paragraph("<b>Taking part:</b> " + _t(f"{number_words(u.count or 0).capitalize()} "
+                                                            f"{u.description}."), s["body"]))
     story += [Paragraph("Focus areas", s["h1"]),
               _grid([["Area", "What cooperation covers"], *([f.name, f.summary] for f in a.focus_areas)],
                     [50 * mm, 116 * mm], s, True), Paragraph("Statements", s["h1"])]
     for st in a.statements:
         story += [Paragraph(_t(st.text), s["quote"]),
-                  Paragraph(_t(f"— {st.speaker} ({st.speaker_local_name}), {st.role} ({st.kind})"), s["cell"])]
+                  Paragraph(_t(f"— {st.speaker} ({st.speaker_local_name}), {st.role}"
+                               + (" (paraphrase, not a direct quotation)" if st.kind == "paraphrase" else "")),
+                            s["cell"])]
     story.append(Paragraph("Background", s["h1"]))
     for item in a.context:
-        story += [Paragraph(_t(item.title), s["h2"]), Paragraph(_t(str(item.date)), s["body"]),
+        story += [Paragraph(_t(item.title), s["h2"]), Paragraph(_t(longdate(item.date)), s["body"]),
                   Paragraph(_t(item.text), s["body"]), _bullets(item.points, s)]
     for heading, points in (("Expected outcomes", a.expected_outcomes), ("Significance", a.significance)):
         story += [Paragraph(heading, s["h1"]), _bullets(points, s)]
     story += [Paragraph("Timeline", s["h1"]),
-              _grid([["Date", "Event"], *([str(e.date), e.event] for e in a.timeline)], [35 * mm, 131 * mm], s, True),
+              _grid([["Date", "Event"], *([longdate(e.date), e.event] for e in a.timeline)], [35 * mm, 131 * mm], s,
+                    True),
               Paragraph("Sources", s["h1"]),
-              ListFlowable([ListItem(Paragraph(_t(f"{x.title}. {x.publisher}, {x.date}. {x.note or ''}"), s["body"]))
+              ListFlowable([ListItem(Paragraph(_t(f"{x.title}. {x.publisher}, {longdate(x.date)}. {x.note or ''}"),
+                                               s["body"]))
                             for x in a.sources], bulletType="1"), Spacer(1, 1)]
     buffer = io.BytesIO()
     doc = _Doc(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
                bottomMargin=20 * mm, title=a.title, invariant=1)
-    doc.build(story, onFirstPage=_header, onLaterPages=_header, canvasmaker=_Numbered)
+    note = f"{day} · INTERNAL · Policy and Government Relations"
+    doc.build(story, onFirstPage=_header, onLaterPages=_header,
+              canvasmaker=lambda *args, **kwargs: _Numbered(*args, note=note, **kwargs))
     return buffer.getvalue()
