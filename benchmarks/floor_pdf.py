@@ -48,6 +48,9 @@ def _register() -> dict[str, ParagraphStyle]:
                        ("Sans", sans / "SourceSansPro-Regular.ttf"), ("Sans-Bd", sans / "SourceSansPro-Semibold.ttf")):
         pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    # So that <b> and <i> in body text pick the real bold and italic faces, as the tool's do.
+    pdfmetrics.registerFontFamily("Serif", normal="Serif", bold="Serif-Bd", italic="Serif-It", boldItalic="Serif-Bd")
+    pdfmetrics.registerFontFamily("Sans", normal="Sans", bold="Sans-Bd", italic="Sans", boldItalic="Sans-Bd")
     _STYLES.update({
         "body": ParagraphStyle("body", fontName="Serif", fontSize=10.5, leading=15, spaceAfter=7),
         "title": ParagraphStyle("title", fontName="Sans-Bd", fontSize=22, leading=27, textColor=ACCENT),

@@ -18,9 +18,11 @@ _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
-# CommonMark lets a backslash escape any ASCII punctuation; escaping all that Markdown, markdown-it's
-# entities (&) or our containers (:) could read as syntax keeps data literal wherever a template puts it.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:&=\"'^$%@/;?,])")
+# CommonMark lets a backslash escape any ASCII punctuation. Escaped: every character that Markdown,
+# markdown-it's entities (&) or our containers (:) could read as syntax, and a dot after a digit or at
+# the start (a "1." list). Not escaped: punctuation that is never syntax here (, ; ? ' " / and a dot
+# in prose), since each escape costs the parser a token.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:&=]|(?<![^0-9])\.)")
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 
@@ -35,7 +37,9 @@ def escape_markdown(text: str) -> str:
     text = _BREAKS.sub(" ", text)
     text = _SPECIAL.sub(r"\\\1", text)
     # Leading or trailing spaces would be trimmed by the parser, and tabs can open code blocks.
-    return text.replace("\t", " ")
+    text = text.replace("\t", " ")
+    # Two spaces before the end of a template line would make a hard line break.
+    return text.rstrip(" ") + " " if text.endswith("  ") else text
 
 
 def longdate(value: dt.date | str | None) -> str:

@@ -37,6 +37,29 @@ def test_escaped_data_reads_back_literally(value: str) -> None:
     assert " ".join(_texts(document.blocks[0].content).split()) == expected
 
 
+# Markdown's own characters, digits, spaces and line breaks: what escaping has to get right.
+_syntax_text = st.text(st.sampled_from("#*_`[]()<>!|:-+=.)&;~{}'\"\\/0123456789 \n\tab"), min_size=1,
+                       max_size=30).filter(lambda s: bool(s.strip()))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(first=_syntax_text, second=_syntax_text,
+       context=st.sampled_from(["{}{}", "{} {}", "{}\n{}", "- {}{}", "1. {}\n2. {}", "# {}{}", "> {}{}",
+                                "**{}** {}", "[{}{}](https://example.org)", "| {} | {} |\n|---|---|\n| {} | {} |"]))
+def test_escaped_data_reads_back_literally_wherever_a_template_puts_it(first: str, second: str, context: str) -> None:
+    values = [escape_markdown(first), escape_markdown(second)]
+    document, warnings = parse_markdown(context.format(*values, *values))
+    assert not warnings
+    got = " ".join(_texts(document.blocks).split())
+    if context in ("{}{}", "{} {}", "{}\n{}"):  # data alone makes one paragraph of its own text
+        assert len(document.blocks) == 1 and isinstance(document.blocks[0], t.Paragraph)
+        joiner = "" if context == "{}{}" else " "
+        assert got == " ".join((first + joiner + second).split())
+    else:
+        for value in (first, second):
+            assert " ".join(value.split()) in got
+
+
 @pytest.mark.parametrize("value", ["# heading", "1. item", "- item", "+ item", "> quote", "::: keyfacts",
                                    "\\newpage", "| a | b |", "---", "***", "<b>x</b>", "&amp;", "[a](https://x.y)",
                                    "`code`", "**b**", "_e_", "~~s~~", "{{ 7*7 }}", "a  \nb", "    indented"])
