@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -44,6 +44,37 @@ def parser() -> MarkdownIt:
     return md
 
 
+class Node:
+    """One node of markdown-it's token stream as a tree: an open/close pair and what lies between, or a
+    single token. (markdown-it's own SyntaxTreeNode does the same in general, at several times the cost.)"""
+
+    __slots__ = ("type", "tag", "attrs", "map", "content", "children")
+
+    def __init__(self, token: Token, node_type: str, children: list[Node]) -> None:
+        self.type = node_type
+        self.tag = token.tag
+        self.attrs = token.attrs
+        self.map = token.map
+        self.content = token.content
+        self.children = children
+
+
+def tree_of(tokens: list[Token]) -> list[Node]:
+    """Nest a flat token stream (markdown-it's output) into nodes; inline tokens' children too."""
+    top: list[Node] = []
+    levels = [top]
+    for token in tokens:
+        if token.nesting == 1:
+            node = Node(token, token.type[:-5], [])  # "paragraph_open" -> "paragraph"
+            levels[-1].append(node)
+            levels.append(node.children)
+        elif token.nesting == -1:
+            levels.pop()
+        else:
+            levels[-1].append(Node(token, token.type, tree_of(token.children) if token.children else []))
+    return top
+
+
 class _Converter:
     """Per-document state: the template name for warnings, the image folder, and the warnings."""
 
@@ -53,13 +84,13 @@ class _Converter:
         self.warnings: list[t.ParseWarning] = []
         self.meta: dict[str, Any] = {}
 
-    def warn(self, node: SyntaxTreeNode, message: str) -> None:
+    def warn(self, node: Node, message: str) -> None:
         line = node.map[0] + 1 if node.map else None
         self.warnings.append(t.ParseWarning(self.template, line, message))
 
     # ------------------------------------------------------------------ blocks
 
-    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[t.Block, ...]:
+    def blocks(self, nodes: list[Node]) -> tuple[t.Block, ...]:
         out: list[t.Block] = []
         for node in nodes:
             handler = _BLOCKS.get(node.type)
@@ -72,7 +103,7 @@ class _Converter:
             out.extend(handler(self, node))
         return tuple(out)
 
-    def front_matter(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def front_matter(self, node: Node) -> list[t.Block]:
         try:
             data = yaml.load(node.content, Loader=_YAML_LOADER) or {}
         except yaml.YAMLError as exc:
@@ -92,14 +123,14 @@ class _Converter:
                 self.meta[key] = "" if value is None else str(value)
         return []
 
-    def heading(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def heading(self, node: Node) -> list[t.Block]:
         level = int(node.tag[1:])
         if level > 3:
             self.warn(node, f"heading level {level} is deeper than 3; shown as level 3")
             level = 3
         return [t.Heading(level, self.inline_of(node))]
 
-    def paragraph(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def paragraph(self, node: Node) -> list[t.Block]:
         source = node.children[0].content.strip() if node.children else ""
         if source == PAGE_BREAK:
             return [t.PageBreak()]
@@ -114,17 +145,17 @@ class _Converter:
             return ([t.Paragraph(rest)] if _has_text(rest) else []) + blocks
         return [t.Paragraph(content)] if content else []
 
-    def bullet_list(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def bullet_list(self, node: Node) -> list[t.Block]:
         return [t.BulletList(tuple(t.ListItem(self.blocks(item.children)) for item in node.children))]
 
-    def ordered_list(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def ordered_list(self, node: Node) -> list[t.Block]:
         start = int(node.attrs.get("start", 1) or 1)
         return [t.OrderedList(tuple(t.ListItem(self.blocks(i.children)) for i in node.children), start)]
 
-    def blockquote(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def blockquote(self, node: Node) -> list[t.Block]:
         return [t.BlockQuote(self.blocks(node.children))]
 
-    def quote(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def quote(self, node: Node) -> list[t.Block]:
         children = list(node.children)
         attribution: t.Inlines = ()
         last = children[-1] if children else None
@@ -137,7 +168,7 @@ class _Converter:
             body.extend(self.blocks(child.children) if child.type == "blockquote" else self.blocks([child]))
         return [t.BlockQuote(tuple(body), attribution)]
 
-    def fields(self, node: SyntaxTreeNode, style: str) -> list[t.Block]:
+    def fields(self, node: Node, style: str) -> list[t.Block]:
         rows: list[t.Field] = []
         for child in node.children:
             if child.type != "dl":
@@ -152,7 +183,7 @@ class _Converter:
         extra = [c for c in node.children if c.type != "dl"]
         return [t.FieldTable(tuple(rows), style), *self.blocks(extra)]  # type: ignore[arg-type]
 
-    def table(self, node: SyntaxTreeNode) -> list[t.Block]:
+    def table(self, node: Node) -> list[t.Block]:
         header: tuple[t.Inlines, ...] = ()
         rows: list[tuple[t.Inlines, ...]] = []
         align: tuple[t.Align, ...] = ()
@@ -168,7 +199,7 @@ class _Converter:
 
     # ------------------------------------------------------------------ inlines
 
-    def inline_of(self, node: SyntaxTreeNode, strip_prefix: int = 0) -> t.Inlines:
+    def inline_of(self, node: Node, strip_prefix: int = 0) -> t.Inlines:
         inline = node.children[0] if node.children and node.children[0].type == "inline" else node
         content = self.inlines(inline.children)
         if strip_prefix and content and isinstance(content[0], t.Text):
@@ -176,7 +207,7 @@ class _Converter:
             content = ((t.Text(rest),) if rest else ()) + content[1:]
         return _merge_text(content)
 
-    def inlines(self, nodes: list[SyntaxTreeNode]) -> t.Inlines:
+    def inlines(self, nodes: list[Node]) -> t.Inlines:
         out: list[t.Inline] = []
         for node in nodes:
             handler = _INLINES.get(node.type)
@@ -187,7 +218,7 @@ class _Converter:
             out.extend(handler(self, node))
         return tuple(out)
 
-    def link(self, node: SyntaxTreeNode) -> list[t.Inline]:
+    def link(self, node: Node) -> list[t.Inline]:
         url = str(node.attrs.get("href", ""))
         children = self.inlines(node.children)
         if not url.lower().startswith(SAFE_SCHEMES):
@@ -195,7 +226,7 @@ class _Converter:
             return list(children)
         return [t.Link(children, url)]
 
-    def image(self, node: SyntaxTreeNode) -> list[t.Inline]:
+    def image(self, node: Node) -> list[t.Inline]:
         src = str(node.attrs.get("src", ""))
         alt = self.plain(node)
         path = self._local_image(node, src)
@@ -203,7 +234,7 @@ class _Converter:
             return [t.Text(alt)] if alt else []
         return [_ImageMarker(t.Image(str(path), alt))]  # type: ignore[list-item]
 
-    def _local_image(self, node: SyntaxTreeNode, src: str) -> Path | None:
+    def _local_image(self, node: Node, src: str) -> Path | None:
         # Images come only from local files inside the allowed folder: nothing is fetched over the
         # network (reportlab would fetch http URLs: CVE-2020-28463) and nothing outside is read.
         if "://" in src or src.startswith(("data:", "//")):
@@ -223,7 +254,7 @@ class _Converter:
             return None
         return target
 
-    def plain(self, node: SyntaxTreeNode) -> str:
+    def plain(self, node: Node) -> str:
         if node.type in ("text", "code_inline"):
             return node.content
         if node.type in ("softbreak", "hardbreak"):
@@ -242,7 +273,7 @@ def _has_text(content: t.Inlines) -> bool:
     return any(not isinstance(c, t.Text) or c.text.strip() for c in content)
 
 
-def _align(cell: SyntaxTreeNode) -> t.Align:
+def _align(cell: Node) -> t.Align:
     style = str(cell.attrs.get("style", ""))
     if "right" in style:
         return "right"
@@ -264,7 +295,7 @@ def _merge_text(content: t.Inlines) -> t.Inlines:
     return tuple(out)
 
 
-_BLOCKS: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Block]]] = {
+_BLOCKS: dict[str, Callable[[_Converter, Node], list[t.Block]]] = {
     "front_matter": _Converter.front_matter,
     "heading": _Converter.heading,
     "paragraph": _Converter.paragraph,
@@ -278,7 +309,7 @@ _BLOCKS: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Block]]] = {
     "container_memo-header": lambda c, n: c.fields(n, "memo-header"),
 }
 
-_INLINES: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Inline]]] = {
+_INLINES: dict[str, Callable[[_Converter, Node], list[t.Inline]]] = {
     "text": lambda c, n: [t.Text(n.content)],
     "softbreak": lambda c, n: [t.Text(" ")],
     "hardbreak": lambda c, n: [t.LineBreak()],
@@ -293,9 +324,8 @@ _INLINES: dict[str, Callable[[_Converter, SyntaxTreeNode], list[t.Inline]]] = {
 def parse_markdown(text: str, *, template: str = "<string>",
                    image_base: Path | None = None) -> tuple[t.Document, list[t.ParseWarning]]:
     """Parse Markdown (with optional YAML front matter) into a document and its warnings."""
-    root = SyntaxTreeNode(parser().parse(text))
     converter = _Converter(template, image_base)
-    blocks = converter.blocks(root.children)
+    blocks = converter.blocks(tree_of(parser().parse(text)))
     meta_values = dict(converter.meta)
     if not meta_values.get("title"):
         first = next((b for b in blocks if isinstance(b, t.Heading)), None)
