@@ -95,13 +95,12 @@ class _Writer:
 
     def para(self, content: t.Inlines, style: str) -> Paragraph:
         paragraph_style = self.sheet.styles[style]
-        markup = self.inlines(content)
         spans: list[Span] = []
         if self.spans(content, False, False, "para", spans):
-            fast = fast_paragraph(markup, spans, paragraph_style)
+            fast = fast_paragraph(spans, paragraph_style)
             if fast is not None:
                 return fast
-        return Paragraph(markup or "&#160;", paragraph_style)
+        return Paragraph(self.inlines(content) or "&#160;", paragraph_style)
 
     def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
         """Collect the runs of ``content`` in ``out``; False if it holds more than styled text."""

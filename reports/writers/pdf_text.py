@@ -9,6 +9,8 @@ any text). Anything else (links, code, line breaks) still goes through the parse
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
@@ -23,12 +25,12 @@ Span = tuple[str, bool, bool, str, str]
 _TAG = "\x00"
 
 
-def fast_paragraph(markup: str, spans: list[Span], style: ParagraphStyle) -> Paragraph | None:
-    """The paragraph reportlab would make of ``markup``, whose runs are ``spans``; None if blank.
+def fast_paragraph(spans: list[Span], style: ParagraphStyle) -> Paragraph | None:
+    """The paragraph reportlab would make of the markup whose runs are ``spans``; None if blank.
 
-    ``markup`` is what the writer would otherwise hand to ``Paragraph``; ``spans`` are its runs of
-    unescaped text in order. Whitespace is cleaned as reportlab cleans the markup: runs of spaces and
-    line breaks become one space, and the ends of the paragraph are trimmed, except next to a tag.
+    ``spans`` are the runs of unescaped text in order, each with the tag it sits in ("para" for none).
+    Whitespace is cleaned as reportlab cleans markup: runs of spaces and line breaks become one space,
+    and the ends of the paragraph are trimmed, except next to a tag.
     """
     spans = _merge(spans)
     if not spans:
@@ -62,7 +64,8 @@ def fast_paragraph(markup: str, spans: list[Span], style: ParagraphStyle) -> Par
     if not frags:
         return None
     textTransformFrags(frags, style)
-    return Paragraph(markup, style, frags=frags)  # the text is kept for reading only, never laid out
+    # Paragraph keeps its text for reading only (layout uses the fragments): the plain text will do.
+    return Paragraph(escape("".join(f.text for f in frags)), style, frags=frags)
 
 
 def _merge(spans: list[Span]) -> list[Span]:
