@@ -22,6 +22,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.styles import BabelFish
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
@@ -43,8 +44,14 @@ CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice
 
 @lru_cache(maxsize=1)
 def _default_reference() -> bytes:
-    # Read once per process; every document is opened from these bytes (no disk read per document).
-    return (builtin_templates_dir() / "reference.docx").read_bytes()
+    # Read once per process and stored uncompressed: every document is opened from these bytes, with
+    # no disk read and no inflating of the same parts again for each document.
+    with zipfile.ZipFile(builtin_templates_dir() / "reference.docx") as source:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as stored:
+            for info in source.infolist():
+                stored.writestr(info, source.read(info), compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()
 
 
 def _reference_bytes(reference: Path | None) -> bytes:
@@ -227,7 +234,7 @@ class _Writer:
         ooxml.column_widths(table, [int(f * width) for f in column_fractions(text_lengths(rows), ncols)])
         align = list(node.align) + ["left"] * ncols
         for r, row in enumerate(rows):
-            cells = table.rows[r].cells
+            cells = _cells(table, r)
             for c in range(ncols):
                 paragraph = cells[c].paragraphs[0]
                 self.set_style(paragraph, "Table Text")
@@ -259,7 +266,7 @@ class _Writer:
         label_width = Mm(24 if memo else 36)
         ooxml.column_widths(table, [label_width, self.text_width() - label_width])
         for r, row in enumerate(node.rows):
-            label_cell, value_cell = table.rows[r].cells
+            label_cell, value_cell = _cells(table, r)
             label = label_cell.paragraphs[0]
             self.set_style(label, "Table Text")
             self.runs(label, row.label)
@@ -353,6 +360,12 @@ def _style_ids(document: Any) -> dict[str, str]:
         if name is not None:
             ids[BabelFish.internal2ui(name.get(qn("w:val")))] = element.get(qn("w:styleId"))
     return ids
+
+
+def _cells(table: Any, row: int) -> list[Any]:
+    # The cells of a new table's row (no merged cells); python-docx's row.cells works out the whole
+    # table's cell grid each time it is asked.
+    return [_Cell(tc, table) for tc in table._tbl.tr_lst[row].tc_lst]
 
 
 def _sub(parent: Any, tag: str, index: int | None = None) -> Any:

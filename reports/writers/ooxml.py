@@ -164,7 +164,10 @@ def table_look(table: Any, first_row: bool, banded_rows: bool, first_column: boo
 def column_widths(table: Any, widths: list[int]) -> None:
     """Fix column widths (EMU) in the grid and every cell, which both Word and LibreOffice honour."""
     table.autofit = False
-    for column, width in zip(table.columns, widths, strict=False):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    tbl = table._tbl
+    # Straight through the XML: python-docx's column.cells works out the whole cell grid on every call.
+    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=False):
+        grid_col.w = width
+    for tr in tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=False):
+            tc.get_or_add_tcPr().width = width
