@@ -1,16 +1,19 @@
-"""The peer: docxtpl filling a ready-made Word template with the same content as the tool's memo and
-briefing. The templates are built here with python-docx (Jinja tags in the text), once per process.
+"""The peer: docxtpl filling a ready-made Word template with the same words as the tool's memo and
+briefing (``benchmarks.content``). The templates are built here with python-docx (Jinja tags in the
+text), once per process, as a docxtpl user would prepare them once in Word.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
 from docx import Document
 from docxtpl import DocxTemplate
 
+from benchmarks import content
 from reports.model import Agreement
 
 
@@ -28,47 +31,87 @@ def _loop(document: Any, items: str, body: str, style: str = "List Bullet") -> N
     document.add_paragraph("{%p endfor %}")
 
 
-def _table(document: Any, items: str, header: tuple[str, str], cells: tuple[str, str], style: str) -> None:
-    table = document.add_table(rows=3, cols=2, style=style)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = header
-    table.rows[1].cells[0].text = f"{{%tr for x in {items} %}}"
-    table.rows[2].cells[0].text, table.rows[2].cells[1].text = cells
-    row = table.add_row().cells
-    row[0].text = "{%tr endfor %}"
+def _labelled(document: Any, label: str, value: str, bold: bool = True) -> Any:
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(label)
+    run.bold, run.italic = bold, not bold
+    paragraph.add_run(" " + value)
+    return paragraph
+
+
+def _table(document: Any, items: str, style: str, header: tuple[str, str] | None = None) -> None:
+    table = document.add_table(rows=0, cols=2, style=style)
+    if header:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = header
+    for first, second in ((f"{{%tr for x in {items} %}}", ""), ("{{ x[0] }}", "{{ x[1] }}"), ("{%tr endfor %}", "")):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = first, second
+
+
+def _furniture(document: Any, header: str | None) -> None:
+    section = document.sections[0]
+    if header:
+        section.header.paragraphs[0].text = header
+    section.footer.paragraphs[0].text = "{{ footer }}"
 
 
 @lru_cache(maxsize=1)
 def briefing_template() -> bytes:
     def build(d: Any) -> None:
+        d.add_paragraph("{{ kicker }}")
         d.add_paragraph("{{ title }}", style="Title")
         d.add_paragraph("{{ subtitle }}", style="Subtitle")
-        _table(d, "facts", ("Fact", "Value"), ("{{ x[0] }}", "{{ x[1] }}"), "Light Shading Accent 1")
+        d.add_paragraph("{{ byline }}")
+        d.add_paragraph("{{ parties_line }}")
+        _table(d, "facts", "Light Shading Accent 1")
         d.add_heading("Executive summary", 1)
         d.add_paragraph("{{ summary }}")
-        d.add_paragraph("{{ purpose }}")
+        _labelled(d, "Purpose.", "{{ purpose }}")
         d.add_heading("The parties", 1)
-        _loop(d, "parties", "{{ x.name }}: {{ x.description }}", "Normal")
+        d.add_paragraph("{%p for p in parties %}")
+        d.add_paragraph("{{ p.label }}", style="Heading 2")
+        d.add_paragraph("{{ p.description }}")
+        d.add_paragraph("{%p if p.also %}")
+        _labelled(d, "Also referred to as", "{{ p.also }}", bold=False)
+        d.add_paragraph("{%p endif %}")
+        _loop(d, "p.representatives", "{{ x }}")
+        d.add_paragraph("{%p endfor %}")
+        d.add_paragraph("{%p for x in taking_part %}")
+        _labelled(d, "Taking part:", "{{ x }}")
+        d.add_paragraph("{%p endfor %}")
         d.add_heading("Focus areas", 1)
-        _table(d, "focus", ("Area", "What cooperation covers"), ("{{ x.name }}", "{{ x.summary }}"),
-               "Light Grid Accent 1")
+        _table(d, "focus", "Light Grid Accent 1", ("Area", "What cooperation covers"))
         d.add_heading("Statements", 1)
-        _loop(d, "statements", "{{ x.text }} — {{ x.speaker }}, {{ x.role }}", "Quote")
+        d.add_paragraph("{%p for x in quotes %}")
+        d.add_paragraph("{{ x[0] }}", style="Quote")
+        d.add_paragraph("{{ x[1] }}")
+        d.add_paragraph("{%p endfor %}")
         d.add_heading("Background", 1)
-        _loop(d, "context", "{{ x.title }}: {{ x.text }}", "Normal")
+        d.add_paragraph("{%p for b in background %}")
+        d.add_paragraph("{{ b.title }}", style="Heading 2")
+        d.add_paragraph().add_run("{{ b.date }}").italic = True
+        d.add_paragraph("{{ b.text }}")
+        _loop(d, "b.points", "{{ x }}")
+        d.add_paragraph("{%p endfor %}")
         d.add_heading("Expected outcomes", 1)
         _loop(d, "outcomes", "{{ x }}")
         d.add_heading("Significance", 1)
         _loop(d, "significance", "{{ x }}")
+        d.add_heading("Timeline", 1)
+        _table(d, "timeline", "Light Grid Accent 1", ("Date", "Event"))
         d.add_heading("Sources", 1)
-        _loop(d, "sources", "{{ x.title }}. {{ x.publisher }}.", "List Number")
+        _loop(d, "sources", "{{ x }}", "List Number")
+        _furniture(d, "{{ header }}")
     return _doc_bytes(build)
 
 
 @lru_cache(maxsize=1)
 def memo_template() -> bytes:
     def build(d: Any) -> None:
+        d.add_paragraph("{{ organisation }}")
         d.add_paragraph("MEMORANDUM", style="Title")
-        _table(d, "header", ("", ""), ("{{ x[0] }}", "{{ x[1] }}"), "Table Grid")
+        _table(d, "header", "Table Grid")
         d.add_heading("Summary", 1)
         d.add_paragraph("{{ summary }}")
         d.add_heading("Key points", 1)
@@ -77,30 +120,14 @@ def memo_template() -> bytes:
         d.add_paragraph("{{ focus_line }}")
         d.add_heading("What happens next", 1)
         _loop(d, "next_steps", "{{ x }}")
-        d.add_paragraph("Sources: {{ sources_line }}")
+        d.add_paragraph().add_run("{{ sources_line }}").italic = True
+        _furniture(d, None)
     return _doc_bytes(build)
 
 
-def _context(a: Agreement) -> dict[str, Any]:
-    memo = a.memo
-    return {
-        "title": a.title, "subtitle": a.subtitle or "", "summary": a.summary, "purpose": a.agreement.purpose,
-        "facts": [("Signed", a.agreement.signed.strftime("%d %B %Y")),
-                  ("Parties", " and ".join(p.name for p in a.parties)), ("Agreement", a.agreement.type)],
-        "parties": a.parties, "focus": a.focus_areas, "statements": a.statements, "context": a.context,
-        "outcomes": a.expected_outcomes, "significance": a.significance, "sources": a.sources,
-        "header": [("TO", memo.to if memo else ""), ("FROM", memo.from_ if memo else ""),
-                   ("DATE", a.agreement.signed.strftime("%d %B %Y")), ("SUBJECT", a.title)],
-        "points": [f"{s.speaker}: {s.text}" for s in a.statements] + a.significance[:1],
-        "focus_line": ", ".join(f.name for f in a.focus_areas),
-        "next_steps": memo.next_steps if memo else [],
-        "sources_line": " ".join(f"{s.title}. {s.publisher}." for s in a.sources),
-    }
-
-
-def _render(template: bytes, a: Agreement) -> bytes:
+def _render(template: bytes, context: dict[str, Any]) -> bytes:
     document = DocxTemplate(io.BytesIO(template))
-    document.render(_context(a), autoescape=True)
+    document.render(context, autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -108,9 +135,9 @@ def _render(template: bytes, a: Agreement) -> bytes:
 
 def briefing_docx(a: Agreement) -> bytes:
     """The briefing through docxtpl."""
-    return _render(briefing_template(), a)
+    return _render(briefing_template(), asdict(content.briefing(a)))
 
 
 def memo_docx(a: Agreement) -> bytes:
     """The memo through docxtpl."""
-    return _render(memo_template(), a)
+    return _render(memo_template(), asdict(content.memo(a)))

@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reports.filters import longdate, number_words
+from reports.filters import capitalize_first, longdate, number_words
 from reports.model import Agreement
 
 ACCENT = colors.HexColor("#1F3A5F")
@@ -110,7 +110,8 @@ def _header(canvas: Canvas, doc: Any) -> None:
 
 
 def _bullets(items: list[str], s: dict[str, ParagraphStyle]) -> ListFlowable:
-    return ListFlowable([ListItem(Paragraph(_t(x), s["body"])) for x in items], bulletType="bullet")
+    return ListFlowable([ListItem(Paragraph(_t(x), s["body"])) for x in items], bulletType="bullet", start="•",
+                        bulletFontName="Sans")
 
 
 def _grid(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle], header: bool) -> Table:
@@ -142,7 +143,7 @@ def briefing_pdf(a: Agreement) -> bytes:
               for u in a.participating_units]
     areas = [f.name.lower() for f in a.focus_areas]
     facts += [["Focus areas", f"{number_words(len(areas)).capitalize()}: {', '.join(areas[:-1])} and {areas[-1]}"],
-              ["Status", a.agreement.status or ""]]
+              ["Status", capitalize_first(a.agreement.status or "")]]
     story += [_grid(facts, [35 * mm, 131 * mm], s, False), Paragraph("Executive summary", s["h1"]),
               Paragraph(_t(a.summary), s["body"]), Paragraph("<b>Purpose.</b> " + _t(a.agreement.purpose), s["body"]),
               Paragraph("The parties", s["h1"])]
@@ -175,7 +176,7 @@ def briefing_pdf(a: Agreement) -> bytes:
               Paragraph("Sources", s["h1"]),
               ListFlowable([ListItem(Paragraph(_t(f"{x.title}. {x.publisher}, {longdate(x.date)}. {x.note or ''}"),
                                                s["body"]))
-                            for x in a.sources], bulletType="1"), Spacer(1, 1)]
+                            for x in a.sources], bulletType="1", bulletFormat="%s."), Spacer(1, 1)]
     buffer = io.BytesIO()
     doc = _Doc(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
                bottomMargin=20 * mm, title=a.title, invariant=1)
