@@ -40,8 +40,14 @@ def parser() -> MarkdownIt:
     front_matter_plugin(md)
     deflist_plugin(md)
     # One rule for all our containers (one per name would try each line three times).
-    container_plugin(md, "block", validate=lambda params, *_: params.split(maxsplit=1)[:1] in [[n] for n in CONTAINERS])
+    container_plugin(md, "block", validate=lambda params, *_: _container_name(params) in CONTAINERS)
     return md
+
+
+def _container_name(info: str) -> str:
+    """The name after a ``:::`` fence ("::: keyfacts" -> "keyfacts"), or "" if there is none."""
+    words = info.split(maxsplit=1)
+    return words[0] if words else ""
 
 
 class Node:
@@ -305,7 +311,7 @@ _BLOCKS: dict[str, Callable[[_Converter, Node], list[t.Block]]] = {
     "blockquote": _Converter.blockquote,
     "hr": lambda c, n: [t.HorizontalRule()],
     "table": _Converter.table,
-    "container_block": lambda c, n: _CONTAINERS[n.info.split()[0]](c, n),
+    "container_block": lambda c, n: _CONTAINERS[_container_name(n.info)](c, n),
 }
 
 _CONTAINERS: dict[str, Callable[[_Converter, Node], list[t.Block]]] = {
