@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -61,15 +61,8 @@ class _Writer:
     # ------------------------------------------------------------------ inlines -> markup
 
     def text(self, value: str) -> str:
-        value = _XML_INVALID.sub("", value)
-        out: list[str] = []
-        pos = 0
-        for run in CJK_RUN.finditer(value):
-            out.append(escape(value[pos:run.start()]))
-            out.append(f'<font face="{self.sheet.cjk}">{escape(run.group())}</font>')
-            pos = run.end()
-        out.append(escape(value[pos:]))
-        return "".join(out)
+        return "".join(f'<font face="{self.sheet.cjk}">{escape(piece)}</font>' if cjk else escape(piece)
+                       for piece, cjk in _script_runs(value))
 
     def inlines(self, content: t.Inlines) -> str:
         return "".join(_INLINES[type(node)](self, node) for node in content)
@@ -107,13 +100,8 @@ class _Writer:
         for node in content:
             kind = type(node)
             if kind is t.Text:
-                value = _XML_INVALID.sub("", node.text)  # type: ignore[union-attr]
-                pos = 0
-                for run in CJK_RUN.finditer(value):
-                    out.append((value[pos:run.start()], bold, italic, "", tag))
-                    out.append((run.group(), bold, italic, self.sheet.cjk, "font"))
-                    pos = run.end()
-                out.append((value[pos:], bold, italic, "", tag))
+                out.extend((piece, bold, italic, self.sheet.cjk, "font") if cjk else (piece, bold, italic, "", tag)
+                           for piece, cjk in _script_runs(node.text))  # type: ignore[union-attr]
             elif kind is t.Strong or kind is t.Emphasis:
                 strong = kind is t.Strong
                 inner_bold, inner_italic, inner_tag = (True, italic, "b") if strong else (bold, True, "i")
@@ -288,6 +276,20 @@ class _Writer:
             toc.levelStyles = [self.sheet.styles["Normal"]]
             out += [toc, PageBreak()]
         return out
+
+
+def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
+    """``value`` without characters XML cannot hold, cut into Latin and CJK runs: (text, is CJK).
+
+    Latin runs come around every CJK run, empty ones included (they stand where markup would be).
+    """
+    value = _XML_INVALID.sub("", value)
+    pos = 0
+    for run in CJK_RUN.finditer(value):
+        yield value[pos:run.start()], False
+        yield run.group(), True
+        pos = run.end()
+    yield value[pos:], False
 
 
 def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
