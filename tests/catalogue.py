@@ -1,17 +1,21 @@
 """The bad-input catalogue: one row per bad input, what the tool says, and its exit code.
 
 tests/test_bad_inputs.py runs every row; docs/bad-input.md is generated from this table (and a test
-fails when the page is out of date), so the documentation cannot drift from the behaviour.
+fails when the page is out of date), so the documentation cannot drift from the behaviour. The data
+files' rows are here; each other area (templates, reference documents, files and outputs, batches ...)
+keeps its rows in a module of its own, ``tests/catalogue_<area>.py`` with a ``CASES`` list, gathered below.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
+from tests.catalogue_case import Case
 from tests.conftest import SHIPPED, shipped_dict
 
 SHIPPED_TEXT = SHIPPED.read_text("utf-8")
@@ -42,19 +46,7 @@ BOMB = b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
 DEEP = ("a:\n" + "".join("  " * i + "- \n" for i in range(1, 3)) + "x: " + "[" * 200 + "]" * 200 + "\n").encode()
 
 
-@dataclass(frozen=True)
-class Case:
-    """One bad input: the file's name and bytes, what the message must contain, the exit code."""
-
-    name: str
-    input: str  # how the catalogue page describes the input
-    file: str
-    content: bytes | None  # None: the file does not exist
-    message: str
-    exit_code: int = 1
-
-
-CASES: list[Case] = [
+DATA_CASES: list[Case] = [
     Case("empty", "empty file", "a.yaml", b"", "file is empty"),
     Case("comment-only", "only a comment", "a.yaml", b"# nothing here\n", "file is empty"),
     Case("list", "a YAML list instead of a mapping", "a.yaml", b"- a\n- b\n",
@@ -109,3 +101,17 @@ CASES: list[Case] = [
     Case("javascript-url", "a javascript: link as a source URL", "a.yaml",
          _yaml(_set("sources.0.url", "javascript:alert(1)")), "expected a web address"),
 ]
+
+
+def _gather() -> list[Case]:
+    cases = list(DATA_CASES)
+    for module in sorted(Path(__file__).parent.glob("catalogue_*.py")):
+        if module.stem != "catalogue_case":
+            cases.extend(importlib.import_module(f"tests.{module.stem}").CASES)
+    names = [c.name for c in cases]
+    duplicates = {n for n in names if names.count(n) > 1}
+    assert not duplicates, f"catalogue names must be unique: {sorted(duplicates)}"
+    return cases
+
+
+CASES: list[Case] = _gather()
