@@ -1,0 +1,31 @@
+"""Tables wider than a page can hold: which columns go into which part, the same in both writers.
+
+Part of write. Word stops at 63 columns and reportlab cannot lay out hundreds on a page; long before
+either limit a reader can no longer read the table. So a table with more than ``MAX_COLUMNS`` columns
+is printed as several tables one after the other, each with at most ``MAX_COLUMNS`` columns and each
+repeating the first column (usually the row labels: a date, a name), so every part can be read on
+its own. Both writers split with ``split_columns`` so the PDF and the DOCX show the same parts.
+"""
+
+from __future__ import annotations
+
+MAX_COLUMNS = 20  # columns per printed table; under Word's 63, and about 8 mm each on A4 portrait
+
+
+def split_columns(ncols: int, max_cols: int = MAX_COLUMNS) -> list[list[int]]:
+    """Split column indexes ``0 .. ncols-1`` into groups of at most ``max_cols``, each starting with 0.
+
+    A table that fits comes back as one group ``[[0, 1, ..., ncols-1]]``; otherwise every group starts
+    with column 0 and takes the next ``max_cols - 1`` columns, in order, so every column except the
+    first appears exactly once: ``split_columns(5, 3) == [[0, 1, 2], [0, 3, 4]]``. ``ncols == 0`` gives
+    ``[]``. Raises ``ValueError`` when ``ncols`` is negative or ``max_cols`` is below 2 (a part needs
+    the repeated column and at least one more).
+    """
+    if ncols < 0:
+        raise ValueError(f"a table cannot have {ncols} columns")
+    if max_cols < 2:
+        raise ValueError(f"a table part needs room for at least 2 columns, not {max_cols}")
+    if ncols <= max_cols:
+        return [list(range(ncols))] if ncols else []
+    step = max_cols - 1
+    return [[0, *range(start, min(start + step, ncols))] for start in range(1, ncols, step)]
