@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from reports.batch import BuildResult, InputRecord
-from reports.errors import Problem
+from reports.errors import Problem, display_path
 
 
 def use_colour(stream: Any = None) -> bool:
@@ -69,7 +69,7 @@ def summary_line(result: BuildResult) -> str:
 
 
 def _folder(path: Path) -> str:
-    text = path.as_posix()
+    text = display_path(path.as_posix())
     return text if text.endswith("/") else text + "/"
 
 
@@ -81,9 +81,10 @@ def report_build(result: BuildResult, *, style: str, quiet: bool, verbose: bool)
         _report_input(record, style, verbose)
     if result.check:
         for output in result.stale:
-            message = f"{output.path}: {output.status} (run reports build to update it)"
+            path = display_path(output.path)
+            message = f"{path}: {output.status} (run reports build to update it)"
             if style == "github":
-                click.echo(f"::error file={output.path}::{output.status}; run reports build", err=True)
+                click.echo(f"::error file={path}::{output.status}; run reports build", err=True)
             else:
                 click.echo(message, err=True)
     if not quiet and style != "json":
@@ -98,4 +99,4 @@ def _report_input(record: InputRecord, style: str, verbose: bool) -> None:
     if verbose:
         for output in record.outputs:
             pages = f", {output.pages} pages" if output.pages else ""
-            click.echo(f"{output.path}: {output.status} ({output.size} bytes{pages})", err=True)
+            click.echo(f"{display_path(output.path)}: {output.status} ({output.size} bytes{pages})", err=True)

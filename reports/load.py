@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import re
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,12 +19,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reports.errors import DataError, Problem, ReportsError, ThemeError
+from reports.errors import DataError, Problem, ReportsError, ThemeError, shorten
 from reports.model import Agreement
+from reports.output import file_kind
 from reports.theme import Theme
 from reports.yamlnodes import NodeError, Positions, compose
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# A message quotes what the file says; a list of 1,000 party names or a megabyte of text in the wrong
+# place must not become a line of that size (cut in the middle, saying how much was left out).
+MAX_MESSAGE = 300
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,9 +65,14 @@ def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
         raise ThemeError("", [Problem(source, "must stay inside the theme's folder (no '..')", field="logo")])
     if not target.is_file():
         raise ThemeError("", [Problem(source, f"logo file not found: {target}", field="logo")])
-    head = target.read_bytes()[:8]
-    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        raise ThemeError("", [Problem(source, f"{relative} is not a PNG or JPEG image", field="logo")])
+    # A real, bounded open and decode (pixel count checked before decoding): a damaged or oversized logo
+    # is reported here, at the theme's ``logo`` field, not half-way through the first document.
+    from reports.writers import images
+
+    try:
+        images.verify(target)
+    except images.ImageError as exc:
+        raise images.named_by_theme(exc, source, ThemeError, name=str(relative)) from None
     return target
 
 
@@ -68,30 +80,77 @@ def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
 
 
 def _read_text(path: str | Path, kind: ErrorKind, max_bytes: int) -> tuple[str, str]:
-    """Return (display name, text): size-limited, UTF-8 checked, BOM removed."""
+    """Return (display name, text): a regular file or standard input, size-limited, UTF-8 checked, BOM removed."""
     name = str(path)
     if name == "-":
-        raw = sys.stdin.buffer.read(max_bytes + 1)
+        raw = sys.stdin.buffer.read(max_bytes + 1)  # bounded: a pipe that never ends costs max_bytes
         name = "<stdin>"
     else:
-        file = Path(path)
-        try:
-            if file.is_dir():
-                raise kind("", [Problem(name, "is a folder, not a data file")])
-            size = file.stat().st_size
-            if size > max_bytes:
-                raise kind("", [Problem(name, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")])
-            raw = file.read_bytes()
-        except FileNotFoundError:
-            raise kind("", [Problem(name, "file not found")]) from None
-        except PermissionError:
-            raise kind("", [Problem(name, "permission denied: the file cannot be read")]) from None
-        except OSError as exc:
-            raise kind("", [Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+        raw = _read_file(name, kind, max_bytes)
     if len(raw) > max_bytes:
         raise kind("", [Problem(name, f"input is over the limit of {max_bytes:,} bytes")])
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise kind("", [Problem(name, "file is UTF-16 text; save it as UTF-8", line=1, column=1)])
+    return name, _decode(name, raw, kind)
+
+
+def _read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
+    # Only a regular file is read, and never more than max_bytes + 1 bytes of it: the size a file reports
+    # is not trusted (/dev/zero reports 0 and never ends; /proc files report 0 and have content). stat
+    # decides before opening, because opening a FIFO waits for a writer; O_NONBLOCK and fstat on the open
+    # file close the gap of a file swapped for a FIFO or a device in between.
+    try:
+        info = os.stat(name)
+        _refuse_non_regular(name, info.st_mode, kind)
+        if info.st_size > max_bytes:
+            raise kind("", [Problem(name, f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes")])
+        fd = os.open(name, os.O_RDONLY | _OPEN_FLAGS)
+        try:
+            _refuse_non_regular(name, os.fstat(fd).st_mode, kind)
+            chunks: list[bytes] = []
+            left = max_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        raise kind("", [Problem(name, "file not found")]) from None
+    except PermissionError:
+        raise kind("", [Problem(name, "permission denied: the file cannot be read")]) from None
+    except OSError as exc:
+        raise kind("", [Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+    raw = b"".join(chunks)
+    if len(raw) > max_bytes:
+        raise kind("", [Problem(name, f"file is over the limit of {max_bytes:,} bytes")])
+    return raw
+
+
+# O_NONBLOCK: opening a FIFO that slipped past the stat check returns at once instead of waiting.
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(
+    os, "O_BINARY", 0)
+
+
+def _refuse_non_regular(name: str, mode: int, kind: ErrorKind) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        what = "a data file" if kind is not ThemeError else "a theme file"
+        raise kind("", [Problem(name, f"is a folder, not {what}")])
+    raise kind("", [Problem(name, f"not a regular file ({file_kind(mode)}); expected a YAML or JSON file")])
+
+
+# Byte-order marks of encodings other than UTF-8; UTF-32's must be tested first (UTF-32 LE starts with
+# UTF-16 LE's mark).
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _decode(name: str, raw: bytes, kind: ErrorKind) -> str:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            raise kind("", [Problem(name, f"file is {encoding} text; save it as UTF-8", line=1, column=1)])
     try:
         text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark is harmless: accept it
     except UnicodeDecodeError as exc:
@@ -103,7 +162,7 @@ def _read_text(path: str | Path, kind: ErrorKind, max_bytes: int) -> tuple[str, 
         offset = text.index("\x00")
         raise kind("", [Problem(name, "binary data (a NUL byte) in the file; expected YAML or JSON text",
                                 line=text.count("\n", 0, offset) + 1)])
-    return name, text
+    return text
 
 
 def _parse(name: str, text: str, fmt: str, kind: ErrorKind) -> tuple[object, Positions]:
@@ -141,19 +200,48 @@ def _parse_json(name: str, text: str, kind: ErrorKind) -> tuple[object, Position
     if not text.strip():
         raise kind("", [Problem(name, "file is empty")])
     try:
-        value = json.loads(text, object_pairs_hook=no_duplicates)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise kind("", [Problem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]) from None
-    except (ValueError, RecursionError) as exc:
-        message = "values are nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise kind("", [Problem(name, f"invalid JSON: {message}")]) from None
+    except RecursionError:
+        raise kind("", [Problem(name, "invalid JSON: values are nested too deeply")]) from None
+    except ValueError as exc:
+        # json's hooks know no position; the YAML reading of the same text finds the same mistake (a
+        # duplicate key, a number too long) with its line, column and field.
+        try:
+            compose(_yaml_readable(text))
+        except NodeError as located:
+            raise kind("", [Problem(name, f"invalid JSON: {located.message}", line=located.line,
+                                    column=located.column, field=_field(located.path) or None)]) from None
+        except yaml.YAMLError:
+            pass
+        raise kind("", [Problem(name, f"invalid JSON: {exc}")]) from None
     # JSON is (almost) YAML: composing it again gives positions; when it does not, errors say line 1.
     try:
-        composed = compose(text)
+        composed = compose(_yaml_readable(text))
         positions = composed[1] if composed else {}
     except (yaml.YAMLError, NodeError):
         positions = {}
     return value, positions
+
+
+def _json_int(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits(): said the way the YAML reader says it
+        raise ValueError(f"number too long ({len(digits.lstrip('-')):,} digits)") from None
+
+
+# A \uD800-\uDFFF escape is valid JSON (it gives a lone surrogate, refused later with its position) but
+# not valid YAML, so for the position map each is swapped for an escape of the same length. An escape is
+# one whose backslash is not itself escaped: preceded by an even number of backslashes.
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _yaml_readable(json_text: str) -> str:
+    if "\\u" not in json_text:
+        return json_text
+    return _SURROGATE_ESCAPE.sub(lambda m: m.group(1) + "\\u003f", json_text)
 
 
 # --------------------------------------------------------------------------- validation
@@ -236,7 +324,8 @@ def _validation_problems(name: str, exc: ValidationError, positions: Positions,
         else:
             message = _message(error)
         line, column = _position(positions, loc)
-        problems.append(Problem(name, message, line=line, column=column, field=_field(loc) or None))
+        problems.append(Problem(name, shorten(message, MAX_MESSAGE), line=line, column=column,
+                                field=_field(loc) or None))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -247,11 +336,11 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "enum":
         return f"expected one of {ctx.get('expected', '').replace(' or ', ', ').replace(chr(39), '')}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        return f"{given!r} is not a valid date (expected YYYY-MM-DD, e.g. 2023-07-07)"
+        return f"{_quote(given)} is not a valid date (expected YYYY-MM-DD, e.g. 2023-07-07)"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch" and error["loc"] == ("id",):
-        return (f"{given!r} is not a valid id: use lowercase letters, digits and single hyphens "
+        return (f"{_quote(given)} is not a valid id: use lowercase letters, digits and single hyphens "
                 "(it becomes part of file names)")
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} entries, found {ctx.get('actual_length')}"
@@ -261,9 +350,13 @@ def _message(error: Mapping[str, Any]) -> str:
                     "bool_type": "true or false"}[kind]
         return f"expected {expected}, found {_describe(given)}"
     if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, found {given!r}"
+        return f"expected {ctx.get('expected')}, found {_quote(given)}"
     text: str = error["msg"]
     return text.removeprefix("Value error, ")
+
+
+def _quote(value: object) -> str:
+    return shorten(repr(value), 80)
 
 
 def _describe(value: object) -> str:
@@ -275,7 +368,7 @@ def _describe(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
-    return f"{type(value).__name__.replace('str', 'text')} {value!r}"[:80]
+    return f"{type(value).__name__.replace('str', 'text')} {_quote(value)}"
 
 
 def _closest(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:

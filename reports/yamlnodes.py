@@ -78,7 +78,7 @@ class _Walker:
         if id(node) in ancestors:
             raise NodeError("an alias refers to a value that contains it", line, column, path)
         if isinstance(node, ScalarNode):
-            return self.loader.construct_object(node)
+            return self.scalar(node, path)
         inner = ancestors | {id(node)}
         if isinstance(node, SequenceNode):
             return [self.value(item, (*path, i), depth + 1, inner) for i, item in enumerate(node.value)]
@@ -91,13 +91,16 @@ class _Walker:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise NodeError("merge keys (<<) are not supported; write the fields out",
                                     key_node.start_mark.line + 1, key_node.start_mark.column + 1, path)
-                key = self.loader.construct_object(key_node)
+                key = self.scalar(key_node, path)
                 key_text = str(key)
+                if not isinstance(key, str):
+                    raise NodeError(_not_text_key(key_node.value, key), key_node.start_mark.line + 1,
+                                    key_node.start_mark.column + 1, (*path, key_node.value))
                 if key in result:
                     first = self.positions.get((*path, key_text), (None, None))[0]
                     raise NodeError(
-                        f"duplicate key {key_text!r} (first given on line {first}); YAML would silently "
-                        "keep only the last one", key_node.start_mark.line + 1,
+                        f"duplicate key {key_text!r} (first given on line {first}); a reader would "
+                        "silently keep only the last one", key_node.start_mark.line + 1,
                         key_node.start_mark.column + 1, (*path, key_text))
                 self.positions[(*path, key_text)] = (key_node.start_mark.line + 1,
                                                      key_node.start_mark.column + 1)
@@ -105,6 +108,29 @@ class _Walker:
                 result[key] = self.value(value_node, (*path, key_text), depth + 1, inner)
             return result
         raise NodeError("unsupported YAML node", line, column, path)  # pragma: no cover
+
+    def scalar(self, node: ScalarNode, path: Path_) -> object:
+        try:
+            return self.loader.construct_object(node)
+        except ValueError as exc:
+            # int() refuses more than sys.get_int_max_str_digits() digits (a guard against quadratic
+            # conversion); no field takes such a number, so say what it is, where it is.
+            digits = sum(char.isdigit() for char in node.value)
+            message = (f"number too long ({digits:,} digits)" if node.tag == "tag:yaml.org,2002:int"
+                       else f"cannot read this value: {exc}")
+            raise NodeError(message, node.start_mark.line + 1, node.start_mark.column + 1, path) from None
+
+
+def _not_text_key(written: str, key: object) -> str:
+    # YAML 1.1 reads unquoted true/yes/on/no/off, numbers and ~/null as values of their own type; every key
+    # of the data format is a name, so show the key as written and how to keep it as text.
+    if isinstance(key, bool):
+        read_as = f"the boolean {str(key).lower()}"
+    elif key is None:
+        read_as = "null (no value)"
+    else:
+        read_as = f"the number {key!r}"
+    return f"key {written!r} is read as {read_as}, not as a name; quote the key (\"{written}\":)"
 
 
 if yaml.__with_libyaml__:  # libyaml's C parser composes several times faster; the walk stays ours
