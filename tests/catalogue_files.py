@@ -101,6 +101,9 @@ LONG_YAML = SHIPPED_TEXT.replace("count: 7", f"count: {LONG}", 1)
 LONG_JSON = json.dumps(shipped_dict(), ensure_ascii=False).replace('"count": 7', f'"count": {LONG}', 1)
 SURROGATE_JSON = json.dumps(shipped_dict(), indent=2).replace('"title": "', '"title": "\\ud800', 1)
 TRUE_KEY = SHIPPED_TEXT + "true: yes\n"
+LONG_YAML_AT = "{}:{}".format(*_with_line(LONG_YAML, LONG))
+LONG_JSON_AT = "{}:{}".format(*_with_line(LONG_JSON, LONG))
+SURROGATE_AT = "{}:{}".format(*_with_line(SURROGATE_JSON, '"title"'))
 
 
 def _thousand_parties() -> bytes:
@@ -166,24 +169,22 @@ CASES: list[Case] = [
          setup=_not_utf8_data, process=True, extra=_manifest_names_the_file_escaped),
     # ---- loader messages
     Case("file-long-number", "a number of 5,000 digits in YAML", "a.yaml", LONG_YAML.encode(),
-         "a.yaml:{}:{}: participating_units[0].count: number too long (5,000 digits)".format(
-             *_with_line(LONG_YAML, LONG))),
+         f"a.yaml:{LONG_YAML_AT}: participating_units[0].count: number too long (5,000 digits)"),
     Case("file-long-number-json", "a number of 5,000 digits in JSON", "a.json", LONG_JSON.encode(),
-         "a.json:1:{}: participating_units[0].count: invalid JSON: number too long (5,000 digits)".format(
-             _with_line(LONG_JSON, LONG)[1])),
+         f"a.json:{LONG_JSON_AT}: participating_units[0].count: invalid JSON: number too long (5,000 digits)"),
     Case("file-utf-32", "UTF-32 text (little-endian, with its byte-order mark)", "a.yaml",
          codecs.BOM_UTF32_LE + SHIPPED_TEXT.encode("utf-32-le"),
          "a.yaml:1:1: file is UTF-32 text; save it as UTF-8"),
     Case("file-utf-32-be", "UTF-32 text (big-endian, with its byte-order mark)", "a.yaml",
          codecs.BOM_UTF32_BE + SHIPPED_TEXT.encode("utf-32-be"), "a.yaml:1:1: file is UTF-32 text; save it as UTF-8"),
     Case("file-lone-surrogate-json", "a lone surrogate from a JSON escape, located", "a.json",
-         SURROGATE_JSON.encode(), "a.json:{}:{}: title: contains the control or invalid character U+D800".format(
-             *_with_line(SURROGATE_JSON, '"title"'))),
+         SURROGATE_JSON.encode(), f"a.json:{SURROGATE_AT}: title: contains the control or invalid character U+D800"),
     Case("file-duplicate-json-located", "duplicate keys in JSON, located", "a.json",
-         b'{\n  "id": "a",\n  "id": "b"\n}\n', "a.json:3:3: id: invalid JSON: duplicate key 'id' (first given on line 2)"),
+         b'{\n  "id": "a",\n  "id": "b"\n}\n',
+         "a.json:3:3: id: invalid JSON: duplicate key 'id' (first given on line 2)"),
     Case("file-true-key", "true: as a key (YAML 1.1 reads it as a boolean)", "a.yaml", TRUE_KEY.encode(),
-         "a.yaml:{}:1: true: key 'true' is read as the boolean true, not as a name; quote the key".format(
-             TRUE_KEY.count("\n"))),
+         f"a.yaml:{TRUE_KEY.count(chr(10))}:1: true: key 'true' is read as the boolean true, not as a name; "
+         "quote the key"),
     Case("file-thousand-parties", "1,000 parties and a participating unit naming none of them", "a.yaml",
          _thousand_parties(), "participating_units names party 'Nobody', which is not one of: Party number 0",
          extra=_lines_short),
