@@ -41,7 +41,11 @@ def file_kind(mode: int) -> str | None:
     return "not a regular file"  # pragma: no cover - door files and the like
 
 
-def _refuse_non_file(target: Path) -> None:
+def check_target(target: Path) -> None:
+    """Raise ``OutputError`` when ``target`` exists and is not a regular file (or a link to one).
+
+    ``write_atomic`` checks this itself; a command may call it early, before any work is done.
+    """
     # stat follows links: a link to a regular file may be replaced (the link itself is), a link to
     # /dev/null may not. A missing target (or a dangling link) is simply created.
     try:
@@ -91,7 +95,7 @@ def write_atomic(target: Path, data: bytes) -> bool:
     or a folder (refused before anything is written). On any failure, including KeyboardInterrupt, the
     temporary file is removed and the previous ``target`` is intact.
     """
-    _refuse_non_file(target)
+    check_target(target)
     if is_unchanged(target, data):
         return False
     fd, tmp = _create_temporary(target)
