@@ -11,9 +11,7 @@ import datetime as dt
 import io
 import os
 import re
-import zipfile
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +25,13 @@ from docx.text.paragraph import Paragraph
 
 from reports import tree as t
 from reports.errors import RenderError
-from reports.paths import builtin_templates_dir
 from reports.theme import Theme
 from reports.writers import ooxml
 from reports.writers.docx_package import package_bytes
+from reports.writers.docx_reference import reference_package
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, text_lengths
+from reports.writers.wide_tables import split_columns
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPECIAL_CHARS = re.compile("[\t\n\r]")
@@ -40,36 +39,6 @@ _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
     qn(f"w:{name}") for name in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "val", "sectPr"))
 _XML_SPACE = qn("xml:space")
 CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice substitutes Noto/Source Han
-
-
-@lru_cache(maxsize=1)
-def _default_reference() -> bytes:
-    # Read once per process and stored uncompressed: every document is opened from these bytes, with
-    # no disk read and no inflating of the same parts again for each document.
-    with zipfile.ZipFile(builtin_templates_dir() / "reference.docx") as source:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as stored:
-            for info in source.infolist():
-                stored.writestr(info, source.read(info), compress_type=zipfile.ZIP_STORED)
-    return out.getvalue()
-
-
-def _reference_bytes(reference: Path | None) -> bytes:
-    if reference is None:
-        return _default_reference()
-    try:
-        data = Path(reference).read_bytes()
-    except FileNotFoundError:
-        raise RenderError(f"{reference}: reference document not found") from None
-    except OSError as exc:
-        raise RenderError(f"{reference}: cannot read the reference document: {exc.strerror}") from None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if "word/document.xml" not in package.namelist():
-                raise RenderError(f"{reference}: not a Word document (.docx): no word/document.xml inside")
-    except zipfile.BadZipFile:
-        raise RenderError(f"{reference}: not a Word document (.docx): not a zip package") from None
-    return data
 
 
 class _Writer:
@@ -226,23 +195,32 @@ class _Writer:
     def table(self, node: t.Table, container: Any) -> None:
         ncols = max([len(node.header), *(len(r) for r in node.rows)])
         rows = ([node.header] if node.header else []) + list(node.rows)
+        align = list(node.align) + ["left"] * ncols
+        # Past MAX_COLUMNS columns (Word stops at 63, readers much earlier) the table is printed in
+        # parts that repeat its first column, as the PDF writer does (see wide_tables).
+        groups = split_columns(ncols)
+        for group in groups:
+            part = rows if len(groups) == 1 else [tuple(row[c] for c in group if c < len(row)) for row in rows]
+            self.table_part(container, part, [align[c] for c in group], bool(node.header))
+
+    def table_part(self, container: Any, rows: list[tuple[t.Inlines, ...]], align: list[str],
+                   header: bool) -> None:
+        ncols = len(align)
         table = container.add_table(rows=len(rows), cols=ncols)
         self.set_table_style(table, "Report Table")
         ooxml.table_width_full(table)
-        ooxml.table_look(table, first_row=bool(node.header), banded_rows=True)
+        ooxml.table_look(table, first_row=header, banded_rows=True)
         width = self.text_width()
         ooxml.column_widths(table, [int(f * width) for f in column_fractions(text_lengths(rows), ncols)])
-        align = list(node.align) + ["left"] * ncols
-        for r, row in enumerate(rows):
-            cells = _cells(table, r)
-            for c in range(ncols):
-                paragraph = cells[c].paragraphs[0]
+        for row, cells in zip(rows, _rows_of_cells(table), strict=True):
+            for c, cell in enumerate(cells):
+                paragraph = cell.paragraphs[0]
                 self.set_style(paragraph, "Table Text")
                 if align[c] != "left":
                     paragraph.alignment = {"right": 2, "center": 1}[align[c]]
                 if c < len(row):
                     self.runs(paragraph, row[c])
-        if node.header:
+        if header:
             ooxml.repeat_header(table.rows[0])
         self.new_para(container, "Caption")  # breathing space after the table
 
@@ -265,8 +243,7 @@ class _Writer:
         ooxml.table_look(table, first_row=False, banded_rows=False, first_column=True)
         label_width = Mm(24 if memo else 36)
         ooxml.column_widths(table, [label_width, self.text_width() - label_width])
-        for r, row in enumerate(node.rows):
-            label_cell, value_cell = _cells(table, r)
+        for row, (label_cell, value_cell) in zip(node.rows, _rows_of_cells(table), strict=True):
             label = label_cell.paragraphs[0]
             self.set_style(label, "Table Text")
             self.runs(label, row.label)
@@ -362,10 +339,14 @@ def _style_ids(document: Any) -> dict[str, str]:
     return ids
 
 
-def _cells(table: Any, row: int) -> list[Any]:
-    # The cells of a new table's row (no merged cells); python-docx's row.cells works out the whole
-    # table's cell grid each time it is asked.
-    return [_Cell(tc, table) for tc in table._tbl.tr_lst[row].tc_lst]
+def _rows_of_cells(table: Any) -> Iterator[list[Any]]:
+    """The cells of a new table (no merged cells), row by row, in one pass over its rows.
+
+    python-docx's ``row.cells`` works out the whole table's cell grid each time it is asked, and
+    ``tr_lst[i]`` searches every row again: either makes a long table quadratic.
+    """
+    for tr in table._tbl.tr_lst:
+        yield [_Cell(tc, table) for tc in tr.tc_lst]
 
 
 def _sub(parent: Any, tag: str, index: int | None = None) -> Any:
@@ -383,32 +364,44 @@ def _clear(part: Any) -> None:
         part._element.remove(child)
 
 
-def _clear_body(document: Any) -> None:
-    # A reference document gives styles and page set-up, never content: keep only the section settings.
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-
-
 def _clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+CORE_PROPERTY_LIMIT = 255  # characters: python-docx refuses longer core properties (title, subject ...)
+
+
+def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """``text`` made fit for a document property: invalid XML characters removed and, when longer than
+    ``limit``, cut at the last word boundary before it with an ellipsis (…) added.
+
+    Metadata is limited, the document body is not: the full text is still printed where the template
+    puts it. A single word longer than the limit is cut inside the word.
+    """
+    text = _clean(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]  # room for the ellipsis
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else keep as much text as fits
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-–—") + "…"
+
+
 def _core_properties(document: Any, meta: t.Meta) -> None:
     props = document.core_properties
-    props.title = _clean(meta.title)
-    props.subject = _clean(meta.subject)
-    props.author = _clean(meta.author or meta.organisation or "reports")
-    props.keywords = _clean(", ".join(meta.keywords))
-    props.category = _clean(meta.category)
-    props.comments = _clean(meta.source_line)
+    props.title = fit_property(meta.title)
+    props.subject = fit_property(meta.subject)
+    props.author = fit_property(meta.author or meta.organisation or "reports")
+    props.keywords = fit_property(", ".join(meta.keywords))
+    props.category = fit_property(meta.category)
+    props.comments = fit_property(meta.source_line)
     props.last_modified_by = "reports"
     props.revision = 1
-    props.language = _clean(meta.language)
+    props.language = fit_property(meta.language)
     props.identifier = ""
     props.version = ""
-    props.content_status = _clean(meta.classification)
+    props.content_status = fit_property(meta.classification)
     moment = _creation_time(meta)
     props.created = moment
     props.modified = moment
@@ -440,11 +433,13 @@ def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
 def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> bytes:
     """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
 
-    ``reference`` is a .docx whose styles, page set-up, headers and footers the output takes on.
-    Raises ``RenderError`` for a missing or non-DOCX reference or an unusable image.
+    ``reference`` is a .docx (or .dotx, .docm) whose styles, page set-up, headers and footers the output
+    takes on; it is checked, cleaned and completed once per process (see docx_reference, whose
+    ``check_reference`` gives the warnings about what was removed from it). Raises ``RenderError`` for
+    an unusable reference or image.
     """
-    document = open_docx(io.BytesIO(_reference_bytes(reference)))
-    _clear_body(document)
+    # The prepared package holds no content: only the last section's settings are left in its body.
+    document = open_docx(io.BytesIO(reference_package(reference)))
     _page_setup(document, theme, reference is not None)
     writer = _Writer(document, theme, doc.meta)
     writer.title_block()

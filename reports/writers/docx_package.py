@@ -17,15 +17,21 @@ from docx.opc.pkgwriter import _ContentTypesItem
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+def _zip(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression=method) as target:
         for name, blob in entries:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.external_attr = 0o644 << 16
-            target.writestr(info, blob, compresslevel=6)
+            target.writestr(info, blob, compresslevel=6 if method == zipfile.ZIP_DEFLATED else None)
     return out.getvalue()
+
+
+def stored_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A package of ``entries`` in this order, not compressed (for packages read again at once, like a
+    prepared reference document that every output is opened from)."""
+    return _zip(entries, zipfile.ZIP_STORED)
 
 
 def package_bytes(document: Any) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu
 
 
 def east_asian(r_pr: Any, font: str, lang: str = "zh-CN") -> None:
@@ -165,9 +166,19 @@ def column_widths(table: Any, widths: list[int]) -> None:
     """Fix column widths (EMU) in the grid and every cell, which both Word and LibreOffice honour."""
     table.autofit = False
     tbl = table._tbl
-    # Straight through the XML: python-docx's column.cells works out the whole cell grid on every call.
+    # Straight through the XML: python-docx's column.cells works out the whole cell grid on every call,
+    # and its width setters cost more than the rest of a long table. Every cell of a table python-docx
+    # makes already holds its w:tcPr/w:tcW (type dxa); only the number changes.
+    twips = [str(Emu(width).twips) for width in widths]
     for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=False):
         grid_col.w = width
+    tc_width = f"{qn('w:tcPr')}/{qn('w:tcW')}"
+    w_type, w_w = qn("w:type"), qn("w:w")
     for tr in tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=False):
-            tc.get_or_add_tcPr().width = width
+        for tc, value in zip(tr.tc_lst, twips, strict=False):
+            tc_w = tc.find(tc_width)
+            if tc_w is None:
+                tc.get_or_add_tcPr().width = int(value) * 635  # twips -> EMU
+            else:
+                tc_w.set(w_type, "dxa")
+                tc_w.set(w_w, value)
