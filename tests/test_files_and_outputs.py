@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reports import output
 from reports.batch import BuildResult, InputRecord, OutputRecord
@@ -389,6 +391,30 @@ def test_no_names_or_no_folder_removes_nothing(tmp_path: Path) -> None:
 def test_escape_for_terminal(raw: str, shown: str) -> None:
     assert escape_for_terminal(raw) == shown
     shown.encode("utf-8")  # always printable and writable into JSON
+
+
+def _acts_on_a_terminal(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or (
+        0xD800 <= code <= 0xDFFF)
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=[])))  # surrogates included
+def test_escaped_text_never_acts_on_a_terminal(text: str) -> None:
+    shown = escape_for_terminal(text)
+    assert not any(_acts_on_a_terminal(char) for char in shown)
+    shown.encode("utf-8")
+    if not any(_acts_on_a_terminal(char) for char in text):
+        assert shown == text
+
+
+@given(st.binary(min_size=1, max_size=40).filter(lambda b: b"\0" not in b and b"/" not in b))
+def test_any_file_name_prints_and_goes_into_json(name: bytes) -> None:
+    problem = Problem(os.fsdecode(name), "bad")
+    problem.format().encode("utf-8")
+    problem.format_github().encode("utf-8")
+    json.dumps(problem.as_dict(), ensure_ascii=False).encode("utf-8")
+    assert display_path(name) == problem.as_dict()["file"]
 
 
 def test_ordinary_text_is_left_alone() -> None:
