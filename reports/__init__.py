@@ -34,9 +34,13 @@ def load_agreement(path: str | Path) -> Agreement:
 
 def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, theme: Theme | None = None,
            template_dir: Path | None = None, reference_docx: Path | None = None,
-           overrides: Mapping[str, str] | None = None, strict: bool = False) -> bytes:
+           overrides: Mapping[str, str] | None = None, strict: bool = False,
+           timeout: float | None = 60.0) -> bytes:
     """Return one document's bytes: ``kind`` is "briefing" or "memo", ``fmt`` "pdf" or "docx".
 
+    ``timeout`` (seconds; 0 or None for none) stops a document that runs longer with a ``TimeLimitError``,
+    as ``reports pdf --timeout`` does. It uses SIGALRM, so it applies only when called from the main
+    thread while no other interval timer runs; the previous SIGALRM handler is restored afterwards.
     Raises ``TemplateError`` or ``RenderError`` (both ``reports.errors.ReportsError``).
     """
     from reports.pipeline import Options
@@ -44,23 +48,29 @@ def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, th
     from reports.theme import DEFAULT_THEME
 
     options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
-                      overrides=dict(overrides or {}), strict=strict)
+                      overrides=dict(overrides or {}), strict=strict, timeout=timeout)
     return _render(agreement, kind, fmt, options).data
 
 
 def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = ("briefing", "memo"),
           formats: Sequence[str] = ("pdf", "docx"), theme: Theme | None = None, template_dir: Path | None = None,
           reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
-          check: bool = False, fail_fast: bool = False) -> BuildResult:
+          check: bool = False, fail_fast: bool = False, timeout: float | None = 60.0,
+          manifest: Path | None = None) -> BuildResult:
     """Build every agreement in ``paths`` (files or folders) into ``out_dir``; see ``reports build``.
 
-    Returns a ``BuildResult`` (``.ok``, ``.outputs``, ``.failed``, ``.manifest()``); raises
-    ``DataError`` for duplicate ids and ``OutputError`` when ``out_dir`` cannot be used.
+    Returns a ``BuildResult`` (``.ok``, ``.exit_code``, ``.outputs``, ``.failed``, ``.internal``,
+    ``.manifest()``): one agreement that fails, even from a bug of ours, is recorded there and the others
+    are built. ``timeout`` bounds each document in seconds (in worker processes, and in this process
+    when called from its main thread); ``manifest`` writes the manifest to that path. Raises
+    ``DataError`` for duplicate ids and ``OutputError`` when ``out_dir`` cannot be used or ``manifest``
+    would overwrite an input or an output.
     """
     from reports.batch import build as _build
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
-    options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx)
+    options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
+                      timeout=timeout)
     return _build(list(paths), out_dir, kinds=kinds, formats=formats, options=options, jobs=jobs, shard=shard,
-                  check=check, fail_fast=fail_fast)
+                  check=check, fail_fast=fail_fast, manifest=manifest)

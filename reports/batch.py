@@ -2,27 +2,54 @@
 
 load (in this process, so duplicate ids are caught before anything is written) -> render (in worker
 processes when --jobs > 1) -> write atomically (only here, in this process, one writer per folder).
+
+One agreement never stops the others: whatever goes wrong inside it (bad data, a template error, the
+time limit, or a bug of ours, MemoryError and RecursionError included) is recorded against it, in the
+result and the manifest, and the rest are built. A worker that dies marks only the agreements it had not
+finished. The manifest is written whatever happened, also when writing stops for a full disk.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
+import multiprocessing
 import os
 import re
 import signal
 import time
 from collections.abc import Callable, Generator, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports.errors import DataError, Problem, ReportsError
+from reports.errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    DataError,
+    OutputError,
+    Problem,
+    ReportsError,
+    display_path,
+)
+from reports.limits import (
+    EXIT_INTERNAL,
+    EXIT_TERMINATED,
+    Terminated,
+    die_with_parent,
+    internal_problem,
+    max_workers,
+    traceback_text,
+)
 from reports.model import Agreement
-from reports.output import is_unchanged, prepare_out_dir, write_atomic
+from reports.output import is_unchanged, prepare_out_dir, remove_stale_temporaries, write_atomic
 from reports.pipeline import FORMATS, KINDS, Options, render_formats
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+NOT_WRITTEN = "not written"
 
 
 @dataclass
@@ -35,10 +62,11 @@ class OutputRecord:
     size: int
     sha256: str
     pages: int | None
-    status: str  # "written", "unchanged" (build) or "ok", "missing", "differs" (check)
+    # "written", "unchanged", "not written" (build) or "ok", "missing", "differs" (check)
+    status: str
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "path": display_path(self.path)}
 
 
 @dataclass
@@ -48,16 +76,27 @@ class InputRecord:
     file: str
     id: str | None = None
     outputs: list[OutputRecord] = field(default_factory=list)
+    unwritten: list[OutputRecord] = field(default_factory=list)  # made, but the write failed or stopped
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --debug; not in the manifest
+    not_built: str | None = None  # why an agreement that loaded was never built (the build stopped first)
+
+    @property
+    def internal(self) -> bool:
+        """True when a bug of ours (not the user's data or template) stopped this agreement."""
+        return bool(self.tracebacks)
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": self.file,
+            "file": display_path(self.file),
             "id": self.id,
             "outputs": [o.as_dict() for o in self.outputs],
+            "not_written": [o.as_dict() for o in self.unwritten],
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
+            "internal_error": self.internal,
+            "not_built": self.not_built,
         }
 
 
@@ -70,10 +109,23 @@ class BuildResult:
     inputs: list[InputRecord] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    terminated: bool = False  # interrupted by SIGTERM rather than Ctrl-C
+    stopped: str | None = None  # why writing stopped before the end (a full disk, an unwritable folder)
+    workers: int = 0  # worker processes started (0: built in this process)
+    manifest_error: str | None = None  # the manifest could not be written
 
     @property
     def failed(self) -> list[InputRecord]:
         return [i for i in self.inputs if i.errors]
+
+    @property
+    def internal(self) -> list[InputRecord]:
+        """Inputs that a bug of ours stopped (exit code 3)."""
+        return [i for i in self.inputs if i.internal]
+
+    @property
+    def not_built(self) -> list[InputRecord]:
+        return [i for i in self.inputs if i.not_built]
 
     @property
     def outputs(self) -> list[OutputRecord]:
@@ -86,17 +138,42 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.stale and not self.interrupted
+        return not self.failed and not self.stale and not self.interrupted and not self.stopped
+
+    @property
+    def exit_code(self) -> int:
+        """130/143 when interrupted, 3 when a bug of ours stopped an agreement (it matters most), 1 for any
+        other failure, 0 for success."""
+        if self.interrupted:
+            return EXIT_TERMINATED if self.terminated else EXIT_INTERRUPTED
+        if self.internal:
+            return EXIT_INTERNAL
+        if not self.ok or self.manifest_error:
+            return EXIT_ERROR
+        return EXIT_OK
 
     def manifest(self) -> dict[str, object]:
-        """The JSON-ready manifest; free of timings so that it is itself reproducible."""
+        """The JSON-ready manifest; free of timings so that it is itself reproducible. Every text in it is
+        valid UTF-8 (file names that are not are shown with \\x escapes)."""
         return {
             "manifest_version": 1,
-            "out_dir": self.out_dir.as_posix(),
+            "out_dir": display_path(self.out_dir.as_posix()),
             "check": self.check,
             "ok": self.ok,
+            "interrupted": self.interrupted,
+            "stopped": self.stopped,
             "inputs": [i.as_dict() for i in self.inputs],
         }
+
+
+def write_manifest(result: BuildResult, path: Path) -> None:
+    """Write ``result.manifest()`` as JSON to ``path`` (atomically, creating its folder); raise ``OutputError``."""
+    text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
+    try:  # a shard with nothing to build still reports, into a folder that may not exist yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{display_path(path)}: cannot create its folder: {exc.strerror or exc}") from None
+    write_atomic(path, text.encode("utf-8", "backslashreplace"))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -159,6 +236,11 @@ class _Done:
     documents: list[tuple[str, str, bytes]] = field(default_factory=list)  # kind, format, bytes
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+
+
+def _problems(exc: ReportsError, file: str) -> list[Problem]:
+    return list(exc.problems) or [Problem(file=file, message=exc.message)]
 
 
 def _render_task(task: _Task) -> _Done:
@@ -166,47 +248,73 @@ def _render_task(task: _Task) -> _Done:
 
     done = _Done(task.source)
     try:
-        agreement = task.agreement or load_agreement(Path(task.source))
-    except ReportsError as exc:  # the file changed since it was checked
-        done.errors.extend(exc.problems or [Problem(file=task.source, message=exc.message)])
-        return done
-    for kind in task.kinds:
-        try:
+        agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
+        for kind in task.kinds:
             results = render_formats(agreement, kind, task.formats, task.options, source=task.source)
-        except ReportsError as exc:
-            done.errors.extend(exc.problems or [Problem(file=task.source, message=exc.message)])
-            return done
-        for fmt, result in zip(task.formats, results, strict=True):
-            done.documents.append((kind, fmt, result.data))
-            done.warnings.extend(w for w in result.warnings if w not in done.warnings)
+            for fmt, result in zip(task.formats, results, strict=True):
+                done.documents.append((kind, fmt, result.data))
+                done.warnings.extend(w for w in result.warnings if w not in done.warnings)
+    except ReportsError as exc:
+        done.errors.extend(_problems(exc, task.source))
+    except Exception as exc:  # a bug of ours: this agreement fails, the others still build
+        done.errors.append(internal_problem(task.source, exc))
+        done.tracebacks.append(traceback_text(exc))
     return done
 
 
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the parent, which stops the pool and cleans up in one place.
+def _render_chunk(tasks: Sequence[_Task]) -> list[_Done]:
+    return [_render_task(task) for task in tasks]
+
+
+def _worker_init(build_pid: int | None) -> None:
+    # Workers leave Ctrl-C to the parent, which stops the pool and cleans up in one place; a forked
+    # worker must not inherit the parent's SIGTERM handler either (SIGTERM simply ends a worker).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(build_pid)
 
 
-def _run(tasks: Sequence[_Task], jobs: int) -> Generator[_Done, None, None]:
-    if jobs <= 1 or len(tasks) <= 1:
+def _run(tasks: Sequence[_Task], workers: int) -> Generator[_Done, None, None]:
+    if workers <= 1:
         yield from map(_render_task, tasks)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_sigint) as pool:
+    context = multiprocessing.get_context()
+    # Forked workers are the build's own children; other start methods give them another parent.
+    build_pid = os.getpid() if context.get_start_method() == "fork" else None
+    # A fixed, small chunk: larger ones save little (a task is ~50 ms of work) and hold more finished
+    # documents in memory at once, so memory would grow with the portfolio.
+    size = 4 if len(tasks) >= 8 * workers else 1
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                             initargs=(build_pid,)) as pool:
         try:
+            futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
             # Results come back in input order, so output and manifest do not depend on --jobs.
-            # A fixed, small chunk: larger ones save little (a task is ~50 ms of work) and hold more
-            # finished documents in memory at once, so memory would grow with the portfolio.
-            chunk = 4 if len(tasks) >= 8 * jobs else 1
-            yield from pool.map(_render_task, tasks, chunksize=chunk)
+            for future, chunk in zip(futures, chunks, strict=True):
+                yield from _chunk_results(future, chunk)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _chunk_results(future: Future[list[_Done]], chunk: Sequence[_Task]) -> list[_Done]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # Only chunks that had not come back are lost: finished futures keep their results.
+        message = "not built: a worker process died (killed, or out of memory) before this agreement was done"
+        return [_Done(task.source, errors=[Problem(file=task.source, message=message)]) for task in chunk]
+    except Exception as exc:  # the task could not be sent to a worker or its result not returned: a bug
+        return [_Done(task.source, errors=[internal_problem(task.source, exc)], tracebacks=[traceback_text(exc)])
+                for task in chunk]
 
 
 # --------------------------------------------------------------------------- the build
 
 
 _PDF_PAGES = re.compile(rb"/Count (\d+) /Kids")
+# Errors that concern the whole output folder, not one file: writing the next document would fail alike.
+_FOLDER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def _page_count(fmt: str, data: bytes) -> int | None:
@@ -229,25 +337,67 @@ def build(
     shard: tuple[int, int] | None = None,
     check: bool = False,
     fail_fast: bool = False,
+    manifest: Path | None = None,
     on_progress: Callable[[InputRecord], None] | None = None,
 ) -> BuildResult:
     """Build every agreement in ``paths`` into ``out_dir`` (or, with ``check``, compare without writing).
 
-    Each bad input is recorded in the result and the others still build, unless ``fail_fast``. Raises
-    ``DataError`` before writing anything if two agreements share an id, and ``OutputError`` when the
-    output folder cannot be used.
+    Each bad input is recorded in the result and the others still build, unless ``fail_fast``. Starts at
+    most ``jobs`` worker processes, and never more than one per agreement or two per CPU. With
+    ``manifest``, writes the manifest there whatever happens (``result.manifest_error`` says if it could
+    not be written). Raises, before writing anything, ``DataError`` if two agreements share an id and
+    ``OutputError`` when the output folder cannot be used or ``manifest`` would overwrite an input, the
+    output folder or a document of this build.
     """
-    from reports.load import load_agreement
-
     started = time.perf_counter()
     opts = options or Options()
     result = BuildResult(out_dir=out_dir, check=check)
-    files = collect_inputs(paths)
-    if shard is not None:
-        files = [f for f in files if in_shard(f, shard)]
+    named = collect_inputs(paths)
+    files = [f for f in named if in_shard(f, shard)] if shard is not None else named
+    records: dict[str, InputRecord] = {}
+    tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast)
+    names = [f"{r.id}-{kind}.{fmt}" for r in result.inputs if r.id for kind in kinds for fmt in formats]
+    if manifest is not None:
+        refuse_manifest_target(manifest, paths=paths, inputs=named, out_dir=out_dir, documents=names,
+                               options=opts)
+    try:
+        if stop is not None:
+            raise stop
+        if not check and tasks:
+            prepare_out_dir(out_dir)
+            # A build killed with SIGKILL had no chance to remove its temporaries; this one removes them.
+            remove_stale_temporaries(out_dir, names)
+    except ReportsError as exc:  # nothing was built: the manifest says why, then the error is raised
+        result.stopped = exc.format_message()
+        _mark_not_built(result, "the build stopped before it began")
+        if manifest is not None:
+            _write_manifest(result, manifest)
+        raise
+    if fail_fast and result.failed:
+        tasks = []
+    workers = min(jobs, len(tasks), max_workers())
+    result.workers = workers if workers > 1 else 0
+    _render_and_write(result, records, tasks, check, fail_fast, on_progress)
+    if result.interrupted:
+        reason = "interrupted"
+    elif result.stopped:
+        reason = "writing stopped"
+    else:
+        reason = "--fail-fast stopped the build"
+    _mark_not_built(result, reason)
+    result.seconds = time.perf_counter() - started
+    if manifest is not None:
+        _write_manifest(result, manifest)
+    return result
+
+
+def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str], opts: Options,
+              result: BuildResult, records: dict[str, InputRecord],
+              fail_fast: bool) -> tuple[list[_Task], ReportsError | None]:
+    """Load every file here, to learn ids (and find duplicates) before anything is written."""
+    from reports.load import load_agreement
 
     tasks: list[_Task] = []
-    records: dict[str, InputRecord] = {}
     owners: dict[str, str] = {}
     for file in files:
         record = InputRecord(file=str(file))
@@ -256,56 +406,131 @@ def build(
         try:
             agreement = load_agreement(file)
         except ReportsError as exc:
-            record.errors.extend(exc.problems or [Problem(file=str(file), message=exc.message)])
-            if fail_fast:
-                break
-            continue
-        record.id = agreement.id
-        if agreement.id in owners:
-            message = (f"id {agreement.id!r} is already used by {owners[agreement.id]}; two agreements "
-                       "would write the same files, so nothing was built")
-            raise DataError(message, problems=[Problem(file=str(file), field="id", message=message)])
-        owners[agreement.id] = str(file)
-        tasks.append(_Task(str(file), tuple(kinds), tuple(formats), opts,
-                           agreement if str(file) == "-" else None))
+            record.errors.extend(_problems(exc, str(file)))
+        except Exception as exc:  # a bug of ours in loading: this file fails, the others still build
+            record.errors.append(internal_problem(str(file), exc))
+            record.tracebacks.append(traceback_text(exc))
+        else:
+            record.id = agreement.id
+            if agreement.id in owners:
+                message = (f"id {agreement.id!r} is already used by {display_path(owners[agreement.id])}; two "
+                           "agreements would write the same files, so nothing was built")
+                return tasks, DataError(message, problems=[Problem(file=str(file), field="id", message=message)])
+            owners[agreement.id] = str(file)
+            tasks.append(_Task(str(file), tuple(kinds), tuple(formats), opts,
+                               agreement if str(file) == "-" else None))
+        if fail_fast and record.errors:
+            break
+    return tasks, None
 
-    if not check and tasks:
-        prepare_out_dir(out_dir)
-    if fail_fast and result.failed:
-        tasks = []
-    finished = _run(tasks, jobs)
+
+def _render_and_write(result: BuildResult, records: dict[str, InputRecord], tasks: Sequence[_Task],
+                      check: bool, fail_fast: bool, on_progress: Callable[[InputRecord], None] | None) -> None:
+    finished = _run(tasks, result.workers)
     try:
         for done in finished:
             record = records[done.source]
             record.warnings.extend(done.warnings)
             record.errors.extend(done.errors)
+            record.tracebacks.extend(done.tracebacks)
             for kind, fmt, data in done.documents:
-                record.outputs.append(_emit(out_dir, record.id or "", kind, fmt, data, check))
+                _write_one(result, record, kind, fmt, data, check)
             if on_progress:
                 on_progress(record)
-            if fail_fast and record.errors:
+            if result.stopped or (fail_fast and record.errors):
                 break
-    except BrokenProcessPool:
-        for record in result.inputs:
-            if not record.errors and not record.outputs:
-                record.errors.append(Problem(file=record.file, message="a worker process died; not built"))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): finished files are kept
         result.interrupted = True
+        result.terminated = isinstance(exc, Terminated)
     finally:
-        finished.close()  # stops the worker pool at once on --fail-fast or Ctrl-C
-    result.seconds = time.perf_counter() - started
-    return result
+        finished.close()  # stops the worker pool at once on --fail-fast, Ctrl-C or a full disk
 
 
-def _emit(out_dir: Path, agreement_id: str, kind: str, fmt: str, data: bytes, check: bool) -> OutputRecord:
-    target = out_dir / f"{agreement_id}-{kind}.{fmt}"
+def _write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, data: bytes, check: bool) -> None:
+    target = result.out_dir / f"{record.id}-{kind}.{fmt}"
     # The id is a validated slug, so this cannot leave out_dir; the assertion guards future changes.
-    assert target.parent == out_dir, target
+    assert target.parent == result.out_dir, target
+    if result.stopped:
+        record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
+        return
+    try:
+        record.outputs.append(_emit(target, kind, fmt, data, check))
+    except OutputError as exc:
+        record.errors.extend(_problems(exc, display_path(target)))
+        record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
+        cause = exc.__context__
+        if isinstance(cause, OSError) and cause.errno in _FOLDER_ERRNOS:
+            # A full disk or a folder gone read-only: every further write would fail alike, so stop
+            # rendering; the manifest lists what was not written.
+            result.stopped = f"writing stopped: {exc.format_message()}"
+    except Exception as exc:  # a bug of ours while writing one document: recorded against its agreement
+        record.errors.append(internal_problem(record.file, exc))
+        record.tracebacks.append(traceback_text(exc))
+        record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
+
+
+def _mark_not_built(result: BuildResult, reason: str) -> None:
+    for record in result.inputs:
+        if record.id and not (record.outputs or record.unwritten or record.errors):
+            record.not_built = reason
+
+
+def _write_manifest(result: BuildResult, path: Path) -> None:
+    try:
+        write_manifest(result, path)
+    except OutputError as exc:
+        result.manifest_error = exc.format_message()
+
+
+def _emit(target: Path, kind: str, fmt: str, data: bytes, check: bool) -> OutputRecord:
     if check:
         status = "ok" if is_unchanged(target, data) else ("differs" if target.exists() else "missing")
     else:
         status = "written" if write_atomic(target, data) else "unchanged"
+    return _describe(target, kind, fmt, data, status)
+
+
+def _describe(target: Path, kind: str, fmt: str, data: bytes, status: str) -> OutputRecord:
     return OutputRecord(
         path=target.as_posix(), kind=kind, format=fmt, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), pages=_page_count(fmt, data), status=status,
     )
+
+
+# --------------------------------------------------------------------------- the manifest's place
+
+
+def _real(path: Path | str) -> Path:
+    return Path(os.path.realpath(path))  # follows links, so a link onto an input is seen for what it is
+
+
+def refuse_manifest_target(manifest: Path, *, paths: Sequence[Path], inputs: Sequence[Path], out_dir: Path,
+                           documents: Iterable[str], options: Options) -> None:
+    """Raise ``OutputError`` when writing the manifest to ``manifest`` would replace something the build
+    reads or writes: a data file, a data folder (or a data file the next build would read there), the
+    output folder, a document of this build, the reference document or a template."""
+    target = _real(manifest)
+
+    def refuse(what: str) -> None:
+        raise OutputError(f"{display_path(manifest)}: the manifest would overwrite {what}; "
+                          "choose another --manifest path")
+
+    if target == _real(out_dir):
+        refuse(f"the output folder {display_path(out_dir)}")
+    for file in inputs:
+        if str(file) != "-" and target == _real(file):
+            refuse(f"the data file {display_path(file)}")
+    for path in paths:
+        if str(path) == "-" or not path.is_dir():
+            continue
+        if target == _real(path):
+            refuse(f"the data folder {display_path(path)}")
+        if target.parent == _real(path) and target.suffix.lower() in DATA_SUFFIXES:
+            refuse(f"a data file in {display_path(path)} (the next build would read it as an agreement)")
+    for name in documents:
+        if target == _real(out_dir / name):
+            refuse(f"the document {display_path(out_dir / name)} of this build")
+    if options.reference_docx is not None and target == _real(options.reference_docx):
+        refuse(f"the reference document {display_path(options.reference_docx)}")
+    if options.template_dir is not None and target.is_relative_to(_real(options.template_dir)):
+        refuse(f"a file in the template folder {display_path(options.template_dir)}")

@@ -8,13 +8,14 @@ Exit codes:
   0    success
   1    data, template or document errors (or --check found outdated files)
   2    usage errors (unknown option, missing file argument)
+  3    internal error: a bug of ours (one line; --debug shows the traceback)
   130  interrupted (Ctrl-C); finished files are kept, no partial files are left
+  143  terminated (SIGTERM); as for Ctrl-C
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,15 @@ from typing import Any
 import click
 
 from reports import __version__
-from reports.errors import EXIT_INTERRUPTED, OutputError, ReportsError
+from reports.errors import EXIT_INTERRUPTED, ReportsError, display_path
+from reports.limits import (
+    DEFAULT_TIMEOUT,
+    EXIT_INTERNAL,
+    EXIT_TERMINATED,
+    Terminated,
+    internal_problem,
+    terminate_like_interrupt,
+)
 
 KINDS = ("briefing", "memo")
 DOC_FORMATS = ("pdf", "docx")
@@ -32,20 +41,38 @@ _file_arg = click.Path(dir_okay=False, path_type=Path, allow_dash=True)
 
 
 class _Group(click.Group):
-    """Turns --debug off/on for tracebacks and maps Ctrl-C to exit code 130 in one place."""
+    """The one place where errors meet the exit code: --debug tracebacks, Ctrl-C (130), SIGTERM (143)
+    and bugs of ours (3, one line)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with terminate_like_interrupt():  # kill (SIGTERM) cleans up exactly as Ctrl-C does
+                return super().invoke(ctx)
         except ReportsError:
             if ctx.meta.get("reports.debug"):
                 import traceback
 
                 traceback.print_exc()
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo("terminated" if terminated else "interrupted", err=True)
+            ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:  # `reports ... | head` closed the pipe: nothing left to say, nowhere to say it
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except Exception as exc:  # a bug of ours: one line, and the traceback only under --debug
+            if ctx.meta.get("reports.debug"):
+                import traceback
+
+                traceback.print_exc()
+            where = ctx.meta.get("reports.file") or f"reports {ctx.invoked_subcommand or ''}".rstrip()
+            click.echo(internal_problem(where, exc).format(), err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -94,7 +121,7 @@ def validate(files: tuple[Path, ...], style: str) -> None:
             continue
         results.append({"file": str(file), "valid": True, "id": agreement.id, "errors": []})
         if style == "text":
-            click.echo(f"{file}: ok ({agreement.id})")
+            click.echo(f"{display_path(file)}: ok ({agreement.id})")
     if style == "json":
         click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
     if failed:
@@ -122,9 +149,9 @@ def new(agreement_id: str, output: Path | None, force: bool) -> None:
     text = starter_yaml(agreement_id)  # raises UsageError for a bad id
     target = output or Path(f"{agreement_id}.yaml")
     if target.exists() and not force:
-        raise click.UsageError(f"{target} exists; use --force to overwrite it")
+        raise click.UsageError(f"{display_path(target)} exists; use --force to overwrite it")
     write_atomic(target, text.encode("utf-8"))
-    click.echo(f"wrote {target}; edit it, then run: reports validate {target}")
+    click.echo(f"wrote {display_path(target)}; edit it, then run: reports validate {display_path(target)}")
 
 
 # --------------------------------------------------------------------------- document commands
@@ -139,6 +166,8 @@ def _render_options(func: Any) -> Any:
         click.option("--reference-docx", type=click.Path(dir_okay=False, path_type=Path),
                      help="Word file whose styles, fonts and page set-up the DOCX output takes on."),
         click.option("--strict", is_flag=True, help="Treat warnings (unsupported markup, missing glyphs) as errors."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+                     metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -153,14 +182,14 @@ def _memo_options(func: Any) -> Any:
 
 
 def _options(template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None,
-             strict: bool, overrides: dict[str, str] | None = None) -> Any:
+             strict: bool, timeout: float, overrides: dict[str, str] | None = None) -> Any:
     from reports.load import load_theme
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
-                   overrides=overrides or {}, strict=strict)
+                   overrides=overrides or {}, strict=strict, timeout=timeout)
 
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
@@ -171,6 +200,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     from reports.pipeline import render
 
     source = data or default_data_file()
+    click.get_current_context().meta["reports.file"] = display_path(source)  # names it in an internal error
     agreement = load_agreement(source)
     result = render(agreement, kind, fmt, options, source=str(source))
     print_problems(result.warnings, "text", warning=True)
@@ -181,7 +211,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     target = output or Path("out") / f"{agreement.id}-{kind}.{fmt}"
     prepare_out_dir(target.parent)
     write_atomic(target, result.data)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(f"wrote {display_path(target)}", err=True)
 
 
 @main.command()
@@ -192,9 +222,11 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
 @_render_options
 @_memo_options
 def pdf(data: Path | None, kind: str, output: Path | None, template_dir: Path | None,
-        theme_file: Path | None, reference_docx: Path | None, strict: bool, **memo: str | None) -> None:
+        theme_file: Path | None, reference_docx: Path | None, strict: bool, timeout: float,
+        **memo: str | None) -> None:
     """Render one agreement as a PDF (default: the briefing of the shipped agreement)."""
-    _render_one("pdf", data, kind, output, _options(template_dir, theme_file, None, strict, _overrides(memo)))
+    _render_one("pdf", data, kind, output,
+                _options(template_dir, theme_file, None, strict, timeout, _overrides(memo)))
 
 
 @main.command()
@@ -205,10 +237,11 @@ def pdf(data: Path | None, kind: str, output: Path | None, template_dir: Path | 
 @_render_options
 @_memo_options
 def docx(data: Path | None, kind: str, output: Path | None, template_dir: Path | None,
-         theme_file: Path | None, reference_docx: Path | None, strict: bool, **memo: str | None) -> None:
+         theme_file: Path | None, reference_docx: Path | None, strict: bool, timeout: float,
+         **memo: str | None) -> None:
     """Render one agreement as a Word document (default: the memo of the shipped agreement)."""
     _render_one("docx", data, kind, output,
-                _options(template_dir, theme_file, reference_docx, strict, _overrides(memo)))
+                _options(template_dir, theme_file, reference_docx, strict, timeout, _overrides(memo)))
 
 
 def _overrides(memo: dict[str, str | None]) -> dict[str, str]:
@@ -227,7 +260,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 
 
 @main.command()
-@click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path, allow_dash=True))
 @click.option("-d", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder for the documents.")
 @click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
@@ -238,7 +271,8 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
                    "json: the manifest on standard output).")
 @_render_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs).")
+              help="Worker processes (default: the number of CPUs; never more than one per agreement "
+                   "or two per CPU).")
 @click.option("--shard", callback=_shard, metavar="I/N",
               help="Build only the I-th of N stable slices of the inputs (for a CI matrix).")
 @click.option("--check", is_flag=True,
@@ -251,16 +285,19 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @_debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None, strict: bool,
-          jobs: int | None, shard: tuple[int, int] | None, check: bool, manifest: Path | None,
+          timeout: float, jobs: int | None, shard: tuple[int, int] | None, check: bool, manifest: Path | None,
           fail_fast: bool, quiet: bool, verbose: bool) -> None:
-    """Build briefing and memo, as PDF and DOCX, for every agreement given (files or folders).
+    """Build briefing and memo, as PDF and DOCX, for every agreement given (files or folders, or - for
+    one agreement on standard input).
 
     With no DATA, builds the shipped Zhejiang–Alibaba agreement. Writes OUT/ID-briefing.pdf,
-    OUT/ID-briefing.docx, OUT/ID-memo.pdf and OUT/ID-memo.docx for each agreement.
+    OUT/ID-briefing.docx, OUT/ID-memo.pdf and OUT/ID-memo.docx for each agreement. One agreement that
+    fails is reported and the others are still built.
     """
     from reports.batch import build as run_build
-    from reports.console import progress, report_build
-    from reports.output import write_atomic
+    from reports.console import print_problems, progress, report_build
+    from reports.errors import Problem
+    from reports.limits import WORKERS_PER_CPU, cpu_count, max_workers
     from reports.paths import default_data_file
 
     styles = [f for f in formats if f in REPORT_STYLES]
@@ -268,26 +305,29 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         raise click.UsageError(f"choose one report format, not {' and '.join(styles)}")
     style = styles[0] if styles else "text"
     doc_formats = tuple(f for f in formats if f in DOC_FORMATS) or DOC_FORMATS
-    options = _options(template_dir, theme_file, reference_docx, strict)
+    options = _options(template_dir, theme_file, reference_docx, strict, timeout)
     inputs = list(data) or [default_data_file()]
+    if jobs is not None and jobs > max_workers():
+        message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpu_count()} CPUs here); "
+                   f"using at most {max_workers()} worker processes")
+        print_problems([Problem(file="--jobs", message=message)], style, warning=True)
     with progress(len(inputs), quiet or style == "json") as bar:
         result = run_build(
             inputs, out_dir, kinds=kinds or KINDS, formats=doc_formats, options=options,
-            jobs=jobs or os.cpu_count() or 1, shard=shard, check=check, fail_fast=fail_fast,
+            jobs=jobs or cpu_count(), shard=shard, check=check, fail_fast=fail_fast, manifest=manifest,
             on_progress=(lambda _record: bar.update(1)) if bar is not None else None,
         )
-    if manifest is not None:
-        text = json.dumps(result.manifest(), indent=2, ensure_ascii=False) + "\n"
-        try:  # a shard with nothing to build still reports, into a folder that may not exist yet
-            manifest.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"{manifest}: cannot create its folder: {exc.strerror or exc}") from None
-        write_atomic(manifest, text.encode("utf-8"))
+    if result.stopped and result.not_built:
+        count = len(result.not_built)
+        click.echo(f"{result.stopped}; {count} more agreement{'s' if count != 1 else ''} not built", err=True)
     report_build(result, style=style, quiet=quiet, verbose=verbose)
-    if result.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
-    if not result.ok:
-        sys.exit(1)
+    if result.manifest_error:
+        click.echo(result.manifest_error, err=True)
+    if click.get_current_context().meta.get("reports.debug"):
+        for record in result.internal:
+            for text in record.tracebacks:
+                click.echo(text, err=True)
+    sys.exit(result.exit_code)
 
 
 @main.command()

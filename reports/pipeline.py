@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reports.errors import Problem, RenderError
+from reports.limits import DEFAULT_TIMEOUT, time_limit
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME, Theme
 
@@ -28,6 +29,7 @@ class Options:
     reference_docx: Path | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds one document may take (all its formats); 0/None: none
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
 
     ``source`` names the data file in warnings. Returns the document bytes and any warnings; raises
     ``TemplateError`` for template problems, ``RenderError`` when the document cannot be made, and with
-    ``options.strict`` also when there are warnings.
+    ``options.strict`` also when there are warnings, and ``TimeLimitError`` when it takes longer than
+    ``options.timeout`` seconds (enforced in the main thread only; see ``reports.limits.time_limit``).
     """
     return render_formats(agreement, kind, (fmt,), options, source=source)[0]
 
@@ -53,16 +56,22 @@ def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], opti
                    *, source: str = "<data>") -> list[Rendered]:
     """Like ``render`` for several formats of one document, in order: the template is rendered and its
     Markdown parsed once, and each writer works from the same tree."""
+    opts = options or Options()
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    # A template can loop for ever; the limit stops it with a message naming the data file and the kind.
+    with time_limit(opts.timeout, source=source, what=kind):
+        return _render(agreement, kind, formats, opts, source)
+
+
+def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options, source: str) -> list[Rendered]:
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
     from reports.paths import builtin_templates_dir
     from reports.writers import get_writer
 
-    opts = options or Options()
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     document, parse_warnings = compose_document(
         agreement,
         kind,

@@ -1,0 +1,186 @@
+"""Bounds on a process's work: the per-document time limit, termination, and what a worker does when
+its parent dies.
+
+Imports only the standard library (and ``reports.errors``) so that ``reports --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from reports.errors import Problem, RenderError
+
+# Exit codes beside errors.py's (which another part of the project owns): the design's table.
+EXIT_INTERNAL = 3  # a bug of ours: one line, traceback under --debug
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
+
+DEFAULT_TIMEOUT = 60.0  # seconds per document; 0 or None means no limit
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised by SIGALRM inside a document that runs too long.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` in a library (Jinja2,
+    reportlab, pydantic) can swallow it and carry on; ``time_limit`` turns it into a located error.
+    """
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so that every clean-up written for Ctrl-C (the pool
+    stopped, temporary files removed, the manifest still written) also runs for ``kill``."""
+
+
+class TimeLimitError(RenderError):
+    """A document took longer than ``--timeout``."""
+
+    kind = "timeout"
+
+
+# --------------------------------------------------------------------------- internal errors
+
+
+def internal_problem(file: str, exc: BaseException) -> Problem:
+    """One line for a bug of ours: ``FILE: internal error: Type: message (run with --debug ...)``."""
+    text = " ".join(str(exc).split())  # one line, whatever the exception's text holds
+    if len(text) > 300:
+        text = text[:300] + " …"
+    summary = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return Problem(file=file, message=f"internal error: {summary} (run with --debug for the traceback)")
+
+
+def traceback_text(exc: BaseException) -> str:
+    """The traceback of ``exc`` as text (it can travel back from a worker process; objects cannot)."""
+    import traceback
+
+    try:
+        return "".join(traceback.format_exception(exc)).rstrip("\n")
+    except Exception:  # out of memory again, or a broken __str__: the type is still worth showing
+        return f"{type(exc).__name__} (no traceback available)"
+
+
+def _can_alarm() -> bool:
+    # Signal handlers can only be set in the main thread; a library caller in a thread gets no limit
+    # rather than an error. Workers of a process pool run their tasks in their main thread.
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise TimeLimitExceeded
+
+
+@contextmanager
+def time_limit(seconds: float | None, *, source: str, what: str) -> Iterator[None]:
+    """Stop the block with a ``TimeLimitError`` (``SOURCE: WHAT: took longer ...``) after ``seconds``.
+
+    No limit when ``seconds`` is 0 or None, outside the main thread, on systems without
+    ``setitimer``, or when the caller already runs an interval timer of its own (which is left alone).
+    Costs two system calls on entry and two on exit; the previous handler is restored.
+    """
+    if not seconds or seconds <= 0 or not _can_alarm():
+        yield
+        return
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # someone else's alarm is ticking: do not steal it
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            # An alarm that fires just before this line still lands in the handler below: the timer
+            # is one-shot, so there is never a second one.
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except TimeLimitExceeded:
+        raise TimeLimitError("", [Problem(
+            file=source, field=what,
+            message=f"took longer than the limit of {seconds:g} s; stopped (raise it with --timeout)",
+        )]) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------- termination
+
+
+def _on_terminate(_signum: int, _frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextmanager
+def terminate_like_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises ``Terminated`` (a KeyboardInterrupt) in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- worker processes
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(expected: int | None = None) -> None:
+    """Make this worker process exit when its parent (the build) dies, however it dies.
+
+    On Linux the kernel sends SIGKILL when the parent goes (``PR_SET_PDEATHSIG``); elsewhere a daemon
+    thread watches the parent id. A parent that died before the watch began (the race between fork and
+    this call) is caught by looking once right after: the parent must still be ``expected`` (the build's
+    process id, when workers are forked from it) and the same as before the watch was set.
+    """
+    before = os.getppid()
+    if not _set_parent_death_signal():
+        watcher = threading.Thread(target=_watch_parent, args=(before,), name="reports-parent-watch",
+                                   daemon=True)
+        watcher.start()
+    after = os.getppid()
+    if after != before or (expected is not None and after != expected):
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers and ``taskset`` narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+WORKERS_PER_CPU = 2
+
+
+def max_workers() -> int:
+    """The most worker processes a build starts: more than two per CPU only adds memory, not speed."""
+    return WORKERS_PER_CPU * cpu_count()
