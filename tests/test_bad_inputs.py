@@ -63,20 +63,6 @@ def test_folder_given_as_a_file_is_refused(tmp_path: Path) -> None:
     assert info.value.problems[0].message == "is a folder, not a data file"
 
 
-def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Simulated: the suite may run as root, who can read any file whatever its mode.
-    path = tmp_path / "a.yaml"
-    path.write_text(SHIPPED_TEXT)
-
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(Path, "read_bytes", denied)
-    with pytest.raises(DataError) as info:
-        load_agreement(path)
-    assert info.value.problems[0].message == "permission denied: the file cannot be read"
-
-
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("- a\n")
