@@ -7,24 +7,34 @@ prints them; template text is Markdown on purpose. Template errors name the file
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
 
-from reports.errors import Problem, TemplateError
-from reports.filters import FILTERS, MarkdownText, escape_markdown
+from reports.errors import Problem, ReportsError, TemplateError
+from reports.filters import FILTERS, FilterError, MarkdownText, escape_markdown
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
+from reports.template_limits import MAX_OUTPUT, BoundedSandbox, TemplateLimitError, end_budget, start_budget
 from reports.tree import Document, ParseWarning
 
 TEMPLATE_SUFFIX = ".md.j2"
 MEMO_FIELDS = ("to", "from", "cc", "subject", "classification")
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # one template file; real ones are a few kilobytes
+
+# What a template can get wrong while it runs (besides Jinja's own errors): each becomes one located
+# message. Anything else is a bug of ours and stays an ordinary exception; BaseExceptions (the time
+# limit, Ctrl-C) pass through untouched.
+_RUNTIME_ERRORS = (RecursionError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError,
+                   UnicodeError, MemoryError)
 
 
 def _finalize(value: Any) -> str:
@@ -37,13 +47,78 @@ def _finalize(value: Any) -> str:
     return escape_markdown(str(value))
 
 
+class TemplateRefused(jinja2.TemplateError):
+    """A file a template asked for may not be used as one: outside the folders, not a file, binary,
+    too large or not UTF-8. ``lineno`` is set when the fault is a line of that file itself."""
+
+    def __init__(self, message: str, filename: str, lineno: int | None = None) -> None:
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Loads templates from the given folders, and only from there: every template, partial, import
+    and include is resolved to its real path (links followed) and refused unless that path lies
+    inside one of the folders. Links that stay inside are fine."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = [os.path.abspath(f) for f in folders]
+        self.roots = [os.path.realpath(f) for f in folders]
+        self.served: set[str] = set()  # file names of the templates handed to Jinja (for error lines)
+
+    def _inside(self, real: str) -> bool:
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses ".." with TemplateNotFound
+        for folder in self.folders:
+            candidate = os.path.join(folder, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            real = os.path.realpath(candidate)
+            if not self._inside(real):
+                raise TemplateRefused(f"{template!r} is outside the template folder", candidate)
+            try:
+                info = os.stat(real)
+            except OSError:
+                continue  # a dangling link inside the folder: as if the file were not there
+            if stat.S_ISDIR(info.st_mode):
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise TemplateRefused(f"{template!r} is not a regular file", candidate)
+            source = self._read(template, candidate, real)
+            self.served.add(candidate)
+            return source, candidate, lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+    @staticmethod
+    def _read(template: str, candidate: str, real: str) -> str:
+        # A FIFO or device was refused above, so this read cannot hang; at most the limit plus one
+        # byte is read whatever size the file reports.
+        with open(real, "rb") as handle:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise TemplateRefused(f"{template!r} is over the limit of {MAX_TEMPLATE_BYTES:,} bytes", candidate)
+        if b"\0" in data:
+            raise TemplateRefused(f"{template!r} is a binary file, not a template", candidate)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise TemplateRefused(
+                f"not UTF-8 text (byte 0x{data[exc.start]:02X} at column {column}); save the template as UTF-8",
+                candidate, line) from None
+
+
 @lru_cache(maxsize=8)
-def environment(template_dir: Path | None = None) -> SandboxedEnvironment:
-    """Return the (cached) sandboxed, strict environment: ``template_dir`` first, built-ins second."""
-    search = [str(template_dir)] if template_dir else []
-    search.append(str(builtin_templates_dir()))
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+def environment(template_dir: Path | None = None) -> BoundedSandbox:
+    """Return the (cached) bounded, immutable, strict sandbox: ``template_dir`` first, built-ins second."""
+    folders = [template_dir] if template_dir else []
+    folders.append(builtin_templates_dir())
+    env = BoundedSandbox(
+        loader=ConfinedLoader(folders),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
@@ -87,7 +162,7 @@ def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | Non
     """Render the ``kind`` template for ``agreement``; return (Markdown text, template file name).
 
     Raises ``TemplateError`` naming the template file and line for syntax errors, undefined variables,
-    sandbox violations and missing includes.
+    sandbox violations, missing or refused includes, breached limits and errors while the template runs.
     """
     env = environment(template_dir)
     name = f"{kind}{TEMPLATE_SUFFIX}"
@@ -97,31 +172,97 @@ def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | Non
         if exc.name == name:
             kinds = ", ".join(available_kinds(template_dir)) or "none"
             raise TemplateError(f"no template for kind {kind!r} (available: {kinds})") from None
-        raise _template_error(exc, name) from None
-    except jinja2.TemplateError as exc:
-        raise _template_error(exc, name) from None
+        raise _template_error(exc, name, env) from None
+    except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
+        # Imports and extends are loaded when the template is compiled; runaway ones end here too.
+        raise _template_error(exc, name, env) from None
+    filename = template.filename or name
     context = {"data": agreement, "memo": memo_header(agreement, overrides), "kind": kind}
+    token = start_budget()
+    # Template.generate is a generator function (typed as an Iterator): closing it ends the render.
+    stream = cast(Generator[str, None, None], template.generate(context))
     try:
-        return template.render(context), template.filename or name
-    except jinja2.TemplateError as exc:
-        raise _template_error(exc, template.filename or name) from None
+        return _collect(stream), filename
+    except ReportsError:
+        raise
+    except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
+        raise _template_error(exc, filename, env) from None
+    finally:
+        stream.close()
+        end_budget(token)
 
 
-def _template_error(exc: jinja2.TemplateError, fallback: str) -> TemplateError:
+def _collect(stream: Generator[str, None, None]) -> str:
+    # Counted as it is made, so a runaway template stops at the cap instead of filling the memory.
+    parts: list[str] = []
+    size = 0
+    for chunk in stream:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            error = TemplateLimitError(f"the template produced more than {MAX_OUTPUT:,} characters of Markdown")
+            error.where = _suspended_at(stream)
+            raise error
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _suspended_at(stream: Generator[str, None, None]) -> tuple[str, int] | None:
+    # The template line whose output crossed the cap: the innermost generator still running
+    # (Jinja's generate delegates to the template's render function with ``yield from``).
+    frame = None
+    generator: Any = stream
+    while generator is not None:
+        frame = getattr(generator, "gi_frame", None) or frame
+        generator = getattr(generator, "gi_yieldfrom", None)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _template_error(exc: BaseException, fallback: str, env: BoundedSandbox | None = None) -> TemplateError:
     file, line = fallback, None
+    where = exc.where if isinstance(exc, TemplateLimitError) else None
     if isinstance(exc, jinja2.TemplateSyntaxError):
         file, line = exc.filename or exc.name or fallback, exc.lineno
+    elif isinstance(exc, TemplateRefused) and exc.lineno is not None:
+        file, line = exc.filename, exc.lineno
+    elif where is not None:
+        file, line = where
     else:
-        # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+        served = env.loader.served if env is not None and isinstance(env.loader, ConfinedLoader) else set()
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line; the
+        # innermost one is where the template went wrong.
+        located = False
         for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.endswith(".j2"):
-                file, line = frame.filename, frame.lineno
-    message = exc.message or type(exc).__name__
-    if isinstance(exc, jinja2.TemplateNotFound):
-        message = f"included template {exc.name!r} not found"
-    elif isinstance(exc, jinja2.exceptions.SecurityError):
-        message = f"not allowed in a template (sandbox): {message}"
+            if frame.filename in served or frame.filename.endswith(".j2"):
+                file, line, located = frame.filename, frame.lineno, True
+        if not located and isinstance(exc, TemplateRefused):
+            file = exc.filename
+    message = _describe(exc)
     return TemplateError(message, [Problem(file=_short(file), line=line, message=message)])
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"included template {exc.name!r} not found"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in a template (sandbox): {str(exc.message or exc).rstrip('.')}"
+    if isinstance(exc, jinja2.TemplateError | FilterError):
+        return str(exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else exc)
+    if isinstance(exc, RecursionError):
+        return "a template, include or macro calls itself without end (maximum depth reached)"
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(exc, MemoryError):
+        return "the template ran out of memory"
+    if isinstance(exc, KeyError):
+        if type(exc) is not KeyError:  # our own, with a message of its own (e.g. data.party('x'))
+            return str(exc)
+        return f"key {exc.args[0]!r} not found" if exc.args else "key not found"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _short(file: str) -> str:

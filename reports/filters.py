@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NoReturn
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -42,23 +42,61 @@ def escape_markdown(text: str) -> str:
     return text.rstrip(" ") + " " if text.endswith("  ") else text
 
 
+class FilterError(ValueError):
+    """A filter was given a value of the wrong kind; compose adds the template's file and line."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def longdate(value: dt.date | str | None) -> str:
-    """``2023-07-07`` -> ``7 July 2023``."""
+    """``2023-07-07`` -> ``7 July 2023``; nothing (``None`` or ``""``) stays empty."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    day = _parse_date(value) if isinstance(value, str) else value
+    if not isinstance(day, dt.date):
+        raise FilterError(f"longdate: expected a date (YYYY-MM-DD), got {_shown(value)}")
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def isodate(value: dt.date | None) -> str:
-    """``date(2023, 7, 7)`` -> ``2023-07-07``."""
-    return value.isoformat() if value else ""
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def isodate(value: dt.date | str | None) -> str:
+    """``date(2023, 7, 7)`` -> ``2023-07-07``; nothing (``None`` or ``""``) stays empty."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat() if isinstance(value, str) else _not_a_date(value)
+    except ValueError:
+        return _not_a_date(value)
+
+
+def _not_a_date(value: object) -> NoReturn:
+    raise FilterError(f"isodate: expected a date (YYYY-MM-DD), got {_shown(value)}")
+
+
+def _items(name: str, items: object) -> list[Any]:
+    # A list, a tuple or what ``map``/``select`` make; never text (its letters) or a mapping (its keys).
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise FilterError(f"{name}: expected a list, got {_shown(items)}")
+    return list(items)
 
 
 def prose_list(items: Iterable[Any], conjunction: str = "and") -> MarkdownText:
     """``[a, b, c]`` -> ``a, b and c`` (each item escaped as data unless it is already Markdown)."""
-    parts = [str(i) if isinstance(i, MarkdownText) else escape_markdown(str(i)) for i in items]
+    values = _items("prose_list", items)
+    if not isinstance(conjunction, str):
+        raise FilterError(f"prose_list: the conjunction must be text, got {_shown(conjunction)}")
+    parts = [str(i) if isinstance(i, MarkdownText) else escape_markdown(str(i)) for i in values]
     if len(parts) <= 2:
         return MarkdownText(f" {conjunction} ".join(parts))
     return MarkdownText(", ".join(parts[:-1]) + f" {conjunction} " + parts[-1])
@@ -66,6 +104,8 @@ def prose_list(items: Iterable[Any], conjunction: str = "and") -> MarkdownText:
 
 def number_words(value: int) -> str:
     """``7`` -> ``seven``; numbers from 0 to 999 in words, larger ones as digits with separators."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FilterError(f"number_words: expected a whole number, got {_shown(value)}")
     if not 0 <= value < 1000:
         return f"{value:,}"
     if value < 20:
@@ -78,7 +118,15 @@ def number_words(value: int) -> str:
 
 
 def capitalize_first(text: str) -> str:
-    """Upper-case the first letter only (unlike ``capitalize``, which lowers the rest)."""
+    """Upper-case the first letter only (unlike ``capitalize``, which lowers the rest).
+
+    A first word that already mixes cases (``iPhone``, ``eBay``) is a name and stays as written.
+    """
+    if not isinstance(text, str):
+        raise FilterError(f"capitalize_first: expected text, got {_shown(text)}")
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if any(c.isupper() for c in first):
+        return text
     return text[:1].upper() + text[1:]
 
 
@@ -91,14 +139,26 @@ def yaml_value(value: Any) -> MarkdownText:
     return MarkdownText(json.dumps("" if value is None else str(value), ensure_ascii=False))
 
 
-def with_local(name: str, local: str | None) -> str:
-    """``Zhang Yong`` + ``张勇`` -> ``Zhang Yong (张勇)`` (plain text: still escaped when printed)."""
-    return f"{name} ({local})" if local else name
+def with_local(name: str | None, local: str | None) -> str:
+    """``Zhang Yong`` + ``张勇`` -> ``Zhang Yong (张勇)``; a name given once is printed once.
+
+    Plain text: still escaped when printed.
+    """
+    for label, value in (("the name", name), ("the local name", local)):
+        if value is not None and not isinstance(value, str):
+            raise FilterError(f"with_local: {label} must be text, got {_shown(value)}")
+    if not name:
+        return local or ""
+    return f"{name} ({local})" if local and local != name else name
 
 
 def party_label(party: Any) -> str:
-    """A party as ``name (local name)``, for lists of parties."""
-    return with_local(party.name, party.local_name)
+    """A party as ``name (local name)``, for lists of parties (either name alone if only one is given)."""
+    from reports.model import Party
+
+    if not isinstance(party, Party):
+        raise FilterError(f"party_label: expected a party (an item of data.parties), got {_shown(party)}")
+    return party.label
 
 
 def markdown(value: str) -> MarkdownText:
@@ -106,6 +166,8 @@ def markdown(value: str) -> MarkdownText:
 
     Like Jinja's ``safe`` for HTML: use it on what a template wrote, never on data.
     """
+    if not isinstance(value, str):
+        raise FilterError(f"markdown: expected text written by the template, got {_shown(value)}")
     return MarkdownText(value)
 
 

@@ -79,9 +79,14 @@ class Representative(_Strict):
 
 
 class Party(_Strict):
-    """One party to the agreement."""
+    """One party to the agreement: give its name, its local name, or both."""
 
-    name: Text = Field(description="The party's name in English, e.g. 'Zhejiang Provincial Government'.")
+    # The schema says what the validator below says, so that editors flag a party with no name.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["name"]}, {"required": ["local_name"]}]})
+
+    name: Text | None = Field(
+        default=None, description="The party's name in English, e.g. 'Zhejiang Provincial Government'. "
+        "May be left out when the party has only a name in its own script (local_name).")
     short_name: Text | None = Field(
         default=None, description="A short form used in running text, e.g. 'Alibaba'. Defaults to the name.")
     local_name: Text | None = Field(
@@ -93,10 +98,35 @@ class Party(_Strict):
     representatives: list[Representative] = Field(
         default_factory=list, description="People who speak or sign for the party.")
 
+    @model_validator(mode="after")
+    def _named(self) -> Party:
+        if self.name is None and self.local_name is None:
+            raise ValueError("give the party's name, its local_name, or both")
+        return self
+
     @property
     def display_name(self) -> str:
-        """The short name if given, else the name."""
-        return self.short_name or self.name
+        """The short name if given, else the name, else the local name."""
+        return self.short_name or self.name or self.local_name or ""
+
+    @property
+    def label(self) -> str:
+        """The name with the local name in brackets (``Alibaba Group (阿里巴巴集团)``), each given once."""
+        if self.name and self.local_name and self.local_name != self.name:
+            return f"{self.name} ({self.local_name})"
+        return self.name or self.local_name or ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the party is given here (name, short name, local name), for looking it up."""
+        return tuple(n for n in (self.name, self.short_name, self.local_name) if n)
+
+
+class UnknownParty(KeyError):
+    """``Agreement.party`` was asked for a name that no party has."""
+
+    def __str__(self) -> str:
+        return f"no party called {self.args[0]!r}"
 
 
 class AgreementInfo(_Strict):
@@ -114,7 +144,7 @@ class AgreementInfo(_Strict):
 class ParticipatingUnits(_Strict):
     """The units (subsidiaries, departments, business groups) of one party that take part."""
 
-    party: Text = Field(description="The name (or short name) of the party the units belong to.")
+    party: Text = Field(description="The name, short name or local name of the party the units belong to.")
     count: int | None = Field(default=None, ge=1, le=100_000, description="How many units take part.")
     description: Text = Field(description="What the units are, e.g. 'business groups and business companies'.")
     units: list[Text] = Field(default_factory=list, description="The units by name, where known.")
@@ -237,28 +267,29 @@ class Agreement(_Strict):
     def _unique_parties(cls, value: list[Party]) -> list[Party]:
         seen: set[str] = set()
         for party in value:
-            key = party.name.casefold()
+            key = (party.name or party.local_name or "").casefold()
             if key in seen:
-                raise ValueError(f"party {party.name!r} is listed twice")
+                raise ValueError(f"party {party.name or party.local_name!r} is listed twice")
             seen.add(key)
         return value
 
     @model_validator(mode="after")
     def _units_name_a_party(self) -> Agreement:
-        names = {n.casefold() for p in self.parties for n in (p.name, p.short_name) if n}
+        names = {n.casefold() for p in self.parties for n in p.names}
         for group in self.participating_units:
             if group.party.casefold() not in names:
-                known = ", ".join(p.name for p in self.parties)
+                known = ", ".join(p.label for p in self.parties)
                 raise ValueError(
                     f"participating_units names party {group.party!r}, which is not one of: {known}")
         return self
 
     def party(self, name: str) -> Party:
-        """Return the party called ``name`` (its name or short name, any case)."""
+        """Return the party called ``name`` (its name, short name or local name, any case)."""
+        wanted = str(name).casefold()
         for p in self.parties:
-            if name.casefold() in {n.casefold() for n in (p.name, p.short_name) if n}:
+            if wanted in {n.casefold() for n in p.names}:
                 return p
-        raise KeyError(name)
+        raise UnknownParty(name)
 
 
 def json_schema() -> dict[str, Any]:

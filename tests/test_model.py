@@ -108,3 +108,50 @@ def test_empty_strings_are_rejected() -> None:
     data["summary"] = "   "
     with pytest.raises(ValidationError):
         Agreement.model_validate(data)
+
+
+def _university(**names: str) -> dict[str, Any]:
+    return {**names, "kind": "university", "description": "A university in Hangzhou."}
+
+
+def test_a_party_may_have_only_a_local_name() -> None:
+    data = shipped_dict()
+    data["parties"].append(_university(local_name="浙江大学"))
+    data["participating_units"].append({"party": "浙江大学", "description": "laboratories", "count": 2})
+    agreement = Agreement.model_validate(data)
+    party = agreement.parties[2]
+    assert party.name is None
+    assert (party.label, party.display_name, party.names) == ("浙江大学", "浙江大学", ("浙江大学",))
+    assert agreement.party("浙江大学") is party
+    # The schema says the same as the model.
+    jsonschema.Draft202012Validator(_schema()).validate(json.loads(json.dumps(data, default=str)))
+
+
+def test_a_name_given_twice_is_printed_once() -> None:
+    data = shipped_dict()
+    data["parties"].append(_university(name="浙江大学", local_name="浙江大学"))
+    assert Agreement.model_validate(data).parties[2].label == "浙江大学"
+    assert Agreement.model_validate(shipped_dict()).parties[1].label == "Alibaba Group (阿里巴巴集团)"
+
+
+def test_a_party_without_any_name_is_refused_by_model_and_schema() -> None:
+    data = shipped_dict()
+    data["parties"].append(_university(short_name="ZJU"))
+    with pytest.raises(ValidationError, match="give the party's name, its local_name, or both"):
+        Agreement.model_validate(data)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(_schema()).validate(json.loads(json.dumps(data, default=str)))
+
+
+def test_parties_with_only_local_names_must_differ() -> None:
+    data = shipped_dict()
+    data["parties"] += [_university(local_name="浙江大学"), _university(local_name="浙江大学")]
+    with pytest.raises(ValidationError, match="party '浙江大学' is listed twice"):
+        Agreement.model_validate(data)
+
+
+def test_asking_for_an_unknown_party_names_it() -> None:
+    agreement = Agreement.model_validate(shipped_dict())
+    with pytest.raises(KeyError) as info:
+        agreement.party("Tencent")
+    assert str(info.value) == "no party called 'Tencent'"
