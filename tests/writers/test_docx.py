@@ -19,7 +19,8 @@ from reports import tree as t
 from reports.errors import RenderError
 from reports.theme import DEFAULT_THEME
 from reports.writers import docx as docx_writer
-from reports.writers.docx import write_docx
+from reports.writers.docx import CORE_PROPERTY_LIMIT, fit_property, write_docx
+from reports.writers.wide_tables import MAX_COLUMNS
 from tests.conftest import docx_text
 from tests.writers.sample import MARKUP, sample_document
 
@@ -152,8 +153,8 @@ def test_reference_docx_really_changes_the_styles(tmp_path: Path) -> None:
     assert document.styles["Normal"].font.name == "Comic Neue"
     assert document.styles["Normal"].font.size == Pt(13)
     assert "body text that must not be copied" not in docx_text(write_docx(sample_document(), DEFAULT_THEME, path))
-    # Styles the corporate file lacks fall back instead of failing.
-    assert "Sample Briefing" in docx_text(write_docx(sample_document(), DEFAULT_THEME, path))
+    # Styles the corporate file lacks are added (see test_docx_reference.py), so nothing falls back.
+    assert [table.style.name for table in document.tables] == ["Key Facts", "Report Table", "Memo Header"]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -184,6 +185,68 @@ def test_numbered_lists_restart(sample_bytes: bytes) -> None:
     numbering = document.part.numbering_part.element
     override = numbering.xpath(f"//w:num[@w:numId='{num_ids.pop()}']//w:startOverride")
     assert override and override[0].get(qn("w:val")) == "3"  # ...that starts where the tree says
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("short", "short"),
+    ("word " * 100, ("word " * 50).rstrip() + "…"),
+    ("x" * 300, "x" * 254 + "…"),
+    ("a" * 200 + " " + "b" * 100, "a" * 200 + "…"),
+    ("bell\x07" + "y" * 255, "bell" + "y" * 250 + "…"),
+])
+def test_properties_fit_at_a_word_boundary(text: str, expected: str) -> None:
+    assert fit_property(text) == expected
+    assert len(fit_property(text)) <= CORE_PROPERTY_LIMIT
+
+
+def test_long_metadata_is_shortened_in_properties_and_whole_in_the_body() -> None:
+    title = " ".join(f"Cooperation{i}" for i in range(40))  # 519 characters
+    keywords = tuple(f"focus area number {i}" for i in range(20))
+    doc = sample_document(title=title, subject="s" * 300, keywords=keywords, category="c " * 200,
+                          classification="INTERNAL " * 40, author="A" * 256, source_line="Source: " + "x " * 200)
+    data = write_docx(doc, DEFAULT_THEME)
+    props = _open(data).core_properties
+    for value in (props.title, props.subject, props.keywords, props.category, props.content_status, props.author,
+                  props.comments):
+        assert len(value) <= CORE_PROPERTY_LIMIT and value.endswith("…"), value
+    cut = props.title[:-1]
+    assert title.startswith(cut) and title[len(cut)] == " "  # cut between two words
+    assert props.keywords.startswith("focus area number 0, focus area number 1")
+    assert title in docx_text(data)
+
+
+def test_a_three_hundred_column_table_is_printed_in_parts() -> None:
+    ncols = 300
+    header = tuple((t.Text(f"H{c}"),) for c in range(ncols))
+    rows = tuple(tuple((t.Text(f"r{r}c{c}"),) for c in range(ncols)) for r in range(3))
+    data = write_docx(t.Document(t.Meta(title="Wide"), (t.Table(header, rows, ("right",) * ncols),)), DEFAULT_THEME)
+    tables = _open(data).tables
+    assert len(tables) == 16
+    seen = []
+    for table in tables:
+        assert len(table.columns) <= MAX_COLUMNS
+        cells = [[cell.text for cell in row.cells] for row in table.rows]
+        assert [row[0] for row in cells] == ["H0", "r0c0", "r1c0", "r2c0"]  # the first column in every part
+        assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        seen.extend(cells[0][1:])
+        assert [row[1:] for row in cells[1:]] == [[f"r{r}{h.replace('H', 'c')}" for h in cells[0][1:]]
+                                                 for r in range(3)]
+    assert seen == [f"H{c}" for c in range(1, ncols)]
+
+
+def test_a_long_table_keeps_every_row_in_order() -> None:
+    rows = tuple(((t.Text(f"2023-{r:05d}"),), (t.Text(f"event {r} of the timeline"),)) for r in range(3000))
+    doc = t.Document(t.Meta(title="Long"), (t.Table(((t.Text("Date"),), (t.Text("Event"),)), rows, ("left", "left")),))
+    table = _open(write_docx(doc, DEFAULT_THEME)).tables[0]
+    trs = table._tbl.tr_lst
+    assert len(trs) == 3001
+    def text(tr: object) -> str:
+        return "".join(w_t.text for w_t in tr.iter(qn("w:t")))  # type: ignore[attr-defined]
+
+    assert [text(tr) for tr in trs[1:3]] == ["2023-00000event 0 of the timeline", "2023-00001event 1 of the timeline"]
+    assert text(trs[-1]) == "2023-02999event 2999 of the timeline"
+    widths = {tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")) for tr in trs for tc in tr.tc_lst}
+    assert len(widths) == 2  # every cell carries its column's width
 
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
