@@ -16,6 +16,7 @@ Each breach raises ``TemplateLimitError``, which compose turns into ``TEMPLATE:L
 from __future__ import annotations
 
 import contextvars
+import math
 import re
 import string
 import types
@@ -123,7 +124,7 @@ def _times(left: Any, right: Any) -> Any:
 
 def _power(left: Any, right: Any) -> Any:
     if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
-        _check_int_bits(left.bit_length() * right, "'**'")
+        _check_int_bits(int(right * math.log2(abs(left))), "'**'")
     return left ** right
 
 
