@@ -285,16 +285,20 @@ def _run(tasks: Sequence[_Task], workers: int) -> Generator[_Done, None, None]:
     # documents in memory at once, so memory would grow with the portfolio.
     size = 4 if len(tasks) >= 8 * workers else 1
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    futures: list[Future[list[_Done]]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                              initargs=(build_pid,)) as pool:
         try:
-            futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+            futures.extend(pool.submit(_render_chunk, chunk) for chunk in chunks)
             # Results come back in input order, so output and manifest do not depend on --jobs.
             for future, chunk in zip(futures, chunks, strict=True):
                 yield from _chunk_results(future, chunk)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        finally:
+            # On Ctrl-C, SIGTERM, --fail-fast or a full disk: drop the work not started (the pool's own
+            # cancel_futures may come too late, once the pool is collected), so leaving the `with` waits
+            # only for the few chunks in flight.
+            for future in futures:
+                future.cancel()
 
 
 def _chunk_results(future: Future[list[_Done]], chunk: Sequence[_Task]) -> list[_Done]:

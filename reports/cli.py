@@ -308,7 +308,8 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     options = _options(template_dir, theme_file, reference_docx, strict, timeout)
     inputs = list(data) or [default_data_file()]
     if jobs is not None and jobs > max_workers():
-        message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpu_count()} CPUs here); "
+        cpus = cpu_count()
+        message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpus} CPU{'s' if cpus != 1 else ''} here); "
                    f"using at most {max_workers()} worker processes")
         print_problems([Problem(file="--jobs", message=message)], style, warning=True)
     with progress(len(inputs), quiet or style == "json") as bar:
