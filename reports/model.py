@@ -16,11 +16,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 SCHEMA_VERSION = 1
+MAX_NAMES_LISTED = 10  # names a message lists before "and N more" (a message stays one readable line)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
 """A required, non-empty piece of text (surrounding whitespace is ignored)."""
@@ -273,15 +275,24 @@ class Agreement(_Strict):
             seen.add(key)
         return value
 
-    @model_validator(mode="after")
-    def _units_name_a_party(self) -> Agreement:
-        names = {n.casefold() for p in self.parties for n in p.names}
-        for group in self.participating_units:
+    @field_validator("participating_units")
+    @classmethod
+    def _units_name_a_party(cls, value: list[ParticipatingUnits],
+                            info: ValidationInfo) -> list[ParticipatingUnits]:
+        # A field validator (parties come first, so they are known here) so that the message points
+        # at the participating_units section rather than at the top of the file.
+        parties: list[Party] | None = info.data.get("parties")
+        if parties is None:  # the parties themselves are invalid: that is the error to report
+            return value
+        names = {n.casefold() for p in parties for n in p.names}
+        for index, group in enumerate(value):
             if group.party.casefold() not in names:
-                known = ", ".join(p.label for p in self.parties)
-                raise ValueError(
-                    f"participating_units names party {group.party!r}, which is not one of: {known}")
-        return self
+                labels = [p.label for p in parties]
+                known = ", ".join(labels[:MAX_NAMES_LISTED])
+                if len(labels) > MAX_NAMES_LISTED:
+                    known += f" and {len(labels) - MAX_NAMES_LISTED:,} more"
+                raise ValueError(f"entry [{index}] names party {group.party!r}, which is not one of: {known}")
+        return value
 
     def party(self, name: str) -> Party:
         """Return the party called ``name`` (its name, short name or local name, any case)."""

@@ -155,3 +155,16 @@ def test_asking_for_an_unknown_party_names_it() -> None:
     with pytest.raises(KeyError) as info:
         agreement.party("Tencent")
     assert str(info.value) == "no party called 'Tencent'"
+
+
+def test_an_unknown_unit_party_lists_at_most_ten_parties() -> None:
+    data = shipped_dict()
+    data["parties"] += [_university(name=f"University {i}") for i in range(1000)]
+    data["participating_units"][0]["party"] = "Tencent"
+    with pytest.raises(ValidationError) as info:
+        Agreement.model_validate(data)
+    (error,) = info.value.errors()
+    assert error["loc"] == ("participating_units",)
+    assert error["msg"] == ("Value error, entry [0] names party 'Tencent', which is not one of: "
+                            "Zhejiang Provincial Government (浙江省人民政府), Alibaba Group (阿里巴巴集团), "
+                            + ", ".join(f"University {i}" for i in range(8)) + " and 992 more")
