@@ -260,7 +260,8 @@ class _Writer:
 
     def text_width(self) -> int:
         section = self.doc.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        # A reference's page set-up may leave almost no room; tables still need a positive width.
+        return max(int(section.page_width - section.left_margin - section.right_margin), int(Mm(25)))
 
     def rule(self, node: t.HorizontalRule, container: Any) -> None:
         self.new_para(container, "Rule")

@@ -196,12 +196,13 @@ def _read_file(path: Path, name: str) -> bytes:
         raise _fail(name, "is a folder, not a Word document (.docx)") from None
     except OSError as exc:
         raise _fail(name, f"cannot read the reference document: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise _fail(name, "is a folder, not a Word document (.docx)")
-        if not stat.S_ISREG(mode):
-            raise _fail(name, "is not a regular file (a device, pipe or socket); give a Word document (.docx)")
+        raise _fail(name, "is not a regular file (a device, pipe or socket); give a Word document (.docx)")
+    with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
@@ -288,6 +289,8 @@ def parse_part(data: bytes, name: str, part: str, root_tag: str | None = None) -
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         reason = str(exc.msg or "").split(", line ")[0]
+        if "Excessive depth" in reason:  # libxml2's wording names its own option
+            reason = "nested more than 256 levels deep"
         raise _fail(name, f"not well-formed XML (line {exc.lineno}: {reason})", part) from None
     if root.getroottree().docinfo.doctype:  # a declaration in another encoding than the check above saw
         raise _fail(name, "has a DOCTYPE or entity declaration, which Word documents never contain; refused",
@@ -696,12 +699,36 @@ def _new_document(document: Any, section: Any, kept_ids: set[str], report: _Repo
     body = document.find(_w("body"))
     for child in list(body):
         body.remove(child)
+    ours = _builtin().xml("word/document.xml", _w("document")).find(f"{_w('body')}/{_w('sectPr')}")
     if section is None:
-        section = _builtin().xml("word/document.xml", _w("document")).find(f"{_w('body')}/{_w('sectPr')}")
+        section = ours
     else:
         _clean_story(section, kept_ids, report)
+        _complete_page(section, ours)
     body.append(section)
     return document
+
+
+# Children of w:sectPr that come before the page size, in the schema's order.
+_BEFORE_PAGE = [_w(n) for n in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")]
+
+
+def _complete_page(section: Any, ours: Any) -> None:
+    """Give a section without a page size or margins (Word then assumes its own) ours, so that the
+    writer can always work out the text width."""
+    size, margins = section.find(_w("pgSz")), section.find(_w("pgMar"))
+    if size is None or size.get(_w("w")) is None or size.get(_w("h")) is None:
+        if size is not None:
+            section.remove(size)
+        size = copy.deepcopy(ours.find(_w("pgSz")))
+        before = [child for child in section if child.tag in _BEFORE_PAGE]
+        section.insert(section.index(before[-1]) + 1 if before else 0, size)
+    if margins is None:
+        margins = copy.deepcopy(ours.find(_w("pgMar")))
+        size.addnext(margins)
+    for side in ("top", "right", "bottom", "left", "header", "footer", "gutter"):
+        if margins.get(_w(side)) is None:
+            margins.set(_w(side), ours.find(_w("pgMar")).get(_w(side)))
 
 
 def _add_properties(package: _Package) -> None:
@@ -720,9 +747,16 @@ def _add_properties(package: _Package) -> None:
 def _check_open(data: bytes) -> None:
     from docx import Document as open_docx
 
+    # What the writer reads from every reference, read once here, so that a value python-docx cannot
+    # parse fails with the file's name rather than in the middle of a document.
     document = open_docx(io.BytesIO(data))
-    document.sections[-1].header  # noqa: B018 - the writer reads these; fail here, with the file's name
+    section = document.sections[-1]
+    for value in (section.page_width, section.page_height, section.left_margin, section.right_margin,
+                  section.top_margin, section.bottom_margin, section.header, section.footer):
+        if value is None:
+            raise ValueError("the page set-up is incomplete")
     document.styles.element  # noqa: B018
+    document.part.numbering_part  # noqa: B018
 
 
 def _check_opens(data: bytes, name: str) -> None:

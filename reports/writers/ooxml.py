@@ -78,20 +78,30 @@ def restart_numbering(numbering_part: Any, style_num_id: int, start: int) -> int
     """Create a numbering instance that restarts the list of ``style_num_id`` at ``start``.
 
     Word continues a "List Number" list across the whole document unless a paragraph points at a new
-    instance (w:num) with a start override. Returns the new numId.
+    instance (w:num) with a start override. Returns the new numId (or ``style_num_id`` when the
+    reference's numbering has no usable definition for it).
     """
     numbering = numbering_part.element
     abstract = None
     for num in numbering.findall(qn("w:num")):
-        if num.get(qn("w:numId")) == str(style_num_id):
-            abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        link = num.find(qn("w:abstractNumId"))
+        if num.get(qn("w:numId")) == str(style_num_id) and link is not None and link.get(qn("w:val")):
+            abstract = link.get(qn("w:val"))
     if abstract is None:
         return style_num_id
-    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    new_id = max(_whole(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
     numbering.append(parse_xml(
         f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract}"/>'
         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'))
     return new_id
+
+
+def _whole(value: str | None) -> int:
+    # A reference document's own numbers: one that is not a whole number counts as none.
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def set_num_id(paragraph: Any, num_id: int, level: int = 0) -> None:
@@ -107,7 +117,7 @@ def style_num_id(styles: Any, style_id: str | None) -> int | None:
     for style in styles.iterchildren(qn("w:style")):
         if style.get(qn("w:styleId")) == style_id:
             num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-            return int(num_id.get(qn("w:val"))) if num_id is not None else None
+            return _whole(num_id.get(qn("w:val"))) or None if num_id is not None else None
     return None
 
 

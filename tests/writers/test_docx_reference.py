@@ -300,3 +300,30 @@ def test_the_default_build_is_not_slowed(tmp_path: Path) -> None:
     for _ in range(5):
         reference_package(None)
     assert time.perf_counter() - started < 0.01  # cached: no zip or XML work per document
+
+
+def test_a_section_without_page_size_or_margins_gets_ours(tmp_path: Path) -> None:
+    def strip(xml: bytes) -> bytes:
+        return re.sub(rb"<w:pgSz[^>]*/>|<w:pgMar[^>]*/>", b"", xml)
+
+    path = _save(tmp_path, rewrite(blank(), {"word/document.xml": strip}))
+    section = docx.Document(io.BytesIO(write_docx(sample_document(), DEFAULT_THEME, path))).sections[0]
+    assert (section.page_width.twips, section.left_margin.twips) == (11906, 1247)  # the built-in A4 set-up
+
+
+def test_odd_numbers_in_a_references_lists_do_not_stop_the_build(tmp_path: Path) -> None:
+    def odd(xml: bytes) -> bytes:
+        return re.sub(rb'(<w:style [^>]*w:styleId="ListNumber".*?<w:numId w:val=")\d+', rb"\1x", xml, count=1,
+                      flags=re.S)
+
+    path = _save(tmp_path, rewrite(blank(), {"word/styles.xml": odd}))
+    assert b'w:val="x"' in _parts(path.read_bytes())["word/styles.xml"]
+    document = docx.Document(io.BytesIO(write_docx(sample_document(), DEFAULT_THEME, path)))
+    assert [p.text for p in document.paragraphs if p.style.name == "List Number"] == ["number one", "number two"]
+
+
+def test_a_page_set_up_python_docx_cannot_read_is_one_message(tmp_path: Path) -> None:
+    path = _save(tmp_path, rewrite(blank(), {"word/document.xml": lambda xml: re.sub(
+        rb'w:left="\d+"', b'w:left="wide"', xml)}))
+    text = _error(path)
+    assert text.startswith(f"{path}: cannot be used as a reference document (") and "\n" not in text
