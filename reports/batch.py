@@ -359,7 +359,11 @@ def build(
     named = collect_inputs(paths)
     files = [f for f in named if in_shard(f, shard)] if shard is not None else named
     records: dict[str, InputRecord] = {}
-    tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast)
+    try:
+        tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast)
+    except KeyboardInterrupt as exc:  # stopped while loading: nothing is built, the manifest still says so
+        result.interrupted, result.terminated = True, isinstance(exc, Terminated)
+        tasks, stop = [], None
     names = [f"{r.id}-{kind}.{fmt}" for r in result.inputs if r.id for kind in kinds for fmt in formats]
     if manifest is not None:
         refuse_manifest_target(manifest, paths=paths, inputs=named, out_dir=out_dir, documents=names,
@@ -475,7 +479,7 @@ def _write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, da
 
 def _mark_not_built(result: BuildResult, reason: str) -> None:
     for record in result.inputs:
-        if record.id and not (record.outputs or record.unwritten or record.errors):
+        if not (record.outputs or record.unwritten or record.errors):
             record.not_built = reason
 
 

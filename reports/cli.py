@@ -8,7 +8,7 @@ Exit codes:
   0    success
   1    data, template or document errors (or --check found outdated files)
   2    usage errors (unknown option, missing file argument)
-  3    internal error: a bug of ours (one line; --debug shows the traceback)
+  3    internal error: a bug of ours, one line each (--debug: traceback); outranks 1
   130  interrupted (Ctrl-C); finished files are kept, no partial files are left
   143  terminated (SIGTERM); as for Ctrl-C
 """

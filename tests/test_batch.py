@@ -213,6 +213,7 @@ def test_help_documents_exit_codes_and_imports_no_writer() -> None:
             "print('HEAVY', heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "130  interrupted" in result.stdout
+    assert "3    internal error" in result.stdout and "143  terminated (SIGTERM)" in result.stdout
     assert "HEAVY []" in result.stdout
 
 

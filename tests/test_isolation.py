@@ -267,6 +267,29 @@ def test_a_full_disk_stops_writing_and_the_manifest_says_what_was_not_written(
     assert c["not_built"] == "writing stopped" and c["outputs"] == [] and c["errors"] == []
 
 
+def test_interrupted_while_loading_still_writes_the_manifest(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.load
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a", "b", "c"):
+        (data / f"{name}.yaml").write_text(_agreement(name), "utf-8")
+    real = reports.load.load_agreement
+
+    def load(path: Any, **kwargs: Any) -> Any:
+        if Path(path).name == "b.yaml":
+            raise KeyboardInterrupt
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(reports.load, "load_agreement", load)
+    result = build([data], tmp_path / "out", manifest=tmp_path / "m.json")
+    assert result.interrupted and result.exit_code == 130 and not (tmp_path / "out").exists()
+    manifest = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert manifest["interrupted"] is True
+    assert [(i["id"], i["not_built"]) for i in manifest["inputs"]] == [("a", "interrupted"), (None, "interrupted")]
+
+
 def test_one_unwritable_document_does_not_stop_the_others(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
