@@ -26,7 +26,7 @@ CONTAINERS = ("keyfacts", "memo-header", "quote")
 PAGE_BREAK = "\\newpage"
 ATTRIBUTION_PREFIX = "-- "
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_META_FIELDS = {f.name: f for f in dataclasses.fields(t.Meta)}
+_META_FIELDS = {f.name: f for f in dataclasses.fields(t.Meta) if f.compare}  # front-matter settings
 # libyaml's loader where PyYAML has it: the same safe types, and front matter costs ten times less.
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,6 +90,9 @@ class _Converter:
         self.image_base = image_base
         self.warnings: list[t.ParseWarning] = []
         self.meta: dict[str, Any] = {}
+        self.line: int | None = None  # the line of the block being converted (inline nodes have none)
+        self.boxes = 0  # how many quote or key-facts blocks enclose the block being converted
+        self.dropped_breaks: list[int | None] = []  # lines of page breaks that would make empty pages
 
     def warn(self, node: Node, message: str) -> None:
         line = node.map[0] + 1 if node.map else None
@@ -100,6 +103,8 @@ class _Converter:
     def blocks(self, nodes: list[Node]) -> tuple[t.Block, ...]:
         out: list[t.Block] = []
         for node in nodes:
+            if node.map:
+                self.line = node.map[0] + 1
             handler = _BLOCKS.get(node.type)
             if handler is None:
                 self.warn(node, f"unsupported Markdown block {node.type!r}; shown as text")
@@ -107,7 +112,12 @@ class _Converter:
                 if text:
                     out.append(t.Paragraph((t.Text(text),)))
                 continue
-            out.extend(handler(self, node))
+            for block in handler(self, node):
+                # A page break right after another one would only make an empty page: never wanted.
+                if isinstance(block, t.PageBreak) and out and isinstance(out[-1], t.PageBreak):
+                    self.dropped_breaks.append(self.line)
+                else:
+                    out.append(block)
         return tuple(out)
 
     def front_matter(self, node: Node) -> list[t.Block]:
@@ -140,6 +150,9 @@ class _Converter:
     def paragraph(self, node: Node) -> list[t.Block]:
         source = node.children[0].content.strip() if node.children else ""
         if source == PAGE_BREAK:
+            if self.boxes:  # a quote or key-facts block is one box on the page; it cannot be cut by hand
+                self.warn(node, f"{PAGE_BREAK} inside a quote or key-facts block is ignored; put it between blocks")
+                return []
             return [t.PageBreak()]
         if source.startswith(":::"):
             name = (source[3:].split() or ["(unnamed)"])[0]
@@ -160,7 +173,15 @@ class _Converter:
         return [t.OrderedList(tuple(t.ListItem(self.blocks(i.children)) for i in node.children), start)]
 
     def blockquote(self, node: Node) -> list[t.Block]:
-        return [t.BlockQuote(self.blocks(node.children))]
+        return [t.BlockQuote(self.boxed(node.children))]
+
+    def boxed(self, nodes: list[Node]) -> tuple[t.Block, ...]:
+        """The blocks of a quote or key-facts value: drawn as one box, so no page break inside."""
+        self.boxes += 1
+        try:
+            return self.blocks(nodes)
+        finally:
+            self.boxes -= 1
 
     def quote(self, node: Node) -> list[t.Block]:
         children = list(node.children)
@@ -172,7 +193,7 @@ class _Converter:
             attribution = self.inline_of(last, strip_prefix=len(ATTRIBUTION_PREFIX))
         body: list[t.Block] = []
         for child in children:  # a `>` inside the container is the same quote, not a nested one
-            body.extend(self.blocks(child.children) if child.type == "blockquote" else self.blocks([child]))
+            body.extend(self.boxed(child.children) if child.type == "blockquote" else self.boxed([child]))
         return [t.BlockQuote(tuple(body), attribution)]
 
     def fields(self, node: Node, style: str) -> list[t.Block]:
@@ -186,7 +207,7 @@ class _Converter:
                 if part.type == "dt":
                     label = self.inline_of(part)
                 elif part.type == "dd":
-                    rows.append(t.Field(label, self.blocks(part.children)))
+                    rows.append(t.Field(label, self.boxed(part.children)))
         extra = [c for c in node.children if c.type != "dl"]
         return [t.FieldTable(tuple(rows), style), *self.blocks(extra)]  # type: ignore[arg-type]
 
@@ -239,7 +260,8 @@ class _Converter:
         path = self._local_image(node, src)
         if path is None:
             return [t.Text(alt)] if alt else []
-        return [_ImageMarker(t.Image(str(path), alt))]  # type: ignore[list-item]
+        image = t.Image(str(path), alt, template=self.template, line=self.line)
+        return [_ImageMarker(image)]  # type: ignore[list-item]
 
     def _local_image(self, node: Node, src: str) -> Path | None:
         # Images come only from local files inside the allowed folder: nothing is fetched over the
@@ -337,11 +359,19 @@ def parse_markdown(text: str, *, template: str = "<string>",
     """Parse Markdown (with optional YAML front matter) into a document and its warnings."""
     converter = _Converter(template, image_base)
     blocks = converter.blocks(tree_of(parser().parse(text)))
+    if blocks and isinstance(blocks[-1], t.PageBreak):  # nothing follows it: it would make an empty page
+        blocks = blocks[:-1]
+        converter.dropped_breaks.append(converter.line)
+    if converter.dropped_breaks:  # one warning for them all: a loop can make thousands
+        count = len(converter.dropped_breaks)
+        converter.warnings.append(t.ParseWarning(template, converter.dropped_breaks[0], (
+            f"{count} page break{'s' if count > 1 else ''} dropped: a page break right after another one "
+            "or at the end of the document would only make an empty page")))
     meta_values = dict(converter.meta)
     if not meta_values.get("title"):
         first = next((b for b in blocks if isinstance(b, t.Heading)), None)
         meta_values["title"] = _plain_inlines(first.content) if first else ""
-    return t.Document(t.Meta(**meta_values), blocks), converter.warnings
+    return t.Document(t.Meta(**meta_values, source=template), blocks), converter.warnings
 
 
 def _plain_inlines(content: t.Inlines) -> str:

@@ -73,6 +73,8 @@ class Theme(BaseModel):
         default=None, description="Organisation name shown in the footer and above a memo.")
     base_dir: Path | None = Field(
         default=None, exclude=True, description="Folder the theme file was read from (set by the loader).")
+    source: Path | None = Field(
+        default=None, exclude=True, description="The theme file itself, for messages (set by the loader).")
 
     @field_validator("classification", "organisation")
     @classmethod

@@ -6,7 +6,7 @@ document by hand and a writer can be tested without templates or data. Imports n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 # --------------------------------------------------------------------------- inlines
@@ -127,11 +127,17 @@ class PageBreak:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """A local image file; ``path`` is absolute and was checked to exist by parse."""
+    """A local image file; ``path`` is absolute and was checked to exist by parse.
+
+    ``template`` and ``line`` say where the image was named, so that a broken file is blamed on the
+    template that named it; they are not part of the image's identity (nor of ``dump``).
+    """
 
     path: str
     alt: str
     width_mm: float | None = None
+    template: str = field(default="", compare=False, repr=False)
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 Block = (
@@ -187,6 +193,7 @@ class Meta:
     parties: tuple[str, ...] = ()  # shown under the title on a briefing's first page
     source_line: str = ""  # footer note, e.g. "Source: ... (7 July 2023)"
     toc: bool = False
+    source: str = field(default="", compare=False, repr=False)  # the template, for messages (not a setting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +240,8 @@ def _dump(node: object, indent: int, out: list[str]) -> None:
     scalars: list[str] = []
     children: list[tuple[str, object]] = []
     for f in fields(node):  # type: ignore[arg-type]
+        if not f.compare:  # where a node came from, not what it is
+            continue
         value = getattr(node, f.name)
         if isinstance(value, tuple) and value and not all(isinstance(v, str) for v in value):
             children.append((f.name, value))

@@ -270,11 +270,25 @@ class _Writer:
         container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def image(self, node: t.Image, container: Any) -> None:
-        width = Mm(node.width_mm) if node.width_mm else None
+        # Read, checked and sized by the module the PDF writer uses too: the same limits, the same
+        # printed size (at most the text width and height), the same message naming the template.
+        from docx.shared import Pt
+
+        from reports.writers import images
+
+        section = self.doc.sections[-1]
+        box = (self.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
+               / 12700 - 8)  # EMU -> points
         try:
-            container.add_paragraph().add_run().add_picture(node.path, width=width)
-        except Exception as exc:  # python-docx raises several kinds for an unreadable image
-            raise RenderError(f"{node.path}: not a usable image ({exc})") from None
+            pic = images.picture(node.path, box=box, width_pt=Mm(node.width_mm).pt if node.width_mm else None)
+        except images.ImageError as exc:
+            raise images.named_by_template(exc, node.template, node.line) from None
+        try:
+            container.add_paragraph().add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
+                                                            height=Pt(pic.height_pt))
+        except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
+            error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
+            raise images.named_by_template(error, node.template, node.line) from None
 
     # ------------------------------------------------------------------ first page, header, footer
 

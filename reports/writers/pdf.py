@@ -30,23 +30,27 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports import __version__
 from reports import tree as t
-from reports.errors import RenderError
+from reports.errors import Problem, RenderError
 from reports.theme import Theme
+from reports.writers import images
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
 from reports.writers.pdf_text import Span, fast_paragraph
+from reports.writers.wide_tables import MAX_COLUMNS, split_columns
 
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
+_MIN_COLUMN = 40.0  # points (14 mm): the narrowest readable column, 6 pt padding either side and a short word
 
 
 class _Writer:
@@ -56,7 +60,8 @@ class _Writer:
         self.sheet = sheet
         self.meta = meta
         self.bookmarks = 0
-        self.last_level = 0
+        self.open_headings: list[int] = []  # heading levels of the outline entries the next one may nest in
+        self.boxes = 0  # how many table cells (quote and key-facts boxes) enclose the current block
 
     # ------------------------------------------------------------------ inlines -> markup
 
@@ -114,9 +119,13 @@ class _Writer:
 
     def heading(self, node: t.Heading) -> list[Flowable]:
         para = self.para(node.content, f"Heading {node.level}")
-        # Outline levels may not skip (0 then 2 is an error in PDF viewers and reportlab).
-        level = min(node.level - 1, self.last_level + 1)
-        self.last_level = level
+        # Outline levels may not skip (reportlab refuses -1 then 1, or 0 then 2), whatever heading levels
+        # a template uses: a heading nests under the nearest earlier heading of a higher level, so a
+        # document of "##" and "###" only, or "#" then "###", still gives an outline that reads right.
+        while self.open_headings and self.open_headings[-1] >= node.level:
+            self.open_headings.pop()
+        level = len(self.open_headings)
+        self.open_headings.append(node.level)
         self.bookmarks += 1
         para._bookmark = (f"h{self.bookmarks}", plain_text(node.content), level)
         return [CondPageBreak(28 * mm), para]
@@ -153,19 +162,38 @@ class _Writer:
         return self.list_(node)
 
     def table(self, node: t.Table) -> list[Flowable]:
-        sheet = self.sheet
         ncols = max([len(node.header), *(len(r) for r in node.rows)])
-        align = list(node.align) + ["left"] * (ncols - len(node.align))
-        header = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(node.header, ncols))]
-        lengths = text_lengths([node.header, *node.rows])
+        align: list[str] = [*node.align, *["left"] * (ncols - len(node.align))]
+        header, rows = _pad(node.header, ncols) if node.header else (), [_pad(r, ncols) for r in node.rows]
+        # A table wider than the page can show is printed in parts, one after the other, each repeating
+        # the first column (the same parts as in the DOCX); a note says which columns each part holds.
+        groups = split_columns(ncols, max(2, min(MAX_COLUMNS, int(self.sheet.frame_width // _MIN_COLUMN))))
+        if len(groups) <= 1:
+            return self.table_part(header, rows, align, ncols)
+        out: list[Flowable] = []
+        for group in groups:
+            span = f"Column {group[1] + 1}" if len(group) == 2 else f"Columns {group[1] + 1}–{group[-1] + 1}"
+            note = f"{span} of {ncols}" + (
+                " (continued; the first column is repeated)" if group[1] > 1 else "")
+            out.append(Paragraph(escape(note), self.sheet.styles["Caption"]))
+            out.extend(self.table_part(tuple(header[c] for c in group) if header else (),
+                                       [tuple(row[c] for c in group) for row in rows],
+                                       [align[c] for c in group], len(group)))
+        return out
+
+    def table_part(self, header: tuple[t.Inlines, ...], body: list[tuple[t.Inlines, ...]], align: list[str],
+                   ncols: int) -> list[Flowable]:
+        sheet = self.sheet
+        header_cells = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(header, ncols))]
+        lengths = text_lengths([header, *body])
         rows = []
-        for row, row_lengths in zip(node.rows, lengths[1:], strict=True):
+        for row, row_lengths in zip(body, lengths[1:], strict=True):
             pieces = _split_row(_pad(row, ncols)) if max(row_lengths, default=0) > _MAX_CELL_CHARS else [row]
             for piece in pieces:
                 rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(_pad(piece, ncols))])
         widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
-        data = ([header] if node.header else []) + rows
-        table = Table(data, colWidths=widths, repeatRows=1 if node.header else 0, splitByRow=1,
+        data = ([header_cells] if header else []) + rows
+        table = Table(data, colWidths=widths, repeatRows=1 if header else 0, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -173,8 +201,8 @@ class _Writer:
             ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
         ]
-        first = 1 if node.header else 0
-        if node.header:
+        first = 1 if header else 0
+        if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
         commands.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [None, sheet.zebra]))
         table.setStyle(TableStyle(commands))
@@ -191,7 +219,7 @@ class _Writer:
         inner: list[Flowable] = []
         for block in node.blocks:
             inner.extend([self.para(block.content, "Quote")] if isinstance(block, t.Paragraph)
-                         else self.blocks((block,)))
+                         else self.boxed((block,)))
         if node.attribution:
             inner.append(self.para((t.Text("— "), *node.attribution), "Attribution"))
         box = Table([[inner]], colWidths=[sheet.frame_width - 12 * mm], splitInRow=1, hAlign="RIGHT")
@@ -211,7 +239,7 @@ class _Writer:
             value: list[Flowable] = []
             for block in row.value:
                 value.extend([self.para(block.content, value_style)] if isinstance(block, t.Paragraph)
-                             else self.blocks((block,)))
+                             else self.boxed((block,)))
             # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
             rows.append([self.para(row.label, label_style), value[0] if len(value) == 1 else value])
         if not rows:
@@ -233,20 +261,29 @@ class _Writer:
         table.setStyle(TableStyle(commands))
         return [table, Spacer(1, 10 if memo else 6)]
 
+    def boxed(self, blocks: tuple[t.Block, ...]) -> list[Flowable]:
+        """Flowables for a table cell: a page break there would make reportlab loop, so it is dropped."""
+        self.boxes += 1
+        try:
+            return self.blocks(blocks)
+        finally:
+            self.boxes -= 1
+
+    def page_break(self, node: t.PageBreak) -> list[Flowable]:
+        return [] if self.boxes else [PageBreak()]
+
     def rule(self, node: t.HorizontalRule) -> list[Flowable]:
         return [HRFlowable(width="100%", thickness=0.8, color=self.sheet.accent, spaceBefore=4, spaceAfter=10)]
 
     def image(self, node: t.Image) -> list[Flowable]:
+        # At most the frame's size, so an image never needs a page larger than the page.
+        box = (self.sheet.frame_width, self.sheet.frame_height - 8)
         try:
-            reader = RLImage(node.path)
-            iw, ih = reader.imageWidth, reader.imageHeight
-        except Exception as exc:  # reportlab raises many kinds for a bad file; all mean the same
-            raise RenderError(f"{node.path}: not a usable image ({exc})") from None
-        if iw <= 0 or ih <= 0 or iw * ih > 50_000_000:
-            raise RenderError(f"{node.path}: image size {iw}x{ih} is not usable")
-        width = min(node.width_mm * mm if node.width_mm else iw, self.sheet.frame_width)
-        height = width * ih / iw
-        return [RLImage(node.path, width=width, height=height, hAlign="LEFT"), Spacer(1, 6)]
+            pic = images.picture(node.path, box=box, width_pt=node.width_mm * mm if node.width_mm else None)
+        except images.ImageError as exc:
+            raise images.named_by_template(exc, node.template, node.line) from None
+        return [RLImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT"),
+                Spacer(1, 6)]
 
     # ------------------------------------------------------------------ first page
 
@@ -317,7 +354,7 @@ _BLOCKS: dict[type, Callable[[_Writer, Any], list[Flowable]]] = {
     t.BlockQuote: _Writer.block_quote,
     t.FieldTable: _Writer.field_table,
     t.HorizontalRule: _Writer.rule,
-    t.PageBreak: lambda w, n: [PageBreak()],
+    t.PageBreak: _Writer.page_break,
     t.Image: _Writer.image,
 }
 
@@ -378,9 +415,36 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
     decor = PageDecor(meta, sheet, theme)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
     maker = numbered_canvas(decor, creation_epoch(meta))
-    if meta.toc:
-        template.multiBuild(story, canvasmaker=maker)
-    else:
-        template.build(story, canvasmaker=maker)
+    try:
+        if meta.toc:
+            template.multiBuild(_without_empty_pages(story), canvasmaker=maker)
+        else:
+            template.build(_without_empty_pages(story), canvasmaker=maker)
+    except LayoutError as exc:
+        # Everything the tree can hold is sized to fit a page; this is the last guard, and still one message.
+        where = meta.source or "the document"
+        raise RenderError("", [Problem(where, "cannot lay the document out: a block is larger than a page and "
+                                              f"cannot be split ({_layout_reason(exc)})")]) from None
     return buffer.getvalue()
+
+
+def _without_empty_pages(story: list[Flowable]) -> list[Flowable]:
+    # A page break with nothing printed since the last one (or since the start) would make an empty page.
+    out: list[Flowable] = []
+    printed = False
+    for flowable in story:
+        if isinstance(flowable, PageBreak):
+            if not printed:
+                continue
+            printed = False
+        elif not isinstance(flowable, Spacer):  # CondPageBreak is a Spacer too: neither prints anything
+            printed = True
+        out.append(flowable)
+    return out
+
+
+def _layout_reason(exc: LayoutError) -> str:
+    # reportlab's text names its own objects ("<Table@0x7F...>"): keep only the words a reader can use.
+    text = re.sub(r"<[^<>]*@0x[0-9A-Fa-f]+[^<>]*>|\s+", " ", str(exc)).strip()
+    return text[:160] or "LayoutError"
 

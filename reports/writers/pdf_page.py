@@ -6,15 +6,20 @@ keeps each page's state and draws the footers when the document is saved (the st
 
 from __future__ import annotations
 
+import io
 import time
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from reports import tree as t
 from reports.theme import Theme
+from reports.writers import images
 from reports.writers.pdf_styles import Sheet
+
+LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 
 
 class _Stamp:
@@ -36,16 +41,17 @@ class PageDecor:
         self.meta = meta
         self.sheet = sheet
         self.theme = theme
+        self.logo = _logo(theme)  # read and checked before the build starts, not in the middle of it
 
     def on_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = self.sheet.page_size
         m = self.theme.margins
         left, right = m.left * mm, width - m.right * mm
         if canvas.getPageNumber() == 1:
-            if self.theme.logo is not None:
+            if self.logo is not None:
                 w = self.theme.logo_width_mm * mm
-                canvas.drawImage(str(self.theme.logo), right - w, height - m.top * mm + 2 * mm, width=w,
-                                 preserveAspectRatio=True, anchor="sw", mask="auto", height=14 * mm)
+                canvas.drawImage(ImageReader(io.BytesIO(self.logo.data)), right - w, height - m.top * mm + 2 * mm,
+                                 width=w, preserveAspectRatio=True, anchor="sw", mask="auto", height=LOGO_HEIGHT)
             return
         y = height - m.top * mm + 8 * mm
         canvas.saveState()
@@ -77,6 +83,16 @@ class PageDecor:
         canvas.drawString(left, y, _fit(note, 100))
         canvas.drawRightString(right, y, f"Page {page} of {pages}")
         canvas.restoreState()
+
+
+def _logo(theme: Theme) -> images.Picture | None:
+    if theme.logo is None:
+        return None
+    width = theme.logo_width_mm * mm
+    try:
+        return images.picture(theme.logo, box=(width, LOGO_HEIGHT), width_pt=width)
+    except images.ImageError as exc:
+        raise images.named_by_theme(exc, str(theme.source or "theme")) from None
 
 
 def _fit(text: str, limit: int) -> str:

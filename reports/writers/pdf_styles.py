@@ -35,6 +35,7 @@ class Sheet:
     header_text: colors.Color
     page_size: tuple[float, float]
     frame_width: float
+    frame_height: float
 
 
 @lru_cache(maxsize=8)
@@ -96,4 +97,5 @@ def stylesheet(theme: Theme) -> Sheet:
         rule=colors.HexColor(c.rule), zebra=colors.HexColor(c.zebra),
         header_text=colors.HexColor(c.header_text), page_size=page,
         frame_width=page[0] - (m.left + m.right) * mm,
+        frame_height=page[1] - (m.top + m.bottom) * mm,
     )

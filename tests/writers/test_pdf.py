@@ -127,7 +127,7 @@ def test_local_image_is_drawn(tmp_path: Path) -> None:
 def test_an_image_that_is_not_an_image_is_a_clear_error(tmp_path: Path) -> None:
     fake = tmp_path / "fake.png"
     fake.write_text("not an image")
-    with pytest.raises(RenderError, match=r"fake\.png: not a usable image"):
+    with pytest.raises(RenderError, match=r"fake\.png: not a PNG or JPEG image"):
         write_pdf(_doc(t.Image(str(fake), "x")), DEFAULT_THEME)
 
 
@@ -214,3 +214,109 @@ def test_the_fast_path_changes_nothing_a_reader_sees(monkeypatch: pytest.MonkeyP
     # With & < > in the text, reportlab's parser cuts it into more pieces (more text operators in
     # the page), which draw the same glyphs at the same places.
     assert pdf_text(write_pdf(sample_document(), DEFAULT_THEME)) == pdf_text(sample)
+
+
+# --------------------------------------------------------------------------- outline, wide tables, page breaks
+
+
+def _outline(data: bytes) -> list[object]:
+    def walk(items: list[object]) -> list[object]:
+        return [walk(i) if isinstance(i, list) else i.title for i in items]  # type: ignore[attr-defined]
+
+    return walk(PdfReader(io.BytesIO(data)).outline)
+
+
+def _h(level: int, text: str) -> t.Heading:
+    return t.Heading(level, (t.Text(text),))
+
+
+@pytest.mark.parametrize(("levels", "outline"), [
+    ((2, 2), ["a0", "a1"]),
+    ((3, 1), ["a0", "a1"]),
+    ((1, 3, 3, 2, 1), ["a0", ["a1", "a2", "a3"], "a4"]),
+    ((3, 2, 3, 1, 3), ["a0", "a1", ["a2"], "a3", ["a4"]]),
+])
+def test_outline_follows_whatever_heading_levels_a_template_uses(levels: tuple[int, ...],
+                                                                 outline: list[object]) -> None:
+    data = write_pdf(_doc(*(_h(level, f"a{i}") for i, level in enumerate(levels))), DEFAULT_THEME)
+    assert _outline(data) == outline
+
+
+@settings(max_examples=40, deadline=None)
+@given(levels=st.lists(st.integers(1, 3), min_size=1, max_size=8))
+def test_any_sequence_of_heading_levels_gives_an_outline(levels: list[int]) -> None:
+    data = write_pdf(_doc(*(_h(level, f"h{i}") for i, level in enumerate(levels)), toc=True), DEFAULT_THEME)
+
+    def flat(items: list[object]) -> list[object]:
+        return [x for i in items for x in (flat(i) if isinstance(i, list) else [i])]  # type: ignore[arg-type]
+
+    assert flat(_outline(data)) == [f"h{i}" for i in range(len(levels))]
+
+
+def test_a_300_column_table_is_printed_in_parts_with_every_cell() -> None:
+    header = tuple((t.Text(f"H{i}"),) for i in range(300))
+    rows = tuple(tuple((t.Text(f"r{r}c{i}"),) for i in range(300)) for r in range(3))
+    data = write_pdf(_doc(t.Table(header, rows, ("left",) * 300)), DEFAULT_THEME)
+    words = set(pdf_text(data).split())
+    assert {f"H{i}" for i in range(300)} <= words
+    assert {f"r{r}c{i}" for r in range(3) for i in range(300)} <= words
+    text = squash(pdf_text(data))
+    assert "Columns 2–11 of 300" in text and "Columns 292–300 of 300" in text
+
+
+def test_a_narrow_page_splits_tables_earlier() -> None:
+    from reports.theme import Margins, Theme
+
+    theme = Theme(margins=Margins(left=70, right=70))  # 70 mm of text: 4 columns of 40 pt
+    header = tuple((t.Text(f"H{i}"),) for i in range(8))
+    text = squash(pdf_text(write_pdf(_doc(t.Table(header, (), ("left",) * 8)), theme)))
+    assert "Columns 2–4 of 8" in text and "Columns 5–7 of 8" in text and "Column 8 of 8 (continued" in text
+    assert all(f"H{i}" in text.split() for i in range(8))
+    # Tables that fit stay one table, without a note.
+    assert "Columns" not in pdf_text(write_pdf(_doc(t.Table(header[:4], (), ("left",) * 4)), theme))
+
+
+def _pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _para(text: str) -> t.Paragraph:
+    return t.Paragraph((t.Text(text),))
+
+
+def test_page_breaks_never_make_empty_pages() -> None:
+    assert _pages(write_pdf(_doc(_para("a"), *[t.PageBreak()] * 3000, _para("b")), DEFAULT_THEME)) == 2
+    assert _pages(write_pdf(_doc(_para("a"), t.PageBreak(), t.PageBreak()), DEFAULT_THEME)) == 1
+    # With a table of contents the title page already ends in a page break: the template's is dropped.
+    assert _pages(write_pdf(_doc(t.PageBreak(), _h(1, "x"), toc=True), DEFAULT_THEME)) == 2
+    # Breaks between real content all count.
+    assert _pages(write_pdf(_doc(_para("a"), t.PageBreak(), _para("b"), t.PageBreak(), _para("c")),
+                            DEFAULT_THEME)) == 3
+
+
+def test_a_page_break_inside_a_quote_or_key_facts_is_ignored_not_a_hang() -> None:
+    quote = t.BlockQuote((_para("before"), t.PageBreak(), _para("after")))
+    facts = t.FieldTable((t.Field((t.Text("Label"),), (t.PageBreak(), _para("value"))),))
+    data = write_pdf(_doc(quote, facts), DEFAULT_THEME)
+    assert _pages(data) == 1
+    assert all(word in pdf_text(data) for word in ("before", "after", "Label", "value"))
+
+
+def test_a_100000_character_word_is_printed_whole() -> None:
+    word = "x" * 100_000
+    assert pdf_text(write_pdf(_doc(_para(word)), DEFAULT_THEME)).replace("\n", "").count("x") == 100_000
+
+
+def test_a_layout_failure_is_one_message_naming_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.platypus.doctemplate import LayoutError
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise LayoutError("Flowable <Table@0x7F00AB 1 rows x 1 cols> too large on page 3")
+
+    monkeypatch.setattr(pdf_writer._DocTemplate, "build", fail)
+    document = t.Document(t.Meta(title="T", source="mine.md.j2"), (_para("a"),))
+    with pytest.raises(RenderError) as caught:
+        write_pdf(document, DEFAULT_THEME)
+    [problem] = caught.value.problems
+    assert problem.file == "mine.md.j2"
+    assert "cannot lay the document out" in problem.message and "0x7F00AB" not in problem.message
