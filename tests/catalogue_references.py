@@ -9,6 +9,7 @@ only when a case is set up, never when the catalogue is gathered.
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zipfile
@@ -286,6 +287,10 @@ def _ref(builder: Callable[[], bytes]) -> Callable[[Path], None]:
     return setup
 
 
+def _hostile_beside_the_secret(folder: Path) -> None:
+    (folder / "ref.docx").write_bytes(hostile(str(folder.parent / "outside" / "secret.txt")))
+
+
 _ARGS = ("docx", "{file}", "--reference-docx", "{dir}/ref.docx", "-o", "{dir}/out.docx")
 _DATA = SHIPPED.read_bytes()
 
@@ -298,9 +303,12 @@ def _case(name: str, what: str, builder: Callable[[], bytes], message: str, code
 
 
 CASES: list[Case] = [
-    _case("hostile", "a reference DOCX with an attached template on the web, external links, macros, "
-          "OLE objects, custom XML and fields that load files (all removed; the header's logo kept)",
-          hostile, "wrote", 0),
+    # Its links and fields point at the secret beside the case folder: the check that the secret never
+    # reaches an output then also shows that nothing in the reference was followed.
+    Case("ref-hostile", "a reference DOCX with an attached template on the web, external links, macros, "
+         "OLE objects, custom XML and fields that load files (all removed; the header's logo kept)", "a.yaml",
+         _DATA, "wrote", 0, args=_ARGS, extra=_check_output,
+         setup=_hostile_beside_the_secret),
     _case("dotx", "a Word template (.dotx) as the reference (used as a document)", dotx, "wrote", 0),
     _case("docm", "a macro-enabled document (.docm) as the reference (used without its macros)", docm,
           "wrote", 0),
@@ -315,6 +323,12 @@ CASES: list[Case] = [
           "ref.docx: [Content_Types].xml: missing"),
     _case("not-zip", "a text file named .docx as the reference", lambda: b"just some text\n",
           "ref.docx: not a Word document (.docx): not a zip package"),
+    _case("old-doc", "an old binary Word file (.doc) or a password-protected one as the reference",
+          lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096,
+          "ref.docx: not a Word document (.docx): an old binary .doc or a password-protected file"),
+    Case("ref-fifo", "a FIFO named ref.docx as the reference (never opened blocking)", "a.yaml", _DATA,
+         "ref.docx: is not a regular file (a device, pipe or socket)", args=_ARGS,
+         setup=lambda folder: os.mkfifo(folder / "ref.docx")),
     _case("zip-bomb", "a 2 MB reference DOCX whose styles.xml unpacks to 2 GiB", zip_bomb,
           "ref.docx: word/styles.xml: unpacks to 2,147,483,648 bytes, over the limit", process=True,
           max_rss_mb=300),
