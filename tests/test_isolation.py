@@ -153,6 +153,34 @@ def test_debug_shows_the_internal_errors_traceback(tmp_path: Path) -> None:
     assert 'raise RuntimeError("boom: the writer\\nfell over")' in result.output
 
 
+def _out_of_memory() -> bytes:
+    return bytes(bytearray(2**62))  # refused by the allocator at once: a real MemoryError
+
+
+def _endless(depth: int = 0) -> bytes:
+    return _endless(depth + 1)  # a real RecursionError
+
+
+@pytest.mark.parametrize(("bug", "message"), [(_out_of_memory, "MemoryError"),
+                                              (_endless, "RecursionError: maximum recursion depth exceeded")])
+def test_memory_and_recursion_errors_stay_with_their_agreement(
+        bug: Any, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.writers.pdf as pdf_writer
+
+    real = pdf_writer.write_pdf
+
+    def write_pdf(document: Any, theme: Any) -> bytes:
+        return bug() if CRASH_TITLE in (document.meta.title, document.meta.short_title) else real(document, theme)
+
+    monkeypatch.setattr(pdf_writer, "write_pdf", write_pdf)
+    data, templates = _mixed_portfolio(tmp_path)
+    result = CliRunner().invoke(main, _args(tmp_path, data, templates, "-j", "1"))
+    assert result.exit_code == 3, result.output
+    _check_good_ones_built(tmp_path)
+    assert f"{data / 'a-crash.yaml'}: internal error: {message}" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_ordinary_errors_alone_exit_1(tmp_path: Path) -> None:
     data, templates = _mixed_portfolio(tmp_path)
     (data / "a-crash.yaml").unlink()
