@@ -38,6 +38,12 @@ class Colours(BaseModel):
     header_text: Colour = Field(default="#FFFFFF", description="Text on the accent colour.")
 
 
+# The families a theme may name (what reports/writers/fonts.py can register), kept here so that a theme
+# naming another is refused where it is written, at its file, line and field, when the theme is loaded.
+LATIN_FAMILIES = ("Source Serif Pro", "Source Sans Pro", "Helvetica", "Times-Roman", "Courier")
+CJK_FAMILIES = ("STSong-Light", "MSung-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium")
+
+
 class Fonts(BaseModel):
     """Type families. The defaults ship with the tool (Source Serif / Source Sans, SIL OFL)."""
 
@@ -51,6 +57,20 @@ class Fonts(BaseModel):
         description="Family for Chinese, Japanese and Korean runs (PDF: a CID font; Word: East Asian font).",
     )
     size: float = Field(default=10.5, ge=7, le=16, description="Body size in points.")
+
+    @field_validator("body", "heading")
+    @classmethod
+    def _known_family(cls, value: str) -> str:
+        if value not in LATIN_FAMILIES:
+            raise ValueError(f"unknown font family {value!r}; known: {', '.join(LATIN_FAMILIES)}")
+        return value
+
+    @field_validator("cjk")
+    @classmethod
+    def _known_cjk(cls, value: str) -> str:
+        if value not in CJK_FAMILIES:
+            raise ValueError(f"unknown CJK font {value!r}; known: {', '.join(CJK_FAMILIES)}")
+        return value
 
 
 class Theme(BaseModel):

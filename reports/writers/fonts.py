@@ -20,7 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.errors import ThemeError
-from reports.theme import Theme
+from reports.theme import CJK_FAMILIES, Theme
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ _STANDARD = {  # the 14 standard PDF fonts need no embedding, but cover Latin-1 
     "Times-Roman": ("Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"),
     "Courier": ("Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique"),
 }
-CID_FONTS = ("STSong-Light", "MSung-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium")
+CID_FONTS = CJK_FAMILIES
 
 # What the Adobe CID fonts cover (CJK ideographs of the Basic Multilingual Plane, kana, hangul, CJK
 # punctuation and full-width forms). Ideographs outside the BMP (extension B and later) are not covered.

@@ -320,3 +320,27 @@ def test_a_layout_failure_is_one_message_naming_the_template(monkeypatch: pytest
     [problem] = caught.value.problems
     assert problem.file == "mine.md.j2"
     assert "cannot lay the document out" in problem.message and "0x7F00AB" not in problem.message
+
+
+def test_the_theme_knows_exactly_the_families_the_font_module_can_register() -> None:
+    from reports.theme import LATIN_FAMILIES
+    from reports.writers import fonts
+
+    assert set(LATIN_FAMILIES) == set(fonts._PACKAGED) | set(fonts._STANDARD)
+    for name in LATIN_FAMILIES:
+        assert fonts.family(name).regular
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("fonts:\n  body: Papyrus\n", "theme.yaml:2:3: fonts.body: unknown font family 'Papyrus'; known: Source Serif"),
+    ("page_size: A4\nfonts: {heading: Arial}\n", "theme.yaml:2:9: fonts.heading: unknown font family 'Arial'"),
+    ("fonts:\n  cjk: SimSun\n", "theme.yaml:2:3: fonts.cjk: unknown CJK font 'SimSun'"),
+])
+def test_an_unknown_font_is_blamed_on_the_theme_file_and_field(tmp_path: Path, text: str, where: str) -> None:
+    from reports.errors import ThemeError
+    from reports.load import load_theme
+
+    (tmp_path / "theme.yaml").write_text(text, "utf-8")
+    with pytest.raises(ThemeError) as caught:
+        load_theme(tmp_path / "theme.yaml")
+    assert where in caught.value.format_message()
