@@ -100,11 +100,13 @@ def png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\x1f\x3a\x5f\xff")) + chunk(b"IEND", b""))
 
 
-def _picture(embed: str, link: str = "") -> str:
+def _picture(embed: str, link: str = "", click: str = "") -> str:
     linked = f' r:link="{link}"' if link else ""
+    clicked = (f'<a:hlinkClick xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" r:id="{click}"/>'
+               if click else "")
     return (
         '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        '<wp:extent cx="914400" cy="914400"/><wp:docPr id="1" name="Logo"/>'
+        f'<wp:extent cx="914400" cy="914400"/><wp:docPr id="1" name="Logo">{clicked}</wp:docPr>'
         '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
@@ -118,7 +120,7 @@ def _header(secret: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W}" xmlns:r="{R}" '
         'xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:v="urn:schemas-microsoft-com:vml">'
-        f'<w:p>{_picture("rIdLogo", "rIdLinked")}<w:r><w:t>Ministry letterhead</w:t></w:r></w:p>'
+        f'<w:p>{_picture("rIdLogo", "rIdLinked", "rIdFile")}<w:r><w:t>Ministry letterhead</w:t></w:r></w:p>'
         f'<w:p><w:hyperlink r:id="rIdWeb"><w:r><w:t>our site</w:t></w:r></w:hyperlink>'
         f'<w:hyperlink r:id="rIdFile"><w:r><w:t>a local file</w:t></w:r></w:hyperlink></w:p>'
         '<w:p><w:r><w:object><v:shape id="ole"><v:imagedata r:id="rIdLogo" o:title=""/></v:shape>'

@@ -5,9 +5,9 @@ gives the output its styles, theme, fonts, numbering, settings, page set-up and 
 never its content. A reference is a file from somewhere else, so before python-docx sees it:
 
 - **Bounded.** The file is read only if it is a regular file of at most ``MAX_FILE_BYTES``; every zip
-  entry's unpacked size (``MAX_PART_BYTES`` each, ``MAX_TOTAL_BYTES`` in all) and compression ratio are
-  checked before anything is inflated, and parts are read through a reader that stops at the limit
-  whatever the archive claims.
+  entry's unpacked size (``MAX_PART_BYTES`` each, ``MAX_XML_BYTES`` for an XML part, ``MAX_TOTAL_BYTES``
+  in all) and compression ratio are checked before anything is inflated, and parts are read through a
+  reader that stops at the limit whatever the archive claims.
 - **Harmless.** A new package is assembled from the parts the writer needs and nothing else; XML parts
   with a DOCTYPE or entity declaration are refused; every relationship is dropped except internal
   images (and fonts in the fonts table) and web links in headers and footers; macros, the attached
@@ -49,6 +49,7 @@ from reports.paths import builtin_templates_dir
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MiB  # the .docx itself
 MAX_PART_BYTES = 50 * MiB  # one part, unpacked
+MAX_XML_BYTES = 10 * MiB  # one XML part: its parsed tree takes several times its size in memory
 MAX_TOTAL_BYTES = 100 * MiB  # all parts, unpacked
 MAX_RATIO = 100  # unpacked : packed, for parts over RATIO_FROM_BYTES (real XML stays far below)
 RATIO_FROM_BYTES = 1 * MiB
@@ -249,17 +250,21 @@ class _Archive:
     def names(self) -> list[str]:
         return [info.filename for info in self.parts.values()]
 
-    def read(self, part: str) -> bytes:
-        """The unpacked bytes of ``part``, read in chunks and never past the part limit."""
+    def read(self, part: str, limit: int | None = None) -> bytes:
+        """The unpacked bytes of ``part``, read in chunks and never past ``limit`` (default: the part
+        limit), whatever size the archive states."""
+        limit = MAX_PART_BYTES if limit is None else limit
         info = self.parts[part.lower()]
+        if info.file_size > limit:
+            raise self.too_large(part, info.file_size, limit)
         chunks: list[bytes] = []
         size = 0
         try:
             with self.zip.open(info) as stream:
                 while chunk := stream.read(MiB):
                     size += len(chunk)
-                    if size > MAX_PART_BYTES:  # the archive understated the size
-                        raise _fail(self.name, f"unpacks to more than {MAX_PART_BYTES:,} bytes; refused", part)
+                    if size > limit:  # the archive understated the size
+                        raise self.too_large(part, size, limit)
                     chunks.append(chunk)
         except RenderError:
             raise
@@ -271,13 +276,14 @@ class _Archive:
             raise _fail(self.name, f"cannot be read: {exc}", part) from None
         return b"".join(chunks)
 
+    def too_large(self, part: str, size: int, limit: int) -> RenderError:
+        what = "XML part" if limit == MAX_XML_BYTES else "part"
+        return _fail(self.name, f"unpacks to more than {limit:,} bytes, the limit for one {what}; use a "
+                                "shorter document or an empty template as the reference", part)
+
     def xml(self, part: str, root_tag: str | None = None) -> Any:
         """``part`` parsed as XML: no DTD, no entities, no network; its root checked when given."""
-        return parse_part(self.read(part), self.name, part, root_tag)
-
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False, remove_blank_text=False)
+        return parse_part(self.read(part, MAX_XML_BYTES), self.name, part, root_tag)
 
 
 def parse_part(data: bytes, name: str, part: str, root_tag: str | None = None) -> Any:
@@ -286,7 +292,10 @@ def parse_part(data: bytes, name: str, part: str, root_tag: str | None = None) -
         raise _fail(name, "has a DOCTYPE or entity declaration, which Word documents never contain; refused",
                     part)
     try:
-        root = etree.fromstring(data, _PARSER)
+        # A parser per call: lxml's parsers must not be shared between threads.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                                 huge_tree=False)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         reason = str(exc.msg or "").split(", line ")[0]
         if "Excessive depth" in reason:  # libxml2's wording names its own option
@@ -418,6 +427,9 @@ def _clean_story(root: Any, kept: set[str], report: _Report) -> None:
             elif attr.startswith(f"{{{_R}}}") and element.get(attr) not in kept:
                 if element.tag == _w("hyperlink") or local == "link":
                     del element.attrib[attr]  # the link's text stays; a linked picture keeps its copy
+                elif etree.QName(element).localname.startswith("hlink"):
+                    _remove(element)  # a picture's click-through link goes, the picture stays
+                    break
                 else:
                     _remove(_container(element, root))
                     break
@@ -948,5 +960,5 @@ def _next_id(root: Any, tag: str, attr: str) -> int:
     return max(values, default=0) + 1
 
 
-__all__ = ["MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "WRITER_STYLES", "Reference",
+__all__ = ["MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_XML_BYTES", "WRITER_STYLES", "Reference",
            "check_reference", "load_reference", "parse_part", "reference_package"]

@@ -110,6 +110,7 @@ def test_the_headers_own_logo_and_web_link_are_kept_the_rest_removed(tmp_path: P
     assert len(logo) == 1 and parts[logo[0]] == png()
     blip = header.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
     assert blip is not None and blip.get(qn("r:embed")) in rels and blip.get(qn("r:link")) is None
+    assert b"hlinkClick" not in parts[header_name]  # the logo's click-through to a local file goes, the logo stays
     assert WEB_LINK in rels and "file:" not in rels and "evil" not in rels
     links = header.findall(f".//{W}hyperlink")
     assert [link.get(qn("r:id")) is not None for link in links] == [True, False]  # the file link keeps its text only
@@ -268,13 +269,14 @@ def test_limits_on_the_unpacked_total(tmp_path: Path, monkeypatch: pytest.Monkey
     assert MAX_PART_BYTES == 50 * 1024 * 1024
 
 
-def test_a_bounded_reader_stops_a_part_that_grows_past_its_limit(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    # The declared sizes pass (the limit is lowered only after they are checked); the reader still stops.
+def test_an_xml_part_has_a_tighter_limit_checked_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The archive's own limits pass (they were checked when it was opened); the XML limit still holds.
     archive = docx_reference._Archive(blank(), "corporate.docx")
-    monkeypatch.setattr(docx_reference, "MAX_PART_BYTES", 1000)
-    with pytest.raises(RenderError, match=r"word/styles\.xml: unpacks to more than 1,000 bytes"):
-        archive.read("word/styles.xml")
+    monkeypatch.setattr(docx_reference, "MAX_XML_BYTES", 1000)
+    with pytest.raises(RenderError, match=r"word/styles\.xml: unpacks to more than 1,000 bytes, the limit for one "
+                                          r"XML part; use a shorter document or an empty template"):
+        archive.xml("word/styles.xml")
+    assert archive.read("word/styles.xml").startswith(b"<?xml")  # other parts: the part limit
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
