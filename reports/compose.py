@@ -33,6 +33,7 @@ MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # one template file; real ones are a few k
 # What a template can get wrong while it runs (besides Jinja's own errors): each becomes one located
 # message. Anything else is a bug of ours and stays an ordinary exception; BaseExceptions (the time
 # limit, Ctrl-C) pass through untouched.
+_COMPILER_FILES = tuple(os.path.join("jinja2", f) for f in ("lexer.py", "parser.py", "compiler.py", "optimizer.py"))
 _RUNTIME_ERRORS = (RecursionError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError,
                    UnicodeError, MemoryError)
 
@@ -172,10 +173,9 @@ def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | Non
         if exc.name == name:
             kinds = ", ".join(available_kinds(template_dir)) or "none"
             raise TemplateError(f"no template for kind {kind!r} (available: {kinds})") from None
-        raise _template_error(exc, name, env) from None
+        raise _template_error(exc, _path_of(env, name), env) from None
     except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
-        # Imports and extends are loaded when the template is compiled; runaway ones end here too.
-        raise _template_error(exc, name, env) from None
+        raise _template_error(exc, _path_of(env, name), env) from None
     filename = template.filename or name
     context = {"data": agreement, "memo": memo_header(agreement, overrides), "kind": kind}
     token = start_budget()
@@ -222,6 +222,16 @@ def _suspended_at(stream: Generator[str, None, None]) -> tuple[str, int] | None:
     return None
 
 
+def _path_of(env: BoundedSandbox, name: str) -> str:
+    # The file a template name stands for (the first folder that has it), for messages about it.
+    if isinstance(env.loader, ConfinedLoader):
+        for folder in env.loader.folders:
+            candidate = os.path.join(folder, *name.split("/"))
+            if os.path.lexists(candidate):
+                return candidate
+    return name
+
+
 def _template_error(exc: BaseException, fallback: str, env: BoundedSandbox | None = None) -> TemplateError:
     file, line = fallback, None
     where = exc.where if isinstance(exc, TemplateLimitError) else None
@@ -246,6 +256,8 @@ def _template_error(exc: BaseException, fallback: str, env: BoundedSandbox | Non
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplatesNotFound):
+        return "none of the included templates was found: " + ", ".join(repr(str(n)) for n in exc.templates)
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"included template {exc.name!r} not found"
     if isinstance(exc, jinja2.exceptions.SecurityError):
@@ -253,6 +265,9 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, jinja2.TemplateError | FilterError):
         return str(exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else exc)
     if isinstance(exc, RecursionError):
+        # Jinja's lexer, parser and code generator recurse once per nested bracket, block or loop.
+        if any(f.filename.endswith(_COMPILER_FILES) for f in traceback.extract_tb(exc.__traceback__)):
+            return "the template nests brackets, blocks or loops too deeply to be compiled"
         return "a template, include or macro calls itself without end (maximum depth reached)"
     if isinstance(exc, ZeroDivisionError):
         return "division by zero"

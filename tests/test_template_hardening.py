@@ -273,6 +273,23 @@ def test_runtime_errors_name_the_template_line(tmp_path: Path, shipped: Agreemen
     _located(_problem(shipped, folder), folder / "memo.md.j2", line, message)
 
 
+def test_nesting_too_deep_to_compile_is_named_as_such(tmp_path: Path, shipped: Agreement) -> None:
+    deep = "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}\n"
+    message = "the template nests brackets, blocks or loops too deeply to be compiled"
+    folder = _folder(tmp_path, {"memo.md.j2": deep})
+    _located(_problem(shipped, folder), folder / "memo.md.j2", None, message)
+    (folder / "memo.md.j2").write_text("# Memo\n{% include 'deep.md.j2' %}\n", encoding="utf-8")
+    (folder / "deep.md.j2").write_text(deep, encoding="utf-8")
+    environment.cache_clear()
+    _located(_problem(shipped, folder), folder / "memo.md.j2", 2, message)
+
+
+def test_a_list_of_includes_none_found_names_them_all(tmp_path: Path, shipped: Agreement) -> None:
+    folder = _folder(tmp_path, {"memo.md.j2": "\n{% include ['x.md.j2', 'y.md.j2'] %}\n"})
+    _located(_problem(shipped, folder), folder / "memo.md.j2", 2,
+             "none of the included templates was found: 'x.md.j2', 'y.md.j2'")
+
+
 def test_an_error_inside_a_partial_names_the_partial(tmp_path: Path, shipped: Agreement) -> None:
     folder = _folder(tmp_path, {"memo.md.j2": "# Memo\n{% import 'partials/mine.md.j2' as mine %}\n{{ mine.f() }}\n",
                                 "partials/mine.md.j2": "{% macro f() %}\nok\n{{ 'x' | longdate }}\n{% endmacro %}\n"})
