@@ -33,6 +33,9 @@ from tests.catalogue_references import (
     DOTX,
     EVIL_TEMPLATE,
     WEB_LINK,
+    WML,
+    R,
+    add_rels,
     assert_clean,
     blank,
     content_type,
@@ -40,6 +43,8 @@ from tests.catalogue_references import (
     dotx,
     external_targets,
     hostile,
+    insert,
+    new_rels,
     png,
     rewrite,
     truncated_styles,
@@ -52,6 +57,7 @@ from tests.conftest import docx_text
 from tests.writers.sample import sample_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WML_HEADER = WML + "header+xml"
 
 
 def _save(tmp_path: Path, data: bytes, name: str = "corporate.docx") -> Path:
@@ -329,3 +335,48 @@ def test_a_page_set_up_python_docx_cannot_read_is_one_message(tmp_path: Path) ->
         rb'w:left="\d+"', b'w:left="wide"', xml)}))
     text = _error(path)
     assert text.startswith(f"{path}: cannot be used as a reference document (") and "\n" not in text
+
+
+# --------------------------------------------------------------------------- any mix of relationships
+
+_SOURCES = ("word/document.xml", "word/header1.xml", "word/settings.xml", "word/numbering.xml",
+            "word/fontTable.xml", "word/theme/theme1.xml", "word/styles.xml")
+_KINDS = ("image", "hyperlink", "oleObject", "attachedTemplate", "subDocument", "font", "customXml", "header",
+          "styles", "package", "control", "frame", "mailMergeSource", "http://example.org/unknown/type")
+_TARGETS = ("http://tracker.example/a.png", "https://example.org/ok", "file:///etc/passwd", "\\\\server\\share\\x.dotm",
+            "media/logo.png", "../../../etc/passwd", "embeddings/oleObject1.bin", "missing.xml", "mailto:a@b.example")
+
+
+def test_every_kind_of_relationship_in_every_part_leaves_only_web_links(tmp_path: Path) -> None:
+    # Every kind x target x mode, in every part that can carry relationships, all in one reference.
+    rels = [(source, kind, target, external) for source in _SOURCES for kind in _KINDS for target in _TARGETS
+            for external in (True, False)]
+    by_source: dict[str, list[tuple[str, str, str, bool]]] = {}
+    for i, (source, kind, target, external) in enumerate(rels):
+        by_source.setdefault(source, []).append((f"rIdX{i}", kind, target, external))
+    # The header uses each of its relationships as a link; settings point an attached template at one.
+    links = "".join(f'<w:hyperlink r:id="{i}"><w:r><w:t>x</w:t></w:r></w:hyperlink>'
+                    for i, *_ in by_source.get("word/header1.xml", []))
+    changes: dict[str, object] = {
+        "word/media/logo.png": png(), "word/embeddings/oleObject1.bin": b"OLE",
+        "word/header1.xml": f'<w:hdr xmlns:w="{W[1:-1]}" xmlns:r="{R}"><w:p>{links}</w:p></w:hdr>'.encode(),
+        "[Content_Types].xml": content_type("word/header1.xml", WML_HEADER),
+        "word/document.xml": insert(b"<w:pgSz", '<w:headerReference w:type="default" r:id="rIdH"/>'),
+        "word/_rels/document.xml.rels": add_rels(*by_source.pop("word/document.xml", []),
+                                                 ("rIdH", "header", "header1.xml", False)),
+    }
+    if "word/settings.xml" in by_source:
+        first = by_source["word/settings.xml"][0][0]
+        changes["word/settings.xml"] = insert(b"<w:defaultTabStop", f'<w:attachedTemplate r:id="{first}"/>')
+    existing = _parts(blank())
+    for source, items in by_source.items():
+        folder, name = source.rsplit("/", 1)
+        rels_name = f"{folder}/_rels/{name}.rels"
+        changes[rels_name] = add_rels(*items) if rels_name in existing else new_rels(*items)
+    path = _save(tmp_path, rewrite(blank(), changes))  # type: ignore[arg-type]
+    out = write_docx(sample_document(), DEFAULT_THEME, path)
+    assert_clean(out)
+    targets = {target for _rels, _kind, target in external_targets(out)}
+    assert targets == {"https://example.org/ok", "mailto:a@b.example", "http://tracker.example/a.png",
+                       "https://example.org/page"}  # web links of the header (and the document's own link)
+    assert len(check_reference(path)) == 1
