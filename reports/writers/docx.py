@@ -24,7 +24,6 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
-from reports.errors import RenderError
 from reports.theme import Theme
 from reports.writers import ooxml
 from reports.writers.docx_package import package_bytes
