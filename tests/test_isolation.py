@@ -318,6 +318,16 @@ def test_interrupted_while_loading_still_writes_the_manifest(tmp_path: Path,
     assert [(i["id"], i["not_built"]) for i in manifest["inputs"]] == [("a", "interrupted"), (None, "interrupted")]
 
 
+def test_an_unusable_output_folder_still_gets_a_manifest(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file, not a folder")
+    result = CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path / "out"),
+                                       "--manifest", str(tmp_path / "m.json")])
+    assert result.exit_code == 1 and "the output folder is a file" in result.output
+    manifest = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert "the output folder is a file" in manifest["stopped"]
+    assert [i["not_built"] for i in manifest["inputs"]] == ["the build stopped before it began"]
+
+
 def test_one_unwritable_document_does_not_stop_the_others(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -454,6 +464,37 @@ def test_a_worker_whose_parent_is_gone_exits_at_once() -> None:
     here = subprocess.run([sys.executable, "-c", code.format(os.getpid())], env=env, capture_output=True,
                           text=True, check=False)
     assert here.returncode == 0 and here.stdout == "alive\n", here.stderr
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in (b"Z", b"X")  # a zombie runs no more code
+
+
+@pytest.mark.parametrize("how", ["kernel", "watcher thread"])
+def test_a_worker_ends_when_its_parent_is_killed(how: str) -> None:
+    # The worker arms the watch, then its parent dies without any clean-up (os._exit, as after kill -9).
+    patch = "limits._set_parent_death_signal = lambda: False\n" if how == "watcher thread" else ""
+    worker = ("import os, time\nfrom reports import limits\n" + patch +
+              "limits.die_with_parent(os.getppid())\nprint('armed', flush=True)\ntime.sleep(60)\n")
+    parent = ("import os, subprocess, sys\n"
+              f"child = subprocess.Popen([sys.executable, '-c', {worker!r}], stdout=subprocess.PIPE, text=True)\n"
+              "assert child.stdout.readline() == 'armed\\n'\n"
+              "print(child.pid, flush=True)\nos._exit(0)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", parent], env=env, capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    pid = int(run.stdout)
+    deadline = time.monotonic() + 3
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not _gone(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"the worker outlived its parent ({how})")
 
 
 def _big_portfolio(folder: Path, count: int) -> Path:
