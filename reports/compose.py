@@ -23,7 +23,14 @@ from reports.filters import FILTERS, FilterError, MarkdownText, escape_markdown
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
-from reports.template_limits import MAX_OUTPUT, BoundedSandbox, TemplateLimitError, end_budget, start_budget
+from reports.template_limits import (
+    MAX_OUTPUT,
+    BoundedSandbox,
+    TemplateLimitError,
+    check_text,
+    end_budget,
+    start_budget,
+)
 from reports.tree import Document, ParseWarning
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -45,6 +52,8 @@ def _finalize(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
+    if type(value) is not str:
+        check_text(value, "printing this value")
     return escape_markdown(str(value))
 
 

@@ -112,13 +112,54 @@ def _check_size(result: object, size: int, what: str) -> None:
                                  f"a template may make lists of at most {_n(MAX_ITEMS)}")
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def text_size(value: object, limit: int = MAX_OUTPUT) -> int:
+    """About how many characters ``str(value)`` would make, counted without making it; the count stops
+    a little past ``limit`` (so a list of a million references to one long string costs nothing)."""
+    if isinstance(value, str):
+        return len(value)
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 4  # quotes and a separator in a list's text
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+            size += 2 + len(item)
+        elif isinstance(item, _CONTAINERS):
+            stack.extend(item)
+            size += 2
+        elif isinstance(item, int) and not isinstance(item, bool):
+            size += item.bit_length() * 30103 // 100000 + 2
+        else:
+            size += 64  # dates, numbers, data objects: small (the data file itself is bounded)
+    return size
+
+
+def check_text(value: object, what: str) -> None:
+    """Refuse to turn ``value`` into text when the text would pass the cap."""
+    if not isinstance(value, str):
+        size = text_size(value)
+        if size > MAX_OUTPUT:
+            raise _too_long(what, size)
+
+
 def _times(left: Any, right: Any) -> Any:
     if isinstance(left, int) and isinstance(right, int):
         _check_int_bits(left.bit_length() + right.bit_length(), "'*'")
     else:
         seq, count = (left, right) if isinstance(right, int) else (right, left)
-        if isinstance(seq, str | list | tuple) and isinstance(count, int):
-            _check_size(seq, len(seq) * max(count, 0), "'*'")
+        if isinstance(seq, str | list | tuple) and isinstance(count, int) and count > 1:
+            _check_size(seq, len(seq) * count, "'*'")
+            if not isinstance(seq, str):  # a list's text, too, stays within the cap
+                size = text_size(seq, MAX_OUTPUT // count + 1) * count
+                if size > MAX_OUTPUT:
+                    raise TemplateLimitError(f"'*' would make a list whose text has {_n(size)} "
+                                             f"characters; a template may produce at most {_n(MAX_OUTPUT)}")
     return left * right
 
 
@@ -131,6 +172,11 @@ def _power(left: Any, right: Any) -> Any:
 def _plus(left: Any, right: Any) -> Any:
     if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
         _check_size(left, len(left) + len(right), "'+'")
+        if not isinstance(left, str):
+            size = text_size(left) + text_size(right)
+            if size > MAX_OUTPUT:
+                raise TemplateLimitError(f"'+' would make a list whose text has {_n(size)} characters; "
+                                         f"a template may produce at most {_n(MAX_OUTPUT)}")
     return left + right
 
 
@@ -153,7 +199,7 @@ def _printf_widths(fmt: str, args: Any) -> int:
 
 def _arg_length(args: Any) -> int:
     values = args.values() if isinstance(args, dict) else args if isinstance(args, tuple) else (args,)
-    return sum(len(v) for v in values if isinstance(v, str))
+    return sum(text_size(v) for v in values)
 
 
 def _modulo(left: Any, right: Any) -> Any:
@@ -175,6 +221,8 @@ def _join(parts: Iterable[Any]) -> str:
 
 
 def _join_str(parts: Sequence[Any]) -> str:
+    for part in parts:
+        check_text(part, "'~'")
     return _join([p if isinstance(p, str) else str(p) for p in parts])
 
 
@@ -293,7 +341,19 @@ def _filter_sum(iterable: Iterable[Any], attribute: str | int | None = None, sta
     return sum(items, start)
 
 
+def _filter_string(value: Any) -> str:
+    check_text(value, "string")
+    return str(value)
+
+
+def _filter_pprint(value: Any) -> str:
+    check_text(value, "pprint")
+    return jinja2.filters.do_pprint(value)
+
+
 BOUNDED_FILTERS: dict[str, Callable[..., Any]] = {
+    "string": _filter_string,
+    "pprint": _filter_pprint,
     "center": _filter_center,
     "indent": _filter_indent,
     "join": _filter_join,

@@ -166,9 +166,9 @@ def _cap(what: str, size: str) -> str:
     ("[1, 2] * 10**9", "'*' would make a list of 2,000,000,000 items; a template may make lists of at most 1,000,000"),
     ("2 ** (10**9)",
      "'**' would make a number of about 301,030,000 digits; a template may use numbers of at most 30,103"),
-    ("'%999999999d' % 1", _cap("'%'", "1,000,000,010")),
-    ("'%*d' % (999999999, 1)", _cap("'%'", "1,000,000,002")),
-    ("'{:>999999999}'.format(1)", _cap("str.format()", "1,000,000,012")),
+    ("'%999999999d' % 1", _cap("'%'", "1,000,000,012")),
+    ("'%*d' % (999999999, 1)", _cap("'%'", "1,000,000,015")),
+    ("'{:>999999999}'.format(1)", _cap("str.format()", "1,000,000,014")),
     ("'a'.center(10**9)", _cap("str.center()", "1,000,000,000")),
     ("'a'['rjust'](10**9)", _cap("str.rjust()", "1,000,000,000")),
     ("('x' * 5000001).replace('x', 'yy')", _cap("str.replace()", "10,000,002")),  # the cap itself is allowed
@@ -177,6 +177,16 @@ def _cap(what: str, size: str) -> str:
     ("('x' * 9000000) + ('y' * 9000000)", _cap("'+'", "18,000,000")),
     ("('x' * 9000000) ~ ('y' * 9000000)", _cap("joining text", "18,000,000")),
     ("range(10**9) | list", "range(1000000000) has 1,000,000,000 items; a template may loop over at most 100,000"),
+    # Lists of references to one long string cost nothing to make, but their text would.
+    ("['x' * 10**7] * 1000000",
+     "'*' would make a list whose text has 10,000,006,000,000 characters; a template may produce at most 10,000,000"),
+    ("['x' * 6000000] + ['y' * 6000000]",
+     "'+' would make a list whose text has 12,000,012 characters; a template may produce at most 10,000,000"),
+    ("['x' * 6000000, 'y' * 6000000]", _cap("printing this value", "12,000,010")),
+    ("['x' * 6000000, 'y' * 6000000] | string", _cap("string", "12,000,010")),
+    ("['x' * 6000000, 'y' * 6000000] | pprint", _cap("pprint", "12,000,010")),
+    ("'a' ~ ['x' * 6000000, 'y' * 6000000]", _cap("'~'", "12,000,010")),
+    ("'%s' % (['x' * 6000000, 'y' * 6000000],)", _cap("'%'", "12,000,012")),
 ])
 def test_a_value_too_big_to_make_is_refused_before_it_is_made(tmp_path: Path, shipped: Agreement, expression: str,
                                                                 message: str) -> None:
