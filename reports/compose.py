@@ -6,6 +6,7 @@ prints them; template text is Markdown on purpose. Template errors name the file
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import stat
@@ -97,29 +98,48 @@ class ConfinedLoader(jinja2.BaseLoader):
                 continue
             if not stat.S_ISREG(info.st_mode):
                 raise TemplateRefused(f"{template!r} is not a regular file", candidate)
-            source = self._read(template, candidate, real)
+            source = self._read(template, candidate, real, info)
             self.served.add(candidate)
             return source, candidate, lambda: True
         raise jinja2.TemplateNotFound(template)
 
     @staticmethod
-    def _read(template: str, candidate: str, real: str) -> str:
-        # A FIFO or device was refused above, so this read cannot hang; at most the limit plus one
-        # byte is read whatever size the file reports.
-        with open(real, "rb") as handle:
+    def _read(template: str, candidate: str, real: str, checked: os.stat_result) -> str:
+        # Opened without following a last link and without blocking, then checked to be the very file
+        # that was looked at: a link or FIFO swapped in meanwhile is refused rather than read. At most
+        # the limit plus one byte is read, whatever size the file reports.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(real, flags)
+        except OSError as exc:
+            raise TemplateRefused(f"{template!r} cannot be read ({exc.strerror or exc})", candidate) from None
+        with os.fdopen(fd, "rb") as handle:
+            now = os.fstat(handle.fileno())
+            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (checked.st_dev, checked.st_ino):
+                raise TemplateRefused(f"{template!r} changed while it was being read", candidate)
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
         if len(data) > MAX_TEMPLATE_BYTES:
             raise TemplateRefused(f"{template!r} is over the limit of {MAX_TEMPLATE_BYTES:,} bytes", candidate)
-        if b"\0" in data:
-            raise TemplateRefused(f"{template!r} is a binary file, not a template", candidate)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise TemplateRefused(
-                f"not UTF-8 text (byte 0x{data[exc.start]:02X} at column {column}); save the template as UTF-8",
-                candidate, line) from None
+        return _decode(template, candidate, data)
+
+
+def _decode(template: str, candidate: str, data: bytes) -> str:
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            raise TemplateRefused(f"{template!r} is {encoding} text; save the template as UTF-8", candidate)
+    data = data.removeprefix(codecs.BOM_UTF8)  # a byte-order mark would end up before the front matter
+    if b"\0" in data:
+        raise TemplateRefused(f"{template!r} is a binary file, not a template", candidate)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1  # valid up to the first bad byte
+        raise TemplateRefused(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02X} at column {column}); save the template as UTF-8",
+            candidate, line) from None
 
 
 @lru_cache(maxsize=8)

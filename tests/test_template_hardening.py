@@ -117,6 +117,36 @@ def test_a_latin_1_template_is_named_with_the_line_of_the_first_bad_byte(tmp_pat
              "not UTF-8 text (byte 0xE9 at column 4); save the template as UTF-8")
 
 
+def test_other_encodings_and_byte_order_marks(tmp_path: Path, shipped: Agreement) -> None:
+    folder = _folder(tmp_path, {"memo.md.j2": "# 浙江\n{% include 'wide.md.j2' %}\n",
+                                "wide.md.j2": "Hello\n".encode("utf-16")})
+    _located(_problem(shipped, folder), folder / "memo.md.j2", 2,
+             "'wide.md.j2' is UTF-16 text; save the template as UTF-8")
+    # Columns count characters: two Chinese characters (six bytes) come before the bad byte.
+    (folder / "memo.md.j2").write_bytes(b"# x\n" + "浙江".encode() + b"\xe9\n")
+    environment.cache_clear()
+    _located(_problem(shipped, folder), folder / "memo.md.j2", 2,
+             "not UTF-8 text (byte 0xE9 at column 3); save the template as UTF-8")
+    # A UTF-8 byte-order mark (as some editors save) is not part of the text: the front matter is found.
+    (folder / "memo.md.j2").write_bytes(b"\xef\xbb\xbf---\ntitle: BOM\n---\n\nText\n")
+    environment.cache_clear()
+    document, _ = compose_document(shipped, "memo", template_dir=folder)
+    assert document.meta.title == "BOM"
+
+
+def test_a_template_swapped_while_it_is_read_is_refused(tmp_path: Path, shipped: Agreement,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path, {"memo.md.j2": "# Memo\n", "other.md.j2": "# Other\n"})
+    real_stat = os.stat
+
+    def swapped(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        # What the loader looked at was another file than the one it then opens.
+        return real_stat(folder / "other.md.j2" if str(path).endswith("memo.md.j2") else path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", swapped)
+    _located(_problem(shipped, folder), folder / "memo.md.j2", None, "'memo.md.j2' changed while it was being read")
+
+
 def test_an_oversized_template_is_refused_before_it_is_read_whole(tmp_path: Path, shipped: Agreement) -> None:
     folder = _folder(tmp_path, {"memo.md.j2": '{% include "big.md.j2" %}', "big.md.j2": "x" * (3 * 1024 * 1024)})
     _located(_problem(shipped, folder), folder / "memo.md.j2", 1,
