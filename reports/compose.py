@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Generator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import TracebackType
 from typing import Any, cast
 
 import jinja2
@@ -216,6 +217,12 @@ def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | Non
         raise
     except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
         raise _template_error(exc, filename, env) from None
+    except BaseException as exc:
+        # The time limit or an interrupt goes on up untouched; it carries the template line it stopped
+        # at (``template_line``: file, line) for whoever reports it.
+        if not isinstance(exc, Exception):
+            exc.template_line = _running_line(exc.__traceback__)  # type: ignore[attr-defined]
+        raise
     finally:
         stream.close()
         end_budget(token)
@@ -249,6 +256,18 @@ def _suspended_at(stream: Generator[str, None, None]) -> tuple[str, int] | None:
             return template.filename, template.get_corresponding_lineno(frame.f_lineno)
         frame = frame.f_back
     return None
+
+
+def _running_line(tb: TracebackType | None) -> tuple[str, int] | None:
+    # Jinja maps a frame of a compiled template to the template's file and line (its debug module
+    # does the same for the exceptions it rewrites); the innermost one is where the render was.
+    where = None
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            where = (_short(template.filename), template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return where
 
 
 def _path_of(env: BoundedSandbox, name: str) -> str:

@@ -278,13 +278,17 @@ def test_the_time_limit_and_interrupts_pass_through_the_render(tmp_path: Path, s
     def stop() -> None:
         raise Stop
 
-    folder = _folder(tmp_path, {"memo.md.j2": "{{ stop() }}"})
+    body = "# Memo\n{% macro slow() %}\n{{ stop() }}\n{% endmacro %}\n{{ slow() }}\n"
+    folder = _folder(tmp_path, {"memo.md.j2": body})
     environment(folder).globals["stop"] = stop
     try:
-        with pytest.raises(Stop):
+        with pytest.raises(Stop) as info:
             render_markdown(shipped, "memo", template_dir=folder)
     finally:
         environment.cache_clear()
+    # It carries the line the template had reached, for the message that reports it.
+    file, line = info.value.template_line  # type: ignore[attr-defined]
+    assert (Path(file), line) == (folder / "memo.md.j2", 3)
 
 
 # -- 12: runtime errors are one located message -------------------------------------------------------
