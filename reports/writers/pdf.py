@@ -50,6 +50,7 @@ from reports.writers.wide_tables import MAX_COLUMNS, split_columns
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
+_ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _RowStream)
 _MIN_COLUMN = 40.0  # points (14 mm): the narrowest readable column, 6 pt padding either side and a short word
 
 
@@ -192,21 +193,28 @@ class _Writer:
             for piece in pieces:
                 rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(_pad(piece, ncols))])
         widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
-        data = ([header_cells] if header else []) + rows
-        table = Table(data, colWidths=widths, repeatRows=1 if header else 0, splitByRow=1,
-                      splitInRow=1, hAlign="LEFT")
-        commands: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
-        ]
-        first = 1 if header else 0
-        if header:
-            commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
-        commands.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [None, sheet.zebra]))
-        table.setStyle(TableStyle(commands))
-        return [table, Spacer(1, 8)]
+        head = [header_cells] if header else []
+
+        def make(body_rows: list[list[Any]], parity: int) -> Table:
+            # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
+            table = Table(head + body_rows, colWidths=widths, repeatRows=len(head), splitByRow=1,
+                          splitInRow=1, hAlign="LEFT", longTableOptimize=1)
+            commands: list[tuple[Any, ...]] = [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
+            ]
+            if head:
+                commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
+            zebra = [None, sheet.zebra] if parity % 2 == 0 else [sheet.zebra, None]
+            commands.append(("ROWBACKGROUNDS", (0, len(head)), (-1, -1), zebra))
+            table.setStyle(TableStyle(commands))
+            return table
+
+        if len(rows) <= _ROWS_AT_ONCE:
+            return [make(rows, 0), Spacer(1, 8)]
+        return [_RowStream(make, rows, 0, len(head)), Spacer(1, 8)]
 
     def cell(self, content: t.Inlines, style: str, align: str) -> Paragraph:
         para = self.para(content, style)
@@ -366,6 +374,54 @@ _INLINES: dict[type, Callable[[_Writer, Any], str]] = {
     t.Link: _Writer.link,
     t.LineBreak: lambda w, n: "<br/>",
 }
+
+
+class _RowStream(Flowable):  # type: ignore[misc]
+    """The rows of a long table, made into a reportlab Table a page at a time.
+
+    reportlab splits a table at a page end by building a new table of all the rows left, so a table
+    of n rows over n/40 pages costs n²/40; here each page builds a table of only the rows it can hold
+    (a chunk at least a page tall), and the rest stays a list. Always reported taller than the space
+    left, so that platypus asks for a split; every split starts a new page, where the header repeats.
+    """
+
+    def __init__(self, make: Callable[[list[list[Any]], int], Table], rows: list[list[Any]], parity: int,
+                 head: int, guess: int = _ROWS_AT_ONCE) -> None:
+        super().__init__()
+        self.make, self.rows, self.parity, self.head = make, rows, parity, head
+        self.guess = guess  # rows to take at once: a little more than the last page held
+
+    def _chunk(self, width: float, height: float) -> tuple[int, Table, float]:
+        size = self.guess
+        while True:  # a chunk must overflow the space, else the next one would start mid-page
+            table = self.make(self.rows[:size], self.parity)
+            _, used = table.wrap(width, height)
+            if used > height or size >= len(self.rows):
+                return size, table, used
+            size *= 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, availHeight + 1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        size, table, used = self._chunk(availWidth, availHeight)
+        if size >= len(self.rows) and used <= availHeight:
+            return [table]
+        parts = table.split(availWidth, availHeight)
+        if len(parts) < 2:
+            return list(parts)
+        first, rest = parts[0], parts[1]
+        placed = len(first._cellvalues) - self.head
+        if placed + len(rest._cellvalues) - self.head > min(size, len(self.rows)):  # a row was cut in two
+            remaining = [list(rest._cellvalues[self.head]), *self.rows[placed:]]
+            parity = self.parity + placed - 1
+        else:
+            remaining, parity = self.rows[placed:], self.parity + placed
+        return [first, _RowStream(self.make, remaining, parity, self.head, guess=max(8, placed + placed // 4 + 2))]
+
+    def draw(self) -> None:  # never drawn itself: always split into tables first
+        raise AssertionError("a row stream is always split before it is drawn")
 
 
 class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]

@@ -6,6 +6,7 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,49 @@ def test_an_unknown_font_is_blamed_on_the_theme_file_and_field(tmp_path: Path, t
     with pytest.raises(ThemeError) as caught:
         load_theme(tmp_path / "theme.yaml")
     assert where in caught.value.format_message()
+
+
+# --------------------------------------------------------------------------- long tables
+
+
+def _long_table(rows: int, cell: Callable[[int], str] = lambda r: f"event {r}") -> t.Table:
+    return t.Table(((t.Text("Date"),), (t.Text("Event"),)),
+                   tuple(((t.Text(f"d{r}"),), (t.Text(cell(r)),)) for r in range(rows)), ("left", "left"))
+
+
+@pytest.mark.parametrize("toc", [False, True])
+def test_a_long_table_keeps_every_row_in_order_with_its_header_on_every_page(toc: bool) -> None:
+    data = write_pdf(_doc(_h(1, "Timeline"), _long_table(500), _para("after the table"), toc=toc), DEFAULT_THEME)
+    reader = PdfReader(io.BytesIO(data))
+    words = pdf_text(data).split()
+    positions = [words.index(f"d{r}") for r in range(500)]
+    assert positions == sorted(positions)
+    assert words.index("after") > positions[-1]
+    table_pages = [p.extract_text() or "" for p in reader.pages if "d2" in (p.extract_text() or "").split()
+                   or "event" in (p.extract_text() or "")]
+    assert len(table_pages) >= 10 and all("Date" in text and "Event" in text for text in table_pages)
+
+
+@pytest.mark.parametrize("table", [
+    _long_table(200),
+    _long_table(130, lambda r: " ".join(f"w{i}" for i in range(900)) if r % 20 == 5 else f"event {r}"),
+], ids=["short rows", "rows cut across pages"])
+def test_a_long_table_is_laid_out_as_reportlab_lays_out_a_short_one(table: t.Table) -> None:
+    # The same rows as one reportlab table (the row stream off) and page by page: the same pages.
+    streamed = write_pdf(_doc(table), DEFAULT_THEME)
+    original = pdf_writer._ROWS_AT_ONCE
+    try:
+        pdf_writer._ROWS_AT_ONCE = 10_000
+        whole = write_pdf(_doc(table), DEFAULT_THEME)
+    finally:
+        pdf_writer._ROWS_AT_ONCE = original
+    pages = [[p.extract_text() for p in PdfReader(io.BytesIO(data)).pages] for data in (streamed, whole)]
+    assert pages[0] == pages[1]
+
+
+def test_long_table_rows_taller_than_what_is_left_of_a_page_are_cut_and_continued() -> None:
+    long_text = " ".join(f"w{r}" for r in range(900))  # about a page in one cell
+    table = _long_table(70, lambda r: long_text if r % 20 == 5 else f"event {r}")
+    text = squash(pdf_text(write_pdf(_doc(table), DEFAULT_THEME)))
+    assert text.count("w899") == 4 and all(f"d{r}" in text.split() for r in range(70))
+    assert text.count("event") == 66
