@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from tests.catalogue_case import Case
 from tests.conftest import SHIPPED
@@ -38,13 +39,13 @@ def _fifo(folder: Path) -> None:
 
 
 def _case(name: str, input: str, template: str | bytes, message: str, *, args: tuple[str, ...] = PDF,
-          files: tuple[tuple[str, bytes], ...] = (), **options: object) -> Case:
+          files: tuple[tuple[str, bytes], ...] = (), **options: Any) -> Case:
     body = template.encode("utf-8") if isinstance(template, str) else template
     return Case(f"tpl-{name}", input, "data.yaml", SHIPPED_BYTES, message, 1, args,
-                files=(("T/memo.md.j2", body), *files), extra=_no_document, **options)  # type: ignore[arg-type]
+                files=(("T/memo.md.j2", body), *files), extra=_no_document, **options)
 
 
-def _expression(name: str, input: str, expression: str, message: str, **options: object) -> Case:
+def _expression(name: str, input: str, expression: str, message: str, **options: Any) -> Case:
     # The expression on line 3 of the memo template, so that every message shows the line.
     return _case(name, input, f"# Memo\n\n{{{{ {expression} }}}}\n", f"T/memo.md.j2:3: {message}", **options)
 
