@@ -67,3 +67,39 @@ def test_image_outside_the_folder_is_refused(tmp_path: Path, src: str) -> None:
     document, warnings = parse_markdown(f"![x]({src})", image_base=tmp_path)
     assert "Image" not in t.dump(document)
     assert "must be inside" in warnings[0].message
+
+
+def test_an_image_knows_the_template_and_line_that_named_it(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    document, _ = parse_markdown("# T\n\ntext\n\n- item\n\n  ![A](a.png)\n", template="x.md.j2", image_base=tmp_path)
+    [image] = [b for b in document.blocks[2].items[0].blocks if isinstance(b, t.Image)]  # type: ignore[attr-defined]
+    assert (image.template, image.line) == ("x.md.j2", 7)
+    assert "x.md.j2" not in t.dump(document) and " line=" not in t.dump(document)  # where, not what
+    assert document.meta.source == "x.md.j2" and "source" not in t.dump(document)
+
+
+def test_source_is_not_a_front_matter_setting() -> None:
+    assert _warnings("---\nsource: evil\n---\n\ntext\n")[0].startswith("x.md.j2:1: unknown front-matter setting")
+
+
+def test_page_breaks_that_would_make_empty_pages_are_dropped_with_one_warning() -> None:
+    text = "a\n\n" + "\\newpage\n\n" * 5 + "b\n\n\\newpage\n\nc\n\n\\newpage\n"
+    document, warnings = parse_markdown(text, template="x.md.j2")
+    assert [type(b).__name__ for b in document.blocks] == ["Paragraph", "PageBreak", "Paragraph", "PageBreak",
+                                                           "Paragraph"]
+    assert [f"{w.template}:{w.line}: {w.message}" for w in warnings] == [
+        "x.md.j2:5: 5 page breaks dropped: a page break right after another one or at the end of the document "
+        "would only make an empty page"]
+
+
+def test_a_page_break_inside_a_quote_or_key_facts_is_ignored_with_a_warning() -> None:
+    text = "> a\n>\n> \\newpage\n\n::: keyfacts\nLabel\n: \\newpage\n:::\n\n::: quote\nq\n\n\\newpage\n:::\n"
+    document, warnings = parse_markdown(text, template="x.md.j2")
+    assert "PageBreak" not in t.dump(document)
+    assert [w.line for w in warnings] == [3, 7, 13]
+    assert all("inside a quote or key-facts block is ignored" in w.message for w in warnings)
+
+
+def test_a_page_break_in_a_list_is_kept() -> None:
+    document, warnings = parse_markdown("- a\n\n  \\newpage\n\n- b\n")
+    assert "PageBreak" in t.dump(document) and not warnings
