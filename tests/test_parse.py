@@ -75,7 +75,7 @@ def test_an_image_knows_the_template_and_line_that_named_it(tmp_path: Path) -> N
     [image] = [b for b in document.blocks[2].items[0].blocks if isinstance(b, t.Image)]  # type: ignore[attr-defined]
     assert (image.template, image.line) == ("x.md.j2", 7)
     assert "x.md.j2" not in t.dump(document) and " line=" not in t.dump(document)  # where, not what
-    assert document.meta.source == "x.md.j2" and "source" not in t.dump(document)
+    assert document.meta.source == "x.md.j2" and "source=" not in t.dump(document)
 
 
 def test_source_is_not_a_front_matter_setting() -> None:
