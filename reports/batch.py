@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -285,19 +286,20 @@ def _run(tasks: Sequence[_Task], workers: int) -> Generator[_Done, None, None]:
     # documents in memory at once, so memory would grow with the portfolio.
     size = 4 if len(tasks) >= 8 * workers else 1
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    futures: list[Future[list[_Done]]] = []
+    # Futures leave this queue as their results are used, so finished documents are not kept.
+    pending: deque[tuple[Future[list[_Done]], Sequence[_Task]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                              initargs=(build_pid,)) as pool:
         try:
-            futures.extend(pool.submit(_render_chunk, chunk) for chunk in chunks)
+            pending.extend((pool.submit(_render_chunk, chunk), chunk) for chunk in chunks)
             # Results come back in input order, so output and manifest do not depend on --jobs.
-            for future, chunk in zip(futures, chunks, strict=True):
-                yield from _chunk_results(future, chunk)
+            while pending:
+                yield from _chunk_results(*pending.popleft())
         finally:
             # On Ctrl-C, SIGTERM, --fail-fast or a full disk: drop the work not started (the pool's own
             # cancel_futures may come too late, once the pool is collected), so leaving the `with` waits
             # only for the few chunks in flight.
-            for future in futures:
+            for future, _chunk in pending:
                 future.cancel()
 
 
@@ -391,7 +393,7 @@ def build(
     elif result.stopped:
         reason = "writing stopped"
     else:
-        reason = "--fail-fast stopped the build"
+        reason = "--fail-fast stopped the build" if fail_fast else "not built"
     _mark_not_built(result, reason)
     result.seconds = time.perf_counter() - started
     if manifest is not None:
