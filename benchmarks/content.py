@@ -71,7 +71,7 @@ def briefing(a: Agreement) -> Briefing:
     """The briefing's words, in the tool's order."""
     day = longdate(a.agreement.signed)
     labels = [_label(p.name, p.local_name) for p in a.parties]
-    areas = [f.name.lower() for f in a.focus_areas]
+    areas = [f.name for f in a.focus_areas]
     units = [f"{_count(u.count)} {u.description}" for u in a.participating_units]
     facts = [("Signed", day), ("Parties", _prose(labels)), ("Agreement", a.agreement.type.capitalize())]
     facts += [("Units involved", u) for u in units]
@@ -113,7 +113,7 @@ def memo(a: Agreement) -> Memo:
     m = a.memo
     day = longdate(m.date if m and m.date else a.agreement.signed)
     labels = [_label(p.name, p.local_name) for p in a.parties]
-    areas = [f.name.lower() for f in a.focus_areas]
+    areas = [f.name for f in a.focus_areas]
     header = [(k, v) for k, v in (("TO", m.to if m else ""), ("FROM", m.from_ if m else ""),
                                   ("CC", m.cc if m else "")) if v]
     header += [("DATE", day), ("SUBJECT", (m.subject if m else None) or a.title)]
@@ -125,6 +125,6 @@ def memo(a: Agreement) -> Memo:
     return Memo(
         organisation=ORGANISATION.upper(), header=header, summary=a.summary, points=points,
         focus_line=f"{_count(len(areas))} areas: {_prose(areas)}.", next_steps=list(m.next_steps if m else []),
-        sources_line="Sources: " + " ".join(f"{s.title}. {s.publisher}, {longdate(s.date)}." for s in a.sources),
+        sources_line="Sources: " + " · ".join(f"{s.title}. {s.publisher}, {longdate(s.date)}." for s in a.sources),
         footer=f"{day}  ·  {CLASSIFICATION}  ·  {ORGANISATION}\tPage",
     )

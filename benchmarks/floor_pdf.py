@@ -141,7 +141,7 @@ def briefing_pdf(a: Agreement) -> bytes:
     facts = [["Signed", day], ["Parties", " and ".join(parties)], ["Agreement", a.agreement.type.capitalize()]]
     facts += [["Units involved", f"{number_words(u.count or 0).capitalize()} {u.description}"]
               for u in a.participating_units]
-    areas = [f.name.lower() for f in a.focus_areas]
+    areas = [f.name for f in a.focus_areas]
     facts += [["Focus areas", f"{number_words(len(areas)).capitalize()}: {', '.join(areas[:-1])} and {areas[-1]}"],
               ["Status", capitalize_first(a.agreement.status or "")]]
     story += [_grid(facts, [35 * mm, 131 * mm], s, False), Paragraph("Executive summary", s["h1"]),

@@ -186,6 +186,7 @@ CASES: list[Case] = [
          f"a.yaml:{TRUE_KEY.count(chr(10))}:1: true: key 'true' is read as the boolean true, not as a name; "
          "quote the key"),
     Case("file-thousand-parties", "1,000 parties and a participating unit naming none of them", "a.yaml",
-         _thousand_parties(), "participating_units names party 'Nobody', which is not one of: Party number 0",
+         _thousand_parties(),
+         "participating_units: entry [0] names party 'Nobody', which is not one of: Party number 0",
          extra=_lines_short),
 ]
