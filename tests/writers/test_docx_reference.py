@@ -19,7 +19,7 @@ from lxml import etree
 
 from reports.errors import RenderError
 from reports.theme import DEFAULT_THEME
-from reports.writers import docx_reference
+from reports.writers import docx_archive
 from reports.writers.docx import write_docx
 from reports.writers.docx_reference import (
     MAX_PART_BYTES,
@@ -270,15 +270,15 @@ def test_an_implausible_compression_ratio_is_refused(tmp_path: Path) -> None:
 
 
 def test_limits_on_the_unpacked_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx_reference, "MAX_TOTAL_BYTES", 100_000)
+    monkeypatch.setattr(docx_archive, "MAX_TOTAL_BYTES", 100_000)
     assert "unpacks to more than 100,000 bytes in all" in _error(_save(tmp_path, blank()))
     assert MAX_PART_BYTES == 50 * 1024 * 1024
 
 
 def test_an_xml_part_has_a_tighter_limit_checked_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     # The archive's own limits pass (they were checked when it was opened); the XML limit still holds.
-    archive = docx_reference._Archive(blank(), "corporate.docx")
-    monkeypatch.setattr(docx_reference, "MAX_XML_BYTES", 1000)
+    archive = docx_archive.Archive(blank(), "corporate.docx")
+    monkeypatch.setattr(docx_archive, "MAX_XML_BYTES", 1000)
     with pytest.raises(RenderError, match=r"word/styles\.xml: unpacks to more than 1,000 bytes, the limit for one "
                                           r"XML part; use a shorter document or an empty template"):
         archive.xml("word/styles.xml")
