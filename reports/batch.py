@@ -42,6 +42,7 @@ from reports.limits import (
     Terminated,
     die_with_parent,
     internal_problem,
+    interrupts_deferred,
     max_workers,
     traceback_text,
 )
@@ -174,7 +175,8 @@ def write_manifest(result: BuildResult, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{display_path(path)}: cannot create its folder: {exc.strerror or exc}") from None
-    write_atomic(path, text.encode("utf-8", "backslashreplace"))
+    with interrupts_deferred():
+        write_atomic(path, text.encode("utf-8", "backslashreplace"))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -496,7 +498,8 @@ def _emit(target: Path, kind: str, fmt: str, data: bytes, check: bool) -> Output
     if check:
         status = "ok" if is_unchanged(target, data) else ("differs" if target.exists() else "missing")
     else:
-        status = "written" if write_atomic(target, data) else "unchanged"
+        with interrupts_deferred():  # Ctrl-C waits for this one file, so no temporary is left behind
+            status = "written" if write_atomic(target, data) else "unchanged"
     return _describe(target, kind, fmt, data, status)
 
 

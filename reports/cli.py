@@ -16,6 +16,7 @@ Exit codes:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from reports.limits import (
     EXIT_TERMINATED,
     Terminated,
     internal_problem,
+    interrupts_deferred,
     terminate_like_interrupt,
 )
 
@@ -61,8 +63,6 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:  # `reports ... | head` closed the pipe: nothing left to say, nowhere to say it
-            import os
-
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(1)
         except Exception as exc:  # a bug of ours: one line, and the traceback only under --debug
@@ -200,7 +200,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     from reports.pipeline import render
 
     source = data or default_data_file()
-    click.get_current_context().meta["reports.file"] = display_path(source)  # names it in an internal error
+    click.get_current_context().meta["reports.file"] = str(source)  # names it in an internal error
     agreement = load_agreement(source)
     result = render(agreement, kind, fmt, options, source=str(source))
     print_problems(result.warnings, "text", warning=True)
@@ -210,7 +210,8 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
         return
     target = output or Path("out") / f"{agreement.id}-{kind}.{fmt}"
     prepare_out_dir(target.parent)
-    write_atomic(target, result.data)
+    with interrupts_deferred():  # Ctrl-C waits for the file, so no temporary is left behind
+        write_atomic(target, result.data)
     click.echo(f"wrote {display_path(target)}", err=True)
 
 

@@ -389,6 +389,23 @@ def test_time_limit_leaves_a_callers_own_timer_alone() -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
+def test_an_interrupt_waits_for_the_file_being_written(tmp_path: Path) -> None:
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        with limits.interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            steps.append("finished the write")
+        steps.append("went on after the interrupt")
+    assert steps == ["finished the write"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(limits.Terminated), limits.terminate_like_interrupt(), limits.interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        steps.append("finished again")
+    assert steps[-1] == "finished again"
+
+
 def test_no_time_limit_outside_the_main_thread_and_library_builds_work_there(tmp_path: Path) -> None:
     outcome: dict[str, object] = {}
 
