@@ -142,14 +142,19 @@ def interrupts_deferred() -> Iterator[None]:
     def hold(signum: int, _frame: FrameType | None) -> None:
         held.append(signum)
 
-    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous_term = signal.signal(signal.SIGTERM, hold)
     try:
-        yield
+        previous_int = signal.signal(signal.SIGINT, hold)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous_int)
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for number in held[:1]:  # one interrupt is enough to stop
-            handler = previous[signal.Signals(number)]
+        # Nested, so that a Ctrl-C acted on right after its own handler is back still restores SIGTERM's.
+        signal.signal(signal.SIGTERM, previous_term)
+        if held:  # acted on even when the block failed: stopping matters more than its error
+            number = held[0]
+            handler = previous_int if number == signal.SIGINT else previous_term
             if callable(handler):
                 handler(number, None)
             elif handler == signal.SIG_DFL:
