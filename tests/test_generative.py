@@ -1,0 +1,302 @@
+"""Any valid agreement builds in both formats, and both writers keep every word the template printed.
+
+Agreements are drawn from the model itself (tests/strategies.py). For each, every kind is rendered in
+every format through ``render_formats``; the only exception allowed is a ``ReportsError`` whose problems
+name a file and a line or field. The strings to look for are not listed by hand: the template's Markdown
+is parsed into the document tree, and every Text and Code node (table cells, key facts, quotes and the
+title block's meta fields included) must come back from the PDF (pypdf) and the DOCX (python-docx).
+
+Comparison is on text with all whitespace removed (PDF lines wrap anywhere, pages break inside
+paragraphs) and in Unicode NFD (pypdf may return "é" for "e" + U+0301). Characters that draw nothing
+(format characters such as U+200D) are ignored on both sides; characters the build warns that no font
+can draw are dropped from what the PDF must hold, since they print as boxes (that warning is tested in
+test_documents.py). Right-to-left text is stored in logical order in DOCX but a PDF holds glyphs in
+visual order and pypdf may give them back reversed, so for the PDF a string holding Hebrew or Arabic
+passes when its left-to-right runs are found in order and each right-to-left run is found as written or
+reversed.
+
+``REPORTS_HYPOTHESIS_EXAMPLES=N`` runs N examples (default 200, split between the kinds).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+
+from reports import tree as t
+from reports.errors import ReportsError
+from reports.model import Agreement
+from reports.pipeline import FORMATS, KINDS, Options, render_formats
+from reports.theme import DEFAULT_THEME, Theme
+from tests import strategies
+
+EXAMPLES = int(os.environ.get("REPORTS_HYPOTHESIS_EXAMPLES", "200"))
+GENERATIVE = settings(
+    max_examples=max(1, EXAMPLES // len(KINDS)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+MM = 72 / 25.4
+PAGE_END = "\x01"  # marks where a page ends in the PDF's text (not whitespace: normalise keeps it)
+
+# --------------------------------------------------------------------------- reading outputs back
+
+
+def pdf_body_text(data: bytes, theme: Theme = DEFAULT_THEME) -> str:
+    """The text of every page's body frame (the running header and the footer left out, since they
+    would otherwise sit in the middle of a paragraph that runs on to the next page)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    parts: list[str] = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        top = height - theme.margins.top * MM + 4 * MM  # the header sits 8 mm above the frame
+        bottom = theme.margins.bottom * MM - 5 * MM  # the footer 10 mm below it
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: object,
+                  top: float = top, bottom: float = bottom) -> None:
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text and bottom <= y <= top:
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        parts.append(PAGE_END)
+    return "".join(parts)
+
+
+def docx_body_text(data: bytes) -> str:
+    """Every paragraph of the body in document order, tables and nested tables included."""
+    import docx
+    from docx.oxml.ns import qn
+
+    body = docx.Document(io.BytesIO(data)).element.body
+    text_tag, tab, breaks, paragraph = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr")), qn("w:p")
+    out: list[str] = []
+    for element in body.iter():
+        if element.tag == text_tag:
+            out.append(element.text or "")
+        elif element.tag == tab:
+            out.append("\t")
+        elif element.tag in breaks or element.tag == paragraph:
+            out.append("\n")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- what the template printed
+
+
+def inline_strings(content: t.Inlines) -> Iterator[str]:
+    for node in content:
+        if isinstance(node, t.Text | t.Code):
+            yield node.text
+        elif isinstance(node, t.Strong | t.Emphasis | t.Link):
+            yield from inline_strings(node.children)
+
+
+def block_strings(blocks: tuple[t.Block, ...]) -> Iterator[str]:
+    """Every Text and Code node's text under ``blocks``, in document order."""
+    for block in blocks:
+        if isinstance(block, t.Heading | t.Paragraph):
+            yield from inline_strings(block.content)
+        elif isinstance(block, t.BulletList | t.OrderedList):
+            for item in block.items:
+                yield from block_strings(item.blocks)
+        elif isinstance(block, t.Table):
+            for cells in (block.header, *block.rows):
+                for cell in cells:
+                    yield from inline_strings(cell)
+        elif isinstance(block, t.BlockQuote):
+            yield from block_strings(block.blocks)
+            yield from inline_strings(block.attribution)
+        elif isinstance(block, t.FieldTable):
+            for row in block.rows:
+                yield from inline_strings(row.label)
+                yield from block_strings(row.value)
+
+
+def meta_strings(meta: t.Meta) -> list[str]:
+    """The meta fields both writers print on the first page (the title block), as they print them."""
+    if meta.kind == "memo":
+        return [meta.organisation.upper()]
+    return [meta.organisation.upper(), meta.classification.upper(), meta.title, meta.subtitle, meta.category,
+            meta.date, *meta.parties]
+
+
+def printed_strings(document: t.Document) -> list[str]:
+    """What the writers must show: the title block's meta fields and every Text of the tree."""
+    return [s for s in (*meta_strings(document.meta), *block_strings(document.blocks)) if s.strip()]
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def normalise(text: str) -> str:
+    """NFD, no whitespace, no characters that draw nothing (format characters, category Cf)."""
+    text = unicodedata.normalize("NFD", text)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def _is_rtl(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def _rtl_runs_found(expected: str, actual: str) -> bool:
+    """Left-to-right runs in order and right-to-left runs as written or reversed (see the docstring)."""
+    runs: list[tuple[bool, str]] = []
+    for char in expected:
+        rtl = _is_rtl(char) or (unicodedata.category(char) == "Mn" and bool(runs) and runs[-1][0])
+        if runs and runs[-1][0] == rtl:
+            runs[-1] = (rtl, runs[-1][1] + char)
+        else:
+            runs.append((rtl, char))
+    position = 0
+    for rtl, run in runs:
+        if rtl:
+            if run not in actual and run[::-1] not in actual:
+                return False
+            continue
+        found = actual.find(run, position)
+        if found < 0:
+            return False
+        position = found + len(run)
+    return True
+
+
+def missing_strings(expected: list[str], actual_text: str, fmt: str, theme: Theme = DEFAULT_THEME) -> list[str]:
+    """The strings of ``expected`` that ``actual_text`` (read back from a ``fmt`` file) lacks."""
+    from reports.writers.fonts import missing_glyphs
+
+    # A character no font can draw (the build warns) prints as a box: pypdf reads U+0000 for it, or the
+    # character itself where one face of the family has it; it is left out of both sides, before
+    # normalising (NFD would keep the "u" of a "ŭ" that printed as a box).
+    boxes = {c for text in expected for c in missing_glyphs(text, theme)} | {"\x00"} if fmt == "pdf" else set()
+    paged = normalise("".join(c for c in actual_text if c not in boxes))
+    actual = paged.replace(PAGE_END, "")
+    lost: list[str] = []
+    for text in expected:
+        wanted = normalise("".join(c for c in text if c not in boxes))
+        if not wanted or wanted in actual:
+            continue
+        if fmt == "pdf" and SOFT_HYPHEN in text and _soft_hyphens_found(text, boxes, actual):
+            continue
+        if fmt == "pdf" and PAGE_END in paged and _found_across_pages(wanted, paged):
+            continue
+        if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(wanted, actual):
+            continue
+        lost.append(text)
+    return lost
+
+
+def _found_across_pages(wanted: str, paged: str) -> bool:
+    """True if ``wanted`` is in ``paged`` in pieces, each next piece after the next page end.
+
+    A table row that does not fit on a page is split inside the row, and the next page repeats the
+    table's header row (and the row's other cells come between the two parts of a cell). Every place
+    where a piece could start is tried in order (data repeats itself, so the longest match may be the
+    wrong one), within a budget of steps."""
+    budget = [5000]
+
+    def search(wanted: str, position: int) -> bool:
+        start = paged.find(wanted[0], position)
+        while start >= 0 and budget[0] > 0:
+            budget[0] -= 1
+            low, high = 1, len(wanted)  # the longest prefix of wanted that starts at start
+            while low < high:
+                middle = (low + high + 1) // 2
+                if paged.startswith(wanted[:middle], start):
+                    low = middle
+                else:
+                    high = middle - 1
+            if low == len(wanted):
+                return True
+            page_end = paged.find(PAGE_END, start + low)
+            if page_end >= 0 and search(wanted[low:], page_end + 1):
+                return True
+            start = paged.find(wanted[0], start + 1)
+        return False
+
+    return search(wanted, 0)
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+def _soft_hyphens_found(text: str, boxes: set[str], actual: str) -> bool:
+    # A soft hyphen is invisible unless the line breaks there; then the PDF shows a hyphen.
+    parts = (normalise("".join(c for c in part if c not in boxes)) for part in text.split(SOFT_HYPHEN))
+    return re.search("-?".join(map(re.escape, parts)), actual) is not None
+
+
+def _located(error: ReportsError) -> bool:
+    return bool(error.problems) and all(p.file and (p.line is not None or p.field) for p in error.problems)
+
+
+def check_renders_everything(agreement: Agreement, kind: str, options: Options | None = None) -> None:
+    """Render ``kind`` in every format; fail unless it is refused with located problems or every
+    printed string is in both files."""
+    from reports.compose import compose_document
+    from reports.paths import builtin_templates_dir
+
+    opts = options or Options()
+    try:
+        rendered = render_formats(agreement, kind, FORMATS, opts)
+    except ReportsError as error:
+        assert _located(error), f"a ReportsError without file and line or field: {error.format_message()}"
+        event(f"refused: {type(error).__name__}")
+        return
+    document, _ = compose_document(agreement, kind, template_dir=opts.template_dir,
+                                   theme_classification=opts.theme.classification,
+                                   theme_organisation=opts.theme.organisation,
+                                   image_base=opts.template_dir or builtin_templates_dir())
+    expected = printed_strings(document)
+    assert expected, "the template printed nothing"
+    for fmt, result in zip(FORMATS, rendered, strict=True):
+        text = pdf_body_text(result.data, opts.theme) if fmt == "pdf" else docx_body_text(result.data)
+        lost = missing_strings(expected, text, fmt, opts.theme)
+        assert not lost, f"{kind}.{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@GENERATIVE
+@given(agreement=strategies.agreements())
+def test_any_valid_agreement_builds_with_every_printed_string(kind: str, agreement: Agreement) -> None:
+    check_renders_everything(agreement, kind)
+
+
+def test_strategies_know_every_rule_of_the_model() -> None:
+    # A validator the strategies do not satisfy by construction would make most drawn agreements
+    # invalid; a new one must be taught to tests/strategies.py (VALIDATOR_FIXUPS or UNIQUE_BY).
+    from pydantic import BaseModel
+
+    from reports import model
+
+    models = [v for v in vars(model).values()
+              if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == model.__name__]
+    unknown = {f"{m.__name__}.{v}" for m in models for v in strategies.validators_of(m)
+               if v not in strategies.known_validators()}
+    assert not unknown
+
+
+def test_missing_strings_is_not_fooled() -> None:
+    # The comparison itself: whitespace and wrapping do not matter, a lost or changed word does.
+    expected = ["Zhejiang Provincial Government", "浙江 大学", "e\u0301t\u00e9", "a\u200db"]
+    assert missing_strings(expected, "Zhe\njiang Provincial\fGovernment 浙江大学 été ab", "docx") == []
+    assert missing_strings(expected, "Zhejiang Provincial 浙江大学 été ab", "docx") == [expected[0]]
+    assert missing_strings(["浙江 大学"], "浙江大", "pdf") == ["浙江 大学"]
+    # A cell split over two pages, the header row repeated between its halves.
+    assert missing_strings(["first half second half"], "Date Event first ha\x01Date Event lf second half", "pdf") == []
+    assert missing_strings(["first half second half"], "first ha Date Event lf second half", "pdf") != []
+    assert missing_strings(["Soft\u00adhyphen"], "Soft-\nhyphen", "pdf") == []
+    assert missing_strings(["a 😀 b"], "a \x00 b", "pdf") == [] and missing_strings(["a 😀 b"], "a b", "docx")
+    assert _rtl_runs_found("abcשלוםdef", "abcםולשdef") and _rtl_runs_found("abcשלוםdef", "abcשלוםdef")
+    assert not _rtl_runs_found("abcשלוםdef", "defםולשabc") and not _rtl_runs_found("abcשלוםdef", "abcשלדםdef")
