@@ -186,6 +186,10 @@ def report(result: dict[str, Any]) -> str:
               f"{_verdict(c['reports_build_shipped'] < 600)}",
               "", "Stages of one briefing (median ms)"]
     lines += [f"  {key:<24} {value:8.2f}" for key, value in s.items()]
+    if "scaling" in result:
+        from benchmarks.scaling import report_lines
+
+        lines += ["", *report_lines(result["scaling"])]
     lines += ["", "Batch builds"]
     for row in result["batch"]:
         lines.append(f"  N={row['agreements']:<5} jobs1 {row['jobs1_docs_per_second']:6.1f} docs/s "
@@ -209,6 +213,8 @@ def report(result: dict[str, Any]) -> str:
 
 def run(quick: bool = False, sizes: list[int] | None = None) -> dict[str, Any]:
     """Run every measurement and return the results as a JSON-ready mapping."""
+    from benchmarks import scaling
+
     runs = 3 if quick else 30
     docs = per_document(runs)
     cold_ms = cold(1 if quick else 7)
@@ -219,6 +225,7 @@ def run(quick: bool = False, sizes: list[int] | None = None) -> dict[str, Any]:
         "cold_ms": cold_ms,
         "stages_ms": stages(runs),
         "batch": batch(sizes or ([4] if quick else [100, 1000])),
+        "scaling": scaling.measure(quick),
         "ratios": {
             "pdf_tool_over_floor": docs["tool_briefing_pdf"] / docs["floor_briefing_pdf"],
             "memo_docx_tool_over_docxtpl": docs["tool_memo_docx"] / docs["docxtpl_memo_docx"],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import docxtpl_peer, floor_docx, floor_pdf
+from benchmarks import docxtpl_peer, floor_docx, floor_pdf, scaling
 from benchmarks.run import batch, report, run, stages
 from reports.model import Agreement
 from reports.pipeline import render
@@ -43,3 +43,18 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert all(value > 0 for value in result["per_document_ms"].values())
     text = report(result)
     assert "briefing PDF tool/floor" in text and "N=2 " in text
+    assert "50-row briefing, docx" in text
+
+
+def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:
+    # The series' agreements hold the rows they claim (each distinct), and the figures are positive.
+    big = scaling.agreement(timeline=30, parties=7, summary_chars=3000)
+    assert len(big.timeline) == 30 and len({e.event for e in big.timeline}) == 30
+    assert len(big.parties) == 7 and len({p.name for p in big.parties}) == 7
+    assert 2990 <= len(big.summary) <= 3000
+    result = scaling.measure(quick=True)
+    assert [r["size"] for r in result["timeline"]["rows"]] == list(scaling.QUICK_ROWS)
+    assert [r["size"] for r in result["parties"]["rows"]] == [p for p in scaling.QUICK_PARTIES if p > 2]
+    assert all(r[f"{fmt}_s"] > 0 for r in result["timeline"]["rows"] for fmt in scaling.FORMATS)
+    lines = "\n".join(scaling.report_lines(result))
+    assert "per-row cost at 50 over 10" in lines and "5,000-character summary, pdf" in lines
