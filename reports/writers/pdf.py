@@ -40,7 +40,7 @@ from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
 from reports.writers import images
-from reports.writers.fonts import CJK_RUN
+from reports.writers.fonts import CJK_RUN, is_cjk
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
@@ -79,7 +79,11 @@ class _Writer:
         return f'<a href={href} color="{colour}">{self.inlines(node.children)}</a>'
 
     def code(self, node: t.Code) -> str:
-        return f'<font face="Courier" size="{self.sheet.styles["Normal"].fontSize - 1}">{self.text(node.text)}</font>'
+        # Courier, a standard PDF font, has Latin-1 only: code with other letters (Łódź) is set in the
+        # heading family, which draws them, rather than as boxes. CJK runs get the CJK font either way.
+        plain = all(ord(c) < 0x100 or is_cjk(c) for c in node.text)
+        face = "Courier" if plain else self.sheet.heading.regular
+        return f'<font face="{face}" size="{self.sheet.styles["Normal"].fontSize - 1}">{self.text(node.text)}</font>'
 
     # ------------------------------------------------------------------ blocks -> flowables
 

@@ -391,3 +391,10 @@ def test_long_table_rows_taller_than_what_is_left_of_a_page_are_cut_and_continue
     text = squash(pdf_text(write_pdf(_doc(table), DEFAULT_THEME)))
     assert text.count("w899") == 4 and all(f"d{r}" in text.split() for r in range(70))
     assert text.count("event") == 66
+
+
+def test_code_with_letters_courier_lacks_is_still_printed() -> None:
+    data = write_pdf(_doc(_para("see"), t.Paragraph((t.Code("Łódź ąę x=1"), t.Code("plain"), t.Code("浙江"))),),
+                     DEFAULT_THEME)
+    text = pdf_text(data)
+    assert "Łódź ąę x=1" in text and "plain" in text and "浙江" in text
