@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -50,6 +51,8 @@ from reports.writers.wide_tables import MAX_COLUMNS, split_columns
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
+_MAX_WORD = 2000  # characters: a longer word is laid out in pieces (see _Writer.long_words)
+_LONG_WORD = re.compile(rf"\S{{{_MAX_WORD + 1},}}")
 _ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _RowStream)
 _MIN_COLUMN = 40.0  # points (14 mm): the narrowest readable column, 6 pt padding either side and a short word
 
@@ -136,7 +139,24 @@ class _Writer:
         return [CondPageBreak(28 * mm), para]
 
     def paragraph(self, node: t.Paragraph) -> list[Flowable]:
+        if all(type(n) is t.Text for n in node.content):
+            text = "".join(n.text for n in node.content)  # type: ignore[union-attr]
+            if _LONG_WORD.search(text):
+                return self.long_words(text)
         return [self.para(node.content, "Normal")]
+
+    def long_words(self, text: str) -> list[Flowable]:
+        # reportlab measures a word too long for a line character by character, again at every page it
+        # is split over (quadratic: 5 s for 100,000 characters). Cut into paragraphs of at most
+        # _MAX_WORD characters set without space between them, such a word costs what its lines cost.
+        cuts = sorted({0, len(text), *(i for m in _LONG_WORD.finditer(text)
+                                      for i in range(m.start() + _MAX_WORD, m.end(), _MAX_WORD))})
+        pieces = [text[a:b] for a, b in itertools.pairwise(cuts)]
+        joined = self.sheet.styles["Normal"].clone("Normal-joined", spaceAfter=0)
+        out: list[Flowable] = [self.para((t.Text(piece),), "Normal") for piece in pieces]
+        for flowable in out[:-1]:
+            flowable.style = joined
+        return out
 
     def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:
         items = []

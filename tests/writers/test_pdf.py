@@ -398,3 +398,9 @@ def test_code_with_letters_courier_lacks_is_still_printed() -> None:
                      DEFAULT_THEME)
     text = pdf_text(data)
     assert "Łódź ąę x=1" in text and "plain" in text and "浙江" in text
+
+
+def test_a_long_word_among_words_keeps_its_neighbours_and_order() -> None:
+    word = "".join(chr(0x61 + i % 26) for i in range(2600))  # cut in two pieces, all on page 1
+    text = squash(pdf_text(write_pdf(_doc(_para(f"before {word} after")), DEFAULT_THEME)))
+    assert text.replace(" ", "").startswith(f"Tbefore{word}after")
