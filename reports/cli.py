@@ -195,12 +195,14 @@ def _options(template_dir: Path | None, theme_file: Path | None, reference_docx:
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
     from reports.console import print_problems
     from reports.load import load_agreement
-    from reports.output import prepare_out_dir, write_atomic
+    from reports.output import check_target, prepare_out_dir, write_atomic
     from reports.paths import default_data_file
     from reports.pipeline import render
 
     source = data or default_data_file()
     click.get_current_context().meta["reports.file"] = str(source)  # names it in an internal error
+    if output is not None and str(output) != "-":
+        check_target(output)  # a device, FIFO or folder is refused before any work is done
     agreement = load_agreement(source)
     result = render(agreement, kind, fmt, options, source=str(source))
     print_problems(result.warnings, "text", warning=True)

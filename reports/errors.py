@@ -16,7 +16,9 @@ import click
 EXIT_OK = 0
 EXIT_ERROR = 1  # data, template, document or output errors
 EXIT_USAGE = 2  # click's own usage errors
+EXIT_INTERNAL = 3  # a bug of ours: one line, the traceback under --debug
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 # What must never reach a terminal raw: C0 controls (ESC starts colour, title and clipboard sequences),
 # DEL, C1 controls (U+009B is a one-character CSI), the bidi overrides and isolates that make text read

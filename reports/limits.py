@@ -14,11 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from reports.errors import Problem, RenderError
+from reports.errors import EXIT_INTERNAL, EXIT_TERMINATED, Problem, RenderError
 
-# Exit codes beside errors.py's (which another part of the project owns): the design's table.
-EXIT_INTERNAL = 3  # a bug of ours: one line, traceback under --debug
-EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
+__all__ = ["EXIT_INTERNAL", "EXIT_TERMINATED"]  # re-exported: callers import the exit codes from here too
 
 DEFAULT_TIMEOUT = 60.0  # seconds per document; 0 or None means no limit
 
@@ -97,11 +95,17 @@ def time_limit(seconds: float | None, *, source: str, what: str) -> Iterator[Non
             # An alarm that fires just before this line still lands in the handler below: the timer
             # is one-shot, so there is never a second one.
             signal.setitimer(signal.ITIMER_REAL, 0)
-    except TimeLimitExceeded:
-        raise TimeLimitError("", [Problem(
-            file=source, field=what,
-            message=f"took longer than the limit of {seconds:g} s; stopped (raise it with --timeout)",
-        )]) from None
+    except TimeLimitExceeded as exc:
+        # compose marks where in the template the render was when the alarm came: (file, line)
+        where: tuple[str, int | None] | None = getattr(exc, "template_line", None)
+        if where is None:
+            problem = Problem(file=source, field=what,
+                              message=f"took longer than the limit of {seconds:g} s; stopped (raise it with --timeout)")
+        else:
+            problem = Problem(file=where[0], line=where[1],
+                              message=f"took longer than the limit of {seconds:g} s building the {what} of "
+                                      f"{source}; stopped (raise it with --timeout)")
+        raise TimeLimitError("", [problem]) from None
     finally:
         signal.signal(signal.SIGALRM, previous)
 

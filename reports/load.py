@@ -53,7 +53,7 @@ def load_theme(path: str | Path, *, max_bytes: int = 1024 * 1024) -> Theme:
     logo = theme.logo
     if logo is not None:
         logo = _resolve_inside(base, logo, str(path))
-    return theme.model_copy(update={"base_dir": base, "logo": logo})
+    return theme.model_copy(update={"base_dir": base, "logo": logo, "source": Path(path)})
 
 
 def _resolve_inside(base: Path, relative: Path, source: str) -> Path:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reports.errors import OutputError, display_path
@@ -98,6 +99,26 @@ def write_atomic(target: Path, data: bytes) -> bool:
     check_target(target)
     if is_unchanged(target, data):
         return False
+    with _interrupts_held():
+        return _write_new(target, data)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    # Ctrl-C or SIGTERM between creating the temporary and the ``try`` that removes it would leave it
+    # behind; held here, they arrive as soon as the file is in place (a write takes milliseconds).
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write_new(target: Path, data: bytes) -> bool:
     fd, tmp = _create_temporary(target)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -84,6 +84,10 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     )
     warnings = [Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings]
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
+    if "docx" in formats and opts.reference_docx is not None:
+        from reports.writers.docx_reference import check_reference
+
+        warnings.extend(check_reference(opts.reference_docx))  # what was removed from it (cached per file)
     if opts.strict and warnings:
         raise RenderError("warnings are errors under --strict", problems=warnings)
     unique = tuple(_unique(warnings))

@@ -71,7 +71,7 @@ CASES: list[Case] = [
          "--jobs: warning: 1000 is more than 2 per CPU", 0, args=(*BUILD_MEMO_PDF, "--jobs", "1000"),
          extra=_all_built),
     Case("batch-timeout", "a template that loops 2.5 billion times, with --timeout 2", "a.yaml", SHIPPED_BYTES,
-         "a.yaml: memo: took longer than the limit of 2 s; stopped (raise it with --timeout)", 1,
+         "templates/memo.md.j2:4: took longer than the limit of 2 s building the memo of", 1,
          args=(*BUILD_MEMO_PDF, "--template-dir", "{dir}/templates", "--timeout", "2"),
          files=(("templates/memo.md.j2", ENDLESS),), process=True, extra=_no_document),
     Case("batch-stdin", "build - with the agreement on standard input", "unused.txt", None,

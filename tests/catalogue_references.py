@@ -309,11 +309,13 @@ CASES: list[Case] = [
     # reaches an output then also shows that nothing in the reference was followed.
     Case("ref-hostile", "a reference DOCX with an attached template on the web, external links, macros, "
          "OLE objects, custom XML and fields that load files (all removed; the header's logo kept)", "a.yaml",
-         _DATA, "wrote", 0, args=_ARGS, extra=_check_output,
-         setup=_hostile_beside_the_secret),
+         _DATA, "ref.docx: warning: removed from the reference document, so that nothing in it reaches the "
+         "output: embedded objects (OLE, ActiveX); macros; custom XML data; the attached template", 0, args=_ARGS,
+         extra=_check_output, setup=_hostile_beside_the_secret),
     _case("dotx", "a Word template (.dotx) as the reference (used as a document)", dotx, "wrote", 0),
     _case("docm", "a macro-enabled document (.docm) as the reference (used without its macros)", docm,
-          "wrote", 0),
+          "ref.docx: warning: removed from the reference document, so that nothing in it reaches the output: "
+          "macros", 0),
     _case("no-numbering", "a reference DOCX without numbering.xml (a numbering part is added)",
           without_numbering, "wrote", 0),
     _case("no-styles", "a reference DOCX without the tool's own styles (they are added)", blank, "wrote", 0),

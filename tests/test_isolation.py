@@ -441,8 +441,8 @@ def test_a_runaway_template_is_stopped_in_this_process_and_in_workers(tmp_path: 
         assert time.monotonic() - started < 10
         assert result.exit_code == 1, result.output
         for name in ("a", "b"):
-            assert (f"{data / name}.yaml: memo: took longer than the limit of 0.5 s; stopped "
-                    "(raise it with --timeout)") in result.output
+            assert (f"memo.md.j2:4: took longer than the limit of 0.5 s building the memo of {data / name}.yaml; "
+                    "stopped (raise it with --timeout)") in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 

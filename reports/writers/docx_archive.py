@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; used as Any
+from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.errors import Problem, RenderError
 

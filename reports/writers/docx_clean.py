@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; used as Any
+from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.errors import Problem
 from reports.writers.docx_archive import A, R, Rel, w

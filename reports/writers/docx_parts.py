@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; used as Any
+from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.writers.docx_archive import CT, PR, R, rels_name
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; used as Any
+from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.paths import builtin_templates_dir
 from reports.writers.docx_archive import Archive, read_file, w
