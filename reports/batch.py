@@ -548,6 +548,7 @@ def refuse_manifest_target(manifest: Path, *, paths: Sequence[Path], inputs: Seq
     if options.template_dir is not None and target.is_relative_to(_real(options.template_dir)):
         refuse(f"a file in the template folder {display_path(options.template_dir)}")
     theme = options.theme
-    for what, path in (("theme file", theme.source), ("logo", theme.logo)):
+    theme_files: tuple[tuple[str, Path | None], ...] = (("theme file", theme.source), ("logo", theme.logo))
+    for what, path in theme_files:
         if path is not None and target == _real(path):
             refuse(f"the {what} {display_path(path)}")
