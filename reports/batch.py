@@ -549,6 +549,6 @@ def refuse_manifest_target(manifest: Path, *, paths: Sequence[Path], inputs: Seq
         refuse(f"a file in the template folder {display_path(options.template_dir)}")
     theme = options.theme
     theme_files: tuple[tuple[str, Path | None], ...] = (("theme file", theme.source), ("logo", theme.logo))
-    for what, path in theme_files:
-        if path is not None and target == _real(path):
-            refuse(f"the {what} {display_path(path)}")
+    for what, named in theme_files:
+        if named is not None and target == _real(named):
+            refuse(f"the {what} {display_path(named)}")
