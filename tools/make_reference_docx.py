@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reports.theme import DEFAULT_THEME
 from reports.writers.docx_package import repack
-from reports.writers.ooxml import east_asian
+from reports.writers.ooxml import P_BDR_ORDER, P_PR_ORDER, east_asian, in_schema_order, place
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 BODY, HEADING, CJK = "Source Serif Pro", "Source Sans Pro", "SimSun"
@@ -77,11 +77,10 @@ def _paragraph_style(doc, name: str, base: str = "Normal"):  # type: ignore[no-u
 def _border(style, side: str, size: int, colour: str, space: int = 1) -> None:  # type: ignore[no-untyped-def]
     ppr = style.element.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = parse_xml(f"<w:pBdr {nsdecls('w')}/>")
-        ppr.append(borders)
-    borders.append(parse_xml(f'<w:{side} {nsdecls("w")} w:val="single" w:sz="{size}" w:space="{space}" '
-                             f'w:color="{colour}"/>'))
+    if borders is None:  # in its place among the paragraph properties: the schema fixes their order
+        borders = place(ppr, parse_xml(f"<w:pBdr {nsdecls('w')}/>"), P_PR_ORDER)
+    place(borders, parse_xml(f'<w:{side} {nsdecls("w")} w:val="single" w:sz="{size}" w:space="{space}" '
+                             f'w:color="{colour}"/>'), P_BDR_ORDER)
 
 
 TABLE_STYLES = {
@@ -265,6 +264,10 @@ def build() -> bytes:
     section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
     _prune(doc)
+    # python-docx keeps the properties it knows in order, but not what is set through raw XML: put every
+    # style's paragraph properties in the schema's order, so the reference passes the schema check.
+    for ppr in styles.element.iter(qn("w:pPr")):
+        in_schema_order(ppr, P_PR_ORDER)
     doc.core_properties.author = "reports"
     doc.core_properties.title = "reference styles"
     body = doc.element.body

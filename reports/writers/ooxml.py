@@ -14,6 +14,45 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
 
+# The schema's order of paragraph properties (CT_PPrBase, then CT_PPr's own). Word and the schema check
+# reject a pPr whose children are out of this order (a pBdr after w:spacing, say).
+P_PR_ORDER: tuple[str, ...] = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+)
+# The order of paragraph borders (CT_PBdr).
+P_BDR_ORDER: tuple[str, ...] = ("top", "left", "bottom", "right", "between", "bar")
+
+
+def place(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
+    """Insert ``child`` into ``parent`` where the schema sequence ``order`` (local names in the w:
+    namespace) puts it, replacing an existing element of the same name; return ``child``.
+
+    Elements ``order`` does not name (another namespace, an extension) are left where they are.
+    """
+    name = child.tag
+    rank = {qn(f"w:{local}"): i for i, local in enumerate(order)}
+    for existing in parent.findall(name):
+        parent.remove(existing)
+    mine = rank.get(name, len(order))
+    for sibling in parent:
+        if rank.get(sibling.tag, -1) > mine:
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def in_schema_order(parent: Any, order: tuple[str, ...]) -> None:
+    """Reorder ``parent``'s children to the schema sequence ``order`` (stable; unknown ones last)."""
+    rank = {qn(f"w:{local}"): i for i, local in enumerate(order)}
+    children = list(parent)
+    children.sort(key=lambda child: rank.get(child.tag, len(order)))
+    parent[:] = children
+
 
 def east_asian(r_pr: Any, font: str, lang: str = "zh-CN") -> None:
     """Give a run (or style) properties element an East Asian font and language."""
@@ -67,9 +106,9 @@ def add_hyperlink(paragraph: Any, url: str) -> Any:
 def repeat_header(row: Any) -> None:
     """Mark a table row as a header row that Word repeats on each page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    # No w:val: tblHeader is an on/off-only property (ST_OnOff is not allowed there; "true" fails the
+    # schema check), and an absent value means on.
+    tr_pr.append(OxmlElement("w:tblHeader"))
     cant_split = OxmlElement("w:cantSplit")
     tr_pr.append(cant_split)
 
@@ -138,7 +177,7 @@ def tab_stop_right(paragraph: Any, position_twips: int) -> None:
     tab.set(qn("w:val"), "right")
     tab.set(qn("w:pos"), str(position_twips))
     tabs.append(tab)
-    p_pr.append(tabs)
+    place(p_pr, tabs, P_PR_ORDER)
 
 
 def table_width_full(table: Any) -> None:
