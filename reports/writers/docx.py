@@ -25,12 +25,11 @@ from docx.text.paragraph import Paragraph
 
 from reports import tree as t
 from reports.theme import Theme
-from reports.writers import ooxml
+from reports.writers import docx_theme, ooxml
 from reports.writers.docx_package import package_bytes
-from reports.writers.docx_reference import reference_package
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, text_lengths
-from reports.writers.wide_tables import split_columns
+from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPECIAL_CHARS = re.compile("[\t\n\r]")
@@ -195,10 +194,12 @@ class _Writer:
         ncols = max([len(node.header), *(len(r) for r in node.rows)])
         rows = ([node.header] if node.header else []) + list(node.rows)
         align = list(node.align) + ["left"] * ncols
-        # Past MAX_COLUMNS columns (Word stops at 63, readers much earlier) the table is printed in
-        # parts that repeat its first column, as the PDF writer does (see wide_tables).
-        groups = split_columns(ncols)
+        # Past what the text width holds (Word stops at 63 columns, readers much earlier) the table is
+        # printed in parts that repeat its first column, each with a note, as the PDF writer does.
+        groups = split_columns(ncols, columns_that_fit(self.text_width() / 12700))  # EMU -> points
         for group in groups:
+            if len(groups) > 1:
+                self.add_text(self.new_para(container, "Caption"), part_caption(group, ncols), None, None)
             part = rows if len(groups) == 1 else [tuple(row[c] for c in group if c < len(row)) for row in rows]
             self.table_part(container, part, [align[c] for c in group], bool(node.header))
 
@@ -273,21 +274,31 @@ class _Writer:
         # printed size (at most the text width and height), the same message naming the template.
         from docx.shared import Pt
 
-        from reports.writers import images
+        from reports.writers import docx_notes, images
 
         section = self.doc.sections[-1]
         box = (self.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
                / 12700 - 8)  # EMU -> points
+        width = box[0] * node.width_percent / 100 if node.width_percent else \
+            Mm(node.width_mm).pt if node.width_mm else None
         try:
-            pic = images.picture(node.path, box=box, width_pt=Mm(node.width_mm).pt if node.width_mm else None)
+            pic = images.picture(node.path, box=box, width_pt=width)
         except images.ImageError as exc:
             raise images.named_by_template(exc, node.template, node.line) from None
         try:
-            container.add_paragraph().add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
-                                                            height=Pt(pic.height_pt))
+            shape = container.add_paragraph().add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
+                                                                    height=Pt(pic.height_pt))
         except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
             error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
             raise images.named_by_template(error, node.template, node.line) from None
+        docx_notes.describe(shape, node)
+        if node.number is not None:
+            docx_notes.caption(self, container, node)
+
+    def note(self, paragraph: Any, node: t.Note, char_style: str | None, target: Any) -> None:
+        from reports.writers import docx_notes  # only documents with footnotes need it
+
+        docx_notes.footnotes(self).add(paragraph, node, target)
 
     # ------------------------------------------------------------------ first page, header, footer
 
@@ -314,20 +325,35 @@ class _Writer:
             ooxml.update_fields_on_open(doc.settings)
 
     def page_furniture(self) -> None:
+        """The running header and footer, and the logo on the first page, wherever the reference
+        document has no header or footer of that kind (its own, letterhead and all, are kept)."""
         meta = self.meta
         section = self.doc.sections[-1]
-        section.different_first_page_header_footer = True
+        kept = docx_theme.reference_stories(section)
+        if not kept:  # no letterhead: no running header on the first page, as in the PDF
+            section.different_first_page_header_footer = True
+        wanted = {"header", "footer"}
+        if section.different_first_page_header_footer:
+            wanted |= {"first_page_header", "first_page_footer"}
+        if self.doc.settings.odd_and_even_pages_header_footer:
+            wanted |= {"even_page_header", "even_page_footer"}
         tab = self.text_width() // 635  # EMU -> twips
-        header = section.header
-        header.is_linked_to_previous = False
-        _clear(header)
-        paragraph = self.new_para(header, "Header")
-        ooxml.tab_stop_right(paragraph, tab)
-        self.add_text(paragraph, meta.short_title or meta.title, None, None)
-        if meta.classification:
-            paragraph.add_run("\t")
-            self.add_text(paragraph, meta.classification.upper(), "Strong", None)
-        for footer in (section.footer, section.first_page_footer):
+        for name in ("header", "even_page_header"):
+            if name not in wanted - kept:
+                continue
+            header = getattr(section, name)
+            header.is_linked_to_previous = False
+            _clear(header)
+            paragraph = self.new_para(header, "Header")
+            ooxml.tab_stop_right(paragraph, tab)
+            self.add_text(paragraph, meta.short_title or meta.title, None, None)
+            if meta.classification:
+                paragraph.add_run("\t")
+                self.add_text(paragraph, meta.classification.upper(), "Strong", None)
+        for name in ("footer", "first_page_footer", "even_page_footer"):
+            if name not in wanted - kept:
+                continue
+            footer = getattr(section, name)
             footer.is_linked_to_previous = False
             _clear(footer)
             paragraph = self.new_para(footer, "Footer")
@@ -337,10 +363,11 @@ class _Writer:
             ooxml.add_field(paragraph, "PAGE")
             paragraph.add_run(" of ")
             ooxml.add_field(paragraph, "NUMPAGES")
-        first_header = section.first_page_header
-        first_header.is_linked_to_previous = False
-        _clear(first_header)
-        self.new_para(first_header, "Header")
+        if "first_page_header" in wanted - kept:
+            first_header = section.first_page_header
+            first_header.is_linked_to_previous = False
+            _clear(first_header)
+            docx_theme.add_logo(self.new_para(first_header, "Header"), self.theme)
 
 
 def _style_ids(document: Any) -> dict[str, str]:
@@ -453,12 +480,15 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     an unusable reference or image.
     """
     # The prepared package holds no content: only the last section's settings are left in its body.
-    document = open_docx(io.BytesIO(reference_package(reference)))
+    document = open_docx(io.BytesIO(docx_theme.themed_package(reference, theme)))
     _page_setup(document, theme, reference is not None)
     writer = _Writer(document, theme, doc.meta)
     writer.title_block()
     writer.blocks(doc.blocks)
     writer.page_furniture()
+    from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
+
+    add_watermark(document, theme)
     _core_properties(document, doc.meta)
     return package_bytes(document)
 
@@ -483,6 +513,7 @@ _INLINES: dict[type, Callable[[_Writer, Any, Any, str | None, Any], None]] = {
     t.Code: _Writer.code,
     t.Link: _Writer.link,
     t.LineBreak: _Writer.line_break,
+    t.Note: _Writer.note,
 }
 
 __all__ = ["write_docx"]

@@ -29,3 +29,24 @@ def split_columns(ncols: int, max_cols: int = MAX_COLUMNS) -> list[list[int]]:
         return [list(range(ncols))] if ncols else []
     step = max_cols - 1
     return [[0, *range(start, min(start + step, ncols))] for start in range(1, ncols, step)]
+
+
+MIN_COLUMN_PT = 40.0  # points (14 mm): the narrowest readable column, 6 pt padding either side and a short word
+
+
+def columns_that_fit(text_width_pt: float, min_column_pt: float = MIN_COLUMN_PT) -> int:
+    """The most columns a printed part may have on a text block ``text_width_pt`` wide: as many as fit at
+    ``min_column_pt`` each, never more than ``MAX_COLUMNS`` and never fewer than 2 (the repeated first
+    column and one more). Both writers split with it, so Letter, A4 and a reference's page agree.
+    Raises ``ValueError`` when ``min_column_pt`` is not positive.
+    """
+    if min_column_pt <= 0:
+        raise ValueError(f"a column must be wider than {min_column_pt} pt")
+    return max(2, min(MAX_COLUMNS, int(text_width_pt // min_column_pt)))
+
+
+def part_caption(group: list[int], ncols: int) -> str:
+    """The note printed above one part of a split table: which of the ``ncols`` columns it holds
+    (``group`` as given by ``split_columns``), and on later parts that the first column is repeated."""
+    span = f"Column {group[1] + 1}" if len(group) == 2 else f"Columns {group[1] + 1}–{group[-1] + 1}"
+    return f"{span} of {ncols}" + (" (continued; the first column is repeated)" if group[1] > 1 else "")

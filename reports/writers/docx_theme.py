@@ -1,0 +1,222 @@
+"""The theme in the DOCX: colours, faces and sizes in the styles part, the logo in the first-page header.
+
+Part of write (DOCX). The built-in reference (templates/reference.docx) is drawn in the default theme's
+colours (#1F3A5F accent, #1A1A1A text ...), faces (Source Serif Pro, Source Sans Pro, SimSun) and sizes
+(10.5 pt body). ``themed_package`` rewrites its styles part for another theme by value, the way the PDF
+stylesheet (pdf_styles) is built from the theme:
+
+- every default colour becomes the theme's colour of the same role: run colours, paragraph borders,
+  table borders and cell shading (white stays white except as text on the accent, ``header_text``);
+- the default body and heading faces become the theme's, in the names Word knows (``WORD_FAMILIES``),
+  and the East Asian face becomes the theme's CJK face (``WORD_CJK``);
+- every size moves with the body size, point for point, as the PDF's do (Heading 1 is body + 4 pt in
+  both), except the fixed sizes of the title block and page furniture (``FIXED_SIZE_STYLES``).
+
+With ``--reference-docx`` the reference's styles stand (pandoc's ``--reference-doc`` semantics): its
+faces and sizes are kept, and the theme's colours reach only the styles the tool added to it (they are
+ours, in our colours). The rewritten package is made once per (theme, reference) and kept; the default
+theme gets the prepared reference untouched, byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
+
+from reports.theme import DEFAULT_THEME, Theme
+from reports.writers import images
+from reports.writers.docx_archive import w
+from reports.writers.docx_package import stored_zip
+from reports.writers.docx_parts import serialise
+from reports.writers.docx_reference import reference_package
+
+STYLES_PART = "word/styles.xml"
+# The theme's families as Word names them: the PDF's standard fonts are Adobe's names for faces every
+# Word installation has under another name.
+WORD_FAMILIES: dict[str, str] = {
+    "Source Serif Pro": "Source Serif Pro",
+    "Source Sans Pro": "Source Sans Pro",
+    "Helvetica": "Arial",
+    "Times-Roman": "Times New Roman",
+    "Courier": "Courier New",
+}
+# The theme's CJK faces (Adobe's CID fonts in the PDF) as the Word faces of the same style and script.
+WORD_CJK: dict[str, str] = {
+    "STSong-Light": "SimSun",  # Simplified Chinese, Song
+    "MSung-Light": "PMingLiU",  # Traditional Chinese, Ming
+    "HeiseiMin-W3": "MS Mincho",  # Japanese, Mincho
+    "HYSMyeongJo-Medium": "Batang",  # Korean, Myeongjo
+}
+# Styles whose size is fixed in the PDF too (pdf_styles: Title 22, Kicker 8.5, header and footer 8 ...):
+# they keep their size whatever the body size. Lower-case style names, as Word stores built-in ones.
+FIXED_SIZE_STYLES = frozenset({"title", "subtitle", "kicker", "byline", "memo title", "header", "footer",
+                               "rule", "title rule"})
+LOGO_BOX_HEIGHT_MM = 14.0  # the box the logo is fitted into, as in the PDF (pdf_page.LOGO_HEIGHT)
+_DEFAULT = DEFAULT_THEME
+_ROLES = ("accent", "text", "muted", "rule", "zebra", "header_text")
+_WHITE = "FFFFFF"
+_BORDER_PARENTS = frozenset(w(n) for n in ("pBdr", "tblBorders", "tcBorders"))
+
+
+def word_font(family: str) -> str:
+    """The Word face for a theme family (the family itself when Word knows it by that name)."""
+    return WORD_FAMILIES.get(family, family)
+
+
+def word_cjk_font(theme: Theme) -> str:
+    """The Word East Asian face for the theme's CJK family."""
+    return WORD_CJK.get(theme.fonts.cjk, WORD_CJK[_DEFAULT.fonts.cjk])
+
+
+def _style_key(theme: Theme) -> tuple[object, ...]:
+    """What of the theme decides the styles part (the rest, page and logo, is set by the writer)."""
+    return (theme.colours, theme.fonts)
+
+
+# --------------------------------------------------------------------------- the styles part
+
+_lock = threading.Lock()
+_CACHE: dict[tuple[object, ...], bytes] = {}
+_CACHE_SIZE = 8
+
+
+def themed_package(reference: Path | None, theme: Theme) -> bytes:
+    """The prepared reference package (docx_reference) with ``theme`` applied to its styles part.
+
+    Made once per (theme, reference) and kept; for the default theme it is the prepared package itself.
+    Raises ``RenderError`` as ``reference_package`` does.
+    """
+    data = reference_package(reference)
+    key = (_style_key(theme), reference is None, data)  # bytes keep their hash: cheap after the first
+    if key[0] == _style_key(_DEFAULT):
+        return data
+    with _lock:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    result = _rewrite_styles(data, lambda root: apply_theme(root, theme, builtin=reference is None))
+    with _lock:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = result
+    return result
+
+
+def _rewrite_styles(data: bytes, change: Any) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(name, source.read(name)) for name in source.namelist()]
+    out = []
+    for name, blob in entries:
+        if name == STYLES_PART:
+            root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+            change(root)
+            blob = serialise(root)
+        out.append((name, blob))
+    return stored_zip(out)
+
+
+def colour_map(theme: Theme) -> dict[str, str]:
+    """Default colour (upper-case hex, no #) -> the theme's colour for the same role."""
+    return {getattr(_DEFAULT.colours, role)[1:].upper(): getattr(theme.colours, role)[1:].upper()
+            for role in _ROLES}
+
+
+def apply_theme(styles: Any, theme: Theme, builtin: bool = True) -> None:
+    """Rewrite a styles part (``w:styles`` root, in place) from the default theme's look to ``theme``'s.
+
+    ``builtin``: the part is the built-in reference's, so faces and sizes change too; otherwise (a user's
+    reference) only colours still in the default theme's values, which only the styles the tool added
+    carry.
+    """
+    colours = colour_map(theme)
+    text_colours = dict(colours)
+    other_colours = {old: new for old, new in colours.items() if old != _WHITE}  # white paper stays white
+    for element in styles.iter(w("color")):
+        _swap(element, w("val"), text_colours)
+    for element in styles.iter(w("shd")):
+        _swap(element, w("fill"), other_colours)
+        _swap(element, w("color"), other_colours)
+    for element in styles.iter():
+        if element.getparent() is not None and element.getparent().tag in _BORDER_PARENTS:
+            _swap(element, w("color"), other_colours)
+    if not builtin:
+        return
+    faces = {word_font(_DEFAULT.fonts.body): word_font(theme.fonts.body),
+             word_font(_DEFAULT.fonts.heading): word_font(theme.fonts.heading)}
+    cjk = {word_cjk_font(_DEFAULT): word_cjk_font(theme)}
+    for fonts in styles.iter(w("rFonts")):
+        for attr in ("ascii", "hAnsi", "cs"):
+            _swap(fonts, w(attr), faces)
+        _swap(fonts, w("eastAsia"), cjk)
+    _scale_sizes(styles, theme.fonts.size - _DEFAULT.fonts.size)
+
+
+def _swap(element: Any, attr: str, mapping: dict[str, str]) -> None:
+    value = element.get(attr)
+    if value is not None:
+        new = mapping.get(value.upper())
+        if new is not None and new != value.upper():
+            element.set(attr, new)
+
+
+def _scale_sizes(styles: Any, delta_pt: float) -> None:
+    """Move every size by ``delta_pt`` (sizes are in half-points), but the fixed ones."""
+    if not delta_pt:
+        return
+    for element in styles.iter(w("sz"), w("szCs")):
+        style = next((a for a in element.iterancestors(w("style"))), None)
+        name = style.find(w("name")) if style is not None else None
+        if name is not None and name.get(w("val"), "").lower() in FIXED_SIZE_STYLES:
+            continue
+        value = element.get(w("val"), "")
+        if value.isdigit():
+            element.set(w("val"), str(max(2, round(int(value) + 2 * delta_pt))))
+
+
+# --------------------------------------------------------------------------- headers and footers
+
+# (python-docx section attribute, w:type) for each kind of header and footer
+STORIES = (("header", "default"), ("first_page_header", "first"), ("even_page_header", "even"),
+           ("footer", "default"), ("first_page_footer", "first"), ("even_page_footer", "even"))
+
+
+def reference_stories(section: Any) -> set[str]:
+    """The headers and footers the reference document gave ``section``, as python-docx attribute names
+    (``header``, ``first_page_footer`` ...): those are the organisation's and are kept as they are."""
+    kept = set()
+    for tag, kind in (("headerReference", "header"), ("footerReference", "footer")):
+        for ref in section._sectPr.iter(w(tag)):
+            which = ref.get(w("type"), "default")
+            kept.add(kind if which == "default" else f"{which}_page_{kind}")
+    return kept
+
+
+def add_logo(paragraph: Any, theme: Theme) -> None:
+    """Put the theme's logo at the right of ``paragraph`` (the first-page header), sized as in the PDF:
+    ``logo_width_mm`` wide, shrunk to fit a box ``LOGO_BOX_HEIGHT_MM`` high. Raises ``RenderError`` at
+    the theme's ``logo`` field for an unusable image."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    if theme.logo is None:
+        return
+    width = Mm(theme.logo_width_mm).pt
+    try:
+        pic = images.picture(theme.logo, box=(width, Mm(LOGO_BOX_HEIGHT_MM).pt), width_pt=width)
+    except images.ImageError as exc:
+        raise images.named_by_theme(exc, str(theme.source or "theme")) from None
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    try:
+        paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt), height=Pt(pic.height_pt))
+    except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
+        error = images.ImageError(theme.logo, f"not a usable {pic.format} image ({type(exc).__name__})")
+        raise images.named_by_theme(error, str(theme.source or "theme")) from None
+
+
+__all__ = ["FIXED_SIZE_STYLES", "STORIES", "WORD_CJK", "WORD_FAMILIES", "add_logo", "apply_theme",
+           "colour_map", "reference_stories", "themed_package", "word_cjk_font", "word_font"]
