@@ -151,16 +151,18 @@ def apply_theme(styles: Any, theme: Theme, builtin: bool = True) -> None:
     cjk = {word_cjk_font(_DEFAULT): word_cjk_font(theme)}
     for fonts in styles.iter(w("rFonts")):
         for attr in ("ascii", "hAnsi", "cs"):
-            _swap(fonts, w(attr), faces)
-        _swap(fonts, w("eastAsia"), cjk)
+            _swap(fonts, w(attr), faces, hex_colour=False)
+        _swap(fonts, w("eastAsia"), cjk, hex_colour=False)
     _scale_sizes(styles, theme.fonts.size - _DEFAULT.fonts.size)
 
 
-def _swap(element: Any, attr: str, mapping: dict[str, str]) -> None:
+def _swap(element: Any, attr: str, mapping: dict[str, str], hex_colour: bool = True) -> None:
+    """Replace attribute ``attr`` by its value in ``mapping`` (colours are compared in upper case)."""
     value = element.get(attr)
     if value is not None:
-        new = mapping.get(value.upper())
-        if new is not None and new != value.upper():
+        key = value.upper() if hex_colour else value
+        new = mapping.get(key)
+        if new is not None and new != key:
             element.set(attr, new)
 
 
