@@ -163,13 +163,19 @@ def environment(template_dir: Path | None = None) -> BoundedSandbox:
 
 
 def available_kinds(template_dir: Path | None = None) -> list[str]:
-    """Return the document kinds that have a template (``briefing``, ``memo``, and any of the user's)."""
-    folders = [builtin_templates_dir()] + ([template_dir] if template_dir else [])
-    return sorted({p.name.removesuffix(TEMPLATE_SUFFIX) for d in folders for p in d.glob(f"*{TEMPLATE_SUFFIX}")})
+    """Return the document kinds that have a template (``briefing``, ``memo``, and any of the user's);
+    see ``reports.kinds`` for what names a kind."""
+    from reports.kinds import available_kinds as kinds
+
+    return kinds(template_dir)
 
 
 def memo_header(agreement: Agreement, overrides: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The memo header: the data's ``memo`` section, then command-line overrides on top."""
+    """The memo header: the data's ``memo`` section, then ``overrides`` on top.
+
+    ``overrides`` holds the ``MEMO_FIELDS`` given on the command line and the theme's ``classification``
+    and ``organisation``, already merged by ``compose_document`` in the order command line > theme > data.
+    """
     memo = agreement.memo
     header: dict[str, Any] = {
         "to": memo.to if memo else None,
@@ -182,7 +188,7 @@ def memo_header(agreement: Agreement, overrides: Mapping[str, str] | None = None
         "next_steps": list(memo.next_steps) if memo else [],
     }
     for key, value in (overrides or {}).items():
-        if key not in MEMO_FIELDS:
+        if key not in MEMO_FIELDS and key != "organisation":
             raise ValueError(f"unknown memo header field {key!r}")
         header[key] = value
     return header
@@ -342,10 +348,15 @@ def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | No
                      image_base: Path | None = None) -> tuple[Document, list[ParseWarning]]:
     """Render and parse: return the document tree for ``agreement`` and any parse warnings.
 
-    The theme's classification and organisation fill in where the template's front matter left them
-    empty (the data's own values win).
+    Classification and organisation, one order everywhere: the command line (``overrides``) over the
+    theme (``theme_classification``, ``theme_organisation``) over the data's ``memo`` section. The
+    template sees the winner as ``memo.classification`` / ``memo.organisation``; a template whose front
+    matter leaves them out still gets the theme's.
     """
-    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=overrides)
+    chosen = {key: value for key, value in (("classification", theme_classification),
+                                              ("organisation", theme_organisation)) if value}
+    merged = {**chosen, **(overrides or {})}
+    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=merged or overrides)
     document, warnings = parse_markdown(text, template=_short(template), image_base=image_base)
     meta = document.meta
     updates: dict[str, Any] = {}
