@@ -13,9 +13,11 @@ stylesheet (pdf_styles) is built from the theme:
   both), except the fixed sizes of the title block and page furniture (``FIXED_SIZE_STYLES``).
 
 With ``--reference-docx`` the reference's styles stand (pandoc's ``--reference-doc`` semantics): its
-faces and sizes are kept, and the theme's colours reach only the styles the tool added to it (they are
-ours, in our colours). The rewritten package is made once per (theme, reference) and kept; the default
-theme gets the prepared reference untouched, byte for byte.
+faces and sizes are kept, and colours change only in the styles the tool added to it (they are ours,
+in our colours): to the theme's where the theme sets them, else to the reference's own accent and text
+colours (its Heading 1 and Normal colours), so they look like the reference's. The rewritten package
+is made once per (theme, reference) and kept; the default theme on the built-in reference gets the
+prepared package untouched, byte for byte.
 """
 
 from __future__ import annotations
@@ -93,8 +95,8 @@ def themed_package(reference: Path | None, theme: Theme) -> bytes:
     """
     data = reference_package(reference)
     key = (_style_key(theme), reference is None, data)  # bytes keep their hash: cheap after the first
-    if key[0] == _style_key(_DEFAULT):
-        return data
+    if reference is None and key[0] == _style_key(_DEFAULT):
+        return data  # the built-in reference is drawn in the default theme already
     with _lock:
         cached = _CACHE.get(key)
     if cached is not None:
@@ -133,7 +135,7 @@ def apply_theme(styles: Any, theme: Theme, builtin: bool = True) -> None:
     reference) only colours still in the default theme's values, which only the styles the tool added
     carry.
     """
-    colours = colour_map(theme)
+    colours = colour_map(theme) if builtin else _reference_colours(styles, theme)
     text_colours = dict(colours)
     other_colours = {old: new for old, new in colours.items() if old != _WHITE}  # white paper stays white
     for element in styles.iter(w("color")):
@@ -154,6 +156,32 @@ def apply_theme(styles: Any, theme: Theme, builtin: bool = True) -> None:
             _swap(fonts, w(attr), faces, hex_colour=False)
         _swap(fonts, w("eastAsia"), cjk, hex_colour=False)
     _scale_sizes(styles, theme.fonts.size - _DEFAULT.fonts.size)
+
+
+def _reference_colours(styles: Any, theme: Theme) -> dict[str, str]:
+    """The colour map for a user's reference: a colour the theme sets wins; the accent and text colour
+    it leaves out are the reference's own (its Heading 1 and Normal colours), so that the styles the
+    tool added look like the reference's."""
+    colours = colour_map(theme)
+    chosen = theme.colours.model_fields_set
+    for role, style_name in (("accent", "heading 1"), ("text", "normal")):
+        if role in chosen:
+            continue
+        own = _colour_of(styles, style_name)
+        if own is not None:
+            colours[getattr(_DEFAULT.colours, role)[1:].upper()] = own
+    return colours
+
+
+def _colour_of(styles: Any, name: str) -> str | None:
+    """The run colour style ``name`` sets itself (a six-digit hex, not ``auto``), or None."""
+    for style in styles.iter(w("style")):
+        style_name = style.find(w("name"))
+        if style_name is not None and style_name.get(w("val"), "").lower() == name:
+            colour = style.find(f"{w('rPr')}/{w('color')}")
+            value = colour.get(w("val"), "") if colour is not None else ""
+            return value.upper() if len(value) == 6 and value.upper() != "AUTO" else None
+    return None
 
 
 def _swap(element: Any, attr: str, mapping: dict[str, str], hex_colour: bool = True) -> None:

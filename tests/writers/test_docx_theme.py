@@ -195,3 +195,11 @@ def test_the_word_faces_cover_every_family_a_theme_accepts() -> None:
 
     assert set(LATIN_FAMILIES) <= set(docx_theme.WORD_FAMILIES)
     assert set(CJK_FAMILIES) <= set(docx_theme.WORD_CJK)
+
+
+def test_without_a_theme_colour_added_styles_take_the_references_accent(tmp_path: Path) -> None:
+    # python-docx's own template draws Heading 1 in 365F91: the Kicker and Rule the tool adds follow it.
+    root = _styles(write_docx(sample_document(), DEFAULT_THEME, _reference(tmp_path)))
+    assert _style(root, "Kicker").find(f"{W}rPr/{W}color").get(f"{W}val") == "365F91"
+    assert _style(root, "Rule").find(f"{W}pPr/{W}pBdr/{W}bottom").get(f"{W}color") == "365F91"
+    assert "1F3A5F" not in etree.tostring(root).decode()
