@@ -166,7 +166,24 @@ def update_fields_on_open(settings: Any) -> None:
     if element.find(qn("w:updateFields")) is None:
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        element.append(update)
+        # In its place in CT_Settings' sequence: before what follows it there, and before any extension
+        # element of a later Word (w14:, w15: ...), which come last.
+        after = {qn(name) for name in _AFTER_UPDATE_FIELDS}
+        w_ns = qn("w:x")[:-1]
+        successor = next((child for child in element if isinstance(child.tag, str)
+                          and (child.tag in after or not child.tag.startswith(w_ns))), None)
+        if successor is None:
+            element.append(update)
+        else:
+            successor.addprevious(update)
+
+
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
 
 
 def tab_stop_right(paragraph: Any, position_twips: int) -> None:
