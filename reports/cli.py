@@ -2,15 +2,7 @@
 
 Heavy libraries (Jinja2, reportlab, python-docx) are imported inside the commands that use them, so
 ``reports --help`` stays quick. Every user error arrives as a ``ReportsError`` and prints as one message.
-
-\b
-Exit codes:
-  0    success
-  1    data, template or document errors (or --check found outdated files)
-  2    usage errors (unknown option, missing file argument)
-  3    internal error: a bug of ours, one line each (--debug: traceback); outranks 1
-  130  interrupted (Ctrl-C); finished files are kept, no partial files are left
-  143  terminated (SIGTERM); as for Ctrl-C
+What a user reads is ``HELP`` and the commands' docstrings, not this docstring.
 """
 
 from __future__ import annotations
@@ -35,7 +27,7 @@ from reports.limits import (
     terminate_like_interrupt,
 )
 
-KINDS = ("briefing", "memo")
+KINDS = ("briefing", "memo")  # the built-in kinds, built by default; any NAME.md.j2 in --template-dir adds one
 DOC_FORMATS = ("pdf", "docx")
 REPORT_STYLES = ("text", "github", "json")
 
@@ -86,7 +78,28 @@ _debug_option = click.option(
     help="Show Python tracebacks for errors (for bug reports).")
 
 
-@click.group(cls=_Group, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
+HELP = """Turn agreement data (YAML or JSON) into a PDF briefing and a Word memo.
+
+\b
+Start with `reports build`: it builds the shipped example agreement into out/
+as briefing and memo, each in PDF and DOCX. Then try your own data:
+  reports new my-deal            write a starter data file
+  reports validate my-deal.yaml  check it; every mistake located
+  reports build my-deal.yaml     build its documents
+Run `reports COMMAND --help` for a command's options.
+
+\b
+Exit codes:
+  0    success
+  1    data, template or document errors (or --check found outdated files)
+  2    usage errors (unknown option or kind, missing file argument)
+  3    internal error: a bug of ours, one line each (--debug: traceback); outranks 1
+  130  interrupted (Ctrl-C); finished files are kept, no partial files are left
+  143  terminated (SIGTERM); as for Ctrl-C
+"""
+
+
+@click.group(cls=_Group, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reports")
 @_debug_option
 def main() -> None:
@@ -96,14 +109,15 @@ def main() -> None:
 # --------------------------------------------------------------------------- data commands
 
 
-@main.command()
+@main.command(short_help="Check agreement data files; every mistake is located.")
 @click.argument("files", nargs=-1, required=True, type=_file_arg)
 @click.option("--format", "style", type=click.Choice(REPORT_STYLES), default="text", show_default=True,
               help="text for people, json for scripts, github for GitHub Actions annotations.")
 def validate(files: tuple[Path, ...], style: str) -> None:
-    """Check agreement data files (YAML or JSON) against the data format.
+    """Check agreement data files (YAML or JSON) against the data format (docs/data-guide.md).
 
-    Every problem is reported as FILE:LINE:COLUMN: FIELD: MESSAGE. Exits 1 when any file is invalid.
+    Every problem in every file is reported at once, as FILE:LINE:COLUMN: FIELD: MESSAGE. Exits 1 when
+    any file is invalid.
     """
     from reports.console import print_problems
     from reports.load import load_agreement
@@ -128,7 +142,7 @@ def validate(files: tuple[Path, ...], style: str) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of the data format.")
 def schema() -> None:
     """Print the JSON Schema of the data format (for editors' YAML and JSON plugins)."""
     from reports.model import json_schema
@@ -136,13 +150,16 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True))
 
 
-@main.command()
+@main.command(short_help="Write a commented starter data file for a new agreement.")
 @click.argument("agreement_id", metavar="ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: ID.yaml in the current folder).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(agreement_id: str, output: Path | None, force: bool) -> None:
-    """Write a commented starter data file for a new agreement; it validates as it is."""
+    """Write a commented starter data file for a new agreement whose id is ID (it names the output
+    files, e.g. out/ID-briefing.pdf). The file validates as it is: edit it, then run
+    `reports validate ID.yaml` and `reports build ID.yaml`.
+    """
     from reports.output import write_atomic
     from reports.starter import starter_yaml
 
@@ -157,15 +174,21 @@ def new(agreement_id: str, output: Path | None, force: bool) -> None:
 # --------------------------------------------------------------------------- document commands
 
 
+_KIND_HELP = ("briefing, memo, or the NAME of your own template NAME.md.j2 in --template-dir "
+              "(`reports templates` lists them).")
+
+
 def _render_options(func: Any) -> Any:
     options = [
         click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     help="Folder of templates that override the built-in ones (same file names)."),
-        click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="YAML theme file: page size, margins, colours, fonts, logo, labels."),
-        click.option("--reference-docx", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Word file whose styles, fonts and page set-up the DOCX output takes on."),
-        click.option("--strict", is_flag=True, help="Treat warnings (unsupported markup, missing glyphs) as errors."),
+                     metavar="FOLDER",
+                     help="Your templates: a file here replaces the built-in one of the same name, and "
+                          "each NAME.md.j2 at its top is a kind you can build."),
+        click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="YAML theme: page size, margins, colours, fonts, logo, classification and "
+                          "organisation (see docs/theme-guide.md)."),
+        click.option("--strict", is_flag=True,
+                     help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
         click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
     ]
@@ -174,11 +197,28 @@ def _render_options(func: Any) -> Any:
     return func
 
 
+_reference_option = click.option(
+    "--reference-docx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Your organisation's Word document (.docx or .dotx): the DOCX output takes its styles, fonts, "
+         "page set-up, headers and footers, not its text.")
+
+
 def _memo_options(func: Any) -> Any:
     for name in ("classification", "subject", "cc", "from", "to"):
         func = click.option(f"--{name}", f"memo_{name}", metavar="TEXT",
-                            help=f"Memo header: {name.upper()} (overrides the data's memo section).")(func)
+                            help=f"The memo's {name.upper()} line (instead of the data's memo section"
+                                 f"{' and the theme' if name == 'classification' else ''}).")(func)
     return func
+
+
+def _check_kinds(kinds: tuple[str, ...], template_dir: Path | None) -> None:
+    """Refuse, as a usage error (exit 2), a kind that is not a safe name or has no template."""
+    from reports.kinds import kind_problem
+
+    for kind in kinds:
+        problem = kind_problem(kind, template_dir)
+        if problem is not None:
+            raise click.UsageError(problem)
 
 
 def _options(template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None,
@@ -199,6 +239,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     from reports.paths import default_data_file
     from reports.pipeline import render
 
+    _check_kinds((kind,), options.template_dir)
     source = data or default_data_file()
     click.get_current_context().meta["reports.file"] = str(source)  # names it in an internal error
     if output is not None and str(output) != "-":
@@ -217,32 +258,42 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     click.echo(f"wrote {display_path(target)}", err=True)
 
 
-@main.command()
+@main.command(short_help="Make one PDF (default: the briefing).")
 @click.argument("data", required=False, type=_file_arg)
-@click.option("--kind", type=click.Choice(KINDS), default="briefing", show_default=True)
+@click.option("--kind", default="briefing", show_default=True, metavar="KIND", help=_KIND_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-              help="File to write, or - for standard output (default: out/ID-KIND.pdf).")
+              metavar="FILE", help="File to write, or - for standard output (default: out/ID-KIND.pdf).")
 @_render_options
 @_memo_options
 def pdf(data: Path | None, kind: str, output: Path | None, template_dir: Path | None,
-        theme_file: Path | None, reference_docx: Path | None, strict: bool, timeout: float,
-        **memo: str | None) -> None:
-    """Render one agreement as a PDF (default: the briefing of the shipped agreement)."""
+        theme_file: Path | None, strict: bool, timeout: float, **memo: str | None) -> None:
+    """Make one PDF document from the agreement in DATA (a YAML or JSON file; default: the shipped
+    example agreement). The default kind is the briefing; --kind memo makes the memo.
+
+    Warnings (markup the writers do not support, characters no font can draw) are printed and the
+    document is still written, unless --strict.
+    """
     _render_one("pdf", data, kind, output,
                 _options(template_dir, theme_file, None, strict, timeout, _overrides(memo)))
 
 
-@main.command()
+@main.command(short_help="Make one Word document (default: the memo).")
 @click.argument("data", required=False, type=_file_arg)
-@click.option("--kind", type=click.Choice(KINDS), default="memo", show_default=True)
+@click.option("--kind", default="memo", show_default=True, metavar="KIND", help=_KIND_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-              help="File to write, or - for standard output (default: out/ID-KIND.docx).")
+              metavar="FILE", help="File to write, or - for standard output (default: out/ID-KIND.docx).")
 @_render_options
+@_reference_option
 @_memo_options
 def docx(data: Path | None, kind: str, output: Path | None, template_dir: Path | None,
-         theme_file: Path | None, reference_docx: Path | None, strict: bool, timeout: float,
+         theme_file: Path | None, strict: bool, timeout: float, reference_docx: Path | None,
          **memo: str | None) -> None:
-    """Render one agreement as a Word document (default: the memo of the shipped agreement)."""
+    """Make one Word document (.docx) from the agreement in DATA (a YAML or JSON file; default: the
+    shipped example agreement). The default kind is the memo; --kind briefing makes the briefing.
+
+    Warnings (markup the writers do not support, characters no font can draw) are printed and the
+    document is still written, unless --strict.
+    """
     _render_one("docx", data, kind, output,
                 _options(template_dir, theme_file, reference_docx, strict, timeout, _overrides(memo)))
 
@@ -262,17 +313,18 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
         raise click.BadParameter(str(exc)) from None
 
 
-@main.command()
+@main.command(short_help="Build every document for many agreements (made for CI).")
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path, allow_dash=True))
 @click.option("-d", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the documents.")
-@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
-              help="Only this kind of document (repeatable; default: briefing and memo).")
+              metavar="FOLDER", help="Folder for the documents.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Build only this kind (repeatable; default: briefing and memo): " + _KIND_HELP)
 @click.option("--format", "formats", type=click.Choice(DOC_FORMATS + REPORT_STYLES), multiple=True,
               help="pdf/docx: only these document formats (repeatable; default both). "
                    "text/github/json: how results are reported (github: Actions annotations; "
                    "json: the manifest on standard output).")
 @_render_options
+@_reference_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs; never more than one per agreement "
                    "or two per CPU).")
@@ -280,22 +332,23 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
               help="Build only the I-th of N stable slices of the inputs (for a CI matrix).")
 @click.option("--check", is_flag=True,
               help="Build in memory and exit 1 if any file on disk is missing or differs; write nothing.")
-@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write a JSON manifest: inputs, outputs with size, pages and sha256, errors.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first agreement that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
 @_debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
-          template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None, strict: bool,
-          timeout: float, jobs: int | None, shard: tuple[int, int] | None, check: bool, manifest: Path | None,
-          fail_fast: bool, quiet: bool, verbose: bool) -> None:
-    """Build briefing and memo, as PDF and DOCX, for every agreement given (files or folders, or - for
-    one agreement on standard input).
+          template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
+          reference_docx: Path | None, jobs: int | None, shard: tuple[int, int] | None, check: bool,
+          manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool) -> None:
+    """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
+    (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
+    builds the shipped Zhejiang–Alibaba agreement.
 
-    With no DATA, builds the shipped Zhejiang–Alibaba agreement. Writes OUT/ID-briefing.pdf,
-    OUT/ID-briefing.docx, OUT/ID-memo.pdf and OUT/ID-memo.docx for each agreement. One agreement that
-    fails is reported and the others are still built.
+    Writes OUT/ID-KIND.FORMAT for each agreement (ID is the agreement's id), e.g. out/ID-briefing.pdf.
+    An agreement that fails is reported and the others are still built; the exit code is 1 if any
+    failed.
     """
     from reports.batch import build as run_build
     from reports.console import print_problems, progress, report_build
@@ -303,6 +356,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     from reports.limits import WORKERS_PER_CPU, cpu_count, max_workers
     from reports.paths import default_data_file
 
+    _check_kinds(kinds, template_dir)
     styles = [f for f in formats if f in REPORT_STYLES]
     if len(styles) > 1:
         raise click.UsageError(f"choose one report format, not {' and '.join(styles)}")
@@ -334,18 +388,60 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     sys.exit(result.exit_code)
 
 
-@main.command()
-@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Also list the templates in this folder (they override built-ins of the same name).")
-def templates(template_dir: Path | None) -> None:
-    """List the built-in templates and, with --template-dir, your own."""
-    from reports.paths import builtin_templates_dir
+@main.command(short_help="List the kinds and templates, or copy the built-ins to edit them.")
+@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="FOLDER",
+              help="Also list your templates in FOLDER, and which built-ins they override.")
+@click.option("--copy", "copy_to", type=click.Path(path_type=Path), metavar="FOLDER",
+              help="Copy the built-in templates and partials into FOLDER (created if needed) to edit them; "
+                   "then pass --template-dir FOLDER.")
+@click.option("--with-reference", is_flag=True,
+              help="With --copy, also copy the built-in Word reference document, reference.docx (use it "
+                   "with --reference-docx, not --template-dir).")
+@click.option("--force", is_flag=True, help="With --copy, overwrite files that exist.")
+def templates(template_dir: Path | None, copy_to: Path | None, with_reference: bool, force: bool) -> None:
+    """List the document kinds and partials, with the file each build uses, or copy the built-ins.
 
-    builtin = builtin_templates_dir()
-    user = {p.relative_to(template_dir).as_posix() for p in template_dir.rglob("*.j2")} if template_dir else set()
-    for path in sorted(builtin.rglob("*.j2")):
-        name = path.relative_to(builtin).as_posix()
-        note = "  (overridden by --template-dir)" if name in user else ""
-        click.echo(f"built-in  {name}{note}")
-    for name in sorted(user):
-        click.echo(f"user      {name}  ({template_dir})")
+    A kind is a template NAME.md.j2 at the top of the template folder (NAME: lowercase letters, digits
+    and hyphens); build it with --kind NAME. Partials are the other templates, which kinds include or
+    import. A file in --template-dir replaces the built-in of the same name.
+    """
+    from reports.paths import builtin_templates_dir
+    from reports.template_files import REFERENCE_DOCX, copy_builtins, list_templates
+
+    if copy_to is not None:
+        if template_dir is not None:
+            raise click.UsageError("--copy writes the built-ins; it does not take --template-dir")
+        try:
+            written = copy_builtins(copy_to, force=force, with_reference=with_reference)
+        except FileExistsError as exc:
+            raise click.UsageError(f"{exc}; nothing was copied (use --force to overwrite)") from None
+        for target in written:
+            click.echo(f"wrote {display_path(target)}")
+        click.echo(f"edit them, then use: reports pdf --template-dir {display_path(copy_to)}")
+        return
+    if with_reference or force:
+        raise click.UsageError("--with-reference and --force go with --copy FOLDER")
+    kinds, partials = list_templates(template_dir)
+    width = max(len(t.kind or t.name) for t in [*kinds, *partials]) if kinds or partials else 0
+    width = max(width, len(REFERENCE_DOCX))
+    click.echo("Kinds (build one with --kind NAME):")
+    for t in kinds:
+        click.echo(f"  {t.kind:<{width}}  {_template_line(t)}")
+    click.echo("Partials (included or imported by the kinds):")
+    for t in partials:
+        click.echo(f"  {t.name:<{width}}  {_template_line(t)}")
+    click.echo("Word reference document (styles of DOCX output; yours with --reference-docx):")
+    click.echo(f"  {REFERENCE_DOCX:<{width}}  built-in  {builtin_templates_dir() / REFERENCE_DOCX}")
+    if template_dir is None:
+        click.echo("Copy the built-ins to edit them: reports templates --copy FOLDER")
+
+
+def _template_line(t: Any) -> str:
+    if not t.user:
+        return f"built-in  {t.path}"
+    line = f"yours     {display_path(t.path)}"
+    if t.overrides is not None:
+        line += f"  (overrides the built-in {t.overrides})"
+    if t.not_a_kind:
+        line += "  (not a kind: a kind's name has only lowercase letters, digits and hyphens)"
+    return line

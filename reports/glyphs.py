@@ -2,6 +2,8 @@
 
 A missing glyph prints as an empty box, which silently shows something other than the data; so the
 build names the file, the field and the character (U+XXXX), and ``--strict`` turns that into an error.
+The standard PDF fonts (Helvetica, Times-Roman, Courier) draw the whole WinAnsi set (dashes, curly
+quotes, the bullet, the euro sign ...), not Latin-1 alone.
 """
 
 from __future__ import annotations
@@ -35,12 +37,32 @@ def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Pro
         if text.isascii():  # the Latin fonts cover ASCII; skip the common case cheaply
             continue
         for char in missing_glyphs(text, theme):
+            if _standard_fonts_draw(char, theme):
+                continue
             name = _char_name(char)
             problems.append(Problem(
                 file=source, field=path,
                 message=f"no configured font can draw U+{ord(char):04X} {name}; it would print as a box",
             ))
     return problems
+
+
+# The families reportlab sets in a standard font, with WinAnsiEncoding.
+STANDARD_FAMILIES = ("Helvetica", "Times-Roman", "Courier")
+
+
+def _standard_fonts_draw(char: str, theme: Theme) -> bool:
+    # fonts.missing_glyphs counts Latin-1 only for a standard family; the WinAnsi set is what it
+    # draws. A character is drawn when each of the body and heading families draws it.
+    from reports.writers.fonts import family
+    from reports.writers.winansi import winansi_characters
+
+    code = ord(char)
+    for name in (theme.fonts.body, theme.fonts.heading):
+        covers = winansi_characters() if name in STANDARD_FAMILIES else family(name).covers
+        if code not in covers:
+            return False
+    return True
 
 
 def _char_name(char: str) -> str:

@@ -6,12 +6,23 @@ pandoc's WriterOptions. Writers never read files other than the ones the theme n
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _colour(value: str) -> str:
+    if not _COLOUR.fullmatch(value):
+        raise ValueError(f"expected a colour as #RRGGBB (six hex digits, e.g. #1F3A5F), found {value!r}")
+    return value
+
+
+# The pattern is kept for the JSON Schema; the validator gives a message a person can act on.
+Colour = Annotated[str, AfterValidator(_colour), StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
 class Margins(BaseModel):
@@ -23,6 +34,14 @@ class Margins(BaseModel):
     bottom: float = Field(default=20, ge=5, le=80, description="Bottom margin (mm).")
     left: float = Field(default=22, ge=5, le=80, description="Left margin (mm).")
     right: float = Field(default=22, ge=5, le=80, description="Right margin (mm).")
+
+    @field_validator("top", "bottom", "left", "right", mode="before")
+    @classmethod
+    def _in_range(cls, value: object) -> object:
+        # Before pydantic's own bounds check, so that the message names the unit.
+        if isinstance(value, int | float) and not isinstance(value, bool) and not 5 <= value <= 80:
+            raise ValueError(f"expected a margin between 5 and 80 (millimetres), found {value}")
+        return value
 
 
 class Colours(BaseModel):
@@ -57,6 +76,13 @@ class Fonts(BaseModel):
         description="Family for Chinese, Japanese and Korean runs (PDF: a CID font; Word: East Asian font).",
     )
     size: float = Field(default=10.5, ge=7, le=16, description="Body size in points.")
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _size_in_range(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool) and not 7 <= value <= 16:
+            raise ValueError(f"expected a body size between 7 and 16 (points), found {value}")
+        return value
 
     @field_validator("body", "heading")
     @classmethod

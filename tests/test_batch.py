@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from reports.batch import build, collect_inputs, in_shard, parse_shard
 from reports.cli import main
+from reports.paths import builtin_templates_dir
 from tests.conftest import SHIPPED
 
 FOUR = ["zhejiang-alibaba-2023-briefing.docx", "zhejiang-alibaba-2023-briefing.pdf",
@@ -201,9 +202,10 @@ def test_bad_reference_docx_is_reported_per_agreement(tmp_path: Path) -> None:
 def test_templates_lists_built_in_and_user_templates(tmp_path: Path) -> None:
     (tmp_path / "memo.md.j2").write_text("x")
     result = CliRunner().invoke(main, ["templates", "--template-dir", str(tmp_path)])
-    assert "built-in  briefing.md.j2" in result.output
-    assert "built-in  memo.md.j2  (overridden by --template-dir)" in result.output
-    assert "user      memo.md.j2" in result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    builtin = builtin_templates_dir()
+    assert f"briefing built-in {builtin / 'briefing.md.j2'}" in lines
+    assert f"memo yours {tmp_path / 'memo.md.j2'} (overrides the built-in {builtin / 'memo.md.j2'})" in lines
 
 
 def test_help_documents_exit_codes_and_imports_no_writer() -> None:
