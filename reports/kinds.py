@@ -56,3 +56,14 @@ def kind_problem(kind: str, template_dir: Path | None = None) -> str | None:
     if template_dir is not None:
         return f"{message}template folder or the built-ins (available: {', '.join(available)})"
     return f"{message}built-ins (available: {', '.join(available)}); add yours with --template-dir FOLDER"
+
+
+def require_kind(kind: str, template_dir: Path | None = None) -> None:
+    """Raise ``TemplateError`` when ``kind`` cannot be built: the check of the Python API (``render``,
+    ``build``), where a kind like ``partials/macros`` must not render a partial or name a file outside
+    the output folder. The command line checks first, as a usage error."""
+    from reports.errors import TemplateError
+
+    problem = kind_problem(kind, template_dir)
+    if problem is not None:
+        raise TemplateError(f"kind {problem.removeprefix('--kind ')}")

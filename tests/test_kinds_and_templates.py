@@ -312,3 +312,13 @@ def test_the_theme_guides_example_loads_and_reaches_the_pdf(tmp_path: Path) -> N
 
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+@pytest.mark.parametrize("kind", ["partials/macros", "../memo", "Memo", "letter"])
+def test_the_python_api_check_refuses_what_is_not_a_kind(kind: str) -> None:
+    from reports.kinds import require_kind
+
+    with pytest.raises(reports.errors.TemplateError) as caught:
+        require_kind(kind)
+    assert caught.value.format_message().startswith(f"kind {kind}: ")
+    require_kind("memo")  # a kind that exists passes
