@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph
 from reports import tree as t
 from reports.theme import Theme
 from reports.writers import docx_theme, ooxml
+from reports.writers.docx_fonts import embed_fonts
 from reports.writers.docx_package import package_bytes
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, text_lengths
@@ -489,6 +490,7 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
 
     add_watermark(document, theme)
+    embed_fonts(document)  # last: it subsets the fonts to every character written above
     _core_properties(document, doc.meta)
     return package_bytes(document)
 

@@ -1,0 +1,264 @@
+"""Word's embedded TrueType fonts: the packaged families a DOCX names travel inside it.
+
+Part of write (DOCX). Without them a DOCX opened where Source Serif / Source Sans are not installed is
+set in whatever the reader substitutes (LibreOffice showed DejaVu Sans throughout). ``embed_fonts``
+puts each packaged family the document's styles or runs name into the package, as ECMA-376 Part 1
+§17.8 describes and Word and LibreOffice read:
+
+- one font part per face (regular, bold, italic, bold italic), subset to the characters the document
+  holds (every story, list labels, their capitals, and digits and punctuation for page-number fields),
+  obfuscated (§17.8.1: the first 32 bytes XORed with the font key, a GUID) as
+  ``application/vnd.openxmlformats-officedocument.obfuscatedFont``;
+- in fontTable.xml, ``w:embedRegular`` / ``w:embedBold`` / ``w:embedItalic`` / ``w:embedBoldItalic``
+  naming each part's relationship and key;
+- in settings.xml, ``w:embedTrueTypeFonts`` and ``w:saveSubsetFonts`` (Word keeps embedding them on save).
+
+Reproducible: the key is derived from a hash of the subset's bytes, so the same document gives the same
+parts. Fast: each face is parsed once per process (without the layout tables, which are dropped, and
+with glyphs left compiled) and kept pickled; a document's subset then takes a few milliseconds a face.
+
+The embedded faces are the family's own bold and italic (what Word shows where the family is installed).
+Kerning and ligature tables are left out: neither Word (unless asked per run) nor the PDF writer applies
+them, so leaving them out keeps LibreOffice's lines the same width as theirs. Fonts the tool does not
+ship (a reference document's Calibri, the East Asian face SimSun) are never embedded; CJK fonts are out
+of scope (a CJK face would add megabytes to every document).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import string
+import threading
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
+
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+FONT_TABLE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_STORIES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml", "footnotes+xml",
+            "endnotes+xml", "comments+xml")
+# Always in the subset: what fields (PAGE, NUMPAGES, list numbers) print and the punctuation around it.
+ALWAYS = frozenset(string.digits + string.punctuation + " ")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One file of a packaged family and the fontTable element that embeds it."""
+
+    element: str  # embedRegular, embedBold, ...
+    package: str  # the Python package holding the font files
+    file: str
+
+
+_FACES = (("embedRegular", "Regular"), ("embedBold", "Bold"), ("embedItalic", "It"), ("embedBoldItalic", "BoldIt"))
+
+
+def _faces(package: str, stem: str, count: int) -> tuple[Face, ...]:
+    return tuple(Face(element, package, f"{stem}-{suffix}.ttf") for element, suffix in _FACES[:count])
+
+
+# family name as styles give it -> (its faces, w:family for font substitution). The heading family is
+# set upright in every style (headings, tables, labels, header and footer); italic in it would need
+# emphasis inside a table cell, where the reader's slanted regular is an acceptable stand-in for
+# 2 x ~17 KB in every document.
+FAMILIES: dict[str, tuple[tuple[Face, ...], str]] = {
+    "Source Serif Pro": (_faces("font_source_serif_pro", "SourceSerifPro", 4), "roman"),
+    "Source Sans Pro": (_faces("font_source_sans_pro", "SourceSansPro", 2), "swiss"),
+}
+_LAYOUT = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG")
+_lock = threading.Lock()
+
+
+def _font_file(face: Face) -> Path | None:
+    try:
+        path = Path(str(resources.files(face.package) / "files" / face.file))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: Path) -> bytes:
+    """The face at ``path`` parsed once per process and kept pickled: a copy is unpickled for each
+    subset (the subsetter changes the font it works on), which is far cheaper than parsing again."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcBBoxes=False, recalcTimestamp=False)
+    for tag in _LAYOUT:
+        if tag in font:
+            del font[tag]
+    font.ensureDecompiled(recurse=False)  # every table read now; glyphs stay compiled, so saving copies them
+    return pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@lru_cache(maxsize=64)
+def subset(path: Path, chars: str) -> bytes:
+    """The face at ``path`` cut down to ``chars`` (and .notdef): a TrueType file's bytes."""
+    from fontTools import subset as ft_subset
+
+    with _lock:
+        blob = _parsed(path)
+    font = pickle.loads(blob)  # our own pickle of a packaged font, made in this process
+    options = ft_subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.recalc_bounds = False  # the full font's bounds still hold, and recomputing expands glyphs
+    # The name table has nothing to do with glyphs, but the subsetter visits every table to prune it:
+    # most of its time. It goes back unchanged.
+    name = font["name"]
+    del font["name"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font["name"] = name
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def font_key(data: bytes) -> str:
+    """A GUID for ``data`` in Word's form (``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}``), from its hash."""
+    return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """ECMA-376 Part 1 §17.8.1: XOR the first 32 bytes with the key's 16 bytes in reverse order.
+
+    The same operation undoes it.
+    """
+    digits = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(byte ^ digits[i % 16] for i, byte in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def _xml_parts(document: Any) -> list[Any]:
+    return [part for part in document.part.package.iter_parts()
+            if part.content_type.endswith(_STORIES) and hasattr(part, "element")]
+
+
+def characters(document: Any) -> str:
+    """Every character the document can display, sorted: the text of every story, list labels,
+    their capitals (a style may set small or all capitals) and ``ALWAYS``."""
+    found: set[str] = set(ALWAYS)
+    t, lvl_text = qn("w:t"), qn("w:lvlText")
+    for part in _xml_parts(document):
+        for element in part.element.iter(t):
+            if element.text:
+                found.update(element.text)
+    for part in document.part.package.iter_parts():
+        if part.content_type.endswith("numbering+xml") and hasattr(part, "element"):
+            for element in part.element.iter(lvl_text):
+                found.update(element.get(qn("w:val"), "").replace("%", ""))
+    found.update("".join(found).upper())
+    return "".join(sorted(c for c in found if c.isprintable()))
+
+
+def families_used(document: Any) -> list[str]:
+    """The packaged families (``FAMILIES``) that the styles or any run of the document name."""
+    names: set[str] = set()
+    attrs = [qn(f"w:{a}") for a in ("ascii", "hAnsi", "cs")]
+    roots = [document.styles.element, *(part.element for part in _xml_parts(document))]
+    for root in roots:
+        for fonts in root.iter(qn("w:rFonts")):
+            names.update(fonts.get(a) for a in attrs if fonts.get(a) in FAMILIES)
+    return sorted(names)
+
+
+def embed_fonts(document: Any) -> None:
+    """Embed, subset to the document's characters, each packaged family the document uses (see the
+    module's docstring). Call it last, when every story is written. A family whose font package is
+    not installed is left out."""
+    used = families_used(document)
+    if not used:
+        return
+    chars = characters(document)
+    table_part = _font_table(document)
+    root = etree.fromstring(table_part.blob)
+    for family in used:
+        faces, generic = FAMILIES[family]
+        files = [(face, _font_file(face)) for face in faces]
+        if any(path is None for _, path in files):
+            continue
+        element = _font_element(root, family, generic)
+        for face, path in files:
+            assert path is not None
+            data = subset(path, chars)
+            key = font_key(data)
+            partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
+            r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),
+                                             document.part.package), RT.FONT)
+            embed = etree.SubElement(element, qn(f"w:{face.element}"))
+            embed.set(f"{{{_R}}}id", r_id)
+            embed.set(qn("w:fontKey"), key)
+            embed.set(qn("w:subsetted"), "1")
+    table_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    _settings(document.settings.element)
+
+
+def _font_table(document: Any) -> Any:
+    """The document's font table part, made when the reference had none."""
+    part = document.part
+    for rel in part.rels.values():
+        if rel.reltype == RT.FONT_TABLE and not rel.is_external:
+            return rel.target_part
+    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{_W}" '
+            f'xmlns:r="{_R}"/>').encode()
+    table = Part(PackURI("/word/fontTable.xml"), FONT_TABLE, blob, part.package)
+    part.relate_to(table, RT.FONT_TABLE)
+    return table
+
+
+def _font_element(root: Any, family: str, generic: str) -> Any:
+    """The ``w:font`` of ``family`` in the font table, without the embedded faces it had (a
+    reference's own copy of our font is replaced by the subset)."""
+    for element in root.iterchildren(qn("w:font")):
+        if element.get(qn("w:name")) == family:
+            for old in list(element):
+                if etree.QName(old).localname.startswith("embed"):
+                    element.remove(old)
+            return element
+    element = etree.SubElement(root, qn("w:font"))
+    element.set(qn("w:name"), family)
+    for tag, value in (("charset", "00"), ("family", generic), ("pitch", "variable")):
+        etree.SubElement(element, qn(f"w:{tag}")).set(qn("w:val"), value)
+    return element
+
+
+# settings.xml elements that come before w:embedTrueTypeFonts / w:saveSubsetFonts (CT_Settings' order)
+_SETTINGS_BEFORE = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+                    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+                    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+                    "saveSubsetFonts")
+
+
+def _settings(settings: Any) -> None:
+    for name in ("embedTrueTypeFonts", "saveSubsetFonts"):
+        tag = qn(f"w:{name}")
+        if settings.find(tag) is not None:
+            continue
+        earlier = {qn(f"w:{n}") for n in _SETTINGS_BEFORE[:_SETTINGS_BEFORE.index(name)]}
+        element = settings.makeelement(tag, {})
+        last = None
+        for child in settings:
+            if child.tag in earlier:
+                last = child
+        if last is None:
+            settings.insert(0, element)
+        else:
+            last.addnext(element)
