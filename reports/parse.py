@@ -8,6 +8,7 @@ becomes a warning with the template's name and line, and degrades to plain text 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -15,9 +16,12 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from reports import tree as t
@@ -34,14 +38,42 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The one configured parser, built once per process."""
-    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    # Raw HTML, strikethrough, fenced code and $math$ are recognised only to be warned about and
+    # printed as text (see _UNSUPPORTED): left off, they would print literally without a word.
+    md = MarkdownIt("zero", {"html": True, "linkify": False, "typographer": False})
     md.enable(["heading", "lheading", "list", "table", "blockquote", "hr", "emphasis", "backticks",
-               "link", "image", "newline", "escape", "entity"])
+               "link", "image", "newline", "escape", "entity", "strikethrough", "html_inline", "html_block",
+               "fence"])
     front_matter_plugin(md)
     deflist_plugin(md)
+    footnote_plugin(md)
+    # Prices are not maths: "$5 and $10" must stay text (no space inside the dollars, no digit after).
+    dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
+    # `{width=60%}` after an image. mdit-py-plugins' attrs plugin refuses the bare `60%` that pandoc
+    # and the issue's syntax use, so this one small rule reads `key=value` pairs after an image only.
+    md.inline.ruler.push("image_attrs", _image_attrs_rule)
     # One rule for all our containers (one per name would try each line three times).
     container_plugin(md, "block", validate=lambda params, *_: _container_name(params) in CONTAINERS)
     return md
+
+
+_IMAGE_ATTRS = re.compile(r"\{[ \t]*((?:[A-Za-z][\w-]*=(?:\"[^\"\n{}]*\"|[^\s\"{}]+)[ \t]*)+)\}")
+_IMAGE_ATTR = re.compile(r"([A-Za-z][\w-]*)=(?:\"([^\"]*)\"|(\S+))")
+
+
+def _image_attrs_rule(state: StateInline, silent: bool) -> bool:
+    """``{key=value ...}`` right after an image: the pairs go in the image token's meta["attrs"]."""
+    if state.pending or not state.tokens or state.tokens[-1].type != "image" or state.src[state.pos] != "{":
+        return False
+    match = _IMAGE_ATTRS.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        pairs = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                 for m in _IMAGE_ATTR.finditer(match.group(1))}
+        state.tokens[-1].meta = {**state.tokens[-1].meta, "attrs": pairs}
+    state.pos = match.end()
+    return True
 
 
 def _container_name(info: str) -> str:
@@ -54,7 +86,7 @@ class Node:
     """One node of markdown-it's token stream as a tree: an open/close pair and what lies between, or a
     single token. (markdown-it's own SyntaxTreeNode does the same in general, at several times the cost.)"""
 
-    __slots__ = ("attrs", "children", "content", "info", "map", "tag", "type")
+    __slots__ = ("attrs", "children", "content", "info", "map", "meta", "tag", "type")
 
     def __init__(self, token: Token, node_type: str, children: list[Node]) -> None:
         self.type = node_type
@@ -63,6 +95,7 @@ class Node:
         self.map = token.map
         self.content = token.content
         self.info = token.info
+        self.meta = token.meta
         self.children = children
 
 
@@ -93,10 +126,53 @@ class _Converter:
         self.line: int | None = None  # the line of the block being converted (inline nodes have none)
         self.boxes = 0  # how many quote or key-facts blocks enclose the block being converted
         self.dropped_breaks: list[int | None] = []  # lines of page breaks that would make empty pages
+        self.notes: dict[int, tuple[t.Paragraph, ...]] = {}  # footnote id -> its paragraphs
+        self.in_note = False
+        self.figures = 0  # numbered (captioned) figures so far
 
     def warn(self, node: Node, message: str) -> None:
-        line = node.map[0] + 1 if node.map else None
+        # Inline nodes carry no line: they are blamed on the line of the block holding them.
+        line = node.map[0] + 1 if node.map else self.line
         self.warnings.append(t.ParseWarning(self.template, line, message))
+
+    def unsupported(self, node: Node, what: str, how: str = "printed as plain text") -> None:
+        self.warn(node, f"unsupported Markdown: {what} ({how})")
+
+    def footnotes(self, nodes: list[Node]) -> list[Node]:
+        """Convert the footnote definitions first (references need them) and return the other nodes."""
+        rest: list[Node] = []
+        for node in nodes:
+            if node.type != "footnote_block":
+                rest.append(node)
+                continue
+            self.in_note = True
+            try:
+                for note in node.children:
+                    if note.map:
+                        self.line = note.map[0] + 1
+                    self.notes[int(note.meta["id"])] = self.note_paragraphs(note.children)
+            finally:
+                self.in_note = False
+        return rest
+
+    def note_paragraphs(self, nodes: list[Node]) -> tuple[t.Paragraph, ...]:
+        # A footnote holds paragraphs (the foot of a page is no place for tables or lists): anything
+        # else in it is kept as its plain text, with a warning.
+        out: list[t.Paragraph] = []
+        for node in nodes:
+            if node.map:
+                self.line = node.map[0] + 1
+            if node.type == "footnote_anchor":  # the "back to the text" arrow of HTML output
+                continue
+            if node.type == "paragraph":
+                out.extend(b for b in self.paragraph(node) if isinstance(b, t.Paragraph))
+            else:
+                self.warn(node, f"a footnote holds paragraphs only: its {node.type.replace('_', ' ')} "
+                                "is printed as plain text")
+                text = " ".join(self.plain(node).split())
+                if text:
+                    out.append(t.Paragraph((t.Text(text),)))
+        return tuple(out)
 
     # ------------------------------------------------------------------ blocks
 
@@ -107,7 +183,7 @@ class _Converter:
                 self.line = node.map[0] + 1
             handler = _BLOCKS.get(node.type)
             if handler is None:
-                self.warn(node, f"unsupported Markdown block {node.type!r}; shown as text")
+                self.unsupported(node, node.type.replace("_", " "))
                 text = self.plain(node)
                 if text:
                     out.append(t.Paragraph((t.Text(text),)))
@@ -166,7 +242,27 @@ class _Converter:
         return [t.Paragraph(content)] if content else []
 
     def bullet_list(self, node: Node) -> list[t.Block]:
+        for item in node.children:
+            first = item.children[0] if item.children else None
+            if first is not None and first.type == "paragraph" and first.children and \
+                    _TASK.match(first.children[0].content):
+                self.unsupported(item, "task list", "printed as plain text, the box as [ ] or [x]")
+                break  # one warning per list
         return [t.BulletList(tuple(t.ListItem(self.blocks(item.children)) for item in node.children))]
+
+    def html_block(self, node: Node) -> list[t.Block]:
+        self.unsupported(node, "raw HTML", "printed literally")
+        text = node.content.strip("\n")
+        return [t.Paragraph(_lines(text))] if text.strip() else []
+
+    def fence(self, node: Node) -> list[t.Block]:
+        self.unsupported(node, "fenced code block", "printed as plain text")
+        text = node.content.strip("\n")
+        return [t.Paragraph(_lines(text))] if text.strip() else []
+
+    def math_block(self, node: Node) -> list[t.Block]:
+        self.unsupported(node, "math", "printed literally")
+        return [t.Paragraph((t.Text(f"$${node.content.strip()}$$"),))]
 
     def ordered_list(self, node: Node) -> list[t.Block]:
         start = int(node.attrs.get("start", 1) or 1)
@@ -229,7 +325,11 @@ class _Converter:
 
     def inline_of(self, node: Node, strip_prefix: int = 0) -> t.Inlines:
         inline = node.children[0] if node.children and node.children[0].type == "inline" else node
-        content = self.inlines(inline.children)
+        children = inline.children
+        if not children and inline.type == "inline" and inline.content:
+            # An inline footnote's (^[...]) text comes back from the plugin unparsed.
+            children = tree_of(parser().parseInline(inline.content))[0].children
+        content = self.inlines(children)
         if strip_prefix and content and isinstance(content[0], t.Text):
             rest = content[0].text[strip_prefix:]
             content = ((t.Text(rest),) if rest else ()) + content[1:]
@@ -240,7 +340,7 @@ class _Converter:
         for node in nodes:
             handler = _INLINES.get(node.type)
             if handler is None:
-                self.warn(node, f"unsupported Markdown inline {node.type!r}; shown as text")
+                self.unsupported(node, node.type.replace("_", " "))
                 out.append(t.Text(self.plain(node)))
                 continue
             out.extend(handler(self, node))
@@ -257,11 +357,62 @@ class _Converter:
     def image(self, node: Node) -> list[t.Inline]:
         src = str(node.attrs.get("src", ""))
         alt = self.plain(node)
+        caption = " ".join(str(node.attrs.get("title", "")).split())
         path = self._local_image(node, src)
         if path is None:
             return [t.Text(alt)] if alt else []
-        image = t.Image(str(path), alt, template=self.template, line=self.line)
+        width_mm, width_percent = self.image_width(node)
+        number = None
+        if caption:
+            self.figures += 1
+            number = self.figures
+        image = t.Image(str(path), alt, width_mm, width_percent, caption, number, template=self.template,
+                        line=self.line)
         return [_ImageMarker(image)]  # type: ignore[list-item]
+
+    def image_width(self, node: Node) -> tuple[float | None, float | None]:
+        """(width in mm, width in % of the text width) from ``{width=...}``; a bad value is a warning."""
+        attrs: dict[str, str] = (node.meta or {}).get("attrs", {})
+        for key in attrs:
+            if key != "width":
+                self.warn(node, f"image attribute {key!r} ignored; known: width")
+        value = attrs.get("width")
+        if value is None:
+            return None, None
+        match = _WIDTH.fullmatch(value.strip())
+        if match:
+            number, unit = float(match.group(1)), match.group(2)
+            if unit == "%" and 0 < number <= 100:
+                return None, number
+            if unit in _MM_PER and number > 0:
+                return number * _MM_PER[unit], None
+        self.warn(node, f"image width {value!r} ignored: give a percentage of the text width (1% to 100%) "
+                        "or a length in mm, cm or in, e.g. {width=60%} or {width=80mm}")
+        return None, None
+
+    def footnote_ref(self, node: Node) -> list[t.Inline]:
+        label = node.meta.get("label")
+        shown = f"[^{label}]" if label else "^[...]"
+        if self.in_note:
+            self.warn(node, f"a footnote inside a footnote is not supported: {shown} is printed as text")
+            return [t.Text(shown)]
+        blocks = self.notes.get(int(node.meta["id"]))
+        if blocks is None:  # not expected from the plugin; never lose the reference silently
+            self.warn(node, f"footnote {shown} has no text; printed as text")
+            return [t.Text(shown)]
+        return [t.Note(blocks)]
+
+    def strikethrough(self, node: Node) -> list[t.Inline]:
+        self.unsupported(node, "strikethrough", "printed as plain text")
+        return list(self.inlines(node.children))
+
+    def html_inline(self, node: Node) -> list[t.Inline]:
+        self.unsupported(node, "raw HTML", "printed literally")
+        return [t.Text(node.content)]
+
+    def math_inline(self, node: Node, fence: str = "$") -> list[t.Inline]:
+        self.unsupported(node, "math", "printed literally")
+        return [t.Text(f"{fence}{node.content}{fence}")]
 
     def _local_image(self, node: Node, src: str) -> Path | None:
         # Images come only from local files inside the allowed folder: nothing is fetched over the
@@ -296,6 +447,22 @@ class _ImageMarker:
     """An image met inline; lifted out of its paragraph into a block by ``paragraph``."""
 
     image: t.Image
+
+
+_TASK = re.compile(r"\[[ xX]\]\s")
+_WIDTH = re.compile(r"(\d+(?:\.\d+)?)\s*(%|mm|cm|in)")
+_MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4}
+
+
+def _lines(text: str) -> t.Inlines:
+    """Text whose line breaks are kept as hard breaks (raw HTML and code shown as written)."""
+    out: list[t.Inline] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(t.LineBreak())
+        if line:
+            out.append(t.Text(line))
+    return tuple(out)
 
 
 def _has_text(content: t.Inlines) -> bool:
@@ -333,6 +500,9 @@ _BLOCKS: dict[str, Callable[[_Converter, Node], list[t.Block]]] = {
     "blockquote": _Converter.blockquote,
     "hr": lambda c, n: [t.HorizontalRule()],
     "table": _Converter.table,
+    "html_block": _Converter.html_block,
+    "fence": _Converter.fence,
+    "math_block": _Converter.math_block,
     "container_block": lambda c, n: _CONTAINERS[_container_name(n.info)](c, n),
 }
 
@@ -351,6 +521,12 @@ _INLINES: dict[str, Callable[[_Converter, Node], list[t.Inline]]] = {
     "code_inline": lambda c, n: [t.Code(n.content)],
     "link": _Converter.link,
     "image": _Converter.image,
+    "footnote_ref": _Converter.footnote_ref,
+    "footnote_anchor": lambda c, n: [],  # the "back to the text" arrow of HTML output
+    "s": _Converter.strikethrough,
+    "html_inline": _Converter.html_inline,
+    "math_inline": _Converter.math_inline,
+    "math_inline_double": lambda c, n: c.math_inline(n, "$$"),
 }
 
 
@@ -358,7 +534,7 @@ def parse_markdown(text: str, *, template: str = "<string>",
                    image_base: Path | None = None) -> tuple[t.Document, list[t.ParseWarning]]:
     """Parse Markdown (with optional YAML front matter) into a document and its warnings."""
     converter = _Converter(template, image_base)
-    blocks = converter.blocks(tree_of(parser().parse(text)))
+    blocks = converter.blocks(converter.footnotes(tree_of(parser().parse(text))))
     if blocks and isinstance(blocks[-1], t.PageBreak):  # nothing follows it: it would make an empty page
         blocks = blocks[:-1]
         converter.dropped_breaks.append(converter.line)
@@ -379,6 +555,8 @@ def _plain_inlines(content: t.Inlines) -> str:
     for item in content:
         if isinstance(item, t.Text | t.Code):
             parts.append(item.text)
+        elif isinstance(item, t.Note):
+            continue
         elif isinstance(item, t.Strong | t.Emphasis | t.Link):
             parts.append(_plain_inlines(item.children))
     return "".join(parts)

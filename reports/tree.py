@@ -47,7 +47,19 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Text | Strong | Emphasis | Code | Link | LineBreak
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote: the reference stands where this inline is, the note's paragraphs are ``blocks``.
+
+    As in pandoc, the note travels with its reference; writers number notes in the order they meet
+    them (a note referenced twice is printed twice). ``blocks`` holds paragraphs only (parse flattens
+    anything else with a warning), so a writer can put them where footnotes go.
+    """
+
+    blocks: tuple[Paragraph, ...]
+
+
+Inline = Text | Strong | Emphasis | Code | Link | LineBreak | Note
 Inlines = tuple[Inline, ...]
 
 # --------------------------------------------------------------------------- blocks
@@ -129,6 +141,12 @@ class PageBreak:
 class Image:
     """A local image file; ``path`` is absolute and was checked to exist by parse.
 
+    ``alt`` is the description for readers who cannot see it (DOCX ``descr``, PDF alt text). A figure
+    with a ``caption`` (the image's Markdown title) has a ``number`` (1, 2 ... in document order) and is
+    printed "Figure N: caption" under the picture. ``width_percent`` is the share of the text width the
+    picture takes (``{width=60%}``); ``width_mm`` an absolute width (``{width=60mm}``); with neither,
+    the picture keeps its natural size, bounded by the text area.
+
     ``template`` and ``line`` say where the image was named, so that a broken file is blamed on the
     template that named it; they are not part of the image's identity (nor of ``dump``).
     """
@@ -136,6 +154,9 @@ class Image:
     path: str
     alt: str
     width_mm: float | None = None
+    width_percent: float | None = None
+    caption: str = ""
+    number: int | None = None
     template: str = field(default="", compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)
 
@@ -165,7 +186,7 @@ BLOCK_TYPES: tuple[type, ...] = (
     PageBreak,
     Image,
 )
-INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak)
+INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note)
 
 # --------------------------------------------------------------------------- the document
 
@@ -290,6 +311,7 @@ __all__ = [
     "Link",
     "ListItem",
     "Meta",
+    "Note",
     "OrderedList",
     "PageBreak",
     "Paragraph",

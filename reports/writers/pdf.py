@@ -310,12 +310,26 @@ class _Writer:
     def image(self, node: t.Image) -> list[Flowable]:
         # At most the frame's size, so an image never needs a page larger than the page.
         box = (self.sheet.frame_width, self.sheet.frame_height - 8)
+        width = box[0] * node.width_percent / 100 if node.width_percent else \
+            node.width_mm * mm if node.width_mm else None
         try:
-            pic = images.picture(node.path, box=box, width_pt=node.width_mm * mm if node.width_mm else None)
+            pic = images.picture(node.path, box=box, width_pt=width)
         except images.ImageError as exc:
             raise images.named_by_template(exc, node.template, node.line) from None
-        return [RLImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT"),
-                Spacer(1, 6)]
+        picture = RLImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT")
+        # reportlab has no alt text for an image: kept on the flowable for the structure tree to use.
+        picture._alt_text = node.alt
+        if node.number is None:
+            return [picture, Spacer(1, 6)]
+        from reportlab.platypus import KeepTogether
+
+        caption = Paragraph(self.text(f"Figure {node.number}: {node.caption}"), self.sheet.styles["Caption"])
+        return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
+
+    def note(self, node: t.Note) -> str:
+        from reports.writers import pdf_notes  # only documents with footnotes need it
+
+        return pdf_notes.notes_of(self).reference(node)
 
     # ------------------------------------------------------------------ first page
 
@@ -397,6 +411,7 @@ _INLINES: dict[type, Callable[[_Writer, Any], str]] = {
     t.Code: _Writer.code,
     t.Link: _Writer.link,
     t.LineBreak: lambda w, n: "<br/>",
+    t.Note: _Writer.note,
 }
 
 

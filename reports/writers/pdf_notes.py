@@ -1,0 +1,211 @@
+"""Footnotes for the PDF writer: each note printed at the foot of the page where its reference is drawn.
+
+Part of write (PDF). reportlab has no footnotes, so:
+
+- the reference is a superscript number followed by an ``<onDraw>`` mark in the paragraph's markup;
+  reportlab calls back when it draws that line, so the page is the one the reader sees the number on,
+  whether the paragraph is whole, split across pages, in a list, a quote or a table cell;
+- at that moment the note's height is taken off the bottom of the page's frame, so whatever is laid
+  out after it on the page stops above the notes;
+- when the page ends, its notes are drawn at the foot of the frame under a short rule.
+
+The limit, said plainly: the lines of the *same* paragraph below the reference were placed before the
+note was known. When they leave no room for the note above the foot of the page, the note is printed at
+the foot of the next page instead (the number still leads to it), never over text and never lost; notes
+left at the end of the document follow its last block. Nothing of this runs for a document without
+notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from reports import tree as t
+
+CALLBACK = "reportsFootnote"  # the name reportlab looks the callback up by, on the canvas
+_RULE_GAP = 8.0  # points: the rule above the notes and the space around it
+
+
+class PageNotes:
+    """The notes of one document: numbered as the writer meets their references, drawn per page."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        normal: ParagraphStyle = writer.sheet.styles["Normal"]
+        size = max(6.0, normal.fontSize - 2)
+        self.style = ParagraphStyle("Footnote", parent=normal, fontSize=size, leading=size * 1.25,
+                                    spaceBefore=0, spaceAfter=size * 0.3, leftIndent=size, firstLineIndent=-size)
+        self.notes: list[list[Paragraph]] = []  # note n is notes[n - 1]
+        self.page: list[int] = []  # numbers of the notes whose references were drawn on this page
+        self.carried: list[int] = []  # notes that found no room on their page, for the next one
+        self.width = writer.sheet.frame_width
+        self.page_number = 0
+        self.reserved = 0.0  # the room taken off the current page's frame for notes
+        self.ref_page: dict[int, int] = {}  # note -> the page its reference was drawn on (this pass)
+        self.overflow: set[int] = set()  # notes that found no room on their reference's page (this pass)
+        # From earlier passes: page -> notes to make room for from the top of that page. A note that did
+        # not fit under its paragraph gets its room from the start of the page in the next pass, so the
+        # paragraph's lines make way for it (a pass more, only when a note was pushed to the next page).
+        self.plan: dict[int, list[int]] = {}
+        self.settled = True
+
+    def reference(self, note: t.Note) -> str:
+        """The markup of a reference; the note's paragraphs are made now, in the writer's markup."""
+        number = len(self.notes) + 1
+        paragraphs: list[Paragraph] = []
+        for i, block in enumerate(note.blocks or (t.Paragraph(()),)):
+            lead = f"<super>{number}</super>&#160;" if i == 0 else ""
+            paragraphs.append(Paragraph(lead + (self.writer.inlines(block.content) or "&#160;"), self.style))
+        self.notes.append(paragraphs)
+        return f'<super>{number}</super><onDraw name="{CALLBACK}" label="{number}"/>'
+
+    def height(self, numbers: list[int]) -> float:
+        if not numbers:
+            return 0.0
+        total = _RULE_GAP
+        for number in numbers:
+            for paragraph in self.notes[number - 1]:
+                total += paragraph.wrap(self.width, 1e6)[1] + paragraph.getSpaceAfter()
+        return total
+
+    # ------------------------------------------------------------------ during the build
+
+    def begin_page(self, doc: Any) -> None:
+        doc.canv.setNamedCB(CALLBACK, self.on_reference)
+        self.page_number = doc.page
+        # reportlab resets a frame's position but not its bottom: take back last page's notes' room, and
+        # keep the room of notes carried over or known from an earlier pass to land here.
+        frame = doc.pageTemplate.frames[0]
+        frame._y1p = frame._y1 + frame._bottomPadding
+        self.reserved = self.height(self.expected())
+        frame._y1p += self.reserved
+
+    def expected(self) -> list[int]:
+        planned = [n for n in self.plan.get(self.page_number, []) if n not in self.page]
+        return self.carried + self.page + planned
+
+    def on_reference(self, canvas: Any, kind: str, label: str) -> None:
+        number = int(label)
+        if number in self.page or number in self.carried:  # drawn twice (a table row repeated)
+            return
+        self.page.append(number)
+        self.ref_page.setdefault(number, self.page_number)
+        needed = self.height(self.expected())
+        if needed > self.reserved:  # later blocks on this page stop above the notes
+            canvas._doctemplate.frame._y1p += needed - self.reserved
+            self.reserved = needed
+
+    def end_page(self, canvas: Any, doc: Any) -> None:
+        numbers = self.carried + self.page
+        self.carried, self.page = [], []
+        if not numbers:
+            return
+        frame = doc.frame
+        # From the last line drawn (the blank space after it does not count) down to the foot of the frame.
+        room = frame._y + getattr(frame, "_prevASpace", 0) - frame._y1 + 0.01
+        placed: list[int] = []
+        for i in range(len(numbers), 0, -1):  # as many as fit, in order; the rest go to the next page
+            if self.height(numbers[:i]) <= room:
+                placed = numbers[:i]
+                break
+        self.carried = numbers[len(placed):]
+        self.overflow.update(self.carried)
+        self.draw(canvas, placed, frame._x1 + frame._leftPadding, frame._y1 + self.height(placed))
+
+    def draw(self, canvas: Any, numbers: list[int], x: float, top: float) -> None:
+        if not numbers:
+            return
+        canvas.saveState()
+        canvas.setStrokeColor(self.writer.sheet.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(x, top - _RULE_GAP / 2, x + min(self.width, 50 * 2.835), top - _RULE_GAP / 2)
+        canvas.restoreState()
+        y = top - _RULE_GAP
+        for number in numbers:
+            for paragraph in self.notes[number - 1]:
+                _, h = paragraph.wrap(self.width, 1e6)
+                paragraph.drawOn(canvas, x, y - h)
+                y -= h + paragraph.getSpaceAfter()
+
+    def reset(self) -> None:
+        """A new pass of a multi-pass build starts with no notes placed."""
+        self.page, self.carried, self.ref_page, self.overflow = [], [], {}, set()
+
+    def after_pass(self) -> None:
+        plan = {page: list(numbers) for page, numbers in self.plan.items()}
+        for number in sorted(self.overflow):
+            page = self.ref_page.get(number)
+            if page is not None and number not in plan.setdefault(page, []):
+                plan[page].append(number)
+        # Settled when nothing was pushed on, or when another pass could change nothing.
+        self.settled = not self.overflow or plan == self.plan
+        self.plan = plan
+
+
+class _LastNotes(Flowable):  # type: ignore[misc]
+    """After the last block: notes that found no room at the foot of their page are printed here."""
+
+    def __init__(self, notes: PageNotes) -> None:
+        super().__init__()
+        self.notes = notes
+        self.numbers: list[int] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.numbers = list(self.notes.carried)
+        return availWidth, self.notes.height(self.numbers)
+
+    def draw(self) -> None:
+        self.notes.carried = [n for n in self.notes.carried if n not in self.numbers]
+        self.notes.draw(self.canv, self.numbers, 0, self.notes.height(self.numbers))
+
+    # A multi-pass build (reportlab's multiBuild) asks this flowable whether the notes have settled.
+    def isIndexing(self) -> int:
+        return 1
+
+    def beforeBuild(self) -> None:
+        self.notes.reset()
+
+    def afterBuild(self) -> None:
+        self.notes.after_pass()
+
+    def isSatisfied(self) -> bool:
+        return self.notes.settled
+
+    def notify(self, kind: str, stuff: object) -> None:  # table-of-contents entries: not ours
+        return None
+
+
+def notes_of(writer: Any) -> PageNotes:
+    """The writer's notes, made when the first reference is met."""
+    notes: PageNotes | None = getattr(writer, "_notes", None)
+    if notes is None:
+        notes = PageNotes(writer)
+        writer._notes = notes
+    return notes
+
+
+def attach(template: Any, writer: Any) -> list[Flowable]:
+    """Hook the writer's notes (if it met any) into ``template``; return what goes after the story.
+
+    With notes, build with ``multiBuild``: a note pushed off its page gets room there in a second pass.
+    """
+    notes: PageNotes | None = getattr(writer, "_notes", None)
+    if notes is None:
+        return []
+    begin_document = template.beforeDocument
+
+    def before_document() -> None:
+        notes.reset()
+        begin_document()
+
+    template.beforeDocument = before_document
+    template.beforePage = lambda: notes.begin_page(template)
+    for page_template in template.pageTemplates:
+        page_template.onPageEnd = notes.end_page
+    return [_LastNotes(notes)]
+
+
+__all__ = ["CALLBACK", "PageNotes", "attach", "notes_of"]
