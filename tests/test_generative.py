@@ -24,7 +24,8 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -188,6 +189,9 @@ def missing_strings(expected: list[str], actual_text: str, fmt: str, theme: Them
             continue
         if fmt == "pdf" and PAGE_END in paged and _found_across_pages(wanted, paged):
             continue
+        if fmt == "pdf" and BOM in text and all(
+                normalise(w) in actual for w in "".join(c for c in text if c not in boxes).split()):
+            continue
         if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(wanted, actual):
             continue
         lost.append(text)
@@ -226,6 +230,9 @@ def _found_across_pages(wanted: str, paged: str) -> bool:
 
 
 SOFT_HYPHEN = "\u00ad"
+# pypdf gives back the words of a line that starts with U+FEFF in another order (the PDF holds them in
+# order; it seems to read the character as a byte-order mark): such strings are compared word by word.
+BOM = "\ufeff"
 
 
 def _soft_hyphens_found(text: str, boxes: set[str], actual: str) -> bool:
@@ -296,7 +303,48 @@ def test_missing_strings_is_not_fooled() -> None:
     # A cell split over two pages, the header row repeated between its halves.
     assert missing_strings(["first half second half"], "Date Event first ha\x01Date Event lf second half", "pdf") == []
     assert missing_strings(["first half second half"], "first ha Date Event lf second half", "pdf") != []
+    assert missing_strings(["\ufeff ' - word"], " - ' \ufeffword", "pdf") == []
     assert missing_strings(["Soft\u00adhyphen"], "Soft-\nhyphen", "pdf") == []
     assert missing_strings(["a 😀 b"], "a \x00 b", "pdf") == [] and missing_strings(["a 😀 b"], "a b", "docx")
     assert _rtl_runs_found("abcשלוםdef", "abcםולשdef") and _rtl_runs_found("abcשלוםdef", "abcשלוםdef")
     assert not _rtl_runs_found("abcשלוםdef", "defםולשabc") and not _rtl_runs_found("abcשלוםdef", "abcשלדםdef")
+
+
+def test_the_strategies_reach_every_extreme_they_promise() -> None:
+    # Each promise of tests/strategies.py is kept within 150 draws (the same draws on every run).
+    import datetime as dt
+
+    from hypothesis import Phase
+
+    from reports.glyphs import text_fields
+
+    def texts_of(data: dict[str, object]) -> list[str]:
+        return [value for _, value in text_fields(data)]
+
+    checks: dict[str, Callable[[dict[str, Any]], bool]] = {
+        "a value past 255 characters": lambda d: any(len(v) > 255 for v in texts_of(d)),
+        "CJK": lambda d: any("\u4e00" <= c <= "\u9fff" for v in texts_of(d) for c in v),
+        "Hebrew or Arabic": lambda d: any(_is_rtl(c) for v in texts_of(d) for c in v),
+        "an emoji": lambda d: any(ord(c) >= 0x1F300 for v in texts_of(d) for c in v),
+        "a combining mark": lambda d: any(unicodedata.category(c) == "Mn" for v in texts_of(d) for c in v),
+        "Markdown-looking text": lambda d: any("**" in v or "{{" in v or "<font" in v for v in texts_of(d)),
+        "the first date": lambda d: d["agreement"]["signed"] == dt.date.min.isoformat(),
+        "the last date": lambda d: d["agreement"]["signed"] == dt.date.max.isoformat(),
+        "an optional section absent": lambda d: "memo" not in d,
+        "an optional section null": lambda d: "memo" in d and d["memo"] is None,
+        "an optional section set": lambda d: isinstance(d.get("memo"), dict),
+        "a URL with & and %": lambda d: any("&" in (s.get("url") or "") and "%" in (s.get("url") or "")
+                                            for s in d["sources"]),
+        "ten or more timeline rows": lambda d: len(d.get("timeline") or []) >= 10,
+        "a party with only a local name": lambda d: any(p.get("name") is None for p in d["parties"]),
+    }
+    kept: set[str] = set()
+
+    @settings(max_examples=150, database=None, derandomize=True, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(data=strategies.agreement_dicts())
+    def draw(data: dict[str, Any]) -> None:
+        kept.update(promise for promise, holds in checks.items() if holds(data))
+
+    draw()
+    assert set(checks) - kept == set()
