@@ -6,7 +6,7 @@ call ``render`` and never touch Jinja2, markdown-it or the writers themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class Options:
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one document may take (all its formats); 0/None: none
+    watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,29 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         warnings.extend(check_reference(opts.reference_docx))  # what was removed from it (cached per file)
     if opts.strict and warnings:
         raise RenderError("warnings are errors under --strict", problems=warnings)
+    # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
+    theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
+    outputs = [get_writer(fmt)(document, theme, opts.reference_docx) for fmt in formats]
+    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, None), source)
+    if long_memo is not None:
+        warnings.append(long_memo)
+        if opts.strict:
+            raise RenderError("warnings are errors under --strict", problems=warnings)
     unique = tuple(_unique(warnings))
-    return [Rendered(data=get_writer(fmt)(document, opts.theme, opts.reference_docx), warnings=unique)
-            for fmt in formats]
+    return [Rendered(data=data, warnings=unique) for data in outputs]
+
+
+def _page_check(kind: str, formats: Sequence[str], outputs: list[bytes], lay_out_pdf: Callable[[], bytes],
+                source: str) -> Problem | None:
+    # A memo is meant to fit one page: the PDF written says how many it has; for a DOCX alone the PDF is
+    # laid out in memory as the estimate (see reports.fit, which says why and what it costs).
+    from reports.fit import ONE_PAGE_KINDS, page_warning
+
+    if kind not in ONE_PAGE_KINDS:
+        return None
+    if "pdf" in formats:
+        return page_warning(kind, outputs[list(formats).index("pdf")], source)
+    return page_warning(kind, lay_out_pdf(), source, estimated=True)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -117,12 +117,17 @@ class Theme(BaseModel):
     )
     organisation: str | None = Field(
         default=None, description="Organisation name shown in the footer and above a memo.")
+    watermark: str | None = Field(
+        default=None, max_length=60,
+        description="A mark such as 'DRAFT' set large and light behind the text of every page "
+                    "(PDF and Word); the command line's --watermark overrides it.",
+    )
     base_dir: Path | None = Field(
         default=None, exclude=True, description="Folder the theme file was read from (set by the loader).")
     source: Path | None = Field(
         default=None, exclude=True, description="The theme file itself, for messages (set by the loader).")
 
-    @field_validator("classification", "organisation")
+    @field_validator("classification", "organisation", "watermark")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None

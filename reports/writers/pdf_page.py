@@ -1,4 +1,4 @@
-"""Page furniture for the PDF writer: running header, "Page N of M" footer, logo, fixed dates.
+"""Page furniture for the PDF writer: watermark, running header, "Page N of M" footer, logo, fixed dates.
 
 Part of write (PDF). The footer needs the page count, which is known only at the end, so the canvas
 keeps each page's state and draws the footers when the document is saved (the standard platypus recipe).
@@ -7,16 +7,20 @@ keeps each page's state and draws the footers when the document is saved (the st
 from __future__ import annotations
 
 import io
+import math
 import time
 from typing import Any
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from reports import tree as t
 from reports.theme import Theme
 from reports.writers import images
+from reports.writers.docx_watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 from reports.writers.pdf_styles import Sheet
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
@@ -35,18 +39,23 @@ class _Stamp:
 
 
 class PageDecor:
-    """Draws the header on every page but the first, and the footer on every page."""
+    """Draws the watermark (if any) under every page, the header on every page but the first, and the
+    footer on every page."""
 
     def __init__(self, meta: t.Meta, sheet: Sheet, theme: Theme) -> None:
         self.meta = meta
         self.sheet = sheet
         self.theme = theme
         self.logo = _logo(theme)  # read and checked before the build starts, not in the middle of it
+        self.watermark = watermark_text(theme.watermark)
+        self.watermark_colour = colors.HexColor(watermark_colour(theme.colours.rule))
 
     def on_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = self.sheet.page_size
         m = self.theme.margins
         left, right = m.left * mm, width - m.right * mm
+        if self.watermark:  # first thing on the page: reportlab calls onPage before the frame's content
+            draw_watermark(canvas, self.watermark, self.sheet, self.watermark_colour)
         if canvas.getPageNumber() == 1:
             if self.logo is not None:
                 w = self.theme.logo_width_mm * mm
@@ -83,6 +92,26 @@ class PageDecor:
         canvas.drawString(left, y, _fit(note, 100))
         canvas.drawRightString(right, y, f"Page {page} of {pages}")
         canvas.restoreState()
+
+
+def draw_watermark(canvas: Canvas, text: str, sheet: Sheet, colour: colors.Color) -> None:
+    """Draw ``text`` large, light and at 45 degrees across the centre of the page, in the heading bold.
+
+    Sized as the DOCX writer sizes it (see docx_watermark): along at most DIAGONAL_SHARE of the page's
+    diagonal and never above MAX_SIZE_PT; in the same colour.
+    """
+    width, height = sheet.page_size
+    font = sheet.heading.bold
+    unit = stringWidth(text, font, 1) or 1.0
+    size = min(MAX_SIZE_PT, DIAGONAL_SHARE * math.hypot(width, height) / unit)
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas.setFont(font, size)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    # Centred on the page's centre: the baseline sits a third of the size below the middle of the caps.
+    canvas.drawCentredString(0, -size * 0.35, text)
+    canvas.restoreState()
 
 
 def _logo(theme: Theme) -> images.Picture | None:

@@ -38,15 +38,40 @@ class Sheet:
     frame_height: float
 
 
+@dataclass(frozen=True)
+class Spacing:
+    """The vertical rhythm of one kind of document, in multiples of the body size (``lead``: of the
+    body's leading). The memo is set tighter than the briefing so that it keeps to one page on Letter
+    paper too: what a typesetter does for a one-page memo (the type sizes stay the same)."""
+
+    lead: float = 1.45  # body leading
+    para_after: float = 0.7
+    list_after: float = 0.2
+    h1_before: float = 1.3
+    h1_after: float = 0.5
+    memo_lead: float = 1.5  # the TO / FROM / DATE block
+    memo_title: tuple[float, float, float] = (24, 28, 10)  # MEMORANDUM: size, leading, space after (pt)
+    kicker_after: float = 10  # points
+
+
+SPACING: dict[str, Spacing] = {
+    "briefing": Spacing(),
+    "memo": Spacing(lead=1.33, para_after=0.45, list_after=0.1, h1_before=0.85, h1_after=0.3, memo_lead=1.3,
+                    memo_title=(22, 25, 6), kicker_after=6),
+}
+
+
 @lru_cache(maxsize=8)
-def stylesheet(theme: Theme) -> Sheet:
-    """Return the (cached) stylesheet for ``theme``; registers its fonts on first use."""
+def stylesheet(theme: Theme, kind: str = "briefing") -> Sheet:
+    """Return the (cached) stylesheet for ``theme`` and a ``kind`` of document; registers its fonts on
+    first use. A kind without its own spacing in ``SPACING`` (a custom template) is set like the briefing."""
+    sp = SPACING.get(kind, SPACING["briefing"])
     body, heading = family(theme.fonts.body), family(theme.fonts.heading)
     cjk = cjk_font(theme.fonts.cjk)
     c = theme.colours
     accent, text, muted = (colors.HexColor(c.accent), colors.HexColor(c.text), colors.HexColor(c.muted))
     size = theme.fonts.size
-    lead = size * 1.45
+    lead = size * sp.lead
     page = A4 if theme.page_size == "A4" else LETTER
     m = theme.margins
 
@@ -57,23 +82,23 @@ def stylesheet(theme: Theme) -> Sheet:
         return ParagraphStyle(name, **base)
 
     styles = {
-        "Normal": style("Normal", spaceAfter=size * 0.7),
+        "Normal": style("Normal", spaceAfter=size * sp.para_after),
         "Title": style("Title", fontName=heading.bold, fontSize=22, leading=27, textColor=accent,
                        spaceAfter=4),
         "Subtitle": style("Subtitle", fontName=heading.regular, fontSize=13, leading=17, textColor=muted,
                           spaceAfter=8),
         "Kicker": style("Kicker", fontName=heading.bold, fontSize=8.5, leading=11, textColor=accent,
-                        spaceAfter=10),
+                        spaceAfter=sp.kicker_after),
         "Byline": style("Byline", fontName=heading.regular, fontSize=9.5, leading=13, textColor=text,
                         spaceAfter=2),
         "Heading 1": style("Heading 1", fontName=heading.bold, fontSize=size + 4, leading=(size + 4) * 1.25,
-                           textColor=accent, spaceBefore=size * 1.3, spaceAfter=size * 0.5),
+                           textColor=accent, spaceBefore=size * sp.h1_before, spaceAfter=size * sp.h1_after),
         "Heading 2": style("Heading 2", fontName=heading.bold, fontSize=size + 1.5,
                            leading=(size + 1.5) * 1.3, textColor=text, spaceBefore=size * 1.1,
                            spaceAfter=size * 0.35),
         "Heading 3": style("Heading 3", fontName=heading.bold, fontSize=size, leading=size * 1.3,
                            textColor=muted, spaceBefore=size * 0.9, spaceAfter=size * 0.25),
-        "List": style("List", spaceAfter=size * 0.2),
+        "List": style("List", spaceAfter=size * sp.list_after),
         "Quote": style("Quote", fontName=body.italic, fontSize=size + 0.5, leading=(size + 0.5) * 1.45,
                        spaceAfter=4),
         "Attribution": style("Attribution", fontName=heading.regular, fontSize=size - 1,
@@ -84,11 +109,11 @@ def stylesheet(theme: Theme) -> Sheet:
         "Field Label": style("Field Label", fontName=heading.bold, fontSize=size - 1,
                              leading=(size - 1) * 1.35, textColor=accent),
         "Field Value": style("Field Value", fontSize=size - 0.5, leading=(size - 0.5) * 1.4),
-        "Memo Label": style("Memo Label", fontName=heading.bold, fontSize=size - 0.5, leading=size * 1.5,
-                            textColor=muted),
-        "Memo Value": style("Memo Value", fontName=body.regular, fontSize=size, leading=size * 1.5),
-        "Memo Title": style("Memo Title", fontName=heading.bold, fontSize=24, leading=28, textColor=accent,
-                            spaceAfter=10),
+        "Memo Label": style("Memo Label", fontName=heading.bold, fontSize=size - 0.5,
+                            leading=size * sp.memo_lead, textColor=muted),
+        "Memo Value": style("Memo Value", fontName=body.regular, fontSize=size, leading=size * sp.memo_lead),
+        "Memo Title": style("Memo Title", fontName=heading.bold, fontSize=sp.memo_title[0],
+                            leading=sp.memo_title[1], textColor=accent, spaceAfter=sp.memo_title[2]),
         "Caption": style("Caption", fontName=heading.regular, fontSize=size - 2, leading=(size - 2) * 1.3,
                          textColor=muted),
     }
