@@ -36,7 +36,8 @@ def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, th
            template_dir: Path | None = None, reference_docx: Path | None = None,
            overrides: Mapping[str, str] | None = None, strict: bool = False,
            timeout: float | None = 60.0) -> bytes:
-    """Return one document's bytes: ``kind`` is "briefing" or "memo", ``fmt`` "pdf" or "docx".
+    """Return one document's bytes: ``kind`` is any kind the template folder or the built-ins have
+    ("briefing", "memo", ...), ``fmt`` "pdf" or "docx".
 
     ``timeout`` (seconds; 0 or None for none) stops a document that runs longer with a ``TimeLimitError``,
     as ``reports pdf --timeout`` does. It uses SIGALRM, so it applies only when called from the main

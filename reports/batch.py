@@ -359,6 +359,10 @@ def build(
     """
     started = time.perf_counter()
     opts = options or Options()
+    from reports.kinds import require_kind
+
+    for kind in kinds:  # before anything is loaded or written: a kind names output files
+        require_kind(kind, opts.template_dir)
     result = BuildResult(out_dir=out_dir, check=check)
     named = collect_inputs(paths)
     files = [f for f in named if in_shard(f, shard)] if shard is not None else named
