@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reports.theme import DEFAULT_THEME
 from reports.writers.docx_package import repack
-from reports.writers.ooxml import P_BDR_ORDER, P_PR_ORDER, east_asian, in_schema_order, place
+from reports.writers.ooxml import P_BDR_ORDER, P_PR_ORDER, R_PR_ORDER, east_asian, in_schema_order, place
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 BODY, HEADING, CJK = "Source Serif Pro", "Source Sans Pro", "SimSun"
@@ -218,6 +218,8 @@ def build() -> bytes:
     memo_title = _paragraph_style(doc, "Memo Title", "Title")
     _font(memo_title, HEADING, 24, bold=True, colour=ACCENT)
     _spacing(memo_title, 0, 10, 1.0)
+    # Letter-spaced, as the PDF sets it ("M E M O R A N D U M"): a space's width (0.2 em) between letters.
+    place(memo_title.element.get_or_add_rPr(), parse_xml(f'<w:spacing {nsdecls("w")} w:val="96"/>'), R_PR_ORDER)
     rule = _paragraph_style(doc, "Rule")
     _spacing(rule, 2, 10, 0.5)
     _font(rule, BODY, 4)

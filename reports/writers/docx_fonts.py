@@ -50,8 +50,10 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STORIES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml", "footnotes+xml",
             "endnotes+xml", "comments+xml")
-# Always in the subset: what fields (PAGE, NUMPAGES, list numbers) print and the punctuation around it.
-ALWAYS = frozenset(string.digits + string.punctuation + " ")
+# Always in the subset: printable ASCII. It holds what fields print (page numbers, list numbers), lets a
+# reader who edits the document type any plain letter in the same face, and makes most documents of a
+# batch differ only in a few characters beyond it, so a subset made for one is often reused (see subset).
+ALWAYS = frozenset(string.printable[:95])
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,15 @@ def _parsed(path: Path) -> bytes:
             del font[tag]
     font.ensureDecompiled(recurse=False)  # every table read now; glyphs stay compiled, so saving copies them
     return pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@lru_cache(maxsize=16)
+def coverage(path: Path) -> frozenset[int]:
+    """The code points the face at ``path`` has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    return frozenset(font.getBestCmap())
 
 
 @lru_cache(maxsize=64)
@@ -198,7 +209,8 @@ def embed_fonts(document: Any) -> None:
         element = _font_element(root, family, generic)
         for face, path in files:
             assert path is not None
-            data = subset(path, chars)
+            covered = coverage(path)  # what the face lacks cannot be in it: keeps the cache key small
+            data = subset(path, "".join(c for c in chars if ord(c) in covered))
             key = font_key(data)
             partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
             r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),

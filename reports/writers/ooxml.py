@@ -23,6 +23,13 @@ P_PR_ORDER: tuple[str, ...] = (
     "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
     "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
 )
+# The schema's order of run properties (CT_RPr: EG_RPrBase).
+R_PR_ORDER: tuple[str, ...] = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+    "lang", "eastAsianLayout", "specVanish", "oMath",
+)
 # The order of paragraph borders (CT_PBdr).
 P_BDR_ORDER: tuple[str, ...] = ("top", "left", "bottom", "right", "between", "bar")
 
