@@ -29,7 +29,7 @@ from tests.conftest import ROOT, shipped_dict
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 V = "{urn:schemas-microsoft-com:vml}"
-README = (ROOT / "README.md").read_text("utf-8")
+THEMED_DOCS = ("README.md", "docs/theme-guide.md")  # the documents whose themes a memo must fit with
 
 
 @pytest.fixture(autouse=True)
@@ -179,23 +179,26 @@ def test_mark_sizes_agree_between_formats() -> None:
 # --------------------------------------------------------------------------- one page
 
 
-def _readme_themes(tmp_path: Path) -> list[Theme]:
-    """Every theme the README shows (YAML blocks of theme keys only), its logo drawn beside it."""
+def _documented_themes(tmp_path: Path) -> list[Theme]:
+    """Every theme the README and the theme guide show (YAML blocks of theme keys only), its logo drawn
+    beside it, and the default theme."""
     themes = [Theme()]
     Image.new("RGB", (400, 120), (122, 31, 43)).save(tmp_path / "logo.png")
-    for number, block in enumerate(re.findall(r"```yaml\n(.*?)```", README, re.S)):
-        fields = yaml.safe_load(block)
-        if isinstance(fields, dict) and set(fields) <= set(Theme.model_fields):
-            path = tmp_path / f"theme{number}.yaml"
-            path.write_text(block, "utf-8")
-            themes.append(load_theme(path))
+    for doc in THEMED_DOCS:
+        text = (ROOT / doc).read_text("utf-8")
+        for number, block in enumerate(re.findall(r"```yaml\n(.*?)```", text, re.S)):
+            fields = yaml.safe_load(block)
+            if isinstance(fields, dict) and fields and set(fields) <= set(Theme.model_fields):
+                path = tmp_path / f"{Path(doc).stem}-{number}.yaml"
+                path.write_text(block, "utf-8")
+                themes.append(load_theme(path))
     assert any(t.page_size == "Letter" and t.logo for t in themes), "the README's Letter theme was not found"
     return themes
 
 
-def test_memo_fits_one_page_with_every_readme_theme(shipped: Agreement, minimal: Agreement,
+def test_memo_fits_one_page_with_every_documented_theme(shipped: Agreement, minimal: Agreement,
                                                     tmp_path: Path) -> None:
-    for theme in _readme_themes(tmp_path):
+    for theme in _documented_themes(tmp_path):
         for agreement in (shipped, minimal):
             for mark in (None, "DRAFT"):
                 pdf = render(agreement, "memo", "pdf", Options(theme=theme, watermark=mark, strict=True))
