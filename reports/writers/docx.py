@@ -51,6 +51,7 @@ class _Writer:
         # Style ids looked up once: python-docx's `paragraph.style = ...` searches every style each time,
         # which was most of the writer's time.
         self.ids = _style_ids(document)
+        self.cjk_font = docx_theme.word_cjk_font(theme)  # the theme's CJK face, as Word names it
 
     def style_id(self, name: str, fallback: str = "Normal") -> str | None:
         """The id of style ``name``; a user's reference may lack our custom styles, so fall back."""
