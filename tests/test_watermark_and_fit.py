@@ -261,3 +261,14 @@ def test_cli_build_reports_a_long_memo(tmp_path: Path) -> None:
                                        str(tmp_path / "strict.pdf")])
     assert strict.exit_code == 1 and "memo runs to 2 pages" in strict.output
     assert not (tmp_path / "strict.pdf").exists()
+
+
+def test_a_chinese_mark_is_set_in_the_cjk_font(shipped: Agreement) -> None:
+    data = render(shipped, "memo", "pdf", Options(watermark="草稿")).data
+    assert next(_page_texts(data))[0] == "草稿"
+    content = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()  # type: ignore[union-attr]
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+    # The font chosen right after the 45-degree turn is the mark's.
+    first_font = re.search(rb"-0?\.707107 \.707107 [\d.]+ [\d.]+ cm\nBT [-\d. ]+ Tm /(\S+) ",
+                           content).group(1).decode()  # type: ignore[union-attr]
+    assert "STSong-Light" in str(fonts["/" + first_font]["/BaseFont"])

@@ -21,6 +21,7 @@ from reports import tree as t
 from reports.theme import Theme
 from reports.writers import images
 from reports.writers.docx_watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
+from reports.writers.fonts import is_cjk
 from reports.writers.pdf_styles import Sheet
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
@@ -101,7 +102,8 @@ def draw_watermark(canvas: Canvas, text: str, sheet: Sheet, colour: colors.Color
     diagonal and never above MAX_SIZE_PT; in the same colour.
     """
     width, height = sheet.page_size
-    font = sheet.heading.bold
+    # A mark with Chinese, Japanese or Korean in it is set in the CJK font: the heading family lacks them.
+    font = sheet.cjk if any(is_cjk(c) for c in text) else sheet.heading.bold
     unit = stringWidth(text, font, 1) or 1.0
     size = min(MAX_SIZE_PT, DIAGONAL_SHARE * math.hypot(width, height) / unit)
     canvas.saveState()
