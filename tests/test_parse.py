@@ -103,3 +103,83 @@ def test_a_page_break_inside_a_quote_or_key_facts_is_ignored_with_a_warning() ->
 def test_a_page_break_in_a_list_is_kept() -> None:
     document, warnings = parse_markdown("- a\n\n  \\newpage\n\n- b\n")
     assert "PageBreak" in t.dump(document) and not warnings
+
+
+# --------------------------------------------------------------------------- footnotes, figures, unsupported markup
+
+
+@pytest.mark.parametrize(("markdown", "what", "kept"), [
+    ("Prices ~~fell~~ rose.", "strikethrough (printed as plain text)", "Prices fell rose."),
+    ("A <span>raw</span> tag.", "raw HTML (printed literally)", "A <span>raw</span> tag."),
+    ("Energy $E=mc^2$ here.", "math (printed literally)", "Energy $E=mc^2$ here."),
+])
+def test_unsupported_inline_markup_warns_once_with_its_line_and_keeps_the_text(markdown: str, what: str,
+                                                                               kept: str) -> None:
+    document, warnings = parse_markdown(f"# T\n\nintro\n\n{markdown}\n", template="x.md.j2")
+    assert [f"{w.template}:{w.line}: {w.message}" for w in warnings][:1] == [
+        f"x.md.j2:5: unsupported Markdown: {what}"]
+    assert document.blocks[-1] == t.Paragraph((t.Text(kept),))
+
+
+@pytest.mark.parametrize(("markdown", "what", "line"), [
+    ("<div class=\"x\">\nblock\n</div>\n", "raw HTML (printed literally)", 3),
+    ("- [ ] open\n- [x] done\n", "task list (printed as plain text, the box as [ ] or [x])", 3),
+    ("$$\nx^2\n$$\n", "math (printed literally)", 3),
+    ("```python\nprint(1)\n```\n", "fenced code block (printed as plain text)", 3),
+])
+def test_unsupported_blocks_warn_with_their_line_and_keep_their_text(markdown: str, what: str, line: int) -> None:
+    document, warnings = parse_markdown(f"# T\n\n{markdown}", template="x.md.j2")
+    assert [f"{w.template}:{w.line}: {w.message}" for w in warnings] == [
+        f"x.md.j2:{line}: unsupported Markdown: {what}"]
+    body = t.dump(document.blocks[1:])
+    for word in ("block", "open", "done", "x^2", "print(1)"):
+        if word in markdown:
+            assert word in body
+    assert "Strong" not in body and "Code" not in body  # text, never markup
+
+
+def test_dollar_amounts_are_not_maths() -> None:
+    document, warnings = parse_markdown("Costs $5 and $10, or $ 3 $ each.\n")
+    assert not warnings
+    assert document.blocks == (t.Paragraph((t.Text("Costs $5 and $10, or $ 3 $ each."),)),)
+
+
+def test_a_footnote_holds_paragraphs_only_and_never_nests() -> None:
+    document, warnings = parse_markdown("Text[^a].\n\n[^a]: First[^b].\n\n    - listed\n\n[^b]: Inner.\n",
+                                        template="x.md.j2")
+    [note] = [c for c in document.blocks[0].content if isinstance(c, t.Note)]  # type: ignore[union-attr]
+    assert note.blocks == (t.Paragraph((t.Text("First[^b]."),)), t.Paragraph((t.Text("listed"),)))
+    assert [f"{w.line}: {w.message}" for w in warnings] == [
+        "3: a footnote inside a footnote is not supported: [^b] is printed as text",
+        "5: a footnote holds paragraphs only: its bullet list is printed as plain text"]
+
+
+def test_a_note_does_not_reach_the_title() -> None:
+    document, _ = parse_markdown("# Title[^1]\n\n[^1]: Note.\n")
+    assert document.meta.title == "Title"
+
+
+def test_figure_width_caption_number_and_alt(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    document, warnings = parse_markdown(
+        '![Chart of trade](a.png "Trade  by year"){width=60%}\n\n![Plain](a.png){width=3.5cm}\n\n'
+        '![Second](a.png "Ports"){width="25mm"}\n', image_base=tmp_path)
+    assert not warnings
+    path = str(tmp_path / "a.png")
+    assert document.blocks == (
+        t.Image(path, "Chart of trade", width_percent=60.0, caption="Trade by year", number=1),
+        t.Image(path, "Plain", width_mm=35.0),
+        t.Image(path, "Second", width_mm=25.0, caption="Ports", number=2),
+    )
+
+
+@pytest.mark.parametrize(("attrs", "message"), [
+    ("{width=150%}", "image width '150%' ignored"),
+    ("{width=wide}", "image width 'wide' ignored"),
+    ("{height=20mm}", "image attribute 'height' ignored; known: width"),
+])
+def test_bad_image_attributes_warn_with_the_line(tmp_path: Path, attrs: str, message: str) -> None:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    document, warnings = parse_markdown(f"# T\n\n![A](a.png){attrs}\n", template="x.md.j2", image_base=tmp_path)
+    assert document.blocks[1] == t.Image(str(tmp_path / "a.png"), "A")
+    assert [f"{w.template}:{w.line}: {w.message}"[:len(message) + 11] for w in warnings] == [f"x.md.j2:3: {message}"]
