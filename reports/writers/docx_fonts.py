@@ -207,6 +207,13 @@ def embed_fonts(document: Any) -> None:
         if any(path is None for _, path in files):
             continue
         element = _font_element(root, family, generic)
+        for old in [e for e in element if etree.QName(e).localname.startswith("embed")]:
+            # A reference's own copy of our font: replaced by the subset (its part goes with it).
+            r_id = old.get(f"{{{_R}}}id")
+            if r_id in table_part.rels and not any(e is not old and e.get(f"{{{_R}}}id") == r_id
+                                                   for e in root.iter()):
+                table_part.drop_rel(r_id)
+            element.remove(old)
         for face, path in files:
             assert path is not None
             covered = coverage(path)  # what the face lacks cannot be in it: keeps the cache key small
@@ -237,13 +244,9 @@ def _font_table(document: Any) -> Any:
 
 
 def _font_element(root: Any, family: str, generic: str) -> Any:
-    """The ``w:font`` of ``family`` in the font table, without the embedded faces it had (a
-    reference's own copy of our font is replaced by the subset)."""
+    """The ``w:font`` of ``family`` in the font table, made when the table has none."""
     for element in root.iterchildren(qn("w:font")):
         if element.get(qn("w:name")) == family:
-            for old in list(element):
-                if etree.QName(old).localname.startswith("embed"):
-                    element.remove(old)
             return element
     element = etree.SubElement(root, qn("w:font"))
     element.set(qn("w:name"), family)

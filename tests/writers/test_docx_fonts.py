@@ -156,3 +156,27 @@ def test_the_cost_stays_small(shipped: Agreement, kind: str) -> None:
     added = sum(info.compress_size for info in zipfile.ZipFile(io.BytesIO(with_fonts)).infolist()
                 if info.filename.endswith(".odttf"))
     assert 0 < added < 120_000
+
+
+def test_a_references_own_copy_of_our_font_is_replaced_not_kept_beside(tmp_path: Path, shipped: Agreement) -> None:
+    from tests.catalogue_references import content_type, new_rels, rewrite
+
+    table = f'<w:font w:name="Source Serif Pro" xmlns:r="{R[1:-1]}"><w:embedRegular r:id="rIdOld" ' \
+            'w:fontKey="{00000000-0000-0000-0000-000000000000}"/></w:font>'
+    reference = tmp_path / "ours-with-a-font.docx"
+    reference.write_bytes(rewrite((Path(__file__).parents[2] / "templates" / "reference.docx").read_bytes(), {
+        "word/fontTable.xml": lambda xml: xml.replace(b"</w:fonts>", table.encode() + b"</w:fonts>"),
+        "word/_rels/fontTable.xml.rels": new_rels(("rIdOld", "font", "fonts/old.odttf", False)),
+        "word/fonts/old.odttf": b"\x00" * 64,
+        "[Content_Types].xml": content_type("word/fonts/old.odttf", docx_fonts.OBFUSCATED_FONT),
+    }))
+    from reports.writers.docx_reference import reference_package
+
+    prepared = zipfile.ZipFile(io.BytesIO(reference_package(reference))).namelist()
+    assert any(name.endswith(".odttf") for name in prepared)  # the reference's font did come along
+    data = render(shipped, "memo", "docx", Options(reference_docx=reference)).data
+    fonts = embedded(data)  # every embed names a real part holding a font
+    assert len([f for f in fonts if f[0] == "Source Serif Pro"]) == 4
+    odttf = [name for name in _parts(data) if name.endswith(".odttf")]
+    assert len(odttf) == len(fonts) == 6
+    assert b"0000-0000-0000-000000000000" not in _parts(data)["word/fontTable.xml"]
