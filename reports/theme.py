@@ -113,7 +113,8 @@ class Theme(BaseModel):
     logo_width_mm: float = Field(default=30, gt=0, le=120, description="Width of the logo (mm).")
     classification: str | None = Field(
         default=None,
-        description="Default handling label (e.g. 'INTERNAL') when the data's memo section gives none.",
+        description="Handling label (e.g. 'INTERNAL'); overrides the data's memo section, and the command line "
+                    "overrides it.",
     )
     organisation: str | None = Field(
         default=None, description="Organisation name shown in the footer and above a memo.")

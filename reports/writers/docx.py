@@ -37,7 +37,6 @@ _SPECIAL_CHARS = re.compile("[\t\n\r]")
 _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
     qn(f"w:{name}") for name in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "val", "sectPr"))
 _XML_SPACE = qn("xml:space")
-CJK_WORD_FONT = "SimSun"  # Word's standard Simplified Chinese face; LibreOffice substitutes Noto/Source Han
 
 
 class _Writer:
@@ -115,7 +114,7 @@ class _Writer:
             if style_id:
                 _sub(r_pr, _W_RSTYLE).set(_W_VAL, style_id)
             if cjk:
-                ooxml.east_asian(r_pr, CJK_WORD_FONT)
+                ooxml.east_asian(r_pr, self.cjk_font)
         if _SPECIAL_CHARS.search(text):
             r.text = text  # python-docx turns tabs and line breaks into w:tab and w:br
             return
