@@ -46,7 +46,7 @@ from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
 from reports.writers.pdf_text import Span, fast_paragraph
-from reports.writers.wide_tables import MAX_COLUMNS, split_columns
+from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -54,7 +54,6 @@ _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outg
 _MAX_WORD = 2000  # characters: a longer word is laid out in pieces (see _Writer.long_words)
 _LONG_WORD = re.compile(rf"\S{{{_MAX_WORD + 1},}}")
 _ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _RowStream)
-_MIN_COLUMN = 40.0  # points (14 mm): the narrowest readable column, 6 pt padding either side and a short word
 
 
 class _Writer:
@@ -192,15 +191,12 @@ class _Writer:
         header, rows = _pad(node.header, ncols) if node.header else (), [_pad(r, ncols) for r in node.rows]
         # A table wider than the page can show is printed in parts, one after the other, each repeating
         # the first column (the same parts as in the DOCX); a note says which columns each part holds.
-        groups = split_columns(ncols, max(2, min(MAX_COLUMNS, int(self.sheet.frame_width // _MIN_COLUMN))))
+        groups = split_columns(ncols, columns_that_fit(self.sheet.frame_width))
         if len(groups) <= 1:
             return self.table_part(header, rows, align, ncols)
         out: list[Flowable] = []
         for group in groups:
-            span = f"Column {group[1] + 1}" if len(group) == 2 else f"Columns {group[1] + 1}–{group[-1] + 1}"
-            note = f"{span} of {ncols}" + (
-                " (continued; the first column is repeated)" if group[1] > 1 else "")
-            out.append(Paragraph(escape(note), self.sheet.styles["Caption"]))
+            out.append(Paragraph(escape(part_caption(group, ncols)), self.sheet.styles["Caption"]))
             out.extend(self.table_part(tuple(header[c] for c in group) if header else (),
                                        [tuple(row[c] for c in group) for row in rows],
                                        [align[c] for c in group], len(group)))
