@@ -9,11 +9,13 @@ Part of write (PDF). reportlab has no footnotes, so:
   out after it on the page stops above the notes;
 - when the page ends, its notes are drawn at the foot of the frame under a short rule.
 
-The limit, said plainly: the lines of the *same* paragraph below the reference were placed before the
-note was known. When they leave no room for the note above the foot of the page, the note is printed at
-the foot of the next page instead (the number still leads to it), never over text and never lost; notes
-left at the end of the document follow its last block. Nothing of this runs for a document without
-notes.
+The lines of the *same* paragraph below a reference were placed before its note was known. When they
+leave no room for the note, the note goes to the foot of the next page and ``write_pdf`` builds once
+more (reportlab's ``multiBuild``; ``_LastNotes`` says when the notes have settled) with the note's room
+kept from the top of its page, so the paragraph's lines make way. A note that still does not fit (longer
+than the space the page has left) stays at the foot of the next page: never over text, never lost;
+notes left at the end of the document follow its last block. Nothing of this runs for a document
+without notes, and a document whose notes fit at once is built in one pass.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class PageNotes:
         self.page: list[int] = []  # numbers of the notes whose references were drawn on this page
         self.carried: list[int] = []  # notes that found no room on their page, for the next one
         self.width = writer.sheet.frame_width
+        self.max_room = writer.sheet.frame_height / 2
         self.page_number = 0
         self.reserved = 0.0  # the room taken off the current page's frame for notes
         self.ref_page: dict[int, int] = {}  # note -> the page its reference was drawn on (this pass)
@@ -80,7 +83,8 @@ class PageNotes:
         # keep the room of notes carried over or known from an earlier pass to land here.
         frame = doc.pageTemplate.frames[0]
         frame._y1p = frame._y1 + frame._bottomPadding
-        self.reserved = self.height(self.expected())
+        # Never more than half the page for notes known in advance: the text must still get a start.
+        self.reserved = min(self.height(self.expected()), self.max_room)
         frame._y1p += self.reserved
 
     def expected(self) -> list[int]:
@@ -138,6 +142,8 @@ class PageNotes:
         plan = {page: list(numbers) for page, numbers in self.plan.items()}
         for number in sorted(self.overflow):
             page = self.ref_page.get(number)
+            if self.height([number]) > self.max_room:  # too long to keep room for: it stays carried over
+                continue
             if page is not None and number not in plan.setdefault(page, []):
                 plan[page].append(number)
         # Settled when nothing was pushed on, or when another pass could change nothing.
@@ -156,6 +162,20 @@ class _LastNotes(Flowable):  # type: ignore[misc]
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.numbers = list(self.notes.carried)
         return availWidth, self.notes.height(self.numbers)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        # Longer than the page has left (a very long note): its paragraphs, which split across pages.
+        paragraphs = [paragraph for number in self.notes.carried for paragraph in self.notes.notes[number - 1]]
+        if not paragraphs:
+            return []
+        first = paragraphs[0]
+        if first.wrap(availWidth, availHeight)[1] > availHeight:  # platypus wants a first piece that fits
+            pieces = first.split(availWidth, availHeight)
+            if not pieces:
+                return []  # not even a line fits here: the next page
+            paragraphs[:1] = pieces
+        self.notes.carried = []
+        return paragraphs
 
     def draw(self) -> None:
         self.notes.carried = [n for n in self.notes.carried if n not in self.numbers]

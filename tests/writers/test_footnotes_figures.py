@@ -136,6 +136,23 @@ def test_pdf_notes_never_overlap_the_text_below_them() -> None:
         assert text.count(f"Footnote {i} longer") == 1
 
 
+@needs_hook
+def test_a_note_longer_than_a_page_is_printed_whole_after_the_text() -> None:
+    long = "Very long note. " * 600
+    document, _ = parse_markdown(f"Para[^a] {'text ' * 50}\n\nSecond[^b].\n\n[^a]: {long}END\n\n[^b]: Short one.\n")
+    text = re.sub(r"\s+", " ", " ".join(_pdf_pages(write_pdf(document, DEFAULT_THEME))))
+    assert "END" in text and "Short one." in text
+    assert text.count("Very long note.") >= 598  # a sentence cut at a page end reads differently
+
+
+@needs_hook
+def test_notes_with_a_table_of_contents() -> None:
+    document, _ = parse_markdown("---\ntoc: true\n---\n# A\n\nText[^1].\n\n## B\n\nMore[^2].\n\n"
+                                 "[^1]: One.\n[^2]: Two.\n")
+    pages = [re.sub(r"\s+", " ", page) for page in _pdf_pages(write_pdf(document, DEFAULT_THEME))]
+    assert "Text1." in pages[-1] and "1 One. 2 Two." in pages[-1]
+
+
 # --------------------------------------------------------------------------- figures
 
 
