@@ -187,6 +187,11 @@ def build() -> bytes:
         ppr.remove(existing)
     _font(_paragraph_style(doc, "Subtitle"), HEADING, 13, italic=False, colour=MUTED)
     _spacing(styles["Subtitle"], 0, 8, 1.0)
+    # python-docx's template letter-spaces Title and Subtitle a little; the PDF does not.
+    for name in ("Title", "Subtitle"):
+        rpr = styles[name].element.get_or_add_rPr()
+        for tracking in rpr.findall(qn("w:spacing")):
+            rpr.remove(tracking)
     for level, (pt, colour, before) in enumerate(((size + 4, ACCENT, 16), (size + 1.5, TEXT, 11),
                                                   (size, MUTED, 9)), start=1):
         style = _paragraph_style(doc, f"Heading {level}")
