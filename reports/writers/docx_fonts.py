@@ -5,8 +5,9 @@ set in whatever the reader substitutes (LibreOffice showed DejaVu Sans throughou
 puts each packaged family the document's styles or runs name into the package, as ECMA-376 Part 1
 §17.8 describes and Word and LibreOffice read:
 
-- one font part per face (regular, bold, italic, bold italic), subset to the characters the document
-  holds (every story, list labels, their capitals, and digits and punctuation for page-number fields),
+- one font part per face (``FAMILIES``: the body family's regular, bold, italic and bold italic, the
+  heading family's regular and bold), subset to the characters the document holds (every story, list
+  labels, their capitals) and printable ASCII (page-number fields, a reader's own typing),
   obfuscated (§17.8.1: the first 32 bytes XORed with the font key, a GUID) as
   ``application/vnd.openxmlformats-officedocument.obfuscatedFont``;
 - in fontTable.xml, ``w:embedRegular`` / ``w:embedBold`` / ``w:embedItalic`` / ``w:embedBoldItalic``
@@ -14,8 +15,9 @@ puts each packaged family the document's styles or runs name into the package, a
 - in settings.xml, ``w:embedTrueTypeFonts`` and ``w:saveSubsetFonts`` (Word keeps embedding them on save).
 
 Reproducible: the key is derived from a hash of the subset's bytes, so the same document gives the same
-parts. Fast: each face is parsed once per process (without the layout tables, which are dropped, and
-with glyphs left compiled) and kept pickled; a document's subset then takes a few milliseconds a face.
+parts. Fast enough: each face is parsed once per process (without the layout tables, which are dropped,
+and with glyphs left compiled) and kept pickled; a document's subset then takes about 8 ms of CPU a face
+(~50 ms a document, ~55 KB added), and a subset already made for the same characters is reused.
 
 The embedded faces are the family's own bold and italic (what Word shows where the family is installed).
 Kerning and ligature tables are left out: neither Word (unless asked per run) nor the PDF writer applies
