@@ -191,6 +191,10 @@ def _render_options(func: Any) -> Any:
                      help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
         click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
+        click.option("--watermark", metavar="TEXT", expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.watermark", value),
+                     help="A mark such as DRAFT behind the text of every page, in both formats (instead "
+                          "of the theme's watermark; \"\" for none)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -229,7 +233,8 @@ def _options(template_dir: Path | None, theme_file: Path | None, reference_docx:
 
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
-                   overrides=overrides or {}, strict=strict, timeout=timeout)
+                   overrides=overrides or {}, strict=strict, timeout=timeout,
+                   watermark=click.get_current_context().meta.get("reports.watermark"))
 
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:

@@ -58,6 +58,9 @@ def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], opti
     """Like ``render`` for several formats of one document, in order: the template is rendered and its
     Markdown parsed once, and each writer works from the same tree."""
     opts = options or Options()
+    from reports.kinds import require_kind
+
+    require_kind(kind, opts.template_dir)  # a kind names an output file: never a partial's path
     for fmt in formats:
         if fmt not in FORMATS:
             raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

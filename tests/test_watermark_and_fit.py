@@ -21,7 +21,6 @@ from reports.load import load_agreement, load_theme
 from reports.model import Agreement
 from reports.pipeline import Options, render, render_formats
 from reports.theme import Theme
-from reports.writers import pdf as pdf_writer
 from reports.writers.docx_watermark import shape_size, watermark_colour, watermark_text
 from reports.writers.pdf_styles import stylesheet
 from tests.conftest import ROOT, shipped_dict
@@ -30,21 +29,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 V = "{urn:schemas-microsoft-com:vml}"
 THEMED_DOCS = ("README.md", "docs/theme-guide.md")  # the documents whose themes a memo must fit with
-
-
-@pytest.fixture(autouse=True)
-def memo_sheet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Stands in for the PDF writer choosing its stylesheet by the document's kind (write_pdf:
-    ``stylesheet(theme, doc.meta.kind)``): every document in this file passes through it."""
-    real = pdf_writer.write_pdf
-
-    def write_pdf(doc: object, theme: Theme) -> bytes:
-        kind = doc.meta.kind  # type: ignore[attr-defined]
-        monkeypatch.setattr(pdf_writer, "stylesheet", lambda th: stylesheet(th, kind))
-        return real(doc, theme)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf_writer, "write_pdf", write_pdf)
-    yield
 
 
 def _page_texts(data: bytes) -> Iterator[list[str]]:

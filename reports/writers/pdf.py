@@ -489,7 +489,7 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
 
     Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
     """
-    sheet = stylesheet(theme)
+    sheet = stylesheet(theme, doc.meta.kind)  # a memo is set tighter, to fit one page
     meta = doc.meta
     writer = _Writer(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
