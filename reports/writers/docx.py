@@ -483,6 +483,8 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     # The prepared package holds no content: only the last section's settings are left in its body.
     document = open_docx(io.BytesIO(docx_theme.themed_package(reference, theme)))
     _page_setup(document, theme, reference is not None)
+    if doc.meta.kind == "memo" and reference is None:
+        docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
     writer = _Writer(document, theme, doc.meta)
     writer.title_block()
     writer.blocks(doc.blocks)

@@ -250,3 +250,33 @@ def add_logo(paragraph: Any, theme: Theme) -> None:
 
 __all__ = ["FIXED_SIZE_STYLES", "STORIES", "WORD_CJK", "WORD_FAMILIES", "add_logo", "apply_theme",
            "colour_map", "reference_stories", "themed_package", "word_cjk_font", "word_font"]
+
+
+# A memo is meant to fit one page: the same tighter spacing as the PDF's memo stylesheet (pdf_styles),
+# in points after / before and line spacing, applied to the built-in styles only (a reference document's
+# own spacing is the organisation's to decide).
+MEMO_SPACING: dict[str, tuple[float | None, float | None, float | None]] = {
+    # style: (space before, space after, line spacing)
+    "Normal": (None, 4, 1.08),
+    "Heading 1": (10, 3, None),
+    "List Bullet": (None, 1.5, 1.08),
+    "Memo Title": (None, 6, None),
+}
+
+
+def tighten_for_memo(document: Any) -> None:
+    """Set the memo's tighter spacing on ``document``'s styles (see ``MEMO_SPACING``)."""
+    from docx.shared import Pt
+
+    styles = document.styles
+    for name, (before, after, line) in MEMO_SPACING.items():
+        try:
+            fmt = styles[name].paragraph_format
+        except KeyError:
+            continue
+        if before is not None:
+            fmt.space_before = Pt(before)
+        if after is not None:
+            fmt.space_after = Pt(after)
+        if line is not None:
+            fmt.line_spacing = line
