@@ -348,7 +348,7 @@ class _Converter:
 
     def link(self, node: Node) -> list[t.Inline]:
         url = str(node.attrs.get("href", ""))
-        children = self.inlines(node.children)
+        children = _merge_text(self.inlines(node.children))
         if not url.lower().startswith(SAFE_SCHEMES):
             self.warn(node, f"link to {url!r} dropped: only http, https and mailto links are allowed")
             return list(children)
