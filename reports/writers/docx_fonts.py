@@ -56,6 +56,10 @@ _STORIES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml"
 # reader who edits the document type any plain letter in the same face, and makes most documents of a
 # batch differ only in a few characters beyond it, so a subset made for one is often reused (see subset).
 ALWAYS = frozenset(string.printable[:95])
+# Most documents use only these: printable Latin-1 and the typographic marks of Windows-1252. A document
+# within them gets the subset of all of them, made once per process and shared by every such document
+# (a batch then subsets nothing); only a document with other characters pays for a subset of its own.
+COMMON = ALWAYS | frozenset(map(chr, range(0xA1, 0x100))) | frozenset("–—‘’‚“”„•…€‹›™†‡‰ŒœŠšŽžŸƒˆ˜")
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,10 @@ def embed_fonts(document: Any) -> None:
         for face, path in files:
             assert path is not None
             covered = coverage(path)  # what the face lacks cannot be in it: keeps the cache key small
-            data = subset(path, "".join(c for c in chars if ord(c) in covered))
+            drawn = {c for c in chars if ord(c) in covered}
+            if drawn <= COMMON:  # the shared subset: made once, and the same bytes for every such document
+                drawn = {c for c in COMMON if ord(c) in covered}
+            data = subset(path, "".join(sorted(drawn)))
             key = font_key(data)
             partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
             r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),
