@@ -61,6 +61,10 @@ class Footnotes:
         document = writer.doc
         self.part = _footnotes_part(document.part)
         self.root = self.part.element
+        # A reference document's own notes belong to its emptied body: orphans, never ours to print.
+        for old in list(self.root.iterchildren(qn("w:footnote"))):
+            if old.get(qn("w:type"), "normal") == "normal":
+                self.root.remove(old)
         self.next_id = max([0, *(int(n.get(_W_ID, "0")) for n in self.root.iterchildren(qn("w:footnote")))]) + 1
         for name, xml in _STYLES.items():
             if name not in writer.ids:

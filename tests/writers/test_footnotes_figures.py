@@ -198,3 +198,14 @@ def test_pdf_figures_have_the_same_captions_and_widths(figure_document: t.Docume
     assert abs(widths[1] - 30 / 25.4 * 72) < 0.5
     # The alt text stays in the tree for the PDF's structure tree.
     assert next(b.alt for b in figure_document.blocks if isinstance(b, t.Image)) == "Bar chart of pledged investment"
+
+
+def test_a_reference_with_footnotes_keeps_its_separators_and_loses_its_old_notes(tmp_path: Path) -> None:
+    first, _ = parse_markdown("Old[^x].\n\n[^x]: The reference's own note.\n")
+    reference = tmp_path / "letterhead.docx"
+    reference.write_bytes(write_docx(first, DEFAULT_THEME))  # a .docx that has a footnotes part
+    document, _ = parse_markdown("Text[^a] two[^b].\n\n[^a]: Alpha.\n[^b]: Beta.\n")
+    data = write_docx(document, DEFAULT_THEME, reference)
+    assert _footnotes(data) == {"1": "Alpha.", "2": "Beta."}
+    assert _references(data) == ["1", "2"]
+    assert b"own note" not in _docx_parts(data)["word/footnotes.xml"]
