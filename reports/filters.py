@@ -19,10 +19,10 @@ _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 # CommonMark lets a backslash escape any ASCII punctuation. Escaped: every character that Markdown,
-# markdown-it's entities (&) or our containers (:) could read as syntax, and a dot after a digit or at
-# the start (a "1." list). Not escaped: punctuation that is never syntax here (, ; ? ' " / and a dot
-# in prose), since each escape costs the parser a token.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:&=]|(?<![^0-9])\.)")
+# markdown-it's entities (&), our containers (:) or maths ($, which parse warns about) could read as
+# syntax, and a dot after a digit or at the start (a "1." list). Not escaped: punctuation that is never
+# syntax here (, ; ? ' " / and a dot in prose), since each escape costs the parser a token.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:&=$]|(?<![^0-9])\.)")
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 

@@ -40,7 +40,7 @@ from reports import __version__
 from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
-from reports.writers import images
+from reports.writers import images, pdf_notes
 from reports.writers.fonts import CJK_RUN, is_cjk
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
@@ -505,9 +505,11 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     decor = PageDecor(meta, sheet, theme)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
+    notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
+    story += notes
     maker = numbered_canvas(decor, creation_epoch(meta))
     try:
-        if meta.toc:
+        if meta.toc or notes:
             template.multiBuild(_without_empty_pages(story), canvasmaker=maker)
         else:
             template.build(_without_empty_pages(story), canvasmaker=maker)
