@@ -65,6 +65,8 @@ class _Writer:
         self.bookmarks = 0
         self.open_headings: list[int] = []  # heading levels of the outline entries the next one may nest in
         self.boxes = 0  # how many table cells (quote and key-facts boxes) enclose the current block
+        self.depth = 0  # how many block handlers are running: a heading at depth 1 is a top-level block
+        self.anchors: list[Flowable] = []  # outline entries of headings nested in the block being written
 
     # ------------------------------------------------------------------ inlines -> markup
 
@@ -95,7 +97,15 @@ class _Writer:
             handler = _BLOCKS.get(type(block))
             if handler is None:
                 raise TypeError(f"the PDF writer has no handler for {type(block).__name__}")
-            out.extend(handler(self, block))
+            self.depth += 1
+            try:
+                flowables = handler(self, block)
+            finally:
+                self.depth -= 1
+            if self.depth == 0 and self.anchors:
+                out.extend(self.anchors)  # just before the list or box that holds their headings
+                self.anchors = []
+            out.extend(flowables)
         return out
 
     def para(self, content: t.Inlines, style: str) -> Paragraph:
@@ -134,7 +144,14 @@ class _Writer:
         level = len(self.open_headings)
         self.open_headings.append(node.level)
         self.bookmarks += 1
-        para._bookmark = (f"h{self.bookmarks}", plain_text(node.content), level)
+        mark = (f"h{self.bookmarks}", plain_text(node.content), level)
+        if self.depth > 1:
+            # Inside a list item or a box the paragraph is drawn by its container, and reportlab tells the
+            # template only of top-level flowables: the entry goes on an empty flowable before the container,
+            # so every heading has its entry, in order, and the levels never skip.
+            self.anchors.append(_Anchor(mark))
+            return [para]
+        para._bookmark = mark
         return [CondPageBreak(28 * mm), para]
 
     def paragraph(self, node: t.Paragraph) -> list[Flowable]:
@@ -457,6 +474,20 @@ class _RowStream(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:  # never drawn itself: always split into tables first
         raise AssertionError("a row stream is always split before it is drawn")
+
+
+class _Anchor(Flowable):  # type: ignore[misc]
+    """Takes no room and draws nothing; carries the outline entry of a heading nested in a container."""
+
+    def __init__(self, mark: tuple[str, str, int]) -> None:
+        super().__init__()
+        self._bookmark = mark
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
 
 
 class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]

@@ -404,3 +404,26 @@ def test_a_long_word_among_words_keeps_its_neighbours_and_order() -> None:
     word = "".join(chr(0x61 + i % 26) for i in range(2600))  # cut in two pieces, all on page 1
     text = squash(pdf_text(write_pdf(_doc(_para(f"before {word} after")), DEFAULT_THEME)))
     assert text.replace(" ", "").startswith(f"Tbefore{word}after")
+
+
+def _outline_titles(pdf: bytes) -> list[object]:
+    def walk(items: list[object]) -> list[object]:
+        return [walk(i) if isinstance(i, list) else i["/Title"] for i in items]  # type: ignore[index]
+
+    return walk(PdfReader(io.BytesIO(pdf)).outline)
+
+
+@pytest.mark.parametrize("markdown", ["- # a\n\n## b", "> # a\n\n## b", "1. x\n\n   # a\n\n## b"])
+def test_a_heading_in_a_list_or_quote_has_an_outline_entry_and_later_headings_nest_under_it(markdown: str) -> None:
+    from reports.parse import parse_markdown
+
+    pdf = write_pdf(parse_markdown(markdown)[0], DEFAULT_THEME)
+    assert _outline_titles(pdf) == ["a", ["b"]]
+    assert "a" in squash(pdf_text(pdf)).split()
+
+
+def test_nested_headings_keep_document_order_in_the_outline() -> None:
+    from reports.parse import parse_markdown
+
+    pdf = write_pdf(parse_markdown("- # a\n  ### c\n\n## b\n\n> ### d\n\n# e")[0], DEFAULT_THEME)
+    assert _outline_titles(pdf) == ["a", ["c", "b", ["d"]], "e"]
