@@ -2,10 +2,10 @@
 
 Part of the pipeline, after write. The PDF's page count is read from its bytes (reportlab writes one page
 tree root with a /Count). Word lays a DOCX out itself, so a DOCX has no page count until it is opened: for
-a DOCX-only render the memo's PDF is laid out too, in memory, as the estimate (the two writers share one
-design and spacing; Word may still differ by a line or two). That costs one PDF layout of a one-page
-document, only for kinds in ONE_PAGE_KINDS: about 25 ms, making a DOCX-only memo of the shipped agreement
-take some 60 ms instead of 38 ms; builds of both formats pay nothing, the PDF being written anyway.
+a DOCX-only render under --strict the memo's PDF is laid out too, in memory, as the estimate (the two
+writers share one design and spacing; Word may still differ by a line or two). That costs one PDF layout,
+about 25 ms, which would more than double a DOCX-only memo: so without --strict a DOCX-only render is
+not checked (``reports build``, which writes both formats by default, always is, at no extra cost).
 """
 
 from __future__ import annotations

@@ -97,7 +97,8 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
     outputs = [get_writer(fmt)(document, theme, opts.reference_docx) for fmt in formats]
-    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, None), source)
+    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, None), source,
+                            estimate=opts.strict)
     if long_memo is not None:
         warnings.append(long_memo)
         if opts.strict:
@@ -107,16 +108,17 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
 
 
 def _page_check(kind: str, formats: Sequence[str], outputs: list[bytes], lay_out_pdf: Callable[[], bytes],
-                source: str) -> Problem | None:
-    # A memo is meant to fit one page: the PDF written says how many it has; for a DOCX alone the PDF is
-    # laid out in memory as the estimate (see reports.fit, which says why and what it costs).
+                source: str, *, estimate: bool) -> Problem | None:
+    # A memo is meant to fit one page: the PDF written says how many it has. For a DOCX alone the PDF is
+    # laid out in memory as the estimate only when ``estimate`` (under --strict, where a long memo is an
+    # error): it would double the cost of every DOCX-only memo (see reports.fit).
     from reports.fit import ONE_PAGE_KINDS, page_warning
 
     if kind not in ONE_PAGE_KINDS:
         return None
     if "pdf" in formats:
         return page_warning(kind, outputs[list(formats).index("pdf")], source)
-    return page_warning(kind, lay_out_pdf(), source, estimated=True)
+    return page_warning(kind, lay_out_pdf(), source, estimated=True) if estimate else None
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
