@@ -12,6 +12,7 @@ import io
 import itertools
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -53,6 +54,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
 _MAX_WORD = 2000  # characters: a longer word is laid out in pieces (see _Writer.long_words)
 _LONG_WORD = re.compile(rf"\S{{{_MAX_WORD + 1},}}")
+_NO_BREAK = "\xa0\u2007\u202f"  # spaces that join the words beside them
 _ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _RowStream)
 
 
@@ -397,11 +399,41 @@ def _split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
     pieces: list[list[t.Inlines]] = []
     for cell in row:
         text = plain_text(cell)
-        chunks = [text[i:i + _MAX_CELL_CHARS] for i in range(0, len(text), _MAX_CELL_CHARS)] or [""]
-        pieces.append([(t.Text(c),) if c else () for c in chunks] if len(text) > _MAX_CELL_CHARS
-                      else [cell])
+        pieces.append([(t.Text(c),) for c in _cell_chunks(text)] if len(text) > _MAX_CELL_CHARS else [cell])
     depth = max(len(p) for p in pieces)
     return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
+
+
+def _cell_chunks(text: str) -> list[str]:
+    """``text`` in pieces of at most ``_MAX_CELL_CHARS``, cut where a reader would not notice.
+
+    A cut falls after the last whitespace before the limit (the whitespace ends its piece, so rejoined
+    pieces give the text back); a word longer than a piece is cut inside, but never between a letter
+    and its combining marks.
+    """
+    chunks = []
+    pos = 0
+    while len(text) - pos > _MAX_CELL_CHARS:
+        end = pos + _MAX_CELL_CHARS
+        space = end - 1
+        while space > pos and not (text[space].isspace() and text[space] not in _NO_BREAK):
+            space -= 1
+        if space > pos:
+            end = space + 1
+        else:
+            while end > pos + 1 and _joins_previous(text[end - 1], text[end]):
+                end -= 1  # text[end] starts the next piece: a mark stays with the letter before it
+        chunks.append(text[pos:end])
+        pos = end
+    chunks.append(text[pos:])
+    return chunks
+
+
+def _joins_previous(before: str, char: str) -> bool:
+    # Combining marks (some have combining class 0 but are still marks: Thai vowels), variation selectors
+    # and the two sides of a zero-width joiner belong to one glyph with what precedes them.
+    return (unicodedata.combining(char) > 0 or unicodedata.category(char) in ("Mn", "Mc", "Me")
+            or char in "\u200d\ufe0e\ufe0f" or before == "\u200d" or "\U0001f3fb" <= char <= "\U0001f3ff")
 
 
 _BLOCKS: dict[type, Callable[[_Writer, Any], list[Flowable]]] = {

@@ -427,3 +427,24 @@ def test_nested_headings_keep_document_order_in_the_outline() -> None:
 
     pdf = write_pdf(parse_markdown("- # a\n  ### c\n\n## b\n\n> ### d\n\n# e")[0], DEFAULT_THEME)
     assert _outline_titles(pdf) == ["a", ["c", "b", ["d"]], "e"]
+
+
+def test_a_long_cell_is_continued_at_a_space_and_never_inside_a_word() -> None:
+    words = [f"w{i:04d}x" for i in range(900)]  # 6,300 characters: three rows
+    pieces = pdf_writer._cell_chunks(" ".join(words))
+    assert len(pieces) == 3
+    assert "".join(pieces) == " ".join(words)
+    assert all(len(p) <= pdf_writer._MAX_CELL_CHARS for p in pieces)
+    assert all(p.endswith(" ") for p in pieces[:-1])
+    rows = pdf_writer._split_row(((t.Text(" ".join(words)),), (t.Text("short"),)))
+    assert [len(r) for r in rows] == [2, 2, 2]
+    text = squash(pdf_text(write_pdf(_doc(t.Table((), (((t.Text(" ".join(words)),),),), ())), DEFAULT_THEME)))
+    assert all(w in text for w in words)
+
+
+def test_a_long_word_in_a_cell_is_never_cut_between_a_letter_and_its_marks() -> None:
+    for unit in ("e\u0301", "a\u0323\u0302", "\u0e01\u0e31", "\U0001f469\u200d\U0001f4bb", "\U0001f44d\U0001f3fd"):
+        text = unit * (2 * pdf_writer._MAX_CELL_CHARS // len(unit) + 7)
+        pieces = pdf_writer._cell_chunks(text)
+        assert "".join(pieces) == text and len(pieces) >= 2
+        assert all(len(p) <= pdf_writer._MAX_CELL_CHARS and len(p) % len(unit) == 0 for p in pieces), unit
