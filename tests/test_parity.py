@@ -297,3 +297,127 @@ def test_a_wide_table_is_split_into_the_same_parts_with_the_same_notes(page_size
     assert notes == [part_caption(g, ncols) for g in groups]
     for note in notes:
         assert note in pdf
+
+
+# --------------------------------------------------------------------------- footnotes and figures
+
+# A custom kind made in the test, unlike the built-ins: three notes (two labelled, one inline, the third
+# on page 2 after a page break) and two captioned figures with their own alt text and widths.
+NOTES_TEMPLATE = """\
+---
+kind: briefing
+title: {{ data.title | yaml }}
+date: {{ data.agreement.signed | longdate | yaml }}
+iso_date: {{ data.agreement.signed | isodate | yaml }}
+---
+
+# Field notes
+
+The first claim rests on the signing record.[^sign] A second remark needs its own note.^[Zephyr inline \
+note about quorum.]
+
+![Red band across the top](band.png "Quarterly band"){width=60%}
+
+\\newpage
+
+## Later
+
+The third remark cites a ledger.[^ledger]
+
+![Blue disc on white](disc.png "Ledger disc"){width=40%}
+
+[^ledger]: Quixotic note on the ledger entries.
+[^sign]: Xylophone note on the signing record.
+"""
+# (the sentence its reference number follows, the note's text), in reading order
+NOTES = (("the signing record.", "Xylophone note on the signing record."),
+         ("its own note.", "Zephyr inline note about quorum."),
+         ("cites a ledger.", "Quixotic note on the ledger entries."))
+# (alt text, caption, pixel size) of each figure, in reading order
+FIGURES = (("Red band across the top", "Quarterly band", (300, 100)),
+           ("Blue disc on white", "Ledger disc", (200, 200)))
+ALTS = tuple(alt for alt, _, _ in FIGURES)
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+
+
+@pytest.fixture(scope="module")
+def notes_kind(folder: Path) -> Path:
+    from PIL import Image, ImageDraw
+
+    templates = folder / "notes-kind"
+    templates.mkdir()
+    (templates / "notes.md.j2").write_text(NOTES_TEMPLATE, "utf-8")
+    Image.new("RGB", FIGURES[0][2], "#B22222").save(templates / "band.png")
+    disc = Image.new("RGB", FIGURES[1][2], "white")
+    ImageDraw.Draw(disc).ellipse((20, 20, 180, 180), fill="#1E4FA0")
+    disc.save(templates / "disc.png")
+    return templates
+
+
+def _docx_notes_and_figures(data: bytes) -> tuple[list[str], int, list[str], str]:
+    """(the text of each real footnote, the references to notes in the body, the alt text of each body
+    picture, the body's text) read back from the DOCX's parts."""
+    from lxml import etree
+
+    notes = etree.fromstring(_parts(data, r"word/footnotes\.xml").encode())
+    texts = ["".join(note.itertext()).strip() for note in notes.iter(f"{W}footnote")
+             if int(note.get(f"{W}id")) > 0]  # -1 and 0 are Word's separators
+    body = etree.fromstring(_parts(data, r"word/document\.xml").encode())
+    references = len(list(body.iter(f"{W}footnoteReference")))
+    alts = [shape.get("descr") for shape in body.iter(f"{WP}docPr")]
+    return texts, references, alts, squash(docx_text(data))
+
+
+def _pdf_figures(data: bytes) -> tuple[int, int]:
+    """(images drawn whose pixel size is a figure's, all images drawn) over every page of the PDF."""
+    sizes = {size for _, _, size in FIGURES}
+    drawn = [image.image.size for page in PdfReader(io.BytesIO(data)).pages for image in page.images
+             if image.image is not None]
+    return sum(size in sizes for size in drawn), len(drawn)
+
+
+@pytest.mark.parametrize("reference", ["none", "letterhead"])
+@pytest.mark.parametrize("theme_name", ["default", "letter", "small"])
+def test_a_custom_kind_has_the_same_footnotes_and_figures_in_both(shipped: Agreement, themes: dict[str, Theme],
+                                                                   letterhead: Path, notes_kind: Path,
+                                                                   theme_name: str, reference: str) -> None:
+    theme = themes[theme_name]
+    ref = letterhead if reference == "letterhead" else None
+    pdf, word = render_formats(shipped, "notes", ("pdf", "docx"),
+                               Options(theme=theme, template_dir=notes_kind, reference_docx=ref))
+    assert not pdf.warnings and not word.warnings
+
+    # DOCX: one real footnote per note, in order, each referenced once from the body; one picture per
+    # figure carrying its alt text; the numbered captions.
+    note_texts, references, alts, word_words = _docx_notes_and_figures(word.data)
+    assert note_texts == [note for _, note in NOTES]
+    assert references == len(NOTES)
+    figure_pictures = [alt for alt in alts if alt in ALTS]
+    assert tuple(figure_pictures) == ALTS
+    captions = [f"Figure {n}: {caption}" for n, (_, caption, _) in enumerate(FIGURES, start=1)]
+    word_captions = re.findall(r"Figure \d+: [^:]+?(?= Later| Figure|$)", word_words)
+    assert word_captions == captions
+
+    # PDF: each note printed once, with its number, on the page where its numbered reference is; one
+    # image per figure (the theme's logo is the only other one); the numbered captions.
+    pages = [squash(page) for page in pdf_text(pdf.data).split("\f")]
+    for number, (sentence, note) in enumerate(NOTES, start=1):
+        holding = [i for i, page in enumerate(pages) if note in page]
+        assert len(holding) == 1, (note, pages)
+        page = pages[holding[0]]
+        assert f"{sentence}{number}" in page, (sentence, page)
+        assert f"{number} {note}" in page
+        assert page.index(f"{sentence}{number}") < page.index(f"{number} {note}")  # at the foot, below
+    assert "Quixotic" not in pages[0] and "Quixotic" in pages[1]  # note 3 went with its page
+    figures_drawn, images_drawn = _pdf_figures(pdf.data)
+    assert images_drawn == figures_drawn + (1 if theme.logo else 0)
+    pdf_words = " ".join(pages)
+    assert [c for c in captions if c in pdf_words] == captions
+    pdf_captions = re.findall(r"Figure \d+:", pdf_words)
+    pdf_notes = sum(pdf_words.count(note) for _, note in NOTES)  # a note printed twice counts twice
+
+    # The same counts in both formats, and the template's own.
+    assert pdf_notes == len(note_texts) == references == len(NOTES)
+    assert figures_drawn == len(figure_pictures) == len(FIGURES)
+    assert len(pdf_captions) == len(word_captions) == len(FIGURES)
+    assert pdf_words.index(captions[0]) < pdf_words.index(captions[1])
