@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import os
 import re
 import unicodedata
@@ -52,8 +51,7 @@ from reports.writers.wide_tables import columns_that_fit, part_caption, split_co
 # Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
-_MAX_WORD = 2000  # characters: a longer word is laid out in pieces (see _Writer.long_words)
-_LONG_WORD = re.compile(rf"\S{{{_MAX_WORD + 1},}}")
+_MAX_PARAGRAPH = 3000  # characters: a longer paragraph is laid out in pieces (see _Writer.paragraph)
 _NO_BREAK = "\xa0\u2007\u202f"  # spaces that join the words beside them
 _ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _RowStream)
 
@@ -157,23 +155,19 @@ class _Writer:
         return [CondPageBreak(28 * mm), para]
 
     def paragraph(self, node: t.Paragraph) -> list[Flowable]:
-        if all(type(n) is t.Text for n in node.content):
-            text = "".join(n.text for n in node.content)  # type: ignore[union-attr]
-            if _LONG_WORD.search(text):
-                return self.long_words(text)
-        return [self.para(node.content, "Normal")]
-
-    def long_words(self, text: str) -> list[Flowable]:
-        # reportlab measures a word too long for a line character by character, again at every page it
-        # is split over (quadratic: 5 s for 100,000 characters). Cut into paragraphs of at most
-        # _MAX_WORD characters set without space between them, such a word costs what its lines cost.
-        cuts = sorted({0, len(text), *(i for m in _LONG_WORD.finditer(text)
-                                      for i in range(m.start() + _MAX_WORD, m.end(), _MAX_WORD))})
-        pieces = [text[a:b] for a, b in itertools.pairwise(cuts)]
-        joined = self.sheet.styles["Normal"].clone("Normal-joined", spaceAfter=0)
-        out: list[Flowable] = [self.para((t.Text(piece),), "Normal") for piece in pieces]
-        for flowable in out[:-1]:
-            flowable.style = joined
+        pieces = _paragraph_pieces(node.content)
+        if len(pieces) == 1:
+            return [self.para(node.content, "Normal")]
+        # reportlab lays a paragraph out again from its start at every line it wraps and every page it
+        # is split over (quadratic: 12 s for 100,000 characters). A long one is set as consecutive
+        # paragraphs without space between them, so it reads as one and costs what its lines cost.
+        normal = self.sheet.styles["Normal"]
+        first = normal.clone("Normal-first", spaceAfter=0)
+        middle = normal.clone("Normal-joined", spaceBefore=0, spaceAfter=0)
+        last = normal.clone("Normal-last", spaceBefore=0)
+        out = [self.para(piece, "Normal") for piece in pieces]
+        for i, flowable in enumerate(out):
+            flowable.style = first if i == 0 else last if i == len(out) - 1 else middle
         return out
 
     def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:
@@ -427,6 +421,48 @@ def _cell_chunks(text: str) -> list[str]:
         pos = end
     chunks.append(text[pos:])
     return chunks
+
+
+def _paragraph_pieces(content: t.Inlines) -> list[t.Inlines]:
+    """``content`` cut into pieces of at most about ``_MAX_PARAGRAPH`` characters; one piece if shorter.
+
+    Only text outside any formatting is cut: after the last space that keeps a piece within the limit,
+    or inside a word longer than that (never between a letter and its marks). A formatted run is
+    never cut, so a piece holding one may be longer.
+    """
+    if sum(len(plain_text((node,))) for node in content) <= _MAX_PARAGRAPH:
+        return [content]
+    pieces: list[t.Inlines] = []
+    current: list[t.Inline] = []
+    size = 0
+    for node in content:
+        if type(node) is not t.Text:
+            current.append(node)
+            size += len(plain_text((node,)))
+            continue
+        text: str = node.text
+        while size + len(text) > _MAX_PARAGRAPH:
+            room = _MAX_PARAGRAPH - size
+            cut = room
+            while cut > 0 and not (text[cut - 1].isspace() and text[cut - 1] not in _NO_BREAK):
+                cut -= 1  # after the last space within the room
+            if cut == 0 and current:  # no space left in this piece: the text starts the next one
+                pieces.append(tuple(current))
+                current, size = [], 0
+                continue
+            if cut == 0:  # a word longer than a piece
+                cut = room
+                while cut > 1 and _joins_previous(text[cut - 1], text[cut]):
+                    cut -= 1
+            current.append(t.Text(text[:cut]))
+            pieces.append(tuple(current))
+            current, size, text = [], 0, text[cut:]
+        if text:
+            current.append(t.Text(text))
+            size += len(text)
+    if current:
+        pieces.append(tuple(current))
+    return pieces
 
 
 def _joins_previous(before: str, char: str) -> bool:

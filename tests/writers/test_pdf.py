@@ -448,3 +448,45 @@ def test_a_long_word_in_a_cell_is_never_cut_between_a_letter_and_its_marks() -> 
         pieces = pdf_writer._cell_chunks(text)
         assert "".join(pieces) == text and len(pieces) >= 2
         assert all(len(p) <= pdf_writer._MAX_CELL_CHARS and len(p) % len(unit) == 0 for p in pieces), unit
+
+
+def _joined(pieces: list[t.Inlines]) -> str:
+    from reports.writers.measure import plain_text
+
+    return "".join(plain_text(p) for p in pieces)
+
+
+def test_a_long_paragraph_is_laid_out_in_pieces_cut_between_words() -> None:
+    words = [f"mot{i}é" for i in range(1500)]  # about 11,000 characters
+    content: t.Inlines = (t.Text(" ".join(words[:700]) + " "), t.Strong((t.Text("gras au milieu"),)),
+                          t.Text(" " + " ".join(words[700:])))
+    pieces = pdf_writer._paragraph_pieces(content)
+    assert len(pieces) >= 4 and _joined(pieces) == _joined([content])
+    assert t.Strong((t.Text("gras au milieu"),)) in [n for p in pieces for n in p]
+    for piece in pieces[:-1]:
+        assert 0 < len(_joined([piece])) <= pdf_writer._MAX_PARAGRAPH
+        assert _joined([piece])[-1] == " "  # every cut falls after a space
+    short = (t.Text("a short paragraph"),)
+    assert pdf_writer._paragraph_pieces(short) == [short]
+
+    flowables = pdf_writer._Writer(pdf_writer.stylesheet(DEFAULT_THEME, "briefing"), t.Meta(title="T")).paragraph(
+        t.Paragraph(content))
+    normal = pdf_writer.stylesheet(DEFAULT_THEME, "briefing").styles["Normal"]
+    assert [f.style.spaceAfter for f in flowables] == [0] * (len(flowables) - 1) + [normal.spaceAfter]
+    assert [f.style.spaceBefore for f in flowables] == [normal.spaceBefore] + [0] * (len(flowables) - 1)
+    text = pdf_text(write_pdf(_doc(t.Paragraph(content), t.Paragraph((t.Text("after"),))), DEFAULT_THEME))
+    read = [w for w in text.split() if w not in {"Page", "of", "T"} and not w.isdigit()]  # title, header, footer
+    assert " ".join(read) == " ".join([*words[:700], "gras", "au", "milieu", *words[700:], "after"])
+
+
+def test_a_word_longer_than_a_paragraph_piece_keeps_its_marks_with_their_letters() -> None:
+    word = "n\u0303" * 4000
+    pieces = pdf_writer._paragraph_pieces((t.Text("intro " + word + " outro"),))
+    assert _joined(pieces) == "intro " + word + " outro"
+    assert all(not unicodedata_combining(_joined([p])[0]) for p in pieces)
+
+
+def unicodedata_combining(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.combining(char) > 0
