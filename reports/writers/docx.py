@@ -325,6 +325,14 @@ class _Writer:
                             "Right-click to update the table of contents.")
             ooxml.update_fields_on_open(doc.settings)
 
+    def fresh_story(self, story: Any, style: str, tab: int) -> Any:
+        """Unlink and empty a header or footer; return its one paragraph in ``style`` with a right tab."""
+        story.is_linked_to_previous = False
+        _clear(story)
+        paragraph = self.new_para(story, style)
+        ooxml.tab_stop_right(paragraph, tab)
+        return paragraph
+
     def page_furniture(self) -> None:
         """The running header and footer, and the logo on the first page, wherever the reference
         document has no header or footer of that kind (its own, letterhead and all, are kept)."""
@@ -342,11 +350,7 @@ class _Writer:
         for name in ("header", "even_page_header"):
             if name not in wanted - kept:
                 continue
-            header = getattr(section, name)
-            header.is_linked_to_previous = False
-            _clear(header)
-            paragraph = self.new_para(header, "Header")
-            ooxml.tab_stop_right(paragraph, tab)
+            paragraph = self.fresh_story(getattr(section, name), "Header", tab)
             self.add_text(paragraph, meta.short_title or meta.title, None, None)
             if meta.classification:
                 paragraph.add_run("\t")
@@ -354,11 +358,7 @@ class _Writer:
         for name in ("footer", "first_page_footer", "even_page_footer"):
             if name not in wanted - kept:
                 continue
-            footer = getattr(section, name)
-            footer.is_linked_to_previous = False
-            _clear(footer)
-            paragraph = self.new_para(footer, "Footer")
-            ooxml.tab_stop_right(paragraph, tab)
+            paragraph = self.fresh_story(getattr(section, name), "Footer", tab)
             note = "  ·  ".join(x for x in (meta.date, meta.classification.upper(), meta.organisation) if x)
             self.add_text(paragraph, note + "\t" + "Page ", None, None)
             ooxml.add_field(paragraph, "PAGE")
