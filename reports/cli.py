@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from reports import __version__
-from reports.errors import EXIT_INTERRUPTED, ReportsError, display_path
+from reports.errors import EXIT_INTERRUPTED, Problem, ReportsError, display_path
 from reports.limits import (
     DEFAULT_TIMEOUT,
     EXIT_INTERNAL,
@@ -117,21 +117,29 @@ def validate(files: tuple[Path, ...], style: str) -> None:
     """Check agreement data files (YAML or JSON) against the data format (docs/data-guide.md).
 
     Every problem in every file is reported at once, as FILE:LINE:COLUMN: FIELD: MESSAGE. Exits 1 when
-    any file is invalid.
+    any file is invalid, 3 when checking one met a bug of ours (the other files are still checked).
     """
     from reports.console import print_problems
+    from reports.limits import traceback_text
     from reports.load import load_agreement
 
     results: list[dict[str, Any]] = []
-    failed = False
+    failed = internal = False
     for file in files:
         try:
             agreement = load_agreement(file)
-        except ReportsError as exc:
+        except Exception as exc:  # a ReportsError, or a bug of ours: either way one file's problem
             failed = True
-            results.append({"file": str(file), "valid": False, "errors": [p.as_dict() for p in exc.problems]})
+            if isinstance(exc, ReportsError):
+                problems = list(exc.problems) or [Problem(file=display_path(file), message=exc.message)]
+            else:
+                internal = True
+                problems = [internal_problem(display_path(file), exc)]
+                if click.get_current_context().meta.get("reports.debug"):
+                    click.echo(traceback_text(exc), err=True)
+            results.append({"file": str(file), "valid": False, "errors": [p.as_dict() for p in problems]})
             if style != "json":
-                print_problems(exc.problems, style)
+                print_problems(problems, style)
             continue
         results.append({"file": str(file), "valid": True, "id": agreement.id, "errors": []})
         if style == "text":
@@ -139,7 +147,7 @@ def validate(files: tuple[Path, ...], style: str) -> None:
     if style == "json":
         click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_INTERNAL if internal else 1)
 
 
 @main.command(short_help="Print the JSON Schema of the data format.")

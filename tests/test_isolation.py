@@ -584,3 +584,27 @@ def test_sigterm_stops_like_ctrl_c_and_exits_143(running_build: tuple[subprocess
     built = [o for i in manifest["inputs"] for o in i["outputs"]]
     assert built and all(Path(o["path"]).stat().st_size == o["size"] for o in built)
     assert {i["not_built"] for i in manifest["inputs"] if not i["outputs"]} == {"interrupted"}
+
+
+def test_validate_reports_a_bug_for_its_file_and_checks_the_others(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.load
+
+    good, bad = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    good.write_text(_agreement("a"), "utf-8")
+    bad.write_text(_agreement("b"), "utf-8")
+    real = reports.load.load_agreement
+
+    def load(path: object, **kwargs: object) -> object:
+        if str(path).endswith("b.yaml"):
+            raise RuntimeError("boom")
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports.load, "load_agreement", load)
+    result = CliRunner().invoke(main, ["validate", str(bad), str(good)])
+    assert result.exit_code == 3, result.output
+    assert f"{bad}: internal error: RuntimeError: boom (run with --debug for the traceback)" in result.output
+    assert f"{good}: ok (a)" in result.output
+    assert "Traceback" not in result.output
+    debug = CliRunner().invoke(main, ["--debug", "validate", str(bad), str(good)])
+    assert debug.exit_code == 3 and "Traceback" in debug.output and "boom" in debug.output
