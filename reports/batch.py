@@ -42,7 +42,6 @@ from reports.limits import (
     Terminated,
     die_with_parent,
     internal_problem,
-    interrupts_deferred,
     max_workers,
     traceback_text,
 )
@@ -175,8 +174,7 @@ def write_manifest(result: BuildResult, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{display_path(path)}: cannot create its folder: {exc.strerror or exc}") from None
-    with interrupts_deferred():
-        write_atomic(path, text.encode("utf-8", "backslashreplace"))
+    write_atomic(path, text.encode("utf-8", "backslashreplace"))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -502,8 +500,7 @@ def _emit(target: Path, kind: str, fmt: str, data: bytes, check: bool) -> Output
     if check:
         status = "ok" if is_unchanged(target, data) else ("differs" if target.exists() else "missing")
     else:
-        with interrupts_deferred():  # Ctrl-C waits for this one file, so no temporary is left behind
-            status = "written" if write_atomic(target, data) else "unchanged"
+        status = "written" if write_atomic(target, data) else "unchanged"  # holds Ctrl-C while it writes
     return _describe(target, kind, fmt, data, status)
 
 

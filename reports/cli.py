@@ -23,7 +23,6 @@ from reports.limits import (
     EXIT_TERMINATED,
     Terminated,
     internal_problem,
-    interrupts_deferred,
     terminate_like_interrupt,
 )
 
@@ -266,8 +265,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
         return
     target = output or Path("out") / f"{agreement.id}-{kind}.{fmt}"
     prepare_out_dir(target.parent)
-    with interrupts_deferred():  # Ctrl-C waits for the file, so no temporary is left behind
-        write_atomic(target, result.data)
+    write_atomic(target, result.data)  # Ctrl-C waits for the file, so no temporary is left behind
     click.echo(f"wrote {display_path(target)}", err=True)
 
 

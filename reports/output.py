@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from reports.errors import OutputError, display_path
+from reports.limits import interrupts_deferred
 
 _TMP_ATTEMPTS = 100
 # A temporary whose writer is gone is removed at once; one whose name carries no process id that is
@@ -99,23 +99,10 @@ def write_atomic(target: Path, data: bytes) -> bool:
     check_target(target)
     if is_unchanged(target, data):
         return False
-    with _interrupts_held():
-        return _write_new(target, data)
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
     # Ctrl-C or SIGTERM between creating the temporary and the ``try`` that removes it would leave it
-    # behind; held here, they arrive as soon as the file is in place (a write takes milliseconds).
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    # behind: they are held for the write (milliseconds) and acted on as soon as the file is in place.
+    with interrupts_deferred():
+        return _write_new(target, data)
 
 
 def _write_new(target: Path, data: bytes) -> bool:
