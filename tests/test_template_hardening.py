@@ -18,6 +18,7 @@ from reports.model import Agreement
 from reports.paths import builtin_templates_dir
 from reports.template_limits import MAX_OUTPUT
 from tests.conftest import shipped_dict
+from tests.test_compose import _texts
 
 
 def _folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -396,12 +397,6 @@ def test_capitalize_first_and_with_local() -> None:
 
 # -- 12: the built-in templates keep the user's words as written --------------------------------------
 
-def _texts(node: object) -> str:
-    if isinstance(node, t.Text | t.Code):
-        return node.text
-    if isinstance(node, tuple):
-        return "".join(_texts(n) for n in node)
-    return "".join(_texts(getattr(node, f)) for f in getattr(node, "__slots__", ()) if f not in ("url", "level"))
 
 
 @pytest.fixture
