@@ -49,9 +49,12 @@ def kind_problem(kind: str, template_dir: Path | None = None) -> str | None:
     if not is_kind_name(kind):
         return (f"--kind {kind}: not a kind name; a kind is the name of a template NAME.md.j2 made of "
                 f"lowercase letters, digits and hyphens (at most {MAX_KIND_LENGTH} characters)")
-    available = available_kinds(template_dir)
-    if kind in available:
+    # Asked for every document: look for this kind's own file, and list the folders only to say what
+    # is there when it is missing.
+    folders = [builtin_templates_dir()] + ([template_dir] if template_dir is not None else [])
+    if any((folder / f"{kind}{TEMPLATE_SUFFIX}").is_file() for folder in folders):
         return None
+    available = available_kinds(template_dir)
     message = f"--kind {kind}: no template {kind}{TEMPLATE_SUFFIX} in the "
     if template_dir is not None:
         return f"{message}template folder or the built-ins (available: {', '.join(available)})"
