@@ -33,6 +33,7 @@ class Options:
     strict: bool = False
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one document may take (all its formats); 0/None: none
     watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
+    lang: str | None = None  # --lang: the labels' language (BCP-47); None takes the data's `language`
 
 
 @dataclass(frozen=True)
