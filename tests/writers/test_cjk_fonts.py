@@ -1,0 +1,259 @@
+"""The embeddable Chinese face: found on the machine or named in a theme, a CFF face converted to TrueType
+outlines, each read back from the font bytes and from a PDF reportlab drew with it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+from fontTools.ttLib import TTFont
+from reportlab.pdfgen import canvas
+
+from reports.errors import ThemeError
+from reports.writers import cjk_fonts
+from reports.writers.cjk_fonts import CjkFace, find_cjk_face, register_pdf_face, subset_for_pdf
+from tests.conftest import pdf_text
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+needs_wqy = pytest.mark.skipif(not WQY.is_file(), reason="fonts-wqy-zenhei is not installed (.ci/run installs it)")
+# Each test glyph is a box of its own size, so that a converted outline can be told apart and measured.
+BOXES = {"中": (100, 50, 900, 800), "文": (150, 0, 850, 700), "一": (50, 350, 950, 450), "A": (60, 0, 500, 700)}
+
+
+def cff_font(path: Path, family: str = "Test Song CFF", fs_type: int = 0, chars: str = "中文一A") -> Path:
+    """A small OpenType font with CFF outlines (one box per character) written to ``path``."""
+    order = [".notdef", *(f"uni{ord(c):04X}" for c in chars)]
+    charstrings = {}
+    for name, char in zip(order, [None, *chars], strict=True):
+        pen = T2CharStringPen(1000, None)
+        x0, y0, x1, y1 = BOXES[char] if char else (100, 0, 400, 700)
+        # Counter-clockwise, as CFF contours run; a cubic edge so that conversion has a curve to do.
+        pen.moveTo((x0, y0))
+        pen.lineTo((x1, y0))
+        pen.curveTo((x1, y0 + (y1 - y0) / 3), (x1, y1 - (y1 - y0) / 3), (x1, y1))
+        pen.lineTo((x0, y1))
+        pen.closePath()
+        charstrings[name] = pen.getCharString()
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    ps_name = family.replace(" ", "") + "-Regular"
+    builder.setupCFF(ps_name, {"FullName": family}, charstrings, {})
+    builder.setupHorizontalMetrics({name: (1000, 50) for name in order})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular", "psName": ps_name})
+    builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120, fsType=fs_type)
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_lookups() -> Iterator[None]:
+    cjk_fonts.clear_cache()
+    yield
+    cjk_fonts.clear_cache()
+
+
+@pytest.fixture
+def only(monkeypatch: pytest.MonkeyPatch) -> object:
+    """Make the search see only the files given (no fontconfig, no Windows folders)."""
+    def search_only(*files: Path) -> None:
+        monkeypatch.setattr(cjk_fonts, "KNOWN_FILES", tuple(str(f) for f in files))
+        monkeypatch.setattr(cjk_fonts, "FC_LIST", "no-such-fc-list")
+        monkeypatch.setattr(cjk_fonts, "_windows_files", lambda: iter(()))
+        cjk_fonts.clear_cache()
+    return search_only
+
+
+def drawn_pdf(font_name: str, text: str) -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out, invariant=1)
+    page.setFont(font_name, 12)
+    page.drawString(72, 700, text)
+    page.save()
+    return out.getvalue()
+
+
+def embedded_fonts(pdf: bytes) -> list[tuple[str, bytes]]:
+    """(BaseFont, font program) of every font the PDF's pages use; a font without a file fails."""
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                if font.BaseFont == "/Helvetica":  # the canvas's initial font, declared, never drawn here
+                    continue
+                descriptor = font.get("/FontDescriptor")
+                assert descriptor is not None, f"{font.BaseFont} has no font descriptor (not embedded)"
+                program = descriptor.get("/FontFile2")
+                assert program is not None, f"{font.BaseFont} is not embedded as TrueType"
+                assert "/ToUnicode" in font
+                found.append((str(font.BaseFont), program.read_bytes()))
+    return found
+
+
+# ------------------------------------------------------------------------------------------- search
+
+
+@needs_wqy
+def test_finds_wqy_zenhei_regular_face(only: object) -> None:
+    only(WQY)  # type: ignore[operator]
+    face = find_cjk_face()
+    assert face == CjkFace(WQY, 0, "WenQuanYi Zen Hei", needs_conversion=False)  # not Mono (1) or Sharp (2)
+
+
+@needs_wqy
+def test_the_machine_search_finds_a_truetype_face() -> None:
+    face = find_cjk_face()
+    assert face is not None and not face.needs_conversion
+    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    assert "glyf" in font and {0x4E2D, 0x6587} <= set(font.getBestCmap())
+    assert find_cjk_face("STSong-Light") == face  # a CID font name is no preference
+
+
+@needs_wqy
+def test_collection_face_found_by_family_name_in_any_language(only: object) -> None:
+    only(WQY)  # type: ignore[operator]
+    assert find_cjk_face("WenQuanYi Zen Hei Mono") == CjkFace(WQY, 1, "WenQuanYi Zen Hei Mono", False)
+    assert find_cjk_face("文泉驿正黑") == CjkFace(WQY, 0, "WenQuanYi Zen Hei", False)
+    assert find_cjk_face("wenquanyi zen hei sharp") == CjkFace(WQY, 2, "WenQuanYi Zen Hei Sharp", False)
+
+
+def test_theme_named_file_wins_over_the_machine(tmp_path: Path) -> None:
+    path = cff_font(tmp_path / "mine.otf")
+    assert find_cjk_face(str(path)) == CjkFace(path, 0, "Test Song CFF", needs_conversion=True)
+
+
+def test_theme_named_family_wins_over_a_truetype_face(tmp_path: Path, only: object) -> None:
+    other = cff_font(tmp_path / "first.otf", family="Other Song")
+    mine = cff_font(tmp_path / "mine.otf", family="My Song")
+    only(other, mine)  # type: ignore[operator]
+    assert find_cjk_face() == CjkFace(other, 0, "Other Song", True)  # sorted by path when unranked
+    assert find_cjk_face("My Song") == CjkFace(mine, 0, "My Song", True)
+
+
+@needs_wqy
+def test_truetype_face_is_chosen_before_a_cff_face(tmp_path: Path, only: object) -> None:
+    cff = cff_font(tmp_path / "noto-like.otf", family="Noto Serif CJK SC")  # the best-ranked family name
+    only(cff, WQY)  # type: ignore[operator]
+    assert find_cjk_face() == CjkFace(WQY, 0, "WenQuanYi Zen Hei", False)
+
+
+def test_cff_face_is_found_when_there_is_no_truetype_face(tmp_path: Path, only: object) -> None:
+    cff = cff_font(tmp_path / "cjk.otf")
+    only(tmp_path / "missing.ttc", tmp_path / "cjk.otf")  # type: ignore[operator]
+    assert find_cjk_face() == CjkFace(cff, 0, "Test Song CFF", True)
+
+
+def test_none_found(tmp_path: Path, only: object) -> None:
+    latin = tmp_path / "latin.otf"
+    cff_font(latin, chars="A")  # no Chinese in it
+    restricted = cff_font(tmp_path / "restricted.otf", fs_type=0x0002)  # licence forbids embedding
+    junk = tmp_path / "junk.ttc"
+    junk.write_bytes(b"ttcf\x00\x01\x00\x00\xff\xff\xff\xff" + b"\x00" * 64)  # a collection that lies
+    only(latin, restricted, junk, tmp_path / "absent.ttf")  # type: ignore[operator]
+    assert find_cjk_face() is None
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d / "absent.ttf", "no such file"),
+    (lambda d: d, "not a regular file"),
+    (lambda d: (d / "notes.ttf").write_text("not a font") and d / "notes.ttf", "no face in it draws Chinese"),
+    (lambda d: cff_font(d / "latin.otf", chars="A"), "no face in it draws Chinese"),
+    (lambda d: cff_font(d / "locked.otf", fs_type=0x0002), "no face in it draws Chinese"),
+])
+def test_unusable_theme_file_is_one_theme_error(tmp_path: Path, make: object, message: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    with pytest.raises(ThemeError, match=message) as caught:
+        find_cjk_face(str(path))
+    assert str(path) in str(caught.value.message)
+
+
+def test_unknown_theme_family_is_one_theme_error(only: object) -> None:
+    only()  # type: ignore[operator]
+    with pytest.raises(ThemeError, match="'No Such Song': no usable face of that family"):
+        find_cjk_face("No Such Song")
+
+
+# ------------------------------------------------------------------------------------------- embedding
+
+
+def test_cff_face_converted_to_truetype_outlines(tmp_path: Path) -> None:
+    face = find_cjk_face(str(cff_font(tmp_path / "cjk.otf")))
+    assert face is not None
+    font = TTFont(io.BytesIO(subset_for_pdf(face, "中文 中")))
+    assert font.sfntVersion == "\x00\x01\x00\x00"
+    assert "CFF " not in font and "glyf" in font and "loca" in font
+    assert {"cmap", "hmtx", "hhea", "post", "OS/2", "name", "head", "maxp"} <= set(font.keys())
+    cmap = font.getBestCmap()
+    assert set(cmap) == {0x4E2D, 0x6587}  # only the characters used (the space is not in the face)
+    glyf = font["glyf"]
+    for char in "中文":
+        glyph = glyf[cmap[ord(char)]]
+        assert glyph.numberOfContours == 1
+        assert (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax) == BOXES[char]
+        assert font["hmtx"][cmap[ord(char)]][0] == 1000
+    assert font["maxp"].numGlyphs == 3  # .notdef and two characters
+    assert font["OS/2"].fsType == 0
+    assert font["name"].getDebugName(1) == "Test Song CFF"
+
+
+def test_reportlab_embeds_a_converted_face_and_draws_chinese(tmp_path: Path) -> None:
+    face = find_cjk_face(str(cff_font(tmp_path / "cjk.otf")))
+    assert face is not None
+    name = register_pdf_face(face, "中文一")
+    pdf = drawn_pdf(name, "一中文")
+    fonts = embedded_fonts(pdf)
+    assert [base.split("+", 1)[1].startswith("TestSongCFF-Regular-") for base, _ in fonts] == [True]
+    assert "一中文" in pdf_text(pdf)
+    program = TTFont(io.BytesIO(fonts[0][1]))
+    assert "glyf" in program and len(program.getGlyphOrder()) >= 4
+
+
+def test_two_character_sets_of_one_face_stay_apart(tmp_path: Path) -> None:
+    # reportlab keys faces by PostScript name: without a name per subset, the second document would be
+    # drawn with the first one's subset, and its characters would be missing.
+    face = find_cjk_face(str(cff_font(tmp_path / "cjk.otf")))
+    assert face is not None
+    first, second = register_pdf_face(face, "中"), register_pdf_face(face, "文一")
+    assert first != second
+    assert register_pdf_face(face, "中中") == first
+    pdf = drawn_pdf(second, "文一")
+    glyphs = TTFont(io.BytesIO(embedded_fonts(pdf)[0][1]))["glyf"]
+    boxes = sorted((g.xMin, g.yMin, g.xMax, g.yMax) for n in glyphs if (g := glyphs[n]).numberOfContours > 0)
+    assert set(boxes) >= {BOXES["文"], BOXES["一"]}
+    assert "文一" in pdf_text(pdf)
+
+
+def test_subset_bytes_are_deterministic(tmp_path: Path) -> None:
+    face = find_cjk_face(str(cff_font(tmp_path / "cjk.otf")))
+    assert face is not None
+    once = subset_for_pdf(face, "文中")
+    cjk_fonts.clear_cache()
+    assert subset_for_pdf(face, "中文中") == once  # order and repeats do not matter either
+    assert subset_for_pdf(face, "中") != once
+
+
+@needs_wqy
+def test_truetype_face_subset_and_whole_file_embedding(only: object) -> None:
+    only(WQY)  # type: ignore[operator]
+    face = find_cjk_face()
+    assert face is not None
+    text = "浙江省人民政府与阿里巴巴集团"
+    data = subset_for_pdf(face, text)
+    cjk_fonts.clear_cache()
+    assert subset_for_pdf(face, text) == data
+    font = TTFont(io.BytesIO(data))
+    assert set(font.getBestCmap()) == {ord(c) for c in text}
+    assert not {"EBDT", "BDF ", "vmtx", "GSUB"} & set(font.keys())
+    assert font["name"].getDebugName(6).startswith("WenQuanYiZenHei-")
+    pdf = drawn_pdf(register_pdf_face(face), text)
+    [(base, program)] = embedded_fonts(pdf)
+    assert "WenQuanYiZenHei" in base and len(program) < 100_000  # reportlab's own subset, not 17 MB
+    assert text in pdf_text(pdf)
+    assert drawn_pdf(register_pdf_face(face), text) == pdf  # same bytes when drawn again
