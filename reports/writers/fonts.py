@@ -142,6 +142,44 @@ def cjk_font(name: str) -> str:
     return name
 
 
+# Monospaced TrueType faces for code, where the common systems keep them (first found wins).
+_MONOSPACE = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+    "/usr/share/fonts/dejavu-sans-mono-fonts/DejaVuSansMono.ttf",
+    "/Library/Fonts/Courier New.ttf",
+    "/System/Library/Fonts/Supplemental/Courier New.ttf",
+    "C:/Windows/Fonts/cour.ttf",
+    "C:/Windows/Fonts/consola.ttf",
+)
+
+
+@lru_cache(maxsize=1)
+def monospace() -> Family | None:
+    """An embeddable monospaced face for code (all four faces are the regular one), or None."""
+    for candidate in _MONOSPACE:
+        path = Path(candidate)
+        if path.is_file():
+            try:
+                with _lock:
+                    face = _register_ttf(f"Mono-{path.stem}", path)
+            except Exception:  # a broken system font file: try the next one
+                continue
+            name = face.fontName
+            _map_family(dict.fromkeys(("regular", "bold", "italic", "bold_italic"), name))  # code in <b> too
+            return Family(name, name, name, name, frozenset(face.face.charToGlyph))
+    return None
+
+
+def unembedded_fonts(theme: Theme, cjk: str) -> list[str]:
+    """The fonts a PDF with this theme would use without embedding them (the 14 standard fonts, CID fonts)."""
+    names = [name for name in (theme.fonts.body, theme.fonts.heading) if name in _STANDARD]
+    if cjk in CID_FONTS:
+        names.append(cjk)
+    return list(dict.fromkeys(names))
+
+
 def missing_glyphs(text: str, theme: Theme) -> list[str]:
     """Return the distinct characters of ``text`` that neither the body, the heading nor the CJK font
     can draw (in order of first appearance). Whitespace and line breaks are never reported."""

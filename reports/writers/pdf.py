@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -22,29 +23,25 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    ListFlowable,
     ListItem,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
-from reportlab.platypus.flowables import HRFlowable
-from reportlab.platypus.flowables import Image as RLImage
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports import __version__
 from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
 from reports.writers import images, pdf_notes
-from reports.writers.fonts import CJK_RUN, is_cjk
+from reports.writers.fonts import CJK_RUN, is_cjk, monospace, unembedded_fonts
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
+from reports.writers.pdf_tags import Element, THRule, TImage, TList, TParagraph, TTable, TTableOfContents
 from reports.writers.pdf_text import Span, fast_paragraph
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 
@@ -57,11 +54,16 @@ _ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see _Ro
 
 
 class _Writer:
-    """Per-document state: the stylesheet, bookmark counter and the TOC flag."""
+    """Per-document state: the stylesheet, bookmark counter, and the structure tree being built."""
 
     def __init__(self, sheet: Sheet, meta: t.Meta) -> None:
         self.sheet = sheet
         self.meta = meta
+        # The tagged PDF's structure, in document order: every flowable that draws content gets its
+        # element here as it is made (see pdf_tags).
+        self.root = Element("Document")
+        self.parent = self.root  # where the next element goes
+        self.notes_met: list[Element] = []  # Note elements of the paragraph being made
         self.bookmarks = 0
         self.open_headings: list[int] = []  # heading levels of the outline entries the next one may nest in
         self.boxes = 0  # how many table cells (quote and key-facts boxes) enclose the current block
@@ -83,11 +85,33 @@ class _Writer:
         return f'<a href={href} color="{colour}">{self.inlines(node.children)}</a>'
 
     def code(self, node: t.Code) -> str:
-        # Courier, a standard PDF font, has Latin-1 only: code with other letters (Łódź) is set in the
-        # heading family, which draws them, rather than as boxes. CJK runs get the CJK font either way.
-        plain = all(ord(c) < 0x100 or is_cjk(c) for c in node.text)
-        face = "Courier" if plain else self.sheet.heading.regular
+        # Code is set in a monospaced face found on the machine (embedded, like every font of ours);
+        # code with letters it lacks, or on a machine without one, is set in the heading family, which
+        # draws them, rather than as boxes. CJK runs get the CJK font either way.
+        mono = monospace()
+        plain = mono is not None and all(ord(c) in mono.covers or is_cjk(c) for c in node.text)
+        face = mono.regular if plain and mono is not None else self.sheet.heading.regular
         return f'<font face="{face}" size="{self.sheet.styles["Normal"].fontSize - 1}">{self.text(node.text)}</font>'
+
+    # ------------------------------------------------------------------ structure
+
+    def tag(self, role: str, **options: Any) -> Element:
+        return self.parent.add(role, **options)
+
+    @contextmanager
+    def inside(self, element: Element) -> Iterator[Element]:
+        """Elements made in the block go under ``element``."""
+        outer, self.parent = self.parent, element
+        try:
+            yield element
+        finally:
+            self.parent = outer
+
+    def note_element(self) -> Element:
+        """A Note for a footnote met in the paragraph being made; it goes under that paragraph's element."""
+        element = Element("Note")
+        self.notes_met.append(element)
+        return element
 
     # ------------------------------------------------------------------ blocks -> flowables
 
@@ -108,14 +132,28 @@ class _Writer:
             out.extend(flowables)
         return out
 
-    def para(self, content: t.Inlines, style: str) -> Paragraph:
+    def para(self, content: t.Inlines, style: str, element: Element | None = None) -> TParagraph:
+        """The paragraph of ``content``, drawn as ``element`` (a new P where the writer is, by default)."""
+        if element is None:
+            element = self.tag("P", lang=_language_of(content, self.meta.language))
         paragraph_style = self.sheet.styles[style]
         spans: list[Span] = []
+        paragraph: TParagraph | None = None
         if self.spans(content, False, False, "para", spans):
-            fast = fast_paragraph(spans, paragraph_style)
-            if fast is not None:
-                return fast
-        return Paragraph(self.inlines(content) or "&#160;", paragraph_style)
+            paragraph = fast_paragraph(spans, paragraph_style, TParagraph)
+        if paragraph is None:
+            paragraph = TParagraph(self.inlines(content) or "&#160;", paragraph_style)
+        paragraph._struct = element
+        if self.notes_met:
+            element.kids.extend(self.notes_met)
+            self.notes_met = []
+        return paragraph
+
+    def plain_para(self, text: str, style: str, role: str = "P") -> TParagraph:
+        """A paragraph of the writer's own text (title block, captions), drawn as a new ``role``."""
+        paragraph = TParagraph(self.text(text), self.sheet.styles[style])
+        paragraph._struct = self.tag(role, lang=_language_of((t.Text(text),), self.meta.language))
+        return paragraph
 
     def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
         """Collect the runs of ``content`` in ``out``; False if it holds more than styled text."""
@@ -135,7 +173,7 @@ class _Writer:
         return True
 
     def heading(self, node: t.Heading) -> list[Flowable]:
-        para = self.para(node.content, f"Heading {node.level}")
+        para = self.para(node.content, f"Heading {node.level}", self.tag(f"H{min(node.level, 6)}"))
         # Outline levels may not skip (reportlab refuses -1 then 1, or 0 then 2), whatever heading levels
         # a template uses: a heading nests under the nearest earlier heading of a higher level, so a
         # document of "##" and "###" only, or "#" then "###", still gives an outline that reads right.
@@ -158,6 +196,7 @@ class _Writer:
         pieces = _paragraph_pieces(node.content)
         if len(pieces) == 1:
             return [self.para(node.content, "Normal")]
+        element = self.tag("P", lang=_language_of(node.content, self.meta.language))  # one P for all pieces
         # reportlab lays a paragraph out again from its start at every line it wraps and every page it
         # is split over (quadratic: 12 s for 100,000 characters). A long one is set as consecutive
         # paragraphs without space between them, so it reads as one and costs what its lines cost.
@@ -165,32 +204,38 @@ class _Writer:
         first = normal.clone("Normal-first", spaceAfter=0)
         middle = normal.clone("Normal-joined", spaceBefore=0, spaceAfter=0)
         last = normal.clone("Normal-last", spaceBefore=0)
-        out = [self.para(piece, "Normal") for piece in pieces]
+        out = [self.para(piece, "Normal", element) for piece in pieces]
         for i, flowable in enumerate(out):
             flowable.style = first if i == 0 else last if i == len(out) - 1 else middle
         return out
 
     def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:
+        ordered = isinstance(node, t.OrderedList)
+        element = self.tag("L", attributes={"O": "List", "ListNumbering": "Decimal" if ordered else "Disc"})
         items = []
+        labels: list[Element] = []
         for item in node.items:
             flows: list[Flowable] = []
-            for block in item.blocks:
-                if isinstance(block, t.Paragraph):
-                    flows.append(self.para(block.content, "List"))
-                elif isinstance(block, t.BulletList | t.OrderedList):
-                    flows.extend(self.list_(block, depth + 1))
-                else:
-                    flows.extend(self.blocks((block,)))
+            entry = element.add("LI")
+            labels.append(entry.add("Lbl"))
+            with self.inside(entry.add("LBody")):
+                for block in item.blocks:
+                    if isinstance(block, t.Paragraph):
+                        flows.append(self.para(block.content, "List"))
+                    elif isinstance(block, t.BulletList | t.OrderedList):
+                        flows.extend(self.list_(block, depth + 1))
+                    else:
+                        flows.extend(self.blocks((block,)))
             items.append(ListItem(flows))
         sheet = self.sheet
         size = sheet.styles["Normal"].fontSize
         common: dict[str, Any] = {"leftIndent": 14 + 2 * depth, "bulletFontName": sheet.heading.regular,
                                   "bulletColor": sheet.accent, "bulletFontSize": size - 1}
         if isinstance(node, t.OrderedList):
-            return [ListFlowable(items, bulletType="1", start=node.start, bulletFormat="%s.", **common),
+            return [TList(items, labels, bulletType="1", start=node.start, bulletFormat="%s.", **common),
                     Spacer(1, 3)]
         bullet = "•" if depth % 2 == 0 else "–"
-        return [ListFlowable(items, bulletType="bullet", start=bullet, **common), Spacer(1, 3)]
+        return [TList(items, labels, bulletType="bullet", start=bullet, **common), Spacer(1, 3)]
 
     def bullet_list(self, node: t.BulletList) -> list[Flowable]:
         return self.list_(node)
@@ -209,7 +254,7 @@ class _Writer:
             return self.table_part(header, rows, align, ncols)
         out: list[Flowable] = []
         for group in groups:
-            out.append(Paragraph(escape(part_caption(group, ncols)), self.sheet.styles["Caption"]))
+            out.append(self.plain_para(part_caption(group, ncols), "Caption", "Caption"))
             out.extend(self.table_part(tuple(header[c] for c in group) if header else (),
                                        [tuple(row[c] for c in group) for row in rows],
                                        [align[c] for c in group], len(group)))
@@ -218,20 +263,28 @@ class _Writer:
     def table_part(self, header: tuple[t.Inlines, ...], body: list[tuple[t.Inlines, ...]], align: list[str],
                    ncols: int) -> list[Flowable]:
         sheet = self.sheet
-        header_cells = [self.cell(c, "Table Header", align[i]) for i, c in enumerate(_pad(header, ncols))]
+        element = self.tag("Table")
+        header_cells = []
+        if header:
+            row_element = element.add("THead").add("TR")
+            header_cells = [self.cell(c, "Table Header", align[i], row_element.add(
+                "TH", attributes={"Scope": "Column"}, repeats=True)) for i, c in enumerate(_pad(header, ncols))]
         lengths = text_lengths([header, *body])
         rows = []
+        body_element = element.add("TBody")
         for row, row_lengths in zip(body, lengths[1:], strict=True):
             pieces = _split_row(_pad(row, ncols)) if max(row_lengths, default=0) > _MAX_CELL_CHARS else [row]
             for piece in pieces:
-                rows.append([self.cell(c, "Table", align[i]) for i, c in enumerate(_pad(piece, ncols))])
+                row_element = body_element.add("TR")
+                rows.append([self.cell(c, "Table", align[i], row_element.add("TD"))
+                             for i, c in enumerate(_pad(piece, ncols))])
         widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
         head = [header_cells] if header else []
 
         def make(body_rows: list[list[Any]], parity: int) -> Table:
             # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
-            table = Table(head + body_rows, colWidths=widths, repeatRows=len(head), splitByRow=1,
-                          splitInRow=1, hAlign="LEFT", longTableOptimize=1)
+            table = TTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
+                           splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
             commands: list[tuple[Any, ...]] = [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
@@ -249,8 +302,8 @@ class _Writer:
             return [make(rows, 0), Spacer(1, 8)]
         return [_RowStream(make, rows, 0, len(head)), Spacer(1, 8)]
 
-    def cell(self, content: t.Inlines, style: str, align: str) -> Paragraph:
-        para = self.para(content, style)
+    def cell(self, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
+        para = self.para(content, style, element)
         if align != "left":
             para.style = para.style.clone(f"{style}-{align}", alignment={"right": 2, "center": 1}[align])
         return para
@@ -258,12 +311,14 @@ class _Writer:
     def block_quote(self, node: t.BlockQuote) -> list[Flowable]:
         sheet = self.sheet
         inner: list[Flowable] = []
-        for block in node.blocks:
-            inner.extend([self.para(block.content, "Quote")] if isinstance(block, t.Paragraph)
-                         else self.boxed((block,)))
-        if node.attribution:
-            inner.append(self.para((t.Text("— "), *node.attribution), "Attribution"))
-        box = Table([[inner]], colWidths=[sheet.frame_width - 12 * mm], splitInRow=1, hAlign="RIGHT")
+        with self.inside(self.tag("BlockQuote")):
+            for block in node.blocks:
+                inner.extend([self.para(block.content, "Quote")] if isinstance(block, t.Paragraph)
+                             else self.boxed((block,)))
+            if node.attribution:
+                inner.append(self.para((t.Text("— "), *node.attribution), "Attribution"))
+        box = TTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
+                     hAlign="RIGHT")
         box.setStyle(TableStyle([
             ("LINEBEFORE", (0, 0), (0, -1), 2.2, sheet.accent),
             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -276,18 +331,26 @@ class _Writer:
         memo = node.style == "memo-header"
         label_style, value_style = ("Memo Label", "Memo Value") if memo else ("Field Label", "Field Value")
         rows = []
-        for row in node.rows:
-            value: list[Flowable] = []
-            for block in row.value:
-                value.extend([self.para(block.content, value_style)] if isinstance(block, t.Paragraph)
-                             else self.boxed((block,)))
-            # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
-            rows.append([self.para(row.label, label_style), value[0] if len(value) == 1 else value])
-        if not rows:
+        if not node.rows:
             return []
+        element = self.tag("Table")
+        for row in node.rows:
+            row_element = element.add("TR")
+            label = self.para(row.label, label_style, row_element.add("TH", attributes={"Scope": "Row"}))
+            cell = row_element.add("TD")
+            value: list[Flowable] = []
+            if len(row.value) == 1 and isinstance(row.value[0], t.Paragraph):
+                value.append(self.para(row.value[0].content, value_style, cell))
+            else:
+                with self.inside(cell):
+                    for block in row.value:
+                        value.extend([self.para(block.content, value_style)] if isinstance(block, t.Paragraph)
+                                     else self.boxed((block,)))
+            # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
+            rows.append([label, value[0] if len(value) == 1 else value])
         label_width = (24 if memo else 34) * mm
-        table = Table(rows, colWidths=[label_width, sheet.frame_width - label_width], splitInRow=1,
-                      hAlign="LEFT")
+        table = TTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
+                       splitInRow=1, hAlign="LEFT")
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0 if memo else 8),
@@ -314,7 +377,7 @@ class _Writer:
         return [] if self.boxes else [PageBreak()]
 
     def rule(self, node: t.HorizontalRule) -> list[Flowable]:
-        return [HRFlowable(width="100%", thickness=0.8, color=self.sheet.accent, spaceBefore=4, spaceAfter=10)]
+        return [THRule(width="100%", thickness=0.8, color=self.sheet.accent, spaceBefore=4, spaceAfter=10)]
 
     def image(self, node: t.Image) -> list[Flowable]:
         # At most the frame's size, so an image never needs a page larger than the page.
@@ -325,14 +388,15 @@ class _Writer:
             pic = images.picture(node.path, box=box, width_pt=width)
         except images.ImageError as exc:
             raise images.named_by_template(exc, node.template, node.line) from None
-        picture = RLImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT")
-        # reportlab has no alt text for an image: kept on the flowable for the structure tree to use.
+        picture = TImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT")
+        # The alt text goes on the Figure element (/Alt); parse warns about a figure without any.
         picture._alt_text = node.alt
+        picture._struct = self.tag("Figure", alt=node.alt)
         if node.number is None:
             return [picture, Spacer(1, 6)]
         from reportlab.platypus import KeepTogether
 
-        caption = Paragraph(self.text(f"Figure {node.number}: {node.caption}"), self.sheet.styles["Caption"])
+        caption = self.plain_para(f"Figure {node.number}: {node.caption}", "Caption", "Caption")
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
     def note(self, node: t.Note) -> str:
@@ -343,29 +407,32 @@ class _Writer:
     # ------------------------------------------------------------------ first page
 
     def title_block(self) -> list[Flowable]:
-        meta, st = self.meta, self.sheet.styles
+        meta = self.meta
         kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
         out: list[Flowable] = []
         if meta.kind == "memo":
             if meta.organisation:
-                out.append(Paragraph(self.text(meta.organisation.upper()), st["Kicker"]))
-            out.append(Paragraph("M E M O R A N D U M", st["Memo Title"]))
+                out.append(self.plain_para(meta.organisation.upper(), "Kicker"))
+            title = self.plain_para("M E M O R A N D U M", "Memo Title", "H1")
+            assert title._struct is not None
+            title._struct.actual_text = "MEMORANDUM"  # a reader should not spell the letter-spaced word
+            out.append(title)
             return out
         if kicker:
-            out.append(Paragraph(self.text(kicker), st["Kicker"]))
-        out.append(Paragraph(self.text(meta.title), st["Title"]))
+            out.append(self.plain_para(kicker, "Kicker"))
+        out.append(self.plain_para(meta.title, "Title", "H1"))
         if meta.subtitle:
-            out.append(Paragraph(self.text(meta.subtitle), st["Subtitle"]))
+            out.append(self.plain_para(meta.subtitle, "Subtitle"))
         byline = "  ·  ".join(x for x in (meta.category, meta.date) if x)
         if byline:
-            out.append(Paragraph(self.text(byline), st["Byline"]))
+            out.append(self.plain_para(byline, "Byline"))
         if meta.parties:
-            out.append(Paragraph(self.text("  ·  ".join(meta.parties)), st["Byline"]))
-        out.append(HRFlowable(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10,
-                              spaceAfter=14))
+            out.append(self.plain_para("  ·  ".join(meta.parties), "Byline"))
+        out.append(THRule(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10, spaceAfter=14))
         if meta.toc:
-            toc = TableOfContents()
+            toc = TTableOfContents()
             toc.levelStyles = [self.sheet.styles["Normal"]]
+            toc._struct = self.tag("TOC")
             out += [toc, PageBreak()]
         return out
 
@@ -382,6 +449,18 @@ def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
         yield run.group(), True
         pos = run.end()
     yield value[pos:], False
+
+
+def _language_of(content: t.Inlines, language: str) -> str:
+    """``zh-Hans`` for text all in Chinese characters in a document in another language, else "".
+
+    The structure tree's ``/Lang`` on such an element lets a screen reader switch voices; a paragraph
+    that mixes scripts keeps the document's language (its runs are not separate elements).
+    """
+    if language.lower().startswith("zh"):
+        return ""
+    letters = [c for c in plain_text(content) if c.isalpha()]
+    return "zh-Hans" if letters and all(is_cjk(c) for c in letters) else ""
 
 
 def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
@@ -606,7 +685,8 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
     notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
     story += notes
-    maker = numbered_canvas(decor, creation_epoch(meta))
+    archival = not unembedded_fonts(theme, sheet.cjk)
+    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival)
     try:
         if meta.toc or notes:
             template.multiBuild(_without_empty_pages(story), canvasmaker=maker)

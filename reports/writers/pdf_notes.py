@@ -26,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from reports import tree as t
+from reports.writers.pdf_tags import TParagraph, artifact
 
 CALLBACK = "reportsFootnote"  # the name reportlab looks the callback up by, on the canvas
 _RULE_GAP = 8.0  # points: the rule above the notes and the space around it
@@ -59,9 +60,12 @@ class PageNotes:
         """The markup of a reference; the note's paragraphs are made now, in the writer's markup."""
         number = len(self.notes) + 1
         paragraphs: list[Paragraph] = []
+        element = self.writer.note_element()  # the Note goes under the paragraph that refers to it
         for i, block in enumerate(note.blocks or (t.Paragraph(()),)):
             lead = f"<super>{number}</super>&#160;" if i == 0 else ""
-            paragraphs.append(Paragraph(lead + (self.writer.inlines(block.content) or "&#160;"), self.style))
+            paragraph = TParagraph(lead + (self.writer.inlines(block.content) or "&#160;"), self.style)
+            paragraph._struct = element.add("P")
+            paragraphs.append(paragraph)
         self.notes.append(paragraphs)
         return f'<super>{number}</super><onDraw name="{CALLBACK}" label="{number}"/>'
 
@@ -122,11 +126,12 @@ class PageNotes:
     def draw(self, canvas: Any, numbers: list[int], x: float, top: float) -> None:
         if not numbers:
             return
-        canvas.saveState()
-        canvas.setStrokeColor(self.writer.sheet.rule)
-        canvas.setLineWidth(0.5)
-        canvas.line(x, top - _RULE_GAP / 2, x + min(self.width, 50 * 2.835), top - _RULE_GAP / 2)
-        canvas.restoreState()
+        with artifact(canvas):
+            canvas.saveState()
+            canvas.setStrokeColor(self.writer.sheet.rule)
+            canvas.setLineWidth(0.5)
+            canvas.line(x, top - _RULE_GAP / 2, x + min(self.width, 50 * 2.835), top - _RULE_GAP / 2)
+            canvas.restoreState()
         y = top - _RULE_GAP
         for number in numbers:
             for paragraph in self.notes[number - 1]:

@@ -14,6 +14,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -22,7 +23,10 @@ from reports.theme import Theme
 from reports.writers import images
 from reports.writers.docx_watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 from reports.writers.fonts import is_cjk
+from reports.writers.pdf_archive import make_archival
+from reports.writers.pdf_structure import write_structure
 from reports.writers.pdf_styles import Sheet
+from reports.writers.pdf_tags import Element, Tagger, artifact
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 
@@ -56,9 +60,15 @@ class PageDecor:
         m = self.theme.margins
         left, right = m.left * mm, width - m.right * mm
         if self.watermark:  # first thing on the page: reportlab calls onPage before the frame's content
-            draw_watermark(canvas, self.watermark, self.sheet, self.watermark_colour)
+            with artifact(canvas, "Pagination", "Watermark"):
+                draw_watermark(canvas, self.watermark, self.sheet, self.watermark_colour)
+        with artifact(canvas, "Pagination", "Header"):
+            self.header(canvas, left, right, height)
+
+    def header(self, canvas: Canvas, left: float, right: float, height: float) -> None:
+        m = self.theme.margins
         if canvas.getPageNumber() == 1:
-            if self.logo is not None:
+            if self.logo is not None:  # letterhead: part of the page, not of the text
                 w = self.theme.logo_width_mm * mm
                 canvas.drawImage(ImageReader(io.BytesIO(self.logo.data)), right - w, height - m.top * mm + 2 * mm,
                                  width=w, preserveAspectRatio=True, anchor="sw", mask="auto", height=LOGO_HEIGHT)
@@ -131,25 +141,56 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def numbered_canvas(decor: PageDecor, epoch: int) -> type[Canvas]:
-    """Return a canvas class that draws ``decor``'s footer with the page count and a fixed date."""
+def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool) -> type[Canvas]:
+    """Return a canvas class that draws ``decor``'s footer with the page count and a fixed date, tags
+    what the flowables draw (structure tree ``root``) and saves a tagged PDF with archival metadata
+    (claiming PDF/A-2 and PDF/UA-1 when ``archival``: every font embedded)."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # reportlab's page preamble selects the initial font: ours, not an unembedded Helvetica.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or decor.sheet.body.regular
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _Stamp(epoch)
             self._pages: list[dict[str, Any]] = []
+            self.tagger = Tagger()
+            self._links: dict[str, Any] = {}  # annotation name -> its dictionary
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self.tagger.next_page()
+
+        def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
+            if not isinstance(annotation, PDFDictionary):
+                annotation = annotation.Dict()
+            annotation["F"] = 4  # printed with the page (PDF/A)
+            name = name or f"NUMBER{self._annotationCount + 1}"
+            text = _link_text(annotation, self.tagger.current)
+            annotation["Contents"] = PDFString(text)  # its description (PDF/UA)
+            if self.tagger.link(self.tagger.page, name, text):
+                self._links[name] = annotation
+            super()._addAnnotation(annotation, name, addtopage)
 
         def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                decor.footer(self, number, total)
+                with artifact(self, "Pagination", "Footer"):
+                    decor.footer(self, number, total)
                 Canvas.showPage(self)
+            write_structure(self._doc, root, self.tagger, self._links, decor.meta.language)
+            make_archival(self._doc, decor.meta, epoch, archival)
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def _link_text(annotation: PDFDictionary, element: Element | None) -> str:
+    action = annotation.dict.get("A")
+    uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
+    if uri is not None:
+        return str(getattr(uri, "s", uri))
+    if element is not None and element.text:
+        return element.text
+    return "Link to a section of this document"

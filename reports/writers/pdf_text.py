@@ -9,6 +9,7 @@ any text). Anything else (links, code, line breaks) still goes through the parse
 
 from __future__ import annotations
 
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import ps2tt, tt2ps
@@ -16,6 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag
+
+P = TypeVar("P", bound=Paragraph)
 
 # One run of text: (text, bold, italic, font face or "" for the style's, innermost markup tag).
 Span = tuple[str, bool, bool, str, str]
@@ -25,7 +28,7 @@ Span = tuple[str, bool, bool, str, str]
 _TAG = "\x00"
 
 
-def fast_paragraph(spans: list[Span], style: ParagraphStyle) -> Paragraph | None:
+def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Paragraph) -> P | None:
     """The paragraph reportlab would make of the markup whose runs are ``spans``; None if blank.
 
     ``spans`` are the runs of unescaped text in order, each with the tag it sits in ("para" for none).
@@ -65,7 +68,8 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle) -> Paragraph | None
         return None
     textTransformFrags(frags, style)
     # Paragraph keeps its text for reading only (layout uses the fragments): the plain text will do.
-    return Paragraph(escape("".join(f.text for f in frags)), style, frags=frags)
+    paragraph: P = cls(escape("".join(f.text for f in frags)), style, frags=frags)
+    return paragraph
 
 
 def _merge(spans: list[Span]) -> list[Span]:

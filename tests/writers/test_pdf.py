@@ -210,7 +210,7 @@ def test_the_fast_path_changes_nothing_a_reader_sees(monkeypatch: pytest.MonkeyP
     agreement = load_agreement(SHIPPED)
     fast = [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")]
     sample = write_pdf(sample_document(), DEFAULT_THEME)
-    monkeypatch.setattr(pdf_writer, "fast_paragraph", lambda spans, style: None)
+    monkeypatch.setattr(pdf_writer, "fast_paragraph", lambda spans, style, cls=None: None)
     assert [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")] == fast
     # With & < > in the text, reportlab's parser cuts it into more pieces (more text operators in
     # the page), which draw the same glyphs at the same places.

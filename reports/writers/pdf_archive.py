@@ -1,0 +1,115 @@
+"""What makes a PDF of ours archival (PDF/A-2) and say it is accessible (PDF/UA-1): XMP, OutputIntent.
+
+Part of write (PDF). Added to reportlab's document objects before it saves: the XMP metadata stream
+(matching the Info dictionary, as PDF/A requires), an sRGB OutputIntent with an ICC profile made by
+Pillow (no file, no network; its header date fixed so rebuilds stay byte-identical), PDF 1.7,
+``DisplayDocTitle``. The PDF/A and PDF/UA identifiers are claimed only when ``archival`` is true: every
+font embedded and every page tagged.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFCatalog, PDFDictionary, PDFName, PDFStream, PDFString
+
+from reports import tree as t
+
+_CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents"]
+
+# PDF/A-2 knows only some XMP schemas; the PDF/UA identifier must be described in an extension schema.
+_PDFUA_EXTENSION = """
+   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+     <pdfaProperty:name>part</pdfaProperty:name>
+     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+     <pdfaProperty:category>internal</pdfaProperty:category>
+     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+    </rdf:li></rdf:Seq></pdfaSchema:property>
+   </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
+
+
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile (lcms's, through Pillow) with a fixed creation date, version 4.2."""
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[8:12] = b"\x04\x20\x00\x00"  # the tags lcms writes for sRGB are all ICC.1:2004-10 (4.2) tags
+    data[24:36] = bytes([0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0])  # 2000-01-01 00:00:00, not "now"
+    data[84:100] = bytes(16)  # profile ID: "not computed" (the date above is part of what it would hash)
+    return bytes(data)
+
+
+def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> bytes:
+    """The XMP packet for ``meta``; dates from ``epoch`` (the Info dictionary's, so the two agree)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+    language = escape(meta.language or "x-default")
+    fields = [
+        "<dc:format>application/pdf</dc:format>",
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>',
+        f"<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>",
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate>",
+        f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>",
+        f"<xmp:CreatorTool>{escape(tool)}</xmp:CreatorTool>",
+        f"<pdf:Producer>{escape(tool)}</pdf:Producer>",
+        f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>",
+        "<pdf:Trapped>False</pdf:Trapped>",
+    ]
+    if meta.author:
+        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>")
+    if meta.subject:
+        fields.append('<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+                      f"{escape(meta.subject)}</rdf:li></rdf:Alt></dc:description>")
+    if archival:
+        fields += ["<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>",
+                   "<pdfuaid:part>1</pdfuaid:part>", _PDFUA_EXTENSION]
+    body = "\n   ".join(fields)
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+   {body}
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return packet.encode("utf-8")
+
+
+def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
+    """Add XMP, the sRGB OutputIntent, PDF 1.7 and DisplayDocTitle to reportlab document ``doc``."""
+    info = doc.info
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = _CATALOG_KEYS  # reportlab writes only the catalog keys named there
+    metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                         xmp(meta, epoch, info.creator, info.keywords, archival), filters=[])
+    catalog.Metadata = doc.Reference(metadata)
+    profile = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
+    catalog.OutputIntents = PDFArray([PDFDictionary({
+        "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+        "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"), "Info": PDFString("sRGB IEC61966-2.1"),
+        "RegistryName": PDFString("http://www.color.org"), "DestOutputProfile": doc.Reference(profile),
+    })])
+    preferences = getattr(catalog, "ViewerPreferences", None) or PDFDictionary({})
+    preferences["DisplayDocTitle"] = "true"
+    catalog.ViewerPreferences = preferences
+    doc._pdfVersion = (1, 7)
+
+
+__all__ = ["make_archival", "srgb_profile", "xmp"]

@@ -1,0 +1,268 @@
+"""Tagged PDF for the PDF writer: structure elements, marked content, and the flowables that draw them.
+
+Part of write (PDF). reportlab's open-source edition draws untagged content, so:
+
+- the writer gives each flowable that draws content an ``Element`` of a structure tree it builds from the
+  document tree, in document order (``_struct``);
+- the tagged flowable classes below open a marked-content sequence (``/P <</MCID 3>> BDC … EMC``) around
+  their drawing; the canvas's ``Tagger`` numbers the sequences per page and records which element each
+  belongs to, and marks decoration (table backgrounds and rules, horizontal rules, page furniture) as
+  ``/Artifact``;
+- a flowable split across pages hands its element to its pieces, so a paragraph over two pages stays one
+  element with a marked-content reference on each page; a repeated table header is an artifact after its
+  first page.
+
+``pdf_structure`` turns the elements and the tagger's records into the PDF's structure tree at save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.platypus import ListFlowable, Paragraph, Table
+from reportlab.platypus.flowables import BulletDrawer, HRFlowable
+from reportlab.platypus.flowables import Image as RLImage
+from reportlab.platypus.tableofcontents import TableOfContents
+
+
+class Element:
+    """One structure element: a standard role (``P``, ``H2``, ``TD`` …), its children in reading order,
+    and what PDF/UA asks of some roles (``alt`` for figures, ``attributes`` such as a header cell's scope)."""
+
+    __slots__ = ("actual_text", "alt", "attributes", "kids", "lang", "repeats", "role", "text")
+
+    def __init__(self, role: str, *, alt: str = "", lang: str = "", attributes: dict[str, str] | None = None,
+                 repeats: bool = False) -> None:
+        self.role = role
+        self.kids: list[Element] = []
+        self.alt = alt
+        self.lang = lang
+        self.attributes = attributes or {}
+        self.repeats = repeats  # a repeated table header: drawn again on later pages as an artifact
+        self.actual_text = ""  # what the content says when its glyphs do not (letter-spaced words)
+        self.text = ""  # plain text, where a link inside needs a description (table-of-contents entries)
+
+    def add(self, role: str, **options: Any) -> Element:
+        child = Element(role, **options)
+        self.kids.append(child)
+        return child
+
+    def __repr__(self) -> str:  # for test failures
+        return f"Element({self.role!r}, {len(self.kids)} kids)"
+
+
+class Tagger:
+    """What one layout pass drew: per page, the element of each marked-content id, and the links.
+
+    One per canvas (a multi-pass build draws on a new canvas each pass, so nothing is counted twice).
+    """
+
+    def __init__(self) -> None:
+        self.page = 0  # index of the page being drawn
+        self.parents: list[list[Element]] = [[]]  # page -> the element of each MCID on it
+        self.marks: dict[int, list[tuple[int, int]]] = {}  # id(element) -> [(page, mcid)]
+        self.links: dict[int, list[tuple[int, str, str]]] = {}  # id(element) -> [(page, annotation, text)]
+        self.current: Element | None = None  # the element whose sequence is open
+        self.artifacts = 0  # open artifact sequences
+
+    def next_page(self) -> None:
+        self.page += 1
+        self.parents.append([])
+
+    def begin(self, code: list[str], element: Element) -> bool:
+        """Open ``element``'s sequence; False if one is open already (what is drawn then belongs to it)."""
+        if self.current is not None or self.artifacts:
+            return False
+        marks = self.marks.get(id(element))
+        if element.repeats and marks and marks[0][0] < self.page:
+            code.append("/Artifact <</Type /Pagination>> BDC")
+            self.artifacts += 1
+            return True
+        mcid = len(self.parents[self.page])
+        self.parents[self.page].append(element)
+        self.marks.setdefault(id(element), []).append((self.page, mcid))
+        code.append(f"/{element.role} <</MCID {mcid}>> BDC")
+        self.current = element
+        return True
+
+    def end(self, code: list[str]) -> None:
+        code.append("EMC")
+        if self.artifacts:
+            self.artifacts -= 1
+        else:
+            self.current = None
+
+    @contextmanager
+    def artifact(self, code: list[str], kind: str = "Layout", subtype: str = "") -> Iterator[None]:
+        """Mark what is drawn inside as an artifact (inside an open sequence it belongs to that instead)."""
+        if self.current is not None:
+            yield
+            return
+        extra = f" /Subtype /{subtype}" if subtype else ""
+        code.append(f"/Artifact <</Type /{kind}{extra}>> BDC")
+        self.artifacts += 1
+        try:
+            yield
+        finally:
+            code.append("EMC")
+            self.artifacts -= 1
+
+    def link(self, page: int, annotation: str, text: str) -> bool:
+        """Record a link annotation drawn in the open sequence; False when none is open."""
+        if self.current is None:
+            return False
+        self.links.setdefault(id(self.current), []).append((page, annotation, text))
+        return True
+
+
+def tagger_of(canvas: Any) -> Tagger | None:
+    return getattr(canvas, "tagger", None)
+
+
+@contextmanager
+def artifact(canvas: Any, kind: str = "Layout", subtype: str = "") -> Iterator[None]:
+    """Draw page furniture as an artifact on a tagging canvas (a plain canvas draws it as it is)."""
+    tagger = tagger_of(canvas)
+    if tagger is None:
+        yield
+        return
+    with tagger.artifact(canvas._code, kind, subtype):
+        yield
+
+
+class _Tagged:
+    """Mixin: draws the flowable inside its element's marked-content sequence; pieces keep the element."""
+
+    _struct: Element | None = None
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        tagger = tagger_of(canvas)
+        element = self._struct
+        if tagger is None or element is None or not tagger.begin(canvas._code, element):
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            return
+        try:
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+        finally:
+            tagger.end(canvas._code)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts: list[Any] = super().split(availWidth, availHeight)  # type: ignore[misc]
+        for part in parts:
+            if isinstance(part, _Tagged) and part._struct is None:
+                part._struct = self._struct
+        return parts
+
+
+class TParagraph(_Tagged, Paragraph):  # type: ignore[misc]
+    """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P)."""
+
+
+class TImage(_Tagged, RLImage):  # type: ignore[misc]
+    """A picture drawn as a Figure (its element carries the alt text)."""
+
+
+class THRule(HRFlowable):  # type: ignore[misc]
+    """A horizontal rule: decoration, so an artifact."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        with artifact(canvas):
+            super().drawOn(canvas, x, y, _sW)
+
+
+def _table_events(table: Table, event: str, *args: Any) -> None:
+    # reportlab's render callback: backgrounds and grid lines are decoration; cells are drawn by their
+    # own (tagged) flowables between them.
+    tagger = tagger_of(table.canv)
+    if tagger is None:
+        return
+    code = table.canv._code
+    if event in ("startBG", "startLines"):
+        if tagger.current is None:
+            code.append("/Artifact <</Type /Layout>> BDC")
+            tagger.artifacts += 1
+    elif event in ("endBG", "endLines") and tagger.current is None and tagger.artifacts:
+        code.append("EMC")
+        tagger.artifacts -= 1
+
+
+class TTable(Table):  # type: ignore[misc]
+    """A table whose backgrounds and rules are artifacts (its pieces after a split keep the callback).
+
+    ``font`` is the cells' base font: reportlab selects one for every cell even when the cells are
+    paragraphs, and its default is Helvetica, which would be an unembedded font in the file.
+    """
+
+    def __init__(self, *args: Any, font: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("renderCB", _table_events)
+        super().__init__(*args, **kwargs)
+        if font is not None:
+            self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
+
+
+class _TBullet(BulletDrawer):  # type: ignore[misc]
+    _struct: Element | None = None
+
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+        tagger = tagger_of(canv)
+        if tagger is None or self._struct is None or not tagger.begin(canv._code, self._struct):
+            super().drawOn(indenter, canv, x, y, _sW)
+            return
+        try:
+            super().drawOn(indenter, canv, x, y, _sW)
+        finally:
+            tagger.end(canv._code)
+
+
+class TList(ListFlowable):  # type: ignore[misc]
+    """A list whose bullets or numbers are drawn as the ``Lbl`` of their items, in order."""
+
+    def __init__(self, flowables: list[Any], labels: list[Element], **kwargs: Any) -> None:
+        self._labels = list(labels)
+        super().__init__(flowables, **kwargs)
+
+    def _makeBullet(self, value: Any, params: Any = None) -> BulletDrawer:
+        drawer = super()._makeBullet(value, params)
+        drawer.__class__ = _TBullet  # same state, tagged drawing
+        if self._labels:
+            drawer._struct = self._labels.pop(0)
+        return drawer
+
+
+class TTableOfContents(TableOfContents):  # type: ignore[misc]
+    """reportlab's table of contents, each entry drawn as a ``TOCI`` of the ``TOC`` element."""
+
+    _struct: Element | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        element = self._struct
+        if element is None:
+            return size
+        element.kids = []  # entries are made again on every pass
+        table = self._table
+        table._renderCB = _table_events
+        table.setStyle([("FONTNAME", (0, 0), (-1, -1), self.getLevelStyle(0).fontName)])  # not Helvetica
+        for row in table._cellvalues:
+            for cell in row:
+                if isinstance(cell, Paragraph):
+                    cell.__class__ = TParagraph  # same paragraph, drawn tagged
+                    cell._struct = element.add("TOCI")
+                    cell._struct.text = cell.getPlainText()
+        return size
+
+
+__all__ = [
+    "Element",
+    "THRule",
+    "TImage",
+    "TList",
+    "TParagraph",
+    "TTable",
+    "TTableOfContents",
+    "Tagger",
+    "artifact",
+    "tagger_of",
+]
