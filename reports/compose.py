@@ -20,8 +20,9 @@ from typing import Any, cast
 import jinja2
 from jinja2.loaders import split_template_path
 
+from reports import i18n
 from reports.errors import Problem, ReportsError, TemplateError
-from reports.filters import FILTERS, FilterError, MarkdownText, escape_markdown
+from reports.filters import FILTERS, LOCALE_FILTERS, FilterError, MarkdownText, Message, escape_markdown
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
@@ -57,6 +58,58 @@ def _finalize(value: Any) -> str:
     if type(value) is not str:
         check_text(value, "printing this value")
     return escape_markdown(str(value))
+
+
+# --------------------------------------------------------------------------- labels (jinja2.ext.i18n)
+# The template's gettext functions, installed once in the environment as Jinja's "newstyle" gettext
+# (``_("Signed")``, ``{% trans %}``, variables as keywords: ``_("%(n)s areas", n=...)``). They ask the
+# document's catalogue (reports.i18n, a context variable set for each render), so one compiled template
+# serves every language. A translation is template text (Markdown, written by the template's
+# translator); the data put into it is escaped like any printed value, once.
+
+
+def _fill(translated: str, variables: dict[str, Any]) -> Message:
+    marked = {key: _finalize(value) for key, value in variables.items()}
+    plain = {key: "" if value is None else str(value) for key, value in variables.items()}
+    return Message(translated % marked, translated % plain)
+
+
+def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:
+    # The count itself is printed in the locale's digits (1,000 / 1 000), unless the template passed
+    # its own ``num`` (e.g. in words).
+    if "num" not in variables and isinstance(num, int) and not isinstance(num, bool):
+        from reports.filters import number
+
+        variables = {**variables, "num": MarkdownText(number(num))}
+    return variables
+
+
+def _gettext(message: str, **variables: Any) -> Message:
+    return _fill(i18n.current().gettext(message), variables)
+
+
+def _ngettext(singular: str, plural: str, num: int, **variables: Any) -> Message:
+    return _fill(i18n.current().ngettext(singular, plural, num), _with_num(num, variables))
+
+
+def _pgettext(context: str, message: str, **variables: Any) -> Message:
+    return _fill(i18n.current().pgettext(context, message), variables)
+
+
+def _npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> Message:
+    return _fill(i18n.current().npgettext(context, singular, plural, num), _with_num(num, variables))
+
+
+def _per_document(func: Callable[..., Any]) -> Callable[..., Any]:
+    # A filter that takes the context is never worked out at compile time (Jinja folds a filter of
+    # constants otherwise), so its result follows the locale of each render.
+    @jinja2.pass_context
+    def run(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    run.__name__ = run.__qualname__ = func.__name__
+    run.__doc__ = func.__doc__
+    return run
 
 
 class TemplateRefused(jinja2.TemplateError):
@@ -157,8 +210,15 @@ def environment(template_dir: Path | None = None) -> BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # compiled once per process; templates do not change during a build
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(FILTERS)
+    env.filters.update({name: _per_document(func) if name in LOCALE_FILTERS else func
+                        for name, func in FILTERS.items()})
+    # {% trans %} blocks: whitespace collapsed (msgids stay one line), variables as keywords.
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, pgettext=_pgettext,
+                       npgettext=_npgettext)
     return env
 
 
@@ -195,8 +255,12 @@ def memo_header(agreement: Agreement, overrides: Mapping[str, str] | None = None
 
 
 def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | None = None,
-                    overrides: Mapping[str, str] | None = None) -> tuple[str, str]:
+                    overrides: Mapping[str, str] | None = None,
+                    locale: i18n.DocumentLocale | None = None) -> tuple[str, str]:
     """Render the ``kind`` template for ``agreement``; return (Markdown text, template file name).
+
+    ``locale`` decides the labels, dates, numbers and lists (``reports.i18n.resolve``); without it, the
+    data's ``language`` does (English if it is unknown).
 
     Raises ``TemplateError`` naming the template file and line for syntax errors, undefined variables,
     sandbox violations, missing or refused includes, breached limits and errors while the template runs.
@@ -213,12 +277,16 @@ def render_markdown(agreement: Agreement, kind: str, *, template_dir: Path | Non
     except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
         raise _template_error(exc, _path_of(env, name), env) from None
     filename = template.filename or name
-    context = {"data": agreement, "memo": memo_header(agreement, overrides), "kind": kind}
+    if locale is None:
+        locale = i18n.resolve(None, agreement.language, template_dir)[0]
+    context = {"data": agreement, "memo": memo_header(agreement, overrides), "kind": kind,
+               "locale": locale.tag}
     token = start_budget()
     # Template.generate is a generator function (typed as an Iterator): closing it ends the render.
     stream = cast(Generator[str, None, None], template.generate(context))
     try:
-        return _collect(stream), filename
+        with i18n.activate(locale):  # the generator runs here, while it is collected
+            return _collect(stream), filename
     except ReportsError:
         raise
     except (jinja2.TemplateError, *_RUNTIME_ERRORS) as exc:
@@ -344,9 +412,12 @@ def _short(file: str) -> str:
 
 def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | None = None,
                      overrides: Mapping[str, str] | None = None, theme_classification: str | None = None,
-                     theme_organisation: str | None = None,
-                     image_base: Path | None = None) -> tuple[Document, list[ParseWarning]]:
+                     theme_organisation: str | None = None, image_base: Path | None = None,
+                     locale: i18n.DocumentLocale | None = None) -> tuple[Document, list[ParseWarning]]:
     """Render and parse: return the document tree for ``agreement`` and any parse warnings.
+
+    ``locale`` (``reports.i18n.resolve``: ``--lang`` or the data's ``language``) decides the labels,
+    dates and lists; the tree's ``meta.labels`` carries the writers' own words in it.
 
     Classification and organisation, one order everywhere: the command line (``overrides``) over the
     theme (``theme_classification``, ``theme_organisation``) over the data's ``memo`` section. The
@@ -356,10 +427,13 @@ def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | No
     chosen = {key: value for key, value in (("classification", theme_classification),
                                               ("organisation", theme_organisation)) if value}
     merged = {**chosen, **(overrides or {})}
-    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=merged or overrides)
+    if locale is None:
+        locale = i18n.resolve(None, agreement.language, template_dir)[0]
+    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=merged or overrides,
+                                     locale=locale)
     document, warnings = parse_markdown(text, template=_short(template), image_base=image_base)
     meta = document.meta
-    updates: dict[str, Any] = {}
+    updates: dict[str, Any] = {"labels": locale.labels()}
     if not meta.classification and theme_classification:
         updates["classification"] = theme_classification
     if not meta.organisation and theme_organisation:

@@ -2,6 +2,11 @@
 
 Part of compose. ``escape_markdown`` is the single data -> Markdown boundary; filters that build Markdown
 themselves return ``MarkdownText`` so that it is not escaped a second time.
+
+Dates, numbers and lists follow the document's locale (``reports.i18n.current``: ``--lang`` or the data's
+``language``) through Babel; each of these filters also takes a ``locale`` (a BCP 47 tag) to ask for
+another one. Babel has no number words: English ones are written here, Chinese ones too
+(``chinese_number``); other languages get digits in the locale's style.
 """
 
 from __future__ import annotations
@@ -10,10 +15,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+from babel import Locale
+
+from reports import i18n
+from reports.i18n import N_
+
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
@@ -30,6 +38,18 @@ class MarkdownText(str):
     """A string that is already Markdown: printed as it is, never escaped again."""
 
     __slots__ = ()
+
+
+class Message(MarkdownText):
+    """A translated label with its data filled in: Markdown (the data escaped) where the template prints
+    it, and ``plain`` (the data as written) where it goes into the front matter (``yaml``)."""
+
+    plain: str
+
+    def __new__(cls, markdown: str, plain: str) -> Message:
+        message = super().__new__(cls, markdown)
+        message.plain = plain
+        return message
 
 
 def escape_markdown(text: str) -> str:
@@ -51,14 +71,32 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def longdate(value: dt.date | str | None) -> str:
-    """``2023-07-07`` -> ``7 July 2023``; nothing (``None`` or ``""``) stays empty."""
+def locale_of(name: str, locale: object = None) -> Locale:
+    """Babel's locale for a filter: ``locale`` (a BCP 47 tag) when given, else the document's."""
+    if locale is None:
+        return i18n.current().locale
+    if not isinstance(locale, str):
+        raise FilterError(f"{name}: the locale must be a language tag such as 'en-GB', got {_shown(locale)}")
+    try:
+        return i18n.format_locale(locale)
+    except ValueError:
+        raise FilterError(f"{name}: unknown locale {_shown(locale)}; use a language tag such as 'en-GB'") from None
+
+
+def longdate(value: dt.date | str | None, locale: str | None = None) -> str:
+    """``2023-07-07`` -> ``7 July 2023`` (en, en-GB), ``July 7, 2023`` (en-US), ``2023年7月7日`` (zh-Hans):
+    Babel's long date of the locale; nothing (``None`` or ``""``) stays empty."""
+    from babel.dates import format_date
+
+    where = locale_of("longdate", locale)
     if value is None or value == "":
         return ""
     day = _parse_date(value) if isinstance(value, str) else value
     if not isinstance(day, dt.date):
         raise FilterError(f"longdate: expected a date (YYYY-MM-DD), got {_shown(value)}")
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return format_date(day, format="long", locale=where)
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -91,30 +129,89 @@ def _items(name: str, items: object) -> list[Any]:
     return list(items)
 
 
-def prose_list(items: Iterable[Any], conjunction: str = "and") -> MarkdownText:
-    """``[a, b, c]`` -> ``a, b and c`` (each item escaped as data unless it is already Markdown)."""
+_LIST_STYLES: dict[str, Literal["standard", "or"]] = {"and": "standard", "or": "or"}
+
+
+def prose_list(items: Iterable[Any], conjunction: str = "and", locale: str | None = None) -> MarkdownText:
+    """``[a, b, c]`` -> ``a, b and c`` (en), ``a、b和c`` (zh-Hans): Babel's list pattern of the locale, with
+    ``"and"`` or ``"or"``; another conjunction is put between the last two items as it is written.
+    Each item is escaped as data unless it is already Markdown."""
+    from babel.lists import format_list
+
     values = _items("prose_list", items)
     if not isinstance(conjunction, str):
         raise FilterError(f"prose_list: the conjunction must be text, got {_shown(conjunction)}")
+    where = locale_of("prose_list", locale)
     parts = [str(i) if isinstance(i, MarkdownText) else escape_markdown(str(i)) for i in values]
+    if conjunction in _LIST_STYLES:
+        return MarkdownText(format_list(parts, style=_LIST_STYLES[conjunction], locale=where) if parts else "")
     if len(parts) <= 2:
         return MarkdownText(f" {conjunction} ".join(parts))
     return MarkdownText(", ".join(parts[:-1]) + f" {conjunction} " + parts[-1])
 
 
-def number_words(value: int) -> str:
-    """``7`` -> ``seven``; numbers from 0 to 999 in words, larger ones as digits with separators."""
+def number_words(value: int, locale: str | None = None) -> str:
+    """A whole number in words where the locale has them here: English ``7`` -> ``seven`` (0 to 999),
+    Chinese ``7`` -> ``七`` (0 to 99,999,999; a lone 2 is the counting form 两, as in 两个领域); larger
+    numbers, and every number in other languages, as digits in the locale's style (Babel has no
+    spelled-out numbers)."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise FilterError(f"number_words: expected a whole number, got {_shown(value)}")
-    if not 0 <= value < 1000:
-        return f"{value:,}"
+    where = locale_of("number_words", locale)
+    if where.language == "zh" and 0 <= value < 100_000_000:
+        return "两" if value == 2 else chinese_number(value)
+    if where.language != "en" or not 0 <= value < 1000:
+        return number(value, locale=str(where))
+    return _english_words(value)
+
+
+def _english_words(value: int) -> str:
     if value < 20:
         return _ONES[value]
     if value < 100:
         tens, ones = divmod(value, 10)
         return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
     hundreds, rest = divmod(value, 100)
-    return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+    return f"{_ONES[hundreds]} hundred" + (f" and {_english_words(rest)}" if rest else "")
+
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(value: int) -> str:
+    """``105`` -> ``一百零五``, ``10`` -> ``十``, ``20300`` -> ``二万零三百``: the Chinese numeral of a whole
+    number from 0 to 99,999,999, as a cardinal (a zero inside is read once; a leading 一十 is 十)."""
+    if not 0 <= value < 100_000_000:
+        raise ValueError(f"chinese_number: {value} is outside 0 to 99,999,999")
+    if value == 0:
+        return _ZH_DIGITS[0]
+    high, low = divmod(value, 10_000)
+    text = _zh_section(high) + "万" if high else ""
+    if low:
+        text += (_ZH_DIGITS[0] if high and low < 1000 else "") + _zh_section(low)
+    return text[1:] if text.startswith("一十") else text
+
+
+def _zh_section(value: int) -> str:
+    # 1 to 9,999: digits with 千/百/十, one 零 for any run of zeros between two digits.
+    out, gap = "", False
+    for size, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, value = divmod(value, size)
+        if digit:
+            out += (_ZH_DIGITS[0] if gap else "") + _ZH_DIGITS[digit] + unit
+            gap = False
+        elif out:
+            gap = True
+    return out
+
+
+def number(value: int | float, locale: str | None = None) -> str:
+    """A number with the locale's separators: ``1234567`` -> ``1,234,567`` (en), ``1 234 567`` (fr)."""
+    from babel.numbers import format_decimal
+
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise FilterError(f"number: expected a number, got {_shown(value)}")
+    return format_decimal(value, locale=locale_of("number", locale))
 
 
 def capitalize_first(text: str) -> str:
@@ -127,11 +224,17 @@ def capitalize_first(text: str) -> str:
     first = text.split(maxsplit=1)[0] if text.strip() else ""
     if any(c.isupper() for c in first):
         return text
+    if isinstance(text, Message):  # a label with data in it stays one (Markdown here, plain in YAML)
+        return Message(text[:1].upper() + text[1:], text.plain[:1].upper() + text.plain[1:])
+    if isinstance(text, MarkdownText):
+        return MarkdownText(text[:1].upper() + text[1:])
     return text[:1].upper() + text[1:]
 
 
 def yaml_value(value: Any) -> MarkdownText:
     """Quote a value for the template's YAML front matter (JSON is valid YAML)."""
+    if isinstance(value, Message):
+        value = value.plain  # a label with data in it: the data as written, never Markdown-escaped
     if isinstance(value, dt.date):
         value = value.isoformat()
     if isinstance(value, list | tuple):
@@ -139,8 +242,12 @@ def yaml_value(value: Any) -> MarkdownText:
     return MarkdownText(json.dumps("" if value is None else str(value), ensure_ascii=False))
 
 
+NAME_WITH_LOCAL = N_("%(name)s (%(local)s)")  # brackets as the labels' language writes them: 张勇（Zhang Yong）
+
+
 def with_local(name: str | None, local: str | None) -> str:
-    """``Zhang Yong`` + ``张勇`` -> ``Zhang Yong (张勇)``; a name given once is printed once.
+    """``Zhang Yong`` + ``张勇`` -> ``Zhang Yong (张勇)``; a name given once is printed once. The brackets
+    are the catalogue's (full-width in Chinese documents).
 
     Plain text: still escaped when printed.
     """
@@ -149,7 +256,12 @@ def with_local(name: str | None, local: str | None) -> str:
             raise FilterError(f"with_local: {label} must be text, got {_shown(value)}")
     if not name:
         return local or ""
-    return f"{name} ({local})" if local and local != name else name
+    if not local or local == name:
+        return name
+    pattern = i18n.current().gettext(NAME_WITH_LOCAL)
+    if i18n.placeholders(pattern) != {"name", "local"}:
+        pattern = NAME_WITH_LOCAL
+    return pattern % {"name": name, "local": local}
 
 
 def party_label(party: Any) -> str:
@@ -158,7 +270,7 @@ def party_label(party: Any) -> str:
 
     if not isinstance(party, Party):
         raise FilterError(f"party_label: expected a party (an item of data.parties), got {_shown(party)}")
-    return party.label
+    return with_local(party.name, party.local_name) if party.name else party.label
 
 
 def markdown(value: str) -> MarkdownText:
@@ -176,9 +288,14 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "isodate": isodate,
     "prose_list": prose_list,
     "number_words": number_words,
+    "number": number,
     "capitalize_first": capitalize_first,
     "yaml": yaml_value,
     "with_local": with_local,
     "party_label": party_label,
     "markdown": markdown,
 }
+
+# Filters whose result depends on the document's locale: compose keeps Jinja from working them out once
+# when it compiles a template ({{ 7 | number_words }} would otherwise be "seven" in every language).
+LOCALE_FILTERS = frozenset({"longdate", "prose_list", "number_words", "number", "with_local", "party_label"})

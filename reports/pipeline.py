@@ -93,9 +93,12 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
+    from reports.i18n import resolve
     from reports.paths import builtin_templates_dir
     from reports.writers import get_writer
 
+    # --lang over the data's language; an unknown one (or one without a catalogue) is one warning.
+    locale, locale_warning = resolve(opts.lang, agreement.language, opts.template_dir, source=source)
     document, parse_warnings = compose_document(
         agreement,
         kind,
@@ -105,8 +108,10 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         theme_organisation=opts.theme.organisation,
         # Templates may show images from their own folder, never from anywhere else.
         image_base=opts.template_dir or builtin_templates_dir(),
+        locale=locale,
     )
-    warnings = [Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings]
+    warnings = [locale_warning] if locale_warning else []
+    warnings.extend(Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings)
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
     if "docx" in formats and opts.reference_docx is not None:
         from reports.writers.docx_reference import check_reference

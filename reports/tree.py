@@ -191,6 +191,48 @@ INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak,
 # --------------------------------------------------------------------------- the document
 
 
+_EAST_ASIAN = frozenset({"zh", "ja", "ko"})  # languages set with CJK line breaking and East Asian faces
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The writers' own words in the labels' language, translated by compose from the message catalogue
+    (``reports.i18n``), so that a writer prints them without knowing Babel or gettext. The defaults are
+    the English msgids; placeholders are gettext's ``%(name)s``."""
+
+    locale: str = "en"  # BCP 47 tag of the labels' language (``--lang`` or the data's ``language``)
+    memorandum: str = "MEMORANDUM"
+    page_of: str = "Page %(page)s of %(pages)s"
+    contents: str = "Contents"
+    figure: str = "Figure %(number)s"
+    table: str = "Table %(number)s"
+    toc_hint: str = "Right-click to update the table of contents."
+
+    def page(self, page: int | str, pages: int | str) -> str:
+        """``Page 2 of 5`` in the labels' language."""
+        return _fill(self.page_of, page=page, pages=pages)
+
+    def page_parts(self) -> tuple[str, str, str]:
+        """The text before the page number, between it and the page count, and after the count: for a
+        writer that puts fields (DOCX PAGE and NUMPAGES) in place of the numbers."""
+        before, _, rest = _fill(self.page_of, page="\0", pages="\1").partition("\0")
+        between, _, after = rest.partition("\1")
+        return before, between, after
+
+    def figure_label(self, number: int | str) -> str:
+        """``Figure 3`` in the labels' language."""
+        return _fill(self.figure, number=number)
+
+    def table_label(self, number: int | str) -> str:
+        """``Table 3`` in the labels' language."""
+        return _fill(self.table, number=number)
+
+
+def _fill(pattern: str, **values: int | str) -> str:
+    # compose only hands over translations whose placeholders are the English ones (reports.i18n).
+    return pattern % values
+
+
 @dataclass(frozen=True, slots=True)
 class Meta:
     """Document-level settings, from the template's front matter.
@@ -215,6 +257,13 @@ class Meta:
     source_line: str = ""  # footer note, e.g. "Source: ... (7 July 2023)"
     toc: bool = False
     source: str = field(default="", compare=False, repr=False)  # the template, for messages (not a setting)
+    labels: Labels = field(default_factory=Labels, compare=False, repr=False)  # set by compose, not a setting
+
+    @property
+    def east_asian(self) -> bool:
+        """True when the text or the labels are Chinese, Japanese or Korean: the writers then break lines
+        the CJK way and give the whole body East Asian faces."""
+        return any(tag.split("-")[0].lower() in _EAST_ASIAN for tag in (self.language, self.labels.locale))
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +356,7 @@ __all__ = [
     "Image",
     "Inline",
     "Inlines",
+    "Labels",
     "LineBreak",
     "Link",
     "ListItem",

@@ -1,0 +1,313 @@
+"""The document's locale and its message catalogue: labels through gettext, dates, numbers and lists
+through Babel.
+
+Part of compose. The locale is ``--lang`` (``Options.lang``) or else the data's ``language``, a BCP 47
+tag; a tag Babel does not know falls back to English with one warning. Labels live in gettext
+catalogues, ``templates/locales/<locale>/LC_MESSAGES/messages.po`` (``<locale>`` in Babel's form:
+``zh_Hans``, ``fr``, ``pt_BR``); a template folder's own catalogues come before the built-in ones, a
+more specific locale before a more general one, and a label no catalogue translates stays English
+(its msgid), label by label. The ``.po`` file is the source: it is compiled in memory the first time
+it is used (and again when it changes), so a fresh checkout or an installed wheel needs no build step;
+a folder holding only a compiled ``.mo`` is read too.
+
+While a template renders, ``activate`` makes its locale the current one (a context variable, so that
+threads and workers building other documents at once keep theirs); the filters and the template's
+gettext functions read it from there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext
+import io
+import os
+import re
+import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from reports.errors import Problem, TemplateError
+from reports.tree import Labels
+
+DEFAULT_TAG = "en"
+DOMAIN = "messages"
+CATALOGUE_FOLDER = "locales"  # inside a template folder
+MAX_CATALOGUE_BYTES = 2 * 1024 * 1024  # one .po or .mo file; ours are a few kilobytes
+# A bare language whose Babel default is not the house style: "en" alone is British English (day month
+# year, no serial comma), as the tool printed before it knew locales; "en-US" gives US dates and lists.
+FORMAT_DEFAULTS = {"en": "en_GB"}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (``pybabel extract -k N_``)."""
+    return message
+
+
+# The writers' own words (tree.Labels), by field. Extracted into the catalogue with the templates' labels.
+WRITER_MESSAGES: dict[str, str] = {
+    "memorandum": N_("MEMORANDUM"),
+    "page_of": N_("Page %(page)s of %(pages)s"),
+    "contents": N_("Contents"),
+    "figure": N_("Figure %(number)s"),
+    "table": N_("Table %(number)s"),
+    "toc_hint": N_("Right-click to update the table of contents."),
+}
+
+
+@dataclass(frozen=True)
+class DocumentLocale:
+    """The locale of one document: its tag, Babel's locale for formatting, the chained catalogues."""
+
+    tag: str  # BCP 47, as the document will say it ("zh-Hans", "en-GB")
+    locale: Locale  # for dates, numbers and lists
+    translations: gettext.NullTranslations
+    catalogues: tuple[str, ...] = ()  # the files used, most specific first (for tests and messages)
+
+    def gettext(self, message: str) -> str:
+        """``message`` translated, or ``message`` itself when no catalogue has it."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The singular or plural form for ``n``, translated (English rule when untranslated)."""
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` in ``context`` translated (``msgctxt``)."""
+        return self.translations.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        """The form for ``n`` in ``context``, translated."""
+        return self.translations.npgettext(context, singular, plural, n)
+
+    def labels(self) -> Labels:
+        """The writers' words (``tree.Labels``) in this locale; a translation whose placeholders differ
+        from the English ones is a translator's slip and the English label is used instead."""
+        values: dict[str, str] = {"locale": self.tag}
+        for name, msgid in WRITER_MESSAGES.items():
+            text = self.gettext(msgid)
+            values[name] = text if placeholders(text) == placeholders(msgid) else msgid
+        return Labels(**values)
+
+
+ENGLISH = DocumentLocale(DEFAULT_TAG, Locale.parse(FORMAT_DEFAULTS["en"]), gettext.NullTranslations())
+_active: contextvars.ContextVar[DocumentLocale] = contextvars.ContextVar("reports_locale", default=ENGLISH)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``%(name)s`` placeholders in a message."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+def current() -> DocumentLocale:
+    """The locale of the document being rendered (English outside a render)."""
+    return _active.get()
+
+
+@contextmanager
+def activate(doc_locale: DocumentLocale) -> Iterator[DocumentLocale]:
+    """Make ``doc_locale`` current while a template renders (in this thread or task only)."""
+    token = _active.set(doc_locale)
+    try:
+        yield doc_locale
+    finally:
+        _active.reset(token)
+
+
+# --------------------------------------------------------------------------- which locale
+
+
+def parse_tag(tag: str) -> Locale:
+    """Babel's locale for a BCP 47 tag (``zh-Hans``, ``en-GB``) or Babel identifier (``zh_Hans``);
+    raises ``ValueError`` for a tag Babel does not know."""
+    if not isinstance(tag, str) or not tag.strip():
+        raise ValueError("no language given")
+    try:
+        return Locale.parse(tag.strip().replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise ValueError(f"unknown language {tag!r}") from exc
+
+
+def format_locale(tag: str) -> Locale:
+    """The locale for formatting under ``tag``: a bare language in ``FORMAT_DEFAULTS`` gets the house
+    territory (``en`` -> ``en_GB``)."""
+    parsed = parse_tag(tag)
+    if parsed.territory is None and parsed.script is None and parsed.language in FORMAT_DEFAULTS:
+        return Locale.parse(FORMAT_DEFAULTS[parsed.language])
+    return parsed
+
+
+def resolve(lang: str | None, data_language: str, template_dir: Path | None = None, *,
+            source: str = "<data>") -> tuple[DocumentLocale, Problem | None]:
+    """The locale of a document: ``lang`` (``--lang``) over the data's ``language``; one warning when
+    it is unknown (the document is then English) or when no catalogue has it (labels stay English,
+    dates and lists follow the language). Raises ``TemplateError`` naming the file and line for a
+    catalogue that cannot be read."""
+    tag = lang if lang else data_language
+    where = "--lang" if lang else f"the data's language {data_language!r}"
+    try:
+        locale = format_locale(tag)
+    except ValueError:
+        message = (f"unknown language {tag!r} ({where}); the document is made in English"
+                   if lang else f"unknown language {tag!r}; the document is made in English")
+        return ENGLISH, Problem(file="--lang" if lang else source, message=message, field=None if lang else "language")
+    found = find_catalogues(locale, template_dir)
+    doc_locale = DocumentLocale(_bcp47(tag), locale, chain(found), tuple(str(p) for p in found))
+    if not found and locale.language != "en":
+        folder = f"templates/{CATALOGUE_FOLDER}/{_identifier(locale)}/LC_MESSAGES/{DOMAIN}.po"
+        return doc_locale, Problem(
+            file="--lang" if lang else source, field=None if lang else "language",
+            message=f"no message catalogue for {tag!r} ({folder}); labels stay in English")
+    return doc_locale, None
+
+
+def _bcp47(tag: str) -> str:
+    return tag.strip().replace("_", "-")
+
+
+def _identifier(locale: Locale) -> str:
+    return "_".join(p for p in (locale.language, locale.script, locale.territory) if p)
+
+
+def candidates(locale: Locale) -> list[str]:
+    """Catalogue folder names for ``locale``, most specific first: zh_Hans_CN, zh_Hans, zh_CN, zh."""
+    lang, script, territory = locale.language, locale.script, locale.territory
+    out: list[str] = []
+    for parts in ((lang, script, territory), (lang, script), (lang, territory), (lang,)):
+        if all(parts):
+            name = "_".join(p for p in parts if p)
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def builtin_locales_dir() -> Path:
+    """The built-in catalogues (``templates/locales``)."""
+    from reports.paths import builtin_templates_dir
+
+    return builtin_templates_dir() / CATALOGUE_FOLDER
+
+
+def find_catalogues(locale: Locale, template_dir: Path | None = None) -> list[Path]:
+    """The catalogue files for ``locale``: the template folder's before the built-in ones, each from
+    the most specific locale to the most general. Links are followed only inside their folder."""
+    roots = [Path(template_dir) / CATALOGUE_FOLDER] if template_dir else []
+    roots.append(builtin_locales_dir())
+    found: list[Path] = []
+    for root in roots:
+        for name in candidates(locale):
+            for suffix in (".po", ".mo"):  # the source first: a stale .mo never hides an edited .po
+                path = root / name / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+                if os.path.lexists(path) and _inside(path, root.parent):
+                    found.append(path)
+                    break
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def chain(files: list[Path]) -> gettext.NullTranslations:
+    """One translations object that asks each catalogue in turn (label by label), then gives the msgid."""
+    if not files:
+        return gettext.NullTranslations()
+    head = gettext.GNUTranslations(io.BytesIO(compiled(files[0])))
+    for path in files[1:]:
+        head.add_fallback(gettext.GNUTranslations(io.BytesIO(compiled(path))))
+    return head
+
+
+# --------------------------------------------------------------------------- compiling catalogues
+
+_lock = threading.Lock()
+_COMPILED: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def compiled(path: Path) -> bytes:
+    """The ``.mo`` bytes of a catalogue, compiled from its ``.po`` once per version of the file.
+
+    Raises ``TemplateError`` (``FILE:LINE: ...``) for a file that is not a usable catalogue."""
+    data, key = _read(path)
+    with _lock:
+        cached = _COMPILED.get(key)
+    if cached is not None:
+        return cached
+    mo = data if path.suffix == ".mo" else _compile_po(path, data)
+    if path.suffix == ".mo":
+        try:
+            gettext.GNUTranslations(io.BytesIO(mo))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise _catalogue_error(path, f"not a compiled gettext catalogue ({exc})") from None
+    with _lock:
+        _COMPILED[key] = mo
+    return mo
+
+
+def _read(path: Path) -> tuple[bytes, tuple[str, int, int, int]]:
+    # Not blocking on a FIFO, never past the limit, and the very file that was looked at.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _catalogue_error(path, f"cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _catalogue_error(path, "is not a regular file")
+        data = handle.read(MAX_CATALOGUE_BYTES + 1)
+    if len(data) > MAX_CATALOGUE_BYTES:
+        raise _catalogue_error(path, f"is over the limit of {MAX_CATALOGUE_BYTES:,} bytes")
+    return data, (os.path.realpath(path), info.st_ino, info.st_mtime_ns, len(data))
+
+
+def _compile_po(path: Path, data: bytes) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as exc:
+        raise _catalogue_error(path, f"not a valid .po catalogue: {exc}", exc.lineno) from None
+    except (UnicodeDecodeError, ValueError, LookupError) as exc:
+        raise _catalogue_error(path, f"not a valid .po catalogue ({exc})") from None
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)  # a fuzzy entry is a guess: the English label stands
+    return out.getvalue()
+
+
+def _catalogue_error(path: Path, message: str, line: int | None = None) -> TemplateError:
+    text = f"message catalogue {message}"
+    return TemplateError(text, [Problem(file=str(path), line=line, message=text)])
+
+
+def clear_cache() -> None:
+    """Forget every compiled catalogue (tests; a long-running watcher sees edits anyway, by mtime)."""
+    with _lock:
+        _COMPILED.clear()
+
+
+__all__ = [
+    "CATALOGUE_FOLDER",
+    "DOMAIN",
+    "ENGLISH",
+    "N_",
+    "WRITER_MESSAGES",
+    "DocumentLocale",
+    "activate",
+    "candidates",
+    "chain",
+    "compiled",
+    "current",
+    "find_catalogues",
+    "format_locale",
+    "parse_tag",
+    "placeholders",
+    "resolve",
+]
