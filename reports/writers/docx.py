@@ -308,7 +308,7 @@ class _Writer:
         if meta.kind == "memo":
             if meta.organisation:
                 self.add_text(self.new_para(doc, "Kicker"), meta.organisation.upper(), None, None)
-            self.add_text(self.new_para(doc, "Memo Title", "Title"), "MEMORANDUM", None, None)
+            self.add_text(self.new_para(doc, "Memo Title", "Title"), meta.labels.memorandum, None, None)
             return
         kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
         if kicker:
@@ -321,8 +321,7 @@ class _Writer:
                 self.add_text(self.new_para(doc, "Byline"), line, None, None)
         self.new_para(doc, "Title Rule", "Rule")
         if meta.toc:
-            ooxml.add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
-                            "Right-click to update the table of contents.")
+            ooxml.add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', meta.labels.toc_hint)
             ooxml.update_fields_on_open(doc.settings)
 
     def fresh_story(self, story: Any, style: str, tab: int) -> Any:
@@ -360,10 +359,13 @@ class _Writer:
                 continue
             paragraph = self.fresh_story(getattr(section, name), "Footer", tab)
             note = "  ·  ".join(x for x in (meta.date, meta.classification.upper(), meta.organisation) if x)
-            self.add_text(paragraph, note + "\t" + "Page ", None, None)
+            before, between, after = meta.labels.page_parts()  # "Page N of M" in the labels' language
+            self.add_text(paragraph, note + "\t" + before, None, None)
             ooxml.add_field(paragraph, "PAGE")
-            paragraph.add_run(" of ")
+            self.add_text(paragraph, between, None, None)
             ooxml.add_field(paragraph, "NUMPAGES")
+            if after:
+                self.add_text(paragraph, after, None, None)
         if "first_page_header" in wanted - kept:
             first_header = section.first_page_header
             first_header.is_linked_to_previous = False
@@ -485,6 +487,7 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     _page_setup(document, theme, reference is not None)
     if doc.meta.kind == "memo" and reference is None:
         docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
+    docx_theme.set_east_asian(document, doc.meta, theme)  # Chinese documents: East Asian body face, language
     writer = _Writer(document, theme, doc.meta)
     writer.title_block()
     writer.blocks(doc.blocks)

@@ -248,8 +248,73 @@ def add_logo(paragraph: Any, theme: Theme) -> None:
         raise images.named_by_theme(error, str(theme.source or "theme")) from None
 
 
+# --------------------------------------------------------------------------- East Asian documents
+
+# Word's language for the East Asian text of a document, by the tag's language and script or region.
+_EAST_ASIAN_LANG = {"zh": "zh-CN", "zh-hant": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO", "zh-tw": "zh-TW",
+                    "ja": "ja-JP", "ko": "ko-KR"}
+
+
+def east_asian_lang(tag: str) -> str | None:
+    """Word's East Asian language (``w:lang w:eastAsia``) for a BCP 47 tag: ``zh-Hans`` -> ``zh-CN``,
+    ``zh-Hant`` / ``zh-TW`` -> ``zh-TW``, ``ja`` -> ``ja-JP``; None for a language not set the CJK way."""
+    parts = tag.replace("_", "-").lower().split("-")
+    if parts[0] not in ("zh", "ja", "ko"):
+        return None
+    for part in parts[1:]:
+        found = _EAST_ASIAN_LANG.get(f"{parts[0]}-{part}")
+        if found:
+            return found
+    return _EAST_ASIAN_LANG[parts[0]]
+
+
+def east_asian_face(theme: Theme) -> str:
+    """The East Asian face of a Chinese document's body, as Word names it: the face the PDF embeds
+    (``cjk_fonts.find_cjk_face``, the theme's or the machine's), else the Word face of the theme's CJK
+    family (``WORD_CJK``: SimSun for STSong-Light), which every Chinese Windows has."""
+    from reports.writers.cjk_fonts import find_cjk_face
+
+    face = find_cjk_face(theme.fonts.cjk)
+    return face.family if face is not None else word_cjk_font(theme)
+
+
+def set_east_asian(document: Any, meta: Any, theme: Theme) -> None:
+    """For a Chinese (Japanese, Korean) document (``meta.east_asian``): the whole body, not only its
+    Chinese runs, gets the East Asian face and language: the document defaults and every style name
+    ``east_asian_face`` for East Asian text (a theme font, ``w:eastAsiaTheme``, would win over it and
+    is removed) and say ``w:lang w:eastAsia`` in the document's language. Latin faces stay the theme's.
+
+    Spacing is left as the styles say: LibreOffice sets the Chinese briefing at the English one's line
+    pitch (16.3 against 16.5 pt for the body), so there is no extra leading to take away."""
+    if not meta.east_asian:
+        return
+    # The text's language first, then the labels' (Chinese labels around English data).
+    lang = east_asian_lang(meta.language) or east_asian_lang(meta.labels.locale) or "zh-CN"
+    face = east_asian_face(theme)
+    styles = document.styles.element
+    defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+    targets = [defaults] if defaults is not None else []
+    targets += [r_pr for r_pr in styles.iter(w("rPr")) if r_pr is not defaults]
+    for r_pr in targets:
+        fonts = r_pr.find(w("rFonts"))
+        if fonts is None:
+            if r_pr is not defaults:
+                continue  # a style without faces of its own takes the defaults'
+            fonts = etree.SubElement(r_pr, w("rFonts"))
+            r_pr.insert(0, fonts)
+        fonts.attrib.pop(w("eastAsiaTheme"), None)
+        fonts.set(w("eastAsia"), face)
+        if r_pr is defaults:
+            fonts.set(w("hint"), "eastAsia")
+            lang_el = r_pr.find(w("lang"))
+            if lang_el is None:
+                lang_el = etree.SubElement(r_pr, w("lang"))
+            lang_el.set(w("eastAsia"), lang)
+
+
 __all__ = ["FIXED_SIZE_STYLES", "STORIES", "WORD_CJK", "WORD_FAMILIES", "add_logo", "apply_theme",
-           "colour_map", "reference_stories", "themed_package", "word_cjk_font", "word_font"]
+           "colour_map", "east_asian_face", "east_asian_lang", "reference_stories", "set_east_asian",
+           "themed_package", "word_cjk_font", "word_font"]
 
 
 # A memo is meant to fit one page: the same tighter spacing as the PDF's memo stylesheet (pdf_styles),

@@ -14,9 +14,11 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from reports.theme import Theme
-from reports.writers.fonts import Family, cjk_font, family
+from reports.writers.fonts import CJK_RUN, Family, cjk_font, family
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,15 @@ SPACING: dict[str, Spacing] = {
 }
 
 
-@lru_cache(maxsize=8)
-def stylesheet(theme: Theme, kind: str = "briefing") -> Sheet:
+@lru_cache(maxsize=16)
+def stylesheet(theme: Theme, kind: str = "briefing", east_asian: bool = False) -> Sheet:
     """Return the (cached) stylesheet for ``theme`` and a ``kind`` of document; registers its fonts on
-    first use. A kind without its own spacing in ``SPACING`` (a custom template) is set like the briefing."""
+    first use. A kind without its own spacing in ``SPACING`` (a custom template) is set like the briefing.
+
+    ``east_asian`` (``Meta.east_asian``: Chinese, Japanese or Korean text or labels): every style breaks
+    lines the CJK way (reportlab's ``wordWrap="CJK"``: between any two ideographs, never before closing
+    or after opening punctuation, Latin words still whole), with the same leading as the Latin styles.
+    """
     sp = SPACING.get(kind, SPACING["briefing"])
     body, heading = family(theme.fonts.body), family(theme.fonts.heading)
     cjk = cjk_font(theme.fonts.cjk)
@@ -78,6 +85,8 @@ def stylesheet(theme: Theme, kind: str = "briefing") -> Sheet:
     def style(name: str, **kw: object) -> ParagraphStyle:
         base = {"fontName": body.regular, "fontSize": size, "leading": lead, "textColor": text,
                 "alignment": TA_LEFT, "splitLongWords": 1, "allowWidows": 0, "allowOrphans": 0}
+        if east_asian:
+            base["wordWrap"] = "CJK"
         base.update(kw)
         return ParagraphStyle(name, **base)
 
@@ -124,3 +133,31 @@ def stylesheet(theme: Theme, kind: str = "briefing") -> Sheet:
         frame_width=page[0] - (m.left + m.right) * mm,
         frame_height=page[1] - (m.top + m.bottom) * mm,
     )
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, cjk: str,
+              align: str = "left") -> None:
+    """Draw one line of ``text`` at (``x``, ``y``) in ``font``, its Chinese, Japanese and Korean runs in
+    the ``cjk`` face (the Latin faces have none of them: a footer's 2023年7月7日 would be boxes), aligned
+    ``left`` or ``right`` of ``x``. For page furniture, which reportlab draws without paragraphs."""
+    runs = [(piece, cjk if is_cjk else font) for piece, is_cjk in script_runs(text)]
+    if align == "right":
+        x -= sum(stringWidth(piece, face, size) for piece, face in runs)
+    for piece, face in runs:
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, piece)
+        x += stringWidth(piece, face, size)
+
+
+def script_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into runs of CJK and of other characters: (piece, is CJK), in order."""
+    out: list[tuple[str, bool]] = []
+    start = 0
+    for match in CJK_RUN.finditer(text):
+        if match.start() > start:
+            out.append((text[start:match.start()], False))
+        out.append((match.group(), True))
+        start = match.end()
+    if start < len(text):
+        out.append((text[start:], False))
+    return out
