@@ -73,7 +73,8 @@ class Fonts(BaseModel):
     cjk: str = Field(
         default="STSong-Light",
         min_length=1,
-        description="Family for Chinese, Japanese and Korean runs (PDF: a CID font; Word: East Asian font).",
+        description="Face for Chinese, Japanese and Korean text: a TrueType/OpenType file or family name, or a "
+                    "CID font name (STSong-Light, the default) for the best face found on the machine.",
     )
     size: float = Field(default=10.5, ge=7, le=16, description="Body size in points.")
 
@@ -94,8 +95,17 @@ class Fonts(BaseModel):
     @field_validator("cjk")
     @classmethod
     def _known_cjk(cls, value: str) -> str:
-        if value not in CJK_FAMILIES:
-            raise ValueError(f"unknown CJK font {value!r}; known: {', '.join(CJK_FAMILIES)}")
+        # A CID font name means "no preference": the best embeddable face on the machine, that CID font
+        # when there is none. Anything else names a font file or a family that must be usable here.
+        if value in CJK_FAMILIES:
+            return value
+        from reports.errors import ThemeError
+        from reports.writers.cjk_fonts import find_cjk_face
+
+        try:
+            find_cjk_face(value)
+        except ThemeError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
 

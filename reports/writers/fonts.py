@@ -131,15 +131,30 @@ def _map_family(names: dict[str, str]) -> None:
     addMapping(regular, 1, 1, names["bold_italic"])
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def cjk_font(name: str) -> str:
-    """Register (once) the CID font ``name`` and return its face name."""
-    if name not in CID_FONTS:
-        raise ThemeError(f"unknown CJK font {name!r}; known: {', '.join(CID_FONTS)}")
+    """Register (once) the face for Chinese, Japanese and Korean runs and return its face name.
+
+    An embeddable TrueType face comes first (``name`` when it names a file or family, else the best one
+    on the machine, see ``cjk_fonts``); reportlab's CID font ``name`` (or STSong-Light) only when there
+    is none, and then the PDF cannot be archival: the font is the reader's viewer's to supply.
+    """
+    from reports.writers.cjk_fonts import find_cjk_face, register_pdf_face
+
+    face = find_cjk_face(name)
+    if face is not None and not face.needs_conversion:
+        return register_pdf_face(face)
+    # An OpenType (CFF) face is converted per character set, which the stylesheet does not know yet.
+    fallback = name if name in CID_FONTS else CJK_FAMILIES[0]
     with _lock:
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return name
+        if fallback not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(fallback))
+    return fallback
+
+
+def cjk_embedded(face_name: str) -> bool:
+    """True when the CJK face ``cjk_font`` gave is embedded in the PDF (not a CID font)."""
+    return face_name not in CID_FONTS
 
 
 # Monospaced TrueType faces for code, where the common systems keep them (first found wins).
