@@ -21,11 +21,11 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reports.cache import RECORD_NAME, Entry, Keys, Record, data_digest
 from reports.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -112,8 +112,10 @@ class BuildResult:
     interrupted: bool = False
     terminated: bool = False  # interrupted by SIGTERM rather than Ctrl-C
     stopped: str | None = None  # why writing stopped before the end (a full disk, an unwritable folder)
-    workers: int = 0  # worker processes started (0: built in this process)
+    workers: int = 0  # worker processes started (0: built in this process or by the caller's executor)
     manifest_error: str | None = None  # the manifest could not be written
+    record_error: str | None = None  # the incremental-build record could not be written (a warning)
+    rendered: int = 0  # documents made this time (the others were current, as the record showed)
 
     @property
     def failed(self) -> list[InputRecord]:
@@ -229,6 +231,7 @@ class _Task:
     formats: tuple[str, ...]
     options: Options
     agreement: Agreement | None = None  # only for standard input, which cannot be read twice
+    digest: str | None = None  # sha256 of the file as the build saw it (None: no record is kept)
 
 
 @dataclass
@@ -238,6 +241,8 @@ class _Done:
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
+    kind_warnings: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    digest: str | None = None  # sha256 of the file the worker rendered (None: unknown, or it changed meanwhile)
 
 
 def _problems(exc: ReportsError, file: str) -> list[Problem]:
@@ -249,12 +254,18 @@ def _render_task(task: _Task) -> _Done:
 
     done = _Done(task.source)
     try:
+        # The record keys a document by the bytes of its data file: hashed before and after loading, so
+        # a file saved during the build is never recorded under the key of its earlier content.
+        before = data_digest(task.source) if task.digest is not None else None
         agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
+        if before is not None and data_digest(task.source) == before:
+            done.digest = before
         for kind in task.kinds:
             results = render_formats(agreement, kind, task.formats, task.options, source=task.source)
             for fmt, result in zip(task.formats, results, strict=True):
                 done.documents.append((kind, fmt, result.data))
                 done.warnings.extend(w for w in result.warnings if w not in done.warnings)
+            done.kind_warnings[kind] = results[0].warnings if results else ()
     except ReportsError as exc:
         done.errors.extend(_problems(exc, task.source))
     except Exception as exc:  # a bug of ours: this agreement fails, the others still build
@@ -275,7 +286,22 @@ def _worker_init(build_pid: int | None) -> None:
     die_with_parent(build_pid)
 
 
-def _run(tasks: Sequence[_Task], workers: int) -> Generator[_Done, None, None]:
+def _run(tasks: Sequence[_Task], workers: int, executor: Executor | None) -> Generator[_Done, None, None]:
+    """Each task's result, in the order of ``tasks``; a task with no kind to render (all its documents
+    are current) gives an empty result without going to a worker."""
+    work = [task for task in tasks if task.kinds]
+    results = _render_all(work, workers, executor)
+    try:
+        for task in tasks:
+            yield next(results) if task.kinds else _Done(task.source, digest=task.digest)
+    finally:
+        results.close()
+
+
+def _render_all(tasks: Sequence[_Task], workers: int, executor: Executor | None) -> Generator[_Done, None, None]:
+    if executor is not None:
+        yield from _submitted(executor, tasks, 4 if len(tasks) >= 16 else 1)
+        return
     if workers <= 1:
         yield from map(_render_task, tasks)
         return
@@ -285,28 +311,34 @@ def _run(tasks: Sequence[_Task], workers: int) -> Generator[_Done, None, None]:
     # A fixed, small chunk: larger ones save little (a task is ~50 ms of work) and hold more finished
     # documents in memory at once, so memory would grow with the portfolio.
     size = 4 if len(tasks) >= 8 * workers else 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                             initargs=(build_pid,)) as pool:
+        yield from _submitted(pool, tasks, size)
+
+
+def _submitted(executor: Executor, tasks: Sequence[_Task], size: int) -> Generator[_Done, None, None]:
+    """Send ``tasks`` to ``executor`` in chunks of ``size`` and give back their results in order. Any
+    ``concurrent.futures.Executor`` will do: our process pool, a Dask cluster's, loky's, Ray's."""
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     # Futures leave this queue as their results are used, so finished documents are not kept.
     pending: deque[tuple[Future[list[_Done]], Sequence[_Task]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                             initargs=(build_pid,)) as pool:
-        try:
-            pending.extend((pool.submit(_render_chunk, chunk), chunk) for chunk in chunks)
-            # Results come back in input order, so output and manifest do not depend on --jobs.
-            while pending:
-                yield from _chunk_results(*pending.popleft())
-        finally:
-            # On Ctrl-C, SIGTERM, --fail-fast or a full disk: drop the work not started (the pool's own
-            # cancel_futures may come too late, once the pool is collected), so leaving the `with` waits
-            # only for the few chunks in flight.
-            for future, _chunk in pending:
-                future.cancel()
+    try:
+        pending.extend((executor.submit(_render_chunk, chunk), chunk) for chunk in chunks)
+        # Results come back in input order, so output and manifest do not depend on --jobs.
+        while pending:
+            yield from _chunk_results(*pending.popleft())
+    finally:
+        # On Ctrl-C, SIGTERM, --fail-fast or a full disk: drop the work not started (the pool's own
+        # cancel_futures may come too late, once the pool is collected), so leaving the `with` waits
+        # only for the few chunks in flight. A caller's executor is left running, for its owner to close.
+        for future, _chunk in pending:
+            future.cancel()
 
 
 def _chunk_results(future: Future[list[_Done]], chunk: Sequence[_Task]) -> list[_Done]:
     try:
         return future.result()
-    except BrokenProcessPool:
+    except BrokenExecutor:
         # Only chunks that had not come back are lost: finished futures keep their results.
         message = "not built: a worker process died (killed, or out of memory) before this agreement was done"
         return [_Done(task.source, errors=[Problem(file=task.source, message=message)]) for task in chunk]
@@ -345,15 +377,28 @@ def build(
     fail_fast: bool = False,
     manifest: Path | None = None,
     on_progress: Callable[[InputRecord], None] | None = None,
+    executor: Executor | None = None,
+    force: bool = False,
+    incremental: bool = True,
+    on_start: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build every agreement in ``paths`` into ``out_dir`` (or, with ``check``, compare without writing).
 
     Each bad input is recorded in the result and the others still build, unless ``fail_fast``. Starts at
-    most ``jobs`` worker processes, and never more than one per agreement or two per CPU. With
-    ``manifest``, writes the manifest there whatever happens (``result.manifest_error`` says if it could
-    not be written). Raises, before writing anything, ``DataError`` if two agreements share an id and
-    ``OutputError`` when the output folder cannot be used or ``manifest`` would overwrite an input, the
-    output folder or a document of this build.
+    most ``jobs`` worker processes, and never more than one per agreement or two per CPU; or, with
+    ``executor`` (any ``concurrent.futures.Executor``: a Dask cluster's ``Client.get_executor()``, loky,
+    a pool of your own), renders there instead and starts none; results, errors and manifest are the same.
+    The caller's executor is left open. In an executor's threads there is no per-document time limit.
+
+    Incremental: a document whose key (see ``reports.cache``) and file are those recorded in the output
+    folder's record is not made again; ``force`` makes every document, ``incremental=False`` neither
+    reads nor writes the record. ``check`` uses the record only where the file's sha256 proves it current.
+
+    With ``manifest``, writes the manifest there whatever happens (``result.manifest_error`` says if it
+    could not be written). ``on_start(n)`` is called once the n agreements to build are known, and
+    ``on_progress(record)`` as each is finished. Raises, before writing anything, ``DataError`` if two
+    agreements share an id and ``OutputError`` when the output folder cannot be used or ``manifest``
+    would overwrite an input, the output folder, the build record or a document of this build.
     """
     started = time.perf_counter()
     opts = options or Options()
@@ -365,8 +410,9 @@ def build(
     named = collect_inputs(paths)
     files = [f for f in named if in_shard(f, shard)] if shard is not None else named
     records: dict[str, InputRecord] = {}
+    plan = _Plan(out_dir, opts, kinds, formats, check=check, force=force) if incremental and files else None
     try:
-        tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast)
+        tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast, plan)
     except KeyboardInterrupt as exc:  # stopped while loading: nothing is built, the manifest still says so
         result.interrupted, result.terminated = True, isinstance(exc, Terminated)
         tasks, stop = [], None
@@ -377,10 +423,10 @@ def build(
     try:
         if stop is not None:
             raise stop
-        if not check and tasks:
+        if not check and any(task.kinds for task in tasks):
             prepare_out_dir(out_dir)
             # A build killed with SIGKILL had no chance to remove its temporaries; this one removes them.
-            remove_stale_temporaries(out_dir, names)
+            remove_stale_temporaries(out_dir, [*names, RECORD_NAME])
     except ReportsError as exc:  # nothing was built: the manifest says why, then the error is raised
         result.stopped = exc.format_message()
         _mark_not_built(result, "the build stopped before it began")
@@ -389,9 +435,23 @@ def build(
         raise
     if fail_fast and result.failed:
         tasks = []
-    workers = min(jobs, len(tasks), max_workers())
+    rendering = sum(1 for task in tasks if task.kinds)
+    workers = 0 if executor is not None else min(jobs, rendering, max_workers())
     result.workers = workers if workers > 1 else 0
-    _render_and_write(result, records, tasks, check, fail_fast, on_progress)
+    if on_start:
+        on_start(len(result.inputs))
+    if on_progress:
+        for record in result.failed:  # failed to load: finished already
+            on_progress(record)
+    try:
+        _render_and_write(result, records, tasks, check, fail_fast, on_progress, executor, plan, kinds)
+    finally:
+        if plan is not None and not check:
+            try:
+                plan.record.write()
+            except ReportsError as exc:
+                result.record_error = (f"warning: the build record could not be written, so the next build "
+                                       f"makes every document again: {exc.format_message()}")
     if result.interrupted:
         reason = "interrupted"
     elif result.stopped:
@@ -405,10 +465,47 @@ def build(
     return result
 
 
+class _Plan:
+    """What the record says about this build: which documents are current and need not be made."""
+
+    def __init__(self, out_dir: Path, options: Options, kinds: Sequence[str], formats: Sequence[str], *,
+                 check: bool, force: bool) -> None:
+        self.keys = Keys(options, kinds, formats)
+        self.record = Record.read(out_dir, self.keys.tool)
+        self.check, self.force = check, force
+        self.formats = tuple(formats)
+        # source -> {kind: the recorded entry of each format}, for the documents found current
+        self.current: dict[str, dict[str, list[Entry]]] = {}
+
+    def known_id(self, source: str, digest: str | None) -> str | None:
+        return None if self.force else self.record.known_id(source, digest)
+
+    def current_kinds(self, source: str, digest: str, agreement_id: str, kinds: Sequence[str]) -> tuple[str, ...]:
+        """Find the kinds of ``source`` whose every format is current; return the kinds still to make."""
+        found: dict[str, list[Entry]] = {}
+        if not self.force:
+            for kind in kinds:
+                entries = [self.record.current(f"{agreement_id}-{kind}.{fmt}",
+                                               self.keys.key(source, digest, kind, fmt), exact=self.check)
+                           for fmt in self.formats]
+                if all(entries):
+                    found[kind] = [e for e in entries if e is not None]
+        if found:
+            self.current[source] = found
+        return tuple(kind for kind in kinds if kind not in found)
+
+    def put(self, source: str, digest: str, agreement_id: str, kind: str, fmt: str, output: OutputRecord,
+            warnings: Sequence[Problem]) -> None:
+        self.record.put(f"{agreement_id}-{kind}.{fmt}", self.keys.key(source, digest, kind, fmt), output.sha256,
+                        output.size, output.pages, warnings)
+        self.record.put_input(source, digest, agreement_id)
+
+
 def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str], opts: Options,
-              result: BuildResult, records: dict[str, InputRecord],
-              fail_fast: bool) -> tuple[list[_Task], ReportsError | None]:
-    """Load every file here, to learn ids (and find duplicates) before anything is written."""
+              result: BuildResult, records: dict[str, InputRecord], fail_fast: bool,
+              plan: _Plan | None) -> tuple[list[_Task], ReportsError | None]:
+    """Load every file here, to learn ids (and find duplicates) before anything is written. A file whose
+    bytes the record knows is not loaded: its id is the one recorded."""
     from reports.load import load_agreement
 
     tasks: list[_Task] = []
@@ -417,38 +514,44 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
         record = InputRecord(file=str(file))
         result.inputs.append(record)
         records[record.file] = record
-        try:
-            agreement = load_agreement(file)
-        except ReportsError as exc:
-            record.errors.extend(_problems(exc, str(file)))
-        except Exception as exc:  # a bug of ours in loading: this file fails, the others still build
-            record.errors.append(internal_problem(str(file), exc))
-            record.tracebacks.append(traceback_text(exc))
-        else:
-            record.id = agreement.id
-            if agreement.id in owners:
-                message = (f"id {agreement.id!r} is already used by {display_path(owners[agreement.id])}; two "
+        digest = data_digest(file) if plan is not None and str(file) != "-" else None
+        agreement: Agreement | None = None
+        known = plan.known_id(str(file), digest) if plan is not None else None
+        if known is None:
+            try:
+                agreement = load_agreement(file)
+            except ReportsError as exc:
+                record.errors.extend(_problems(exc, str(file)))
+            except Exception as exc:  # a bug of ours in loading: this file fails, the others still build
+                record.errors.append(internal_problem(str(file), exc))
+                record.tracebacks.append(traceback_text(exc))
+        if known is not None or agreement is not None:
+            record.id = known if known is not None else agreement.id if agreement is not None else None
+            assert record.id is not None
+            if record.id in owners:
+                message = (f"id {record.id!r} is already used by {display_path(owners[record.id])}; two "
                            "agreements would write the same files, so nothing was built")
                 return tasks, DataError(message, problems=[Problem(file=str(file), field="id", message=message)])
-            owners[agreement.id] = str(file)
-            tasks.append(_Task(str(file), tuple(kinds), tuple(formats), opts,
-                               agreement if str(file) == "-" else None))
+            owners[record.id] = str(file)
+            to_make = tuple(kinds)
+            if plan is not None and digest is not None:
+                to_make = plan.current_kinds(str(file), digest, record.id, kinds)
+            tasks.append(_Task(str(file), to_make, tuple(formats), opts,
+                               agreement if str(file) == "-" else None, digest=digest))
         if fail_fast and record.errors:
             break
     return tasks, None
 
 
 def _render_and_write(result: BuildResult, records: dict[str, InputRecord], tasks: Sequence[_Task],
-                      check: bool, fail_fast: bool, on_progress: Callable[[InputRecord], None] | None) -> None:
-    finished = _run(tasks, result.workers)
+                      check: bool, fail_fast: bool, on_progress: Callable[[InputRecord], None] | None,
+                      executor: Executor | None, plan: _Plan | None, kinds: Sequence[str]) -> None:
+    by_source = {task.source: task for task in tasks}
+    finished = _run(tasks, result.workers, executor)
     try:
         for done in finished:
             record = records[done.source]
-            record.warnings.extend(done.warnings)
-            record.errors.extend(done.errors)
-            record.tracebacks.extend(done.tracebacks)
-            for kind, fmt, data in done.documents:
-                _write_one(result, record, kind, fmt, data, check)
+            _merge(result, record, by_source[done.source], done, check, plan, kinds)
             if on_progress:
                 on_progress(record)
             if result.stopped or (fail_fast and record.errors):
@@ -460,15 +563,60 @@ def _render_and_write(result: BuildResult, records: dict[str, InputRecord], task
         finished.close()  # stops the worker pool at once on --fail-fast, Ctrl-C or a full disk
 
 
-def _write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, data: bytes, check: bool) -> None:
+def _merge(result: BuildResult, record: InputRecord, task: _Task, done: _Done, check: bool, plan: _Plan | None,
+           kinds: Sequence[str]) -> None:
+    """Put one agreement's documents in place, in the order of ``kinds``: those just made are written,
+    those the record shows current are reported as they were. The same outputs, warnings and errors as
+    if every document had been made (a kind after one that failed is not reported, as then)."""
+    current = plan.current.get(task.source, {}) if plan is not None else {}
+    record.errors.extend(done.errors)
+    record.tracebacks.extend(done.tracebacks)
+    if current and task.kinds and done.digest != task.digest:
+        message = "the file changed while it was being built; run the build again"
+        record.errors.append(Problem(file=task.source, message=message))
+        return
+    made: dict[str, list[tuple[str, bytes]]] = {}
+    for kind, fmt, data in done.documents:
+        made.setdefault(kind, []).append((fmt, data))
+    warnings: list[Problem] = []
+    recordable = plan is not None and not check and done.digest is not None and done.digest == task.digest
+    for kind in kinds:
+        if kind in current:
+            warnings.extend(w for w in current[kind][0].warnings if w not in warnings)
+            for fmt, entry in zip(task.formats, current[kind], strict=True):
+                _reuse(result, record, kind, fmt, entry, check)
+            continue
+        if kind not in made:
+            break  # this kind failed (its error is recorded); later kinds were not made
+        kind_warnings = done.kind_warnings.get(kind, ())
+        warnings.extend(w for w in kind_warnings if w not in warnings)
+        for fmt, data in made[kind]:
+            result.rendered += 1
+            output = _write_one(result, record, kind, fmt, data, check)
+            if output is not None and recordable and plan is not None and record.id and task.digest:
+                plan.put(task.source, task.digest, record.id, kind, fmt, output, kind_warnings)
+    record.warnings.extend(warnings)
+
+
+def _reuse(result: BuildResult, record: InputRecord, kind: str, fmt: str, entry: Entry, check: bool) -> None:
+    target = result.out_dir / f"{record.id}-{kind}.{fmt}"
+    status = NOT_WRITTEN if result.stopped else "ok" if check else "unchanged"
+    described = OutputRecord(path=target.as_posix(), kind=kind, format=fmt, size=entry.size, sha256=entry.sha256,
+                             pages=entry.pages, status=status)
+    (record.unwritten if result.stopped else record.outputs).append(described)
+
+
+def _write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, data: bytes,
+               check: bool) -> OutputRecord | None:
+    """Write (or, with ``check``, compare) one document; return its record when that succeeded."""
     target = result.out_dir / f"{record.id}-{kind}.{fmt}"
     # The id is a validated slug, so this cannot leave out_dir; the assertion guards future changes.
     assert target.parent == result.out_dir, target
     if result.stopped:
         record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
-        return
+        return None
     try:
-        record.outputs.append(_emit(target, kind, fmt, data, check))
+        output = _emit(target, kind, fmt, data, check)
     except OutputError as exc:
         record.errors.extend(_problems(exc, display_path(target)))
         record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
@@ -477,10 +625,14 @@ def _write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, da
             # A full disk or a folder gone read-only: every further write would fail alike, so stop
             # rendering; the manifest lists what was not written.
             result.stopped = f"writing stopped: {exc.format_message()}"
+        return None
     except Exception as exc:  # a bug of ours while writing one document: recorded against its agreement
         record.errors.append(internal_problem(record.file, exc))
         record.tracebacks.append(traceback_text(exc))
         record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
+        return None
+    record.outputs.append(output)
+    return output
 
 
 def _mark_not_built(result: BuildResult, reason: str) -> None:
@@ -541,6 +693,9 @@ def refuse_manifest_target(manifest: Path, *, paths: Sequence[Path], inputs: Seq
             refuse(f"the data folder {display_path(path)}")
         if target.parent == _real(path) and target.suffix.lower() in DATA_SUFFIXES:
             refuse(f"a data file in {display_path(path)} (the next build would read it as an agreement)")
+    if target == _real(out_dir / RECORD_NAME):
+        refuse(f"the build record {display_path(out_dir / RECORD_NAME)} (it lets the next build skip current "
+               "documents)")
     for name in documents:
         if target == _real(out_dir / name):
             refuse(f"the document {display_path(out_dir / name)} of this build")

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from reports.batch import build, collect_inputs, in_shard, parse_shard
+from reports.cache import RECORD_NAME
 from reports.cli import main
 from reports.paths import builtin_templates_dir
 from tests.conftest import SHIPPED
@@ -38,14 +39,19 @@ def _portfolio(folder: Path, count: int, broken: bool = False) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The documents in ``folder`` (the build record beside them is not a document)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != RECORD_NAME}
+
+
+def _documents(folder: Path | str) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name != RECORD_NAME)
 
 
 def test_default_build_writes_exactly_the_four_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir("out")) == FOUR
+    assert _documents("out") == FOUR
     assert result.output.startswith("built 4 documents for 1 agreement in ")
     assert result.output.rstrip().endswith("s -> out/")
 
@@ -55,7 +61,7 @@ def test_folder_with_a_broken_file_builds_the_rest_and_exits_1(tmp_path: Path) -
     result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"{data / 'broken.yaml'}:2:" in result.output
-    assert len(os.listdir(tmp_path / "out")) == 8
+    assert len(_documents(tmp_path / "out")) == 8
     assert "; 1 failed" in result.output
 
 
@@ -63,7 +69,7 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     data = _portfolio(tmp_path / "data", 2, broken=True)
     result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out"), "--fail-fast", "-j", "1"])
     assert result.exit_code == 1
-    assert not (tmp_path / "out").exists() or len(os.listdir(tmp_path / "out")) == 0  # broken.yaml sorts first
+    assert not (tmp_path / "out").exists() or len(_documents(tmp_path / "out")) == 0  # broken.yaml sorts first
 
 
 def test_duplicate_ids_are_an_error_before_anything_is_written(tmp_path: Path) -> None:
@@ -96,7 +102,7 @@ def test_shards_cover_every_input_exactly_once(tmp_path: Path) -> None:
         out = tmp_path / f"shard{i}"
         result = CliRunner().invoke(main, ["build", str(data), "-d", str(out), "--shard", f"{i}/3", "-j", "1"])
         assert result.exit_code == 0
-        outputs += os.listdir(out) if out.exists() else []
+        outputs += _documents(out) if out.exists() else []
     assert len(outputs) == len(set(outputs)) == 36
 
 
@@ -155,7 +161,7 @@ def test_format_narrows_kinds_and_formats(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path), "--kind", "memo",
                                        "--format", "docx", "-q"])
     assert result.exit_code == 0 and result.output == ""
-    assert os.listdir(tmp_path) == ["zhejiang-alibaba-2023-memo.docx"]
+    assert _documents(tmp_path) == ["zhejiang-alibaba-2023-memo.docx"]
 
 
 def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
@@ -236,7 +242,7 @@ def test_real_process_build_and_sigint_keeps_earlier_outputs(tmp_path: Path) -> 
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
-    names = os.listdir(out)
+    names = _documents(out)
     assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]
     assert (out / "deal-29-memo.pdf").read_bytes() == b"earlier output"
     for path in out.glob("deal-*.pdf"):
@@ -250,7 +256,7 @@ def test_two_builds_into_one_folder_at_once(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "reports", "build", str(data), "-d", str(out), "-j", "2", "-q"]
     first, second = subprocess.Popen(command), subprocess.Popen(command)
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
-    names = sorted(os.listdir(out))
+    names = _documents(out)
     assert len(names) == 16 and not [n for n in names if n.endswith(".tmp")]
     alone = tmp_path / "alone"
     subprocess.run([*command[:-5], "-d", str(alone), "-j", "1", "-q"], check=True)

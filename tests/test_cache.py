@@ -1,0 +1,337 @@
+"""Incremental builds: every ingredient of a document's key, changed alone, makes exactly the documents
+it decides; a record that cannot be trusted makes everything; the manifest never tells the difference."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports import batch, cache
+from reports.batch import BuildResult, build
+from reports.cache import RECORD_NAME
+from reports.errors import OutputError
+from reports.pipeline import Options
+from reports.theme import DEFAULT_THEME
+
+MINIMAL = Path(__file__).resolve().parent.parent / "data" / "minimal.yaml"
+KINDS = ("note", "letter", "dyn")
+NOTE = "# {{ data.title }}\n\n{% import 'partials/macros.md.j2' as m %}{% include 'partials/extra.md.j2' %}\n"
+LETTER = "# Letter to {{ data.parties[0].name }}\n\n{{ data.summary }} <span>raw</span>\n\n![seal](seal.png)\n"
+DYN = "# Dynamic\n\n{% include 'partials/' ~ ('extra' if data.title else 'none') ~ '.md.j2' %}\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763"
+                    "f8ffff3f0005fe02fea7d6a5c90000000049454e44ae426082")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Two agreements (YAML and JSON, unlike the shipped one) and a template folder with three kinds:
+    one including a partial, one showing an image, one naming its partial by an expression."""
+    data = tmp_path / "data"
+    data.mkdir()
+    text = MINIMAL.read_text("utf-8")
+    (data / "alpha.yaml").write_text(text.replace("id: minimal-example", "id: alpha"), "utf-8")
+    import yaml
+
+    beta = yaml.safe_load(text.replace("id: minimal-example", "id: beta-2"))
+    beta["agreement"]["signed"] = "2024-01-15"
+    (data / "beta.json").write_text(json.dumps(beta), "utf-8")
+    tpl = tmp_path / "tpl"
+    (tpl / "partials").mkdir(parents=True)
+    (tpl / "note.md.j2").write_text(NOTE, "utf-8")
+    (tpl / "letter.md.j2").write_text(LETTER, "utf-8")
+    (tpl / "dyn.md.j2").write_text(DYN, "utf-8")
+    (tpl / "partials" / "extra.md.j2").write_text("Summary: {{ data.summary }}\n", "utf-8")
+    (tpl / "seal.png").write_bytes(PNG)
+    return tmp_path
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(data file stem, kind) of every document rendered, in order (builds run in this process)."""
+    calls: list[tuple[str, str]] = []
+    real = batch.render_formats
+
+    def spy(agreement: Any, kind: str, formats: Any, options: Any, *, source: str) -> Any:
+        calls.append((Path(source).stem, kind))
+        return real(agreement, kind, formats, options, source=source)
+
+    monkeypatch.setattr(batch, "render_formats", spy)
+    return calls
+
+
+def _build(root: Path, *, formats: tuple[str, ...] = ("pdf",), kinds: tuple[str, ...] = KINDS,
+           **options: Any) -> BuildResult:
+    more = {k: options.pop(k) for k in ("force", "check", "manifest", "executor") if k in options}
+    opts = Options(template_dir=root / "tpl", **options)
+    return build([root / "data"], root / "out", kinds=kinds, formats=formats, options=opts, **more)
+
+
+ALL = {(stem, kind) for stem in ("alpha", "beta") for kind in KINDS}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+# Each change, and the documents it must make again (the others stay as they are).
+CHANGES: dict[str, tuple[Callable[[Path], object], set[tuple[str, str]]]] = {
+    "data file": (lambda r: _edit(r / "data" / "alpha.yaml", "together.", "together again."),
+                  {("alpha", k) for k in KINDS}),
+    "partial": (lambda r: _edit(r / "tpl" / "partials" / "extra.md.j2", "Summary:", "In short:"),
+                {(s, k) for s in ("alpha", "beta") for k in ("note", "dyn")}),
+    "kind template": (lambda r: _edit(r / "tpl" / "letter.md.j2", "Letter to", "A letter to"),
+                      {(s, k) for s in ("alpha", "beta") for k in ("letter", "dyn")}),
+    "override of a built-in partial": (
+        lambda r: (r / "tpl" / "partials" / "macros.md.j2").write_text(
+            (r / "tpl" / "partials" / "extra.md.j2").read_text("utf-8"), "utf-8"),
+        {(s, k) for s in ("alpha", "beta") for k in ("note", "dyn")}),
+    "image in the template folder": (lambda r: (r / "tpl" / "seal.png").write_bytes(PNG + b"\0"), ALL),
+    "watermark": (lambda r: {"watermark": "DRAFT"}, ALL),
+    "language": (lambda r: {"lang": "fr"}, ALL),
+    "strict": (lambda r: {"strict": True, "_expect_errors": True}, set()),
+    "memo overrides": (lambda r: {"overrides": {"to": "The Board"}}, ALL),
+    "theme": (lambda r: {"theme": DEFAULT_THEME.model_copy(update={"page_size": "Letter"})}, ALL),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_ingredient_makes_exactly_the_documents_it_decides(site: Path, made: list[tuple[str, str]],
+                                                                 change: str) -> None:
+    apply, expected = CHANGES[change]
+    assert _build(site).ok and set(made) == ALL
+    made.clear()
+    applied = apply(site)
+    options = applied if isinstance(applied, dict) else {}
+    errors_expected = options.pop("_expect_errors", False)
+    result = _build(site, **options)
+    if errors_expected:  # --strict turns the letter's warning into an error: that document is not kept
+        assert not result.ok and {(Path(i.file).stem, "letter") for i in result.failed} == {
+            ("alpha", "letter"), ("beta", "letter")}
+        return
+    assert result.ok, result.manifest()
+    assert set(made) == expected, change
+    again = list(made)
+    made.clear()
+    assert _build(site, **options).ok and made == [], f"{change}: a second build made {again} again"
+
+
+def test_source_date_epoch_and_the_tools_code_are_in_the_key(site: Path, made: list[tuple[str, str]],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build(site).ok
+    made.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert _build(site).ok and set(made) == ALL
+    made.clear()
+    # Another version of the package (any change to its .py files) distrusts the whole record.
+    monkeypatch.setattr(cache, "tool_digest", lambda: "0" * 64)
+    assert _build(site).ok and set(made) == ALL
+
+
+def test_reference_document_and_theme_files_count_by_content(site: Path, made: list[tuple[str, str]]) -> None:
+    from reports.load import load_theme
+    from reports.paths import builtin_templates_dir
+
+    reference = site / "corporate.docx"
+    shutil.copy(builtin_templates_dir() / "reference.docx", reference)
+    theme_file = site / "theme" / "theme.yaml"
+    theme_file.parent.mkdir()
+    (theme_file.parent / "logo.png").write_bytes(PNG)
+    theme_file.write_text("logo: logo.png\n", "utf-8")
+    kinds = ("letter",)
+    options = {"reference_docx": reference, "theme": load_theme(theme_file)}
+    assert _build(site, kinds=kinds, formats=("docx",), **options).ok
+    made.clear()
+    assert _build(site, kinds=kinds, formats=("docx",), **options).ok and made == []
+    (theme_file.parent / "logo.png").write_bytes(PNG + b"\0\0")  # the logo's bytes, same path
+    assert _build(site, kinds=kinds, formats=("docx",), **options).ok and len(made) == 2
+    made.clear()
+    with reference.open("ab") as handle:  # the reference's bytes (a zip still reads with a tail)
+        handle.write(b"\0")
+    _build(site, kinds=kinds, formats=("docx",), **options)
+    assert len(made) == 2
+
+
+def test_manifest_of_an_incremental_build_is_that_of_a_full_one(site: Path, made: list[tuple[str, str]]) -> None:
+    first = _build(site, formats=("pdf", "docx"))
+    assert first.ok and any(i.warnings for i in first.inputs)  # the letter's raw HTML is warned about
+    made.clear()
+    _edit(site / "data" / "alpha.yaml", "together.", "together, again.")
+    incremental = _build(site, formats=("pdf", "docx"))
+    assert {stem for stem, _ in made} == {"alpha"}
+    made.clear()
+    current = _build(site, formats=("pdf", "docx"))  # nothing to make
+    assert made == []
+    full = _build(site, formats=("pdf", "docx"), force=True)
+    assert set(made) == ALL
+    assert current.manifest() == full.manifest()
+    assert [o.status for o in full.outputs] == ["unchanged"] * 12
+    # The build that made alpha's documents wrote them; otherwise it reported what a full build does.
+    assert [o.status for o in incremental.outputs] == ["written"] * 6 + ["unchanged"] * 6
+    for output in incremental.outputs:
+        output.status = "unchanged"
+    assert incremental.manifest() == full.manifest()
+
+
+def test_a_deleted_or_edited_output_comes_back(site: Path, made: list[tuple[str, str]]) -> None:
+    assert _build(site).ok
+    made.clear()
+    out = site / "out"
+    good = (out / "alpha-note.pdf").read_bytes()
+    (out / "alpha-note.pdf").unlink()
+    letter = out / "beta-2-letter.pdf"
+    info = letter.stat()
+    data = bytearray(letter.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit, same size, and the old modification time put back
+    letter.write_bytes(bytes(data))
+    os.utime(letter, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert _build(site).ok
+    assert sorted(made) == [("alpha", "note"), ("beta", "letter")]
+    assert (out / "alpha-note.pdf").read_bytes() == good
+
+
+def test_a_copied_output_folder_is_proved_current_by_its_hashes(site: Path, made: list[tuple[str, str]]) -> None:
+    assert _build(site).ok
+    shutil.rmtree(site / "data-copy", ignore_errors=True)
+    moved = site / "out-restored"
+    shutil.copytree(site / "out", moved)  # new inodes and times, as a CI cache restores them
+    shutil.rmtree(site / "out")
+    moved.rename(site / "out")
+    made.clear()
+    assert _build(site).ok and made == []
+    record = json.loads((site / "out" / RECORD_NAME).read_text("ascii"))
+    stats = {name: entry["stat"][0] for name, entry in record["outputs"].items()}
+    assert stats["alpha-note.pdf"] == (site / "out" / "alpha-note.pdf").stat().st_ino  # refreshed
+
+
+def test_force_makes_everything(site: Path, made: list[tuple[str, str]]) -> None:
+    assert _build(site).ok
+    made.clear()
+    assert _build(site, force=True).ok and set(made) == ALL
+
+
+def test_check_trusts_the_record_only_with_the_files_hash(site: Path, made: list[tuple[str, str]]) -> None:
+    assert _build(site).ok
+    record = site / "out" / RECORD_NAME
+    before = record.stat().st_mtime_ns
+    made.clear()
+    result = _build(site, check=True)
+    assert result.ok and made == [] and [o.status for o in result.outputs] == ["ok"] * 6
+    note = site / "out" / "alpha-note.pdf"
+    info = note.stat()
+    data = bytearray(note.read_bytes())
+    data[-20] ^= 1
+    note.write_bytes(bytes(data))
+    os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = _build(site, check=True)
+    assert not result.ok and [o.path for o in result.stale] == [note.as_posix()]
+    assert made == [("alpha", "note")]  # compared by making it again, exactly as before
+    assert record.stat().st_mtime_ns == before  # --check writes nothing, the record neither
+
+
+def _records(root: Path) -> Iterator[tuple[str, Callable[[Path], None]]]:
+    good = json.loads((root / "out" / RECORD_NAME).read_text("ascii"))
+
+    def write(value: object) -> Callable[[Path], None]:
+        return lambda path: path.write_text(json.dumps(value), "ascii")
+
+    def entry(field: str, value: object) -> dict[str, Any]:
+        changed = json.loads(json.dumps(good))
+        next(iter(changed["outputs"].values()))[field] = value
+        return changed
+
+    yield "garbage", lambda path: path.write_bytes(b"\x00\xff not json")
+    yield "truncated", lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    yield "another version", write({**good, "version": 99})
+    yield "another tool", write({**good, "tool": "f" * 64})
+    yield "not a record", write({"outputs": {}, "inputs": {}})
+    yield "a list", write([1, 2, 3])
+    yield "stat of the wrong type", write(entry("stat", "yesterday"))
+    yield "negative size", write(entry("size", -1))
+    yield "key not hex", write(entry("key", "k" * 64))
+    yield "warning of the wrong shape", write(entry("warnings", [{"file": 1}]))
+    yield "deeply nested", lambda path: path.write_bytes(b"[" * 100_000)
+    yield "a folder", lambda path: (path.unlink(), path.mkdir())  # type: ignore[func-returns-value]
+
+
+def test_a_record_that_cannot_be_trusted_means_everything_is_made(site: Path, made: list[tuple[str, str]]) -> None:
+    assert _build(site).ok
+    expected = {p.name: p.read_bytes() for p in (site / "out").glob("*.pdf")}
+    for name, spoil in list(_records(site)):
+        made.clear()
+        record = site / "out" / RECORD_NAME
+        spoil(record)
+        result = _build(site)
+        assert set(made) == ALL, name
+        assert {p.name: p.read_bytes() for p in (site / "out").glob("*.pdf")} == expected, name
+        if record.is_dir():  # cannot be replaced: the build says so and still succeeds
+            assert result.ok and result.record_error and "build record could not be written" in result.record_error
+            record.rmdir()
+            assert _build(site).ok
+        else:
+            assert result.ok and result.record_error is None, name
+            assert json.loads(record.read_text("ascii"))["version"] == cache.RECORD_VERSION, name
+
+
+def test_a_record_entry_claiming_other_bytes_is_not_believed(site: Path, made: list[tuple[str, str]]) -> None:
+    # A record naming the right key but another file's hash and identity: the file is checked, not the claim.
+    assert _build(site).ok
+    record = site / "out" / RECORD_NAME
+    value = json.loads(record.read_text("ascii"))
+    value["outputs"]["alpha-note.pdf"]["sha256"] = "0" * 64
+    value["outputs"]["alpha-note.pdf"]["stat"] = [0, 0, 0, 0]
+    record.write_text(json.dumps(value), "ascii")
+    made.clear()
+    assert _build(site).ok and made == [("alpha", "note")]
+
+
+def test_the_record_is_refused_as_a_manifest_and_is_not_read_as_data(site: Path) -> None:
+    assert _build(site).ok
+    with pytest.raises(OutputError, match="the build record"):
+        _build(site, manifest=site / "out" / RECORD_NAME)
+    # A build whose data folder is also its output folder does not take the record for an agreement.
+    shutil.copy(site / "data" / "alpha.yaml", site / "out" / "alpha.yaml")
+    result = build([site / "out"], site / "out", kinds=("letter",), formats=("pdf",),
+                   options=Options(template_dir=site / "tpl"))
+    assert result.ok and [Path(i.file).name for i in result.inputs] == ["alpha.yaml"]
+
+
+def test_incremental_false_neither_reads_nor_writes_a_record(site: Path, made: list[tuple[str, str]]) -> None:
+    result = build([site / "data"], site / "out", kinds=("letter",), formats=("pdf",),
+                   options=Options(template_dir=site / "tpl"), incremental=False)
+    assert result.ok and not (site / "out" / RECORD_NAME).exists() and len(made) == 2
+
+
+def test_template_references_are_followed_and_computed_names_widen_the_key(tmp_path: Path) -> None:
+    tpl = tmp_path / "tpl"
+    (tpl / "partials").mkdir(parents=True)
+    (tpl / "a.md.j2").write_text("{% extends 'partials/base.md.j2' %}", "utf-8")
+    (tpl / "partials" / "base.md.j2").write_text("{% from 'partials/m.md.j2' import x %}{{ x() }}", "utf-8")
+    (tpl / "partials" / "m.md.j2").write_text("{% macro x() %}x{% endmacro %}", "utf-8")
+    (tpl / "partials" / "unused.md.j2").write_text("u", "utf-8")
+    before = cache.template_digest("a", tpl)
+    (tpl / "partials" / "unused.md.j2").write_text("changed", "utf-8")
+    assert cache.template_digest("a", tpl) == before  # not reachable from a: not part of its key
+    (tpl / "partials" / "m.md.j2").write_text("{% macro x() %}y{% endmacro %}", "utf-8")
+    assert cache.template_digest("a", tpl) != before  # two steps away, still in the key
+    (tpl / "b.md.j2").write_text("{% include name %}", "utf-8")
+    dynamic = cache.template_digest("b", tpl)
+    (tpl / "partials" / "unused.md.j2").write_text("changed again", "utf-8")
+    assert cache.template_digest("b", tpl) != dynamic  # a computed name: every file counts
+
+
+def test_new_options_count_without_a_change_to_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The options are walked field by field: one added to Options later is in the key at once.
+    import dataclasses
+
+    extended = dataclasses.make_dataclass("Extended", [("pdf_archival", bool, dataclasses.field(default=False))],
+                                          bases=(Options,), frozen=True)
+    assert cache.options_digest(extended()) != cache.options_digest(extended(pdf_archival=True))
+    assert cache.options_digest(Options(timeout=5)) == cache.options_digest(Options(timeout=60))
