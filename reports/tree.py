@@ -161,6 +161,32 @@ class Image:
     line: int | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated event of a ``Timeline``: ``date`` is YYYY-MM-DD (checked by parse)."""
+
+    date: str
+    label: str
+    milestone: bool = False  # signing, term end: drawn larger and in bold
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A figure: dated events on a time axis, drawn natively by each writer (reports/timeline.py lays it out).
+
+    ``events`` are in date order (parse sorts them, keeping the template's order for equal dates).
+    ``as_of`` (YYYY-MM-DD) divides past from future events; "" takes the document's ``iso_date``.
+    ``alt`` is the template's own description, put before the list of events that makes the alt text.
+    With a ``caption`` the figure has a ``number`` and is printed "Figure N: caption", as an image is.
+    """
+
+    events: tuple[TimelineEvent, ...]
+    as_of: str = ""
+    alt: str = ""
+    caption: str = ""
+    number: int | None = None
+
+
 Block = (
     Heading
     | Paragraph
@@ -172,6 +198,7 @@ Block = (
     | HorizontalRule
     | PageBreak
     | Image
+    | Timeline
 )
 
 BLOCK_TYPES: tuple[type, ...] = (
@@ -185,6 +212,7 @@ BLOCK_TYPES: tuple[type, ...] = (
     HorizontalRule,
     PageBreak,
     Image,
+    Timeline,
 )
 INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note)
 
@@ -369,5 +397,7 @@ __all__ = [
     "Strong",
     "Table",
     "Text",
+    "Timeline",
+    "TimelineEvent",
     "dump",
 ]
