@@ -246,8 +246,10 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
         table._renderCB = _table_events
         table.setStyle([("FONTNAME", (0, 0), (-1, -1), self.getLevelStyle(0).fontName)])  # not Helvetica
         for row in table._cellvalues:
-            for cell in row:
-                if isinstance(cell, Paragraph):
+            for value in row:  # reportlab keeps each cell as a tuple of its flowables
+                for cell in value if isinstance(value, tuple | list) else (value,):
+                    if not isinstance(cell, Paragraph):
+                        continue
                     cell.__class__ = TParagraph  # same paragraph, drawn tagged
                     cell._struct = element.add("TOCI")
                     cell._struct.text = cell.getPlainText()
