@@ -511,7 +511,15 @@ _BLOCKS: dict[type, Callable[[_Writer, Any, Any], None]] = {
     t.HorizontalRule: _Writer.rule,
     t.PageBreak: _Writer.page_break,
     t.Image: _Writer.image,
+    t.Timeline: lambda writer, node, container: _timeline(writer, node, container),
 }
+
+
+def _timeline(writer: _Writer, node: t.Timeline, container: Any) -> None:
+    from reports.writers.docx_timeline import add_timeline  # only documents with a timeline need it
+
+    add_timeline(writer, node, container)
+
 
 _INLINES: dict[type, Callable[[_Writer, Any, Any, str | None, Any], None]] = {
     t.Text: _Writer.text,

@@ -1,0 +1,184 @@
+"""The timeline figure in the DOCX: native DrawingML shapes (a ``wpg`` group of ``wps`` shapes).
+
+Part of write (DOCX). reports/timeline.py lays the figure out (measured with the same faces the PDF uses,
+so both formats break rows alike); this module writes each part of it as one inline group in its own
+paragraph: lines and markers as preset geometries, every label line as a borderless text box with no
+wrapping. Word and LibreOffice both draw such a group. A figure taller than a page is written in parts
+that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its events (the alt text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from docx.oxml import parse_xml
+
+from reports import timeline as tl
+from reports import tree as t
+from reports.theme import Theme
+
+_EMU = 12700  # per point
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+_GROUP_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+# Word sets a text box's glyphs a shade wider than the PDF measure in places: room so no line wraps.
+_TEXT_SLACK = 1.06
+_SHAPE_IDS = 1_000_000
+
+
+def _emu(points: float) -> int:
+    return round(points * _EMU)
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+class _Shapes:
+    """The shapes of one group, as XML text, with ids counted from ``first_id``."""
+
+    def __init__(self, first_id: int, colours: dict[str, str], fonts: tuple[str, str], cjk_font: str) -> None:
+        self.next_id = first_id
+        self.parts: list[str] = []
+        self.colours = colours
+        self.latin, self.bold_latin = fonts
+        self.cjk_font = cjk_font
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def shape(self, name: str, x: float, y: float, w: float, h: float, geometry: str, fill: str | None,
+              line: str | None, line_width: float = 0.75, dash: bool = False, flip: str = "") -> None:
+        fill_xml = f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill>' if fill else "<a:noFill/>"
+        if line:
+            dash_xml = '<a:prstDash val="dash"/>' if dash else ""
+            line_xml = (f'<a:ln w="{_emu(line_width)}" cap="rnd"><a:solidFill><a:srgbClr val="{line}"/></a:solidFill>'
+                        f"{dash_xml}</a:ln>")
+        else:
+            line_xml = "<a:ln><a:noFill/></a:ln>"
+        self.parts.append(
+            f'<wps:wsp><wps:cNvPr id="{self._id()}" name="{name}"/><wps:cNvSpPr/>'
+            f'<wps:spPr><a:xfrm{flip}><a:off x="{_emu(x)}" y="{_emu(y)}"/>'
+            f'<a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
+            f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill_xml}{line_xml}</wps:spPr>'
+            '<wps:bodyPr/></wps:wsp>')
+
+    def text(self, x: float, y: float, w: float, h: float, line: str, size: float, bold: bool, colour: str) -> None:
+        run_props = (f'<w:rFonts w:ascii="{self.latin}" w:hAnsi="{self.latin}" w:eastAsia="{self.cjk_font}" '
+                     f'w:cs="{self.latin}"/>{"<w:b/>" if bold else ""}<w:color w:val="{colour}"/>'
+                     f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
+        paragraph = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{round(h * 20)}" w:lineRule="exact"/>'
+                     f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="left"/>'
+                     f'<w:rPr>{run_props}</w:rPr></w:pPr>'
+                     f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{_escape(line)}</w:t></w:r></w:p>')
+        self.parts.append(
+            f'<wps:wsp><wps:cNvPr id="{self._id()}" name="Label"/><wps:cNvSpPr txBox="1"/>'
+            f'<wps:spPr><a:xfrm><a:off x="{_emu(x)}" y="{_emu(y)}"/><a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx>'
+            '<wps:bodyPr rot="0" vert="horz" wrap="none" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
+            'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>')
+
+
+def _escape(text: str) -> str:
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _row_shapes(shapes: _Shapes, row: tl.Row, origin: float, width: float) -> None:
+    c = shapes.colours
+    axis = row.axis_y - origin
+    split = row.future_from if row.future_from is not None else width
+    if split > 0:
+        shapes.shape("Axis", 0, axis, split, 0, "line", None, c["accent"], 1.4)
+    if split < width:
+        shapes.shape("Axis (future)", split, axis, width - split, 0, "line", None, c["muted"], 1.4, dash=True)
+    for tick in row.ticks:
+        shapes.shape("Tick", tick.x, tick.y1 - origin, 0, tick.y2 - tick.y1, "line", None, c["muted"], 0.6)
+        shapes.text(tick.box.x, tick.box.y - origin, tick.box.width * _TEXT_SLACK + 2, tick.box.height, tick.text,
+                    tick.box.height / 1.2, False, c["muted"])
+    for lead in row.leads:
+        shapes.shape("Lead", lead.x, lead.y1 - origin, 0, lead.y2 - lead.y1, "line", None, c["rule"], 0.5)
+    for marker in row.markers:
+        colour = c["muted"] if marker.future else c["accent"]
+        r = marker.radius
+        shapes.shape("Milestone" if marker.milestone else "Event", marker.x - r, axis - r, 2 * r, 2 * r,
+                     "diamond" if marker.milestone else "ellipse", "FFFFFF" if marker.future else colour, colour, 1.1)
+    for label in row.labels:
+        colour = c["muted"] if label.future else c["text"]
+        size = label.line_height / 1.2
+        for i, line in enumerate(label.lines):
+            shapes.text(label.box.x, label.box.y - origin + i * label.line_height,
+                        label.box.width * _TEXT_SLACK + 2, label.line_height, line, size,
+                        label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour)
+
+
+def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
+    yield from tl.split_rows(lay, lambda _: page_height)
+
+
+def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
+    """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
+    (reports/writers/docx.py's ``_Writer``: its document, theme, metadata and paragraph helpers)."""
+    from reports.writers import docx_theme
+    from reports.writers.pdf_styles import stylesheet
+    from reports.writers.pdf_timeline import Fonts
+
+    theme: Theme = writer.theme
+    meta = writer.meta
+    labels = getattr(meta, "labels", None)
+    lang = getattr(labels, "locale", "") or meta.language
+    sheet = stylesheet(theme, meta.kind)
+    size = theme.fonts.size
+    width = writer.text_width() / _EMU
+    style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
+    lay = tl.layout(node, style, Fonts(sheet).measure, lang=lang, as_of=meta.iso_date)
+    section = writer.doc.sections[-1]
+    page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
+    colours = {k: v.lstrip("#").upper() for k, v in theme.colours.model_dump().items()}
+    font = docx_theme.word_font(theme.fonts.heading)
+    for first, end in _parts(lay, page_height):
+        rows = lay.rows[first:end]
+        origin = rows[0].top
+        height = rows[-1].top + rows[-1].height - origin
+        events = sorted(e for row in rows for label in row.labels for e in label.events)
+        shown = t.Timeline(tuple(node.events[e] for e in events), node.as_of, node.alt if first == 0 else "")
+        alt = tl.alt_text(shown, lang)
+        doc_id = writer.doc.part.next_id
+        # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
+        # once the document is complete), so the two never meet.
+        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme))
+        for row in rows:
+            _row_shapes(shapes, row, origin, width)
+        title = f' title={quoteattr(_clean(node.caption))}' if node.caption else ""
+        drawing = (
+            f'<w:drawing {_NS}><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{_emu(width)}" cy="{_emu(height)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            f'<wp:docPr id="{doc_id}" name="Timeline {doc_id}" descr={quoteattr(_clean(alt))}{title}/>'
+            f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{_GROUP_URI}"><wpg:wgp><wpg:cNvGrpSpPr/>'
+            f'<wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{_emu(width)}" cy="{_emu(height)}"/>'
+            f'<a:chOff x="0" y="0"/><a:chExt cx="{_emu(width)}" cy="{_emu(height)}"/></a:xfrm></wpg:grpSpPr>'
+            f'{"".join(shapes.parts)}</wpg:wgp></a:graphicData></a:graphic></wp:inline></w:drawing>')
+        paragraph = writer.new_para(container, "Normal")
+        spacing = parse_xml(f'<w:pPr {_NS}><w:keepNext/><w:spacing w:before="80" w:after="120"/></w:pPr>')
+        if paragraph._p.pPr is not None:
+            paragraph._p.remove(paragraph._p.pPr)
+        paragraph._p.insert(0, spacing)
+        run = parse_xml(f'<w:r {_NS}/>')
+        run.append(parse_xml(drawing))
+        paragraph._p.append(run)
+        if end < len(lay.rows) or node.number is None:
+            spacing.remove(spacing[0])  # keep-with-next only between the last part and its caption
+    if node.number is not None:
+        label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
+        writer.add_text(writer.new_para(container, "Caption"), f"{label}: {node.caption}", None, None)
+
+
+__all__ = ["add_timeline"]

@@ -1,0 +1,202 @@
+"""The timeline figure in the PDF: a reportlab Flowable drawing reports/timeline.py's layout as vectors.
+
+Part of write (PDF). The flowable draws only inside ``draw`` and carries ``_alt_text`` (every event in
+order), so the tagging code can wrap it as one ``Figure``. A figure taller than the space left is split
+between its rows; each part carries the alt text of the events it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from reports import timeline as tl
+from reports import tree as t
+from reports.writers.fonts import CJK_RUN
+from reports.writers.pdf_styles import Sheet
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (piece, is CJK) runs: CJK is set in the CID font, the rest in the Latin family."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for run in CJK_RUN.finditer(text):
+        if run.start() > pos:
+            out.append((text[pos:run.start()], False))
+        out.append((run.group(), True))
+        pos = run.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+class Fonts:
+    """The faces the figure is set in (the theme's heading family and CJK font) and their measure."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.regular, self.bold, self.cjk = sheet.heading.regular, sheet.heading.bold, sheet.cjk
+
+    def face(self, bold: bool, cjk: bool) -> str:
+        return self.cjk if cjk else self.bold if bold else self.regular
+
+    def measure(self, text: str, bold: bool, size: float) -> float:
+        return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in _runs(text)))
+
+
+class TimelineFlowable(Flowable):  # type: ignore[misc]
+    """Some rows (all, at first) of a laid-out timeline; ``_alt_text`` lists their events in order."""
+
+    def __init__(self, node: t.Timeline, sheet: Sheet, lang: str, as_of: str,
+                 rows: tuple[int, int] | None = None, lay: tl.Layout | None = None) -> None:
+        super().__init__()
+        self.node, self.sheet, self.lang, self.as_of = node, sheet, lang, as_of
+        self.fonts = Fonts(sheet)
+        self.rows = rows
+        self.lay = lay
+        self._alt_text = tl.alt_text(self._shown(), lang)
+
+    def _shown(self) -> t.Timeline:
+        if self.rows is None or self.lay is None:
+            return self.node
+        events = sorted(e for row in self.lay.rows[self.rows[0]:self.rows[1]] for label in row.labels
+                        for e in label.events)
+        alt = self.node.alt if self.rows[0] == 0 else ""
+        return t.Timeline(tuple(self.node.events[e] for e in events), self.node.as_of, alt)
+
+    def _layout(self, width: float) -> tl.Layout:
+        if self.lay is None or self.lay.width != width:
+            size = self.sheet.styles["Normal"].fontSize
+            style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
+            self.lay = tl.layout(self.node, style, self.fonts.measure, lang=self.lang, as_of=self.as_of)
+        return self.lay
+
+    def _span(self) -> tuple[int, int]:
+        assert self.lay is not None
+        return self.rows or (0, len(self.lay.rows))
+
+    def _height(self) -> float:
+        assert self.lay is not None
+        first, end = self._span()
+        rows = self.lay.rows[first:end]
+        return rows[-1].top + rows[-1].height - rows[0].top if rows else 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._layout(availWidth)
+        self.width, self.height = availWidth, self._height()
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        lay = self._layout(availWidth)
+        first, end = self._span()
+        fitting = first
+        while fitting < end and lay.rows[fitting].top + lay.rows[fitting].height - lay.rows[first].top <= availHeight:
+            fitting += 1
+        if fitting in (first, end):
+            return []  # not even one row fits here (the next page), or everything does
+        return [TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (first, fitting), lay),
+                TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (fitting, end), lay)]
+
+    def draw(self) -> None:
+        lay = self.lay
+        assert lay is not None
+        first, end = self._span()
+        origin = lay.rows[first].top if end > first else 0.0
+        canvas = self.canv
+        height = self.height
+        sheet = self.sheet
+        for row in lay.rows[first:end]:
+            def y(value: float) -> float:
+                return height - (value - origin)
+
+            _draw_row(canvas, row, y, sheet, self.fonts, lay.width)
+
+
+def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: Fonts, width: float) -> None:
+    accent, muted, text, rule = sheet.accent, sheet.muted, sheet.text, sheet.rule
+    axis = y(row.axis_y)
+    canvas.saveState()
+    canvas.setLineCap(1)
+    # The axis: solid up to the document's date, dashed and muted after it (the future).
+    split = row.future_from if row.future_from is not None else width
+    canvas.setStrokeColor(accent)
+    canvas.setLineWidth(1.4)
+    if split > 0:
+        canvas.line(0, axis, split, axis)
+    if split < width:
+        canvas.setStrokeColor(muted)
+        canvas.setDash(3, 2)
+        canvas.line(split, axis, width, axis)
+        canvas.setDash()
+    canvas.setLineWidth(0.6)
+    canvas.setStrokeColor(muted)
+    canvas.setFillColor(muted)
+    for tick in row.ticks:
+        canvas.line(tick.x, y(tick.y1), tick.x, y(tick.y2))
+        _text(canvas, fonts, tick.text, tick.box.x, y(tick.box.y) - tick.box.height * 0.78,
+              tick.box.height / 1.2, False)
+    canvas.setStrokeColor(rule)
+    canvas.setLineWidth(0.5)
+    for lead in row.leads:
+        canvas.line(lead.x, y(lead.y1), lead.x, y(lead.y2))
+    for marker in row.markers:
+        _marker(canvas, marker, axis, accent, muted)
+    for label in row.labels:
+        colour = muted if label.future else text
+        size = label.line_height / 1.2
+        for i, line in enumerate(label.lines):
+            baseline = y(label.box.y + (i + 1) * label.line_height) + label.line_height * 0.22
+            canvas.setFillColor(accent if i == 0 and not label.future else colour)
+            _text(canvas, fonts, line, label.box.x, baseline, size, label.milestone or i == 0)
+    canvas.restoreState()
+
+
+def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, muted: colors.Color) -> None:
+    colour = muted if marker.future else accent
+    canvas.setStrokeColor(colour)
+    canvas.setFillColor(colors.white if marker.future else colour)
+    canvas.setLineWidth(1.1)
+    r = marker.radius
+    if marker.milestone:
+        path = canvas.beginPath()
+        path.moveTo(marker.x, axis + r)
+        path.lineTo(marker.x + r, axis)
+        path.lineTo(marker.x, axis - r)
+        path.lineTo(marker.x - r, axis)
+        path.close()
+        canvas.drawPath(path, stroke=1, fill=1)
+    else:
+        canvas.circle(marker.x, axis, r, stroke=1, fill=1)
+
+
+def _text(canvas: Any, fonts: Fonts, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
+    for piece, cjk in _runs(line):
+        face = fonts.face(bold, cjk)
+        canvas.setFont(face, size)
+        canvas.drawString(x, baseline, piece)
+        x += stringWidth(piece, face, size)
+
+
+def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
+    """What the PDF writer puts in the story for ``node``: the figure, and its caption when it has one.
+
+    ``writer`` is the PDF writer (reports/writers/pdf.py's ``_Writer``): its ``sheet``, ``meta`` and
+    ``text`` (escaping, CJK runs) are used.
+    """
+    meta = writer.meta
+    labels = getattr(meta, "labels", None)
+    lang = getattr(labels, "locale", "") or meta.language
+    figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date)
+    if node.number is None:
+        return [Spacer(1, 4), figure, Spacer(1, 10)]
+    label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
+    caption = Paragraph(writer.text(f"{label}: {node.caption}"), writer.sheet.styles["Caption"])
+    figure.wrap(writer.sheet.frame_width, writer.sheet.frame_height)
+    if figure.height > writer.sheet.frame_height / 2:  # a long figure starts where it is, rows break pages
+        return [Spacer(1, 4), figure, Spacer(1, 3), caption, Spacer(1, 8)]
+    return [Spacer(1, 4), KeepTogether([figure, Spacer(1, 3), caption]), Spacer(1, 8)]  # never a caption alone
+
+
+__all__ = ["TimelineFlowable", "timeline_flowables"]
