@@ -68,10 +68,15 @@ def _finalize(value: Any) -> str:
 # translator); the data put into it is escaped like any printed value, once.
 
 
-def _fill(translated: str, variables: dict[str, Any]) -> Message:
+def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     marked = {key: _finalize(value) for key, value in variables.items()}
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
-    return Message(translated % marked, translated % plain)
+    try:
+        return Message(translated % marked, translated % plain)
+    except (KeyError, ValueError, TypeError):
+        # A translation that misspells or drops a placeholder is the translator's slip: the English
+        # label is printed instead (a slip in the template's own msgid is still the template's error).
+        return Message(message % marked, message % plain)
 
 
 def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:
@@ -85,19 +90,21 @@ def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:
 
 
 def _gettext(message: str, **variables: Any) -> Message:
-    return _fill(i18n.current().gettext(message), variables)
+    return _fill(i18n.current().gettext(message), message, variables)
 
 
 def _ngettext(singular: str, plural: str, num: int, **variables: Any) -> Message:
-    return _fill(i18n.current().ngettext(singular, plural, num), _with_num(num, variables))
+    english = singular if num == 1 else plural
+    return _fill(i18n.current().ngettext(singular, plural, num), english, _with_num(num, variables))
 
 
 def _pgettext(context: str, message: str, **variables: Any) -> Message:
-    return _fill(i18n.current().pgettext(context, message), variables)
+    return _fill(i18n.current().pgettext(context, message), message, variables)
 
 
 def _npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> Message:
-    return _fill(i18n.current().npgettext(context, singular, plural, num), _with_num(num, variables))
+    english = singular if num == 1 else plural
+    return _fill(i18n.current().npgettext(context, singular, plural, num), english, _with_num(num, variables))
 
 
 def _per_document(func: Callable[..., Any]) -> Callable[..., Any]:

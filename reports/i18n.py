@@ -274,7 +274,9 @@ def _compile_po(path: Path, data: bytes) -> bytes:
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
-        raise _catalogue_error(path, f"not a valid .po catalogue: {exc}", exc.lineno) from None
+        # Babel counts lines from 0 and ends its message with "on LINE"; the message names the line once.
+        message = re.sub(r" on \d+$", "", str(exc))
+        raise _catalogue_error(path, f"not a valid .po catalogue: {message}", exc.lineno + 1) from None
     except (UnicodeDecodeError, ValueError, LookupError) as exc:
         raise _catalogue_error(path, f"not a valid .po catalogue ({exc})") from None
     out = io.BytesIO()
