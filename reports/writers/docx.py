@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from reports import tree as t
 from reports.theme import Theme
-from reports.writers import docx_theme, ooxml
+from reports.writers import docx_access, docx_theme, ooxml
 from reports.writers.docx_fonts import embed_fonts
 from reports.writers.docx_package import package_bytes
 from reports.writers.fonts import CJK_RUN
@@ -51,6 +51,7 @@ class _Writer:
         # which was most of the writer's time.
         self.ids = _style_ids(document)
         self.cjk_font = docx_theme.word_cjk_font(theme)  # the theme's CJK face, as Word names it
+        self.gaps: list[tuple[Any, float]] = []  # (w:tbl, points of space after it): docx_access
 
     def style_id(self, name: str, fallback: str = "Normal") -> str | None:
         """The id of style ``name``; a user's reference may lack our custom styles, so fall back."""
@@ -223,7 +224,7 @@ class _Writer:
                     self.runs(paragraph, row[c])
         if header:
             ooxml.repeat_header(table.rows[0])
-        self.new_para(container, "Caption")  # breathing space after the table
+        self.gaps.append((table._tbl, 8))  # space after the table, as in the PDF (not an empty paragraph)
 
     def block_quote(self, node: t.BlockQuote, container: Any) -> None:
         for block in node.blocks:
@@ -257,7 +258,7 @@ class _Writer:
                 else:
                     self.blocks((block,), value_cell)
         if not memo:
-            self.new_para(container, "Caption")
+            self.gaps.append((table._tbl, 6))
 
     def text_width(self) -> int:
         section = self.doc.sections[-1]
@@ -370,7 +371,9 @@ class _Writer:
             first_header = section.first_page_header
             first_header.is_linked_to_previous = False
             _clear(first_header)
-            docx_theme.add_logo(self.new_para(first_header, "Header"), self.theme)
+            logo = self.new_para(first_header, "Header")
+            docx_theme.add_logo(logo, self.theme)
+            docx_access.describe_logo(logo, meta.organisation)
 
 
 def _style_ids(document: Any) -> dict[str, str]:
@@ -495,6 +498,7 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
 
     add_watermark(document, theme)
+    docx_access.finish(document, doc.meta.language, writer.gaps)  # language, alt text, no blank paragraphs
     embed_fonts(document)  # last: it subsets the fonts to every character written above
     _core_properties(document, doc.meta)
     return package_bytes(document)
