@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -12,17 +13,20 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import HealthCheck, given, settings
 
 from reports import i18n
 from reports import tree as t
 from reports.compose import compose_document, environment, render_markdown
-from reports.errors import TemplateError
+from reports.errors import ReportsError, TemplateError
 from reports.filters import FilterError, chinese_number, longdate, number, number_words, prose_list, with_local
 from reports.load import load_agreement
 from reports.model import Agreement
 from reports.paths import builtin_data_dir, builtin_templates_dir
-from reports.pipeline import Options, render, render_formats
+from reports.pipeline import FORMATS, KINDS, Options, render, render_formats
+from tests import strategies
 from tests.conftest import docx_text, pdf_text
+from tests.test_generative import _located, docx_body_text, missing_strings, pdf_body_text, printed_strings
 
 ENGLISH_FILE = builtin_data_dir() / "zhejiang-alibaba-2023.yaml"
 CHINESE_FILE = builtin_data_dir() / "zhejiang-alibaba-2023.zh-Hans.yaml"
@@ -476,3 +480,35 @@ def test_chinese_builds_are_reproducible_and_the_environment_is_shared(chinese: 
     assert [r.data for r in first] == [r.data for r in again]
     assert environment(None) is environment(None)  # one compiled environment serves every language
     assert _HAN.search(_text(first[1].data, "docx"))
+
+
+# --------------------------------------------------------------------------- generated agreements, Chinese labels
+
+_GENERATED_EXAMPLES = max(1, int(os.environ.get("REPORTS_HYPOTHESIS_EXAMPLES", "200")) // 20)  # a tenth of its draws
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=_GENERATED_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(agreement=strategies.agreements())
+def test_any_valid_agreement_builds_with_chinese_labels(kind: str, agreement: Agreement) -> None:
+    """The robustness test's check (tests/test_generative.py) under ``--lang zh-Hans``: every string the
+    template printed, Chinese labels and dates included, is in both files, or the build is refused with
+    located problems."""
+    options = Options(lang="zh-Hans")
+    try:
+        rendered = render_formats(agreement, kind, FORMATS, options)
+    except ReportsError as error:
+        assert _located(error), error.format_message()
+        return
+    locale = i18n.resolve("zh-Hans", agreement.language)[0]
+    document, _ = compose_document(agreement, kind, theme_classification=options.theme.classification,
+                                   theme_organisation=options.theme.organisation,
+                                   image_base=builtin_templates_dir(), locale=locale)
+    assert document.meta.labels.locale == "zh-Hans" and document.meta.east_asian
+    expected = printed_strings(document)
+    assert any(_HAN.search(s) for s in expected)  # the labels are Chinese
+    for fmt, result in zip(FORMATS, rendered, strict=True):
+        text = pdf_body_text(result.data, options.theme) if fmt == "pdf" else docx_body_text(result.data)
+        lost = missing_strings(expected, text, fmt, options.theme)
+        assert not lost, f"{kind}.{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"
