@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ Exit codes:
 """
 
 
-@click.group(cls=_Group, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reports")
 @_debug_option
 def main() -> None:
@@ -202,10 +203,25 @@ def _render_options(func: Any) -> Any:
                      callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.watermark", value),
                      help="A mark such as DRAFT behind the text of every page, in both formats (instead "
                           "of the theme's watermark; \"\" for none)."),
+        click.option("--lang", metavar="LANG", expose_value=False, callback=_lang,
+                     help="Language of the document's labels (BCP-47, e.g. zh-Hans); default: the data's "
+                          "`language`."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # The shape of a BCP-47 tag is checked here, as a usage error; which languages have labels is the
+    # pipeline's business (reports.i18n).
+    if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a language tag (BCP-47, e.g. en, fr, zh-Hans)")
+    ctx.meta["reports.lang"] = value
+    return value
 
 
 _reference_option = click.option(
@@ -239,9 +255,10 @@ def _options(template_dir: Path | None, theme_file: Path | None, reference_docx:
     from reports.theme import DEFAULT_THEME
 
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
+    meta = click.get_current_context().meta
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
                    overrides=overrides or {}, strict=strict, timeout=timeout,
-                   watermark=click.get_current_context().meta.get("reports.watermark"))
+                   watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"))
 
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
@@ -327,22 +344,25 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @main.command(short_help="Build every document for many agreements (made for CI).")
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path, allow_dash=True))
 @click.option("-d", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              metavar="FOLDER", help="Folder for the documents.")
+              metavar="FOLDER", help="Folder for the documents (and the build record, .reports-build.json).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help="Build only this kind (repeatable; default: briefing and memo): " + _KIND_HELP)
 @click.option("--format", "formats", type=click.Choice(DOC_FORMATS + REPORT_STYLES), multiple=True,
-              help="pdf/docx: only these document formats (repeatable; default both). "
-                   "text/github/json: how results are reported (github: Actions annotations; "
-                   "json: the manifest on standard output).")
+              metavar="FORMAT",
+              help="pdf or docx: build only these document formats (repeatable; default both). "
+                   "text, github or json: how results are reported (github: Actions annotations; "
+                   "json: one JSON line per finished document, the manifest as the last line).")
 @_render_options
 @_reference_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--force", is_flag=True,
+              help="Make every document again, even those the build record shows are up to date.")
+@click.option("--check", is_flag=True,
+              help="Build in memory and exit 1 if any file on disk is missing or differs; write nothing.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes (default: the number of CPUs; never more than one per agreement "
                    "or two per CPU).")
 @click.option("--shard", callback=_shard, metavar="I/N",
               help="Build only the I-th of N stable slices of the inputs (for a CI matrix).")
-@click.option("--check", is_flag=True,
-              help="Build in memory and exit 1 if any file on disk is missing or differs; write nothing.")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write a JSON manifest: inputs, outputs with size, pages and sha256, errors.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first agreement that fails.")
@@ -351,21 +371,26 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @_debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
-          reference_docx: Path | None, jobs: int | None, shard: tuple[int, int] | None, check: bool,
+          reference_docx: Path | None, force: bool, check: bool, jobs: int | None, shard: tuple[int, int] | None,
           manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool) -> None:
     """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
     (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
     builds the shipped Zhejiang–Alibaba agreement.
 
-    Writes OUT/ID-KIND.FORMAT for each agreement (ID is the agreement's id), e.g. out/ID-briefing.pdf.
-    An agreement that fails is reported and the others are still built; the exit code is 1 if any
-    failed.
+    Writes OUT/ID-KIND.FORMAT for each agreement: ID is the agreement's id, KIND briefing or memo,
+    FORMAT pdf or docx. An agreement that fails is reported and the others are still built; the exit
+    code is 1 if any failed.
+
+    Only what changed is made again: a record in the output folder keeps, for each document, a key of
+    everything that decides its bytes (the data, the templates and partials it uses, the theme, the
+    reference document, the options, the fonts, this version of reports). --force makes everything.
     """
     from reports.batch import build as run_build
-    from reports.console import print_problems, progress, report_build
+    from reports.console import print_problems, report_build
     from reports.errors import Problem
     from reports.limits import WORKERS_PER_CPU, cpu_count, max_workers
     from reports.paths import default_data_file
+    from reports.progress import ProgressBar, json_lines, manifest_line
 
     _check_kinds(kinds, template_dir)
     styles = [f for f in formats if f in REPORT_STYLES]
@@ -380,23 +405,84 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpus} CPU{'s' if cpus != 1 else ''} here); "
                    f"using at most {max_workers()} worker processes")
         print_problems([Problem(file="--jobs", message=message)], style, warning=True)
-    with progress(len(inputs), quiet or style == "json") as bar:
+    bar = ProgressBar(sys.stderr, enabled=not quiet and style != "json")
+
+    def finished(record: Any) -> None:
+        if style == "json":  # streamed as each agreement finishes, for scripts that show progress
+            for line in json_lines(record):
+                click.echo(line)
+        bar.advance(record)
+
+    try:
         result = run_build(
             inputs, out_dir, kinds=kinds or KINDS, formats=doc_formats, options=options,
             jobs=jobs or cpu_count(), shard=shard, check=check, fail_fast=fail_fast, manifest=manifest,
-            on_progress=(lambda _record: bar.update(1)) if bar is not None else None,
+            force=force, on_start=bar.start, on_progress=finished,
         )
+    finally:
+        bar.close()
     if result.stopped and result.not_built:
         count = len(result.not_built)
         click.echo(f"{result.stopped}; {count} more agreement{'s' if count != 1 else ''} not built", err=True)
-    report_build(result, style=style, quiet=quiet, verbose=verbose)
-    if result.manifest_error:
-        click.echo(result.manifest_error, err=True)
+    if style == "json":
+        click.echo(manifest_line(result))
+        report_build(result, style="text", quiet=True, verbose=verbose)  # errors on stderr, as before
+    else:
+        report_build(result, style=style, quiet=quiet, verbose=verbose)
+    for problem in (result.manifest_error, result.record_error):
+        if problem:
+            click.echo(problem, err=True)
     if click.get_current_context().meta.get("reports.debug"):
         for record in result.internal:
             for text in record.tracebacks:
                 click.echo(text, err=True)
     sys.exit(result.exit_code)
+
+
+@main.command(short_help="Rebuild documents whenever their data, templates or theme are saved.")
+@click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-d", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              metavar="FOLDER", help="Folder for the documents.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Watch only this kind (repeatable; default: briefing and memo): " + _KIND_HELP)
+@click.option("--format", "formats", type=click.Choice(DOC_FORMATS), multiple=True, metavar="FORMAT",
+              help="pdf or docx: only these formats (repeatable; default both).")
+@_render_options
+@_reference_option
+@_debug_option
+def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
+          template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
+          reference_docx: Path | None) -> None:
+    """Build the documents of DATA (files or folders; default: the shipped agreement), then build
+    again whenever a data file, a template or partial, the theme, its logo or the reference document is
+    saved: only the documents that change are made again.
+
+    Prints one line per rebuild with what changed and how long it took. Errors are printed as located
+    messages and the watch goes on; the last good documents stay in place. Stop it with Ctrl-C.
+    """
+    from reports.console import print_problems
+    from reports.paths import default_data_file
+    from reports.watch import Watcher, WatchSetup, file_changes, run
+
+    _check_kinds(kinds, template_dir)
+    meta = dict(click.get_current_context().meta)
+
+    def options() -> Any:  # read again for every rebuild: the theme file may have been saved
+        from reports.load import load_theme
+        from reports.pipeline import Options
+        from reports.theme import DEFAULT_THEME
+
+        theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
+        return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx, strict=strict,
+                       timeout=timeout, watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"))
+
+    setup = WatchSetup(data=list(data) or [default_data_file()], out_dir=out_dir, kinds=kinds or KINDS,
+                       formats=formats or DOC_FORMATS, options=options, template_dir=template_dir,
+                       theme_file=theme_file, reference_docx=reference_docx)
+    watcher = Watcher(setup, say=lambda line: click.echo(line),
+                      problems=lambda problems, warning: print_problems(problems, "text", warning=warning))
+    click.echo(f"watching {len(watcher.folders_to_watch())} folders; Ctrl-C to stop", err=True)
+    run(watcher, file_changes(watcher.folders_to_watch(), watcher.relevant))
 
 
 @main.command(short_help="List the kinds and templates, or copy the built-ins to edit them.")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -294,3 +295,99 @@ def test_manifest_goes_into_a_new_folder_even_when_nothing_is_built(tmp_path: Pa
     result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out"), "--manifest", str(blocked)])
     assert result.exit_code == 1, result.output
     assert "manifest.json: cannot create its folder" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- progress, JSON lines, --lang, --force
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _record(documents: int) -> Any:
+    from reports.batch import InputRecord, OutputRecord
+
+    record = InputRecord(file="a.yaml", id="a")
+    record.outputs = [OutputRecord(path=f"out/a-{i}.pdf", kind="memo", format="pdf", size=1, sha256="0" * 64,
+                                   pages=1, status="written") for i in range(documents)]
+    return record
+
+
+def test_progress_bar_shows_after_a_second_with_rate_and_time_left_and_is_erased() -> None:
+    from reports.progress import ProgressBar
+
+    now = [0.0]
+    stream = _Terminal()
+    bar = ProgressBar(stream, clock=lambda: now[0])
+    bar.start(10)
+    now[0] = 0.5
+    bar.advance(_record(4))
+    assert stream.getvalue() == ""  # a build over within a second shows no bar
+    now[0] = 2.0
+    bar.advance(_record(4))
+    shown = stream.getvalue()
+    assert "2/10 agreements" in shown and "4 documents/s" in shown and "about 8 s left" in shown
+    now[0] = 2.05
+    bar.advance(_record(4))
+    assert stream.getvalue() == shown  # not redrawn more than ten times a second
+    bar.close()
+    assert stream.getvalue().endswith("\r" + " " * len(shown.lstrip("\r")) + "\r")
+    piped = io.StringIO()  # not a terminal: nothing, ever
+    quiet = ProgressBar(piped, clock=lambda: now[0])
+    quiet.start(1)
+    now[0] = 10.0
+    quiet.advance(_record(4))
+    quiet.close()
+    assert piped.getvalue() == ""
+
+
+def test_format_json_streams_one_line_per_document_then_the_manifest(tmp_path: Path) -> None:
+    data = _portfolio(tmp_path / "data", 2, broken=True)
+    manifest = tmp_path / "manifest.json"
+    result = CliRunner().invoke(main, ["build", str(data), "-d", str(tmp_path / "out"), "--format", "json",
+                                       "--format", "pdf", "--manifest", str(manifest), "-j", "1"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["type"] for line in lines] == ["failed", "document", "document", "document", "document", "manifest"]
+    assert lines[0]["file"].endswith("broken.yaml") and lines[0]["errors"][0]["line"] == 2
+    documents = lines[1:5]
+    assert {d["path"].rsplit("/", 1)[1] for d in documents} == {
+        "deal-00-briefing.pdf", "deal-00-memo.pdf", "deal-01-briefing.pdf", "deal-01-memo.pdf"}
+    for document in documents:
+        assert hashlib.sha256(Path(document["path"]).read_bytes()).hexdigest() == document["sha256"]
+        assert document["status"] == "written" and document["id"] in ("deal-00", "deal-01")
+    assert lines[-1]["manifest"] == json.loads(manifest.read_text("utf-8"))
+
+
+def test_lang_reaches_the_options_and_a_bad_tag_is_a_usage_error(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.batch
+
+    seen: list[Any] = []
+    real = reports.batch.build
+    monkeypatch.setattr(reports.batch, "build", lambda *a, **k: seen.append(k["options"]) or real(*a, **k))
+    result = CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path), "--kind", "memo",
+                                       "--format", "pdf", "--lang", "zh-Hans"])
+    assert result.exit_code == 0, result.output
+    assert seen[0].lang == "zh-Hans"
+    for command in (["build"], ["pdf"], ["docx"], ["watch"]):
+        bad = CliRunner().invoke(main, [*command, "--lang", "not a tag!"])
+        assert bad.exit_code == 2 and "is not a language tag" in bad.output, command
+
+
+def test_force_makes_every_document_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.batch
+
+    made: list[str] = []
+    real = reports.batch.render_formats
+
+    def spy(agreement: Any, kind: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(kind)
+        return real(agreement, kind, *args, **kwargs)
+
+    monkeypatch.setattr(reports.batch, "render_formats", spy)
+    command = ["build", str(SHIPPED), "-d", str(tmp_path), "--format", "pdf", "-j", "1"]
+    assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]
+    assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]  # all current
+    assert CliRunner().invoke(main, [*command, "--force"]).exit_code == 0 and made == ["briefing", "memo"] * 2
