@@ -195,7 +195,8 @@ def builtin_locales_dir() -> Path:
 
 def find_catalogues(locale: Locale, template_dir: Path | None = None) -> list[Path]:
     """The catalogue files for ``locale``: the template folder's before the built-in ones, each from
-    the most specific locale to the most general. Links are followed only inside their folder."""
+    the most specific locale to the most general. A link is followed only if it stays inside the
+    template folder; one that leaves it is refused (``TemplateError``), as a template's would be."""
     roots = [Path(template_dir) / CATALOGUE_FOLDER] if template_dir else []
     roots.append(builtin_locales_dir())
     found: list[Path] = []
@@ -203,9 +204,12 @@ def find_catalogues(locale: Locale, template_dir: Path | None = None) -> list[Pa
         for name in candidates(locale):
             for suffix in (".po", ".mo"):  # the source first: a stale .mo never hides an edited .po
                 path = root / name / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
-                if os.path.lexists(path) and _inside(path, root.parent):
-                    found.append(path)
-                    break
+                if not os.path.lexists(path):
+                    continue
+                if not _inside(path, root.parent):
+                    raise _catalogue_error(path, "is outside the template folder")
+                found.append(path)
+                break
     return found
 
 
@@ -244,7 +248,7 @@ def compiled(path: Path) -> bytes:
         try:
             gettext.GNUTranslations(io.BytesIO(mo))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise _catalogue_error(path, f"not a compiled gettext catalogue ({exc})") from None
+            raise _catalogue_error(path, f"is not a compiled gettext .mo file ({exc})") from None
     with _lock:
         _COMPILED[key] = mo
     return mo
@@ -276,9 +280,9 @@ def _compile_po(path: Path, data: bytes) -> bytes:
     except PoFileError as exc:
         # Babel counts lines from 0 and ends its message with "on LINE"; the message names the line once.
         message = re.sub(r" on \d+$", "", str(exc))
-        raise _catalogue_error(path, f"not a valid .po catalogue: {message}", exc.lineno + 1) from None
+        raise _catalogue_error(path, f"is not a valid .po file: {message}", exc.lineno + 1) from None
     except (UnicodeDecodeError, ValueError, LookupError) as exc:
-        raise _catalogue_error(path, f"not a valid .po catalogue ({exc})") from None
+        raise _catalogue_error(path, f"is not a valid .po file ({exc})") from None
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)  # a fuzzy entry is a guess: the English label stands
     return out.getvalue()
