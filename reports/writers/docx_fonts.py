@@ -22,8 +22,15 @@ and with glyphs left compiled) and kept pickled; a document's subset then takes 
 The embedded faces are the family's own bold and italic (what Word shows where the family is installed).
 Kerning and ligature tables are left out: neither Word (unless asked per run) nor the PDF writer applies
 them, so leaving them out keeps LibreOffice's lines the same width as theirs. Fonts the tool does not
-ship (a reference document's Calibri, the East Asian face SimSun) are never embedded; CJK fonts are out
-of scope (a CJK face would add megabytes to every document).
+ship (a reference document's Calibri, the East Asian face SimSun) are never embedded.
+
+The Chinese face the PDF embeds (``cjk_fonts.find_cjk_face``: the theme's, else the machine's) is
+embedded too when the document names it as its East Asian face (a Chinese document does, see
+``docx_theme.set_east_asian``) and holds Chinese, Japanese or Korean text: its regular face only (Word
+emboldens East Asian text itself), cut down to the document's characters (``cjk_fonts.subset_for_pdf``,
+TrueType outlines, a CFF face converted), so a few kilobytes for a few names and some hundreds for a
+Chinese edition rather than the 17 MB of the whole face; ``w:charset`` 86 (GB 2312) lets Word pick a
+Chinese face of its own where it cannot use the embedded one.
 """
 
 from __future__ import annotations
@@ -197,14 +204,16 @@ def families_used(document: Any) -> list[str]:
     return sorted(names)
 
 
-def embed_fonts(document: Any) -> None:
-    """Embed, subset to the document's characters, each packaged family the document uses (see the
-    module's docstring). Call it last, when every story is written. A family whose font package is
-    not installed is left out."""
+def embed_fonts(document: Any, cjk: str | None = None) -> None:
+    """Embed, subset to the document's characters, each packaged family the document uses and the CJK
+    face (``cjk``: the theme's ``fonts.cjk``, see ``cjk_fonts.find_cjk_face``) when the document names it
+    (see the module's docstring). Call it last, when every story is written. A family whose font package
+    is not installed is left out."""
     used = families_used(document)
-    if not used:
-        return
     chars = characters(document)
+    cjk_face = _cjk_face(document, chars, cjk)
+    if not used and cjk_face is None:
+        return
     table_part = _font_table(document)
     root = etree.fromstring(table_part.blob)
     for family in used:
@@ -213,13 +222,7 @@ def embed_fonts(document: Any) -> None:
         if any(path is None for _, path in files):
             continue
         element = _font_element(root, family, generic)
-        for old in [e for e in element if etree.QName(e).localname.startswith("embed")]:
-            # A reference's own copy of our font: replaced by the subset (its part goes with it).
-            r_id = old.get(f"{{{_R}}}id")
-            if r_id in table_part.rels and not any(e is not old and e.get(f"{{{_R}}}id") == r_id
-                                                   for e in root.iter()):
-                table_part.drop_rel(r_id)
-            element.remove(old)
+        _drop_embeds(table_part, root, element)
         for face, path in files:
             assert path is not None
             covered = coverage(path)  # what the face lacks cannot be in it: keeps the cache key small
@@ -231,12 +234,62 @@ def embed_fonts(document: Any) -> None:
             partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
             r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),
                                              document.part.package), RT.FONT)
-            embed = etree.SubElement(element, qn(f"w:{face.element}"))
-            embed.set(f"{{{_R}}}id", r_id)
-            embed.set(qn("w:fontKey"), key)
-            embed.set(qn("w:subsetted"), "1")
+            _embed(element, face.element, r_id, key)
+    if cjk_face is not None:
+        _embed_cjk(document, table_part, root, cjk_face, chars)
     table_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     _settings(document.settings.element)
+
+
+def _drop_embeds(table_part: Any, root: Any, element: Any) -> None:
+    for old in [e for e in element if etree.QName(e).localname.startswith("embed")]:
+        # A reference's own copy of the font: replaced by the subset (its part goes with it).
+        r_id = old.get(f"{{{_R}}}id")
+        if r_id in table_part.rels and not any(e is not old and e.get(f"{{{_R}}}id") == r_id
+                                               for e in root.iter()):
+            table_part.drop_rel(r_id)
+        element.remove(old)
+
+
+def _embed(element: Any, name: str, r_id: str, key: str) -> None:
+    embed = etree.SubElement(element, qn(f"w:{name}"))
+    embed.set(f"{{{_R}}}id", r_id)
+    embed.set(qn("w:fontKey"), key)
+    embed.set(qn("w:subsetted"), "1")
+
+
+def _cjk_face(document: Any, chars: str, cjk: str | None) -> Any:
+    """The CJK face to embed (a ``cjk_fonts.CjkFace``), or None: the document has no CJK text, there is
+    no embeddable face, or the document names another East Asian face (SimSun, say)."""
+    from reports.writers.cjk_fonts import find_cjk_face
+    from reports.writers.fonts import is_cjk
+
+    if not any(is_cjk(c) for c in chars):
+        return None
+    face = find_cjk_face(cjk)
+    if face is None or face.family not in east_asian_names(document):
+        return None
+    return face
+
+
+def east_asian_names(document: Any) -> set[str]:
+    """The East Asian faces (``w:rFonts w:eastAsia``) the styles or any run of the document name."""
+    attr = qn("w:eastAsia")
+    roots = [document.styles.element, *(part.element for part in _xml_parts(document))]
+    return {fonts.get(attr) for root in roots for fonts in root.iter(qn("w:rFonts")) if fonts.get(attr)}
+
+
+def _embed_cjk(document: Any, table_part: Any, root: Any, face: Any, chars: str) -> None:
+    from reports.writers.cjk_fonts import subset_for_pdf
+
+    element = _font_element(root, face.family, "auto", charset="86")
+    _drop_embeds(table_part, root, element)
+    data = subset_for_pdf(face, chars)
+    key = font_key(data)
+    partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
+    r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key), document.part.package),
+                                RT.FONT)
+    _embed(element, "embedRegular", r_id, key)
 
 
 def _font_table(document: Any) -> Any:
@@ -252,14 +305,14 @@ def _font_table(document: Any) -> Any:
     return table
 
 
-def _font_element(root: Any, family: str, generic: str) -> Any:
+def _font_element(root: Any, family: str, generic: str, charset: str = "00") -> Any:
     """The ``w:font`` of ``family`` in the font table, made when the table has none."""
     for element in root.iterchildren(qn("w:font")):
         if element.get(qn("w:name")) == family:
             return element
     element = etree.SubElement(root, qn("w:font"))
     element.set(qn("w:name"), family)
-    for tag, value in (("charset", "00"), ("family", generic), ("pitch", "variable")):
+    for tag, value in (("charset", charset), ("family", generic), ("pitch", "variable")):
         etree.SubElement(element, qn(f"w:{tag}")).set(qn("w:val"), value)
     return element
 

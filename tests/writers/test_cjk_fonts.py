@@ -4,8 +4,10 @@ outlines, each read back from the font bytes and from a PDF reportlab drew with 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -257,3 +259,63 @@ def test_truetype_face_subset_and_whole_file_embedding(only: object) -> None:
     assert "WenQuanYiZenHei" in base and len(program) < 100_000  # reportlab's own subset, not 17 MB
     assert text in pdf_text(pdf)
     assert drawn_pdf(register_pdf_face(face), text) == pdf  # same bytes when drawn again
+
+
+# ------------------------------------------------------------------------------------------- the DOCX
+
+
+def _docx_fonts(data: bytes) -> dict[str, tuple[Any, TTFont | None]]:
+    """family -> (its w:font element, the regular face embedded for it, un-obfuscated, or None)."""
+    from lxml import etree
+
+    from reports.writers.docx_fonts import obfuscate
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    rels = {}
+    if "word/_rels/fontTable.xml.rels" in parts:
+        rels = {rel.get("Id"): rel.get("Target") for rel in etree.fromstring(parts["word/_rels/fontTable.xml.rels"])}
+    found: dict[str, tuple[Any, TTFont | None]] = {}
+    for font in etree.fromstring(parts["word/fontTable.xml"]).iter(f"{w}font"):
+        embed = font.find(f"{w}embedRegular")
+        face = None
+        if embed is not None:
+            raw = parts["word/" + rels[embed.get(f"{r}id")]]
+            face = TTFont(io.BytesIO(obfuscate(raw, embed.get(f"{w}fontKey"))))
+        found[font.get(f"{w}name")] = (font, face)
+    return found
+
+
+@needs_wqy
+def test_a_chinese_docx_embeds_the_face_it_names() -> None:
+    from reports.load import load_agreement
+    from reports.pipeline import render
+    from reports.writers.fonts import is_cjk
+    from tests.conftest import docx_text
+
+    chinese = load_agreement(Path(__file__).resolve().parents[2] / "data" / "zhejiang-alibaba-2023.zh-Hans.yaml")
+    face = find_cjk_face()
+    assert face is not None
+    for kind in ("briefing", "memo"):
+        data = render(chinese, kind, "docx").data
+        element, embedded = _docx_fonts(data)[face.family]
+        assert embedded is not None and "glyf" in embedded
+        assert element.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}charset").get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") == "86"
+        cjk = {ord(c) for c in docx_text(data) if is_cjk(c)}
+        assert len(cjk) > 50 and cjk <= set(embedded.getBestCmap())
+        assert len(embedded.getGlyphOrder()) < 2000  # a subset, not the face's 30,000 glyphs
+        cjk_fonts.clear_cache()
+        assert render(chinese, kind, "docx").data == data  # the same bytes when made again
+
+
+def test_an_english_docx_naming_simsun_embeds_no_cjk_face(shipped: object) -> None:
+    from reports.pipeline import render
+
+    data = render(shipped, "briefing", "docx").data  # type: ignore[arg-type]
+    fonts = _docx_fonts(data)
+    face = find_cjk_face()
+    assert face is None or face.family not in fonts or fonts[face.family][1] is None
+    assert all(embedded is None or "CFF " not in embedded for _, embedded in fonts.values())

@@ -266,6 +266,27 @@ def test_space_after_tables_is_on_the_next_paragraph(shipped: Agreement) -> None
         assert doc.space_before(following) == style_before + gap
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_chinese_edition(folder: Path, kind: str) -> None:
+    from reports.load import load_agreement
+
+    agreement = load_agreement(Path(__file__).resolve().parents[2] / "data" / "zhejiang-alibaba-2023.zh-Hans.yaml")
+    for reference in (None, folder / "british.docx"):
+        data, document = _build(agreement, kind, Theme(logo=folder / "logo.png"), reference)
+        doc = check_accessible(data, document)
+        assert doc.core("dc:language") == "zh-Hans"
+        assert doc.default_language() == "zh-CN"
+        lang = doc.xml["word/styles.xml"].find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+        assert lang.get(f"{{{W}}}eastAsia") == "zh-CN"
+    try:
+        import openxml_audit
+    except ImportError:
+        return
+    path = folder / f"chinese-{kind}.docx"
+    path.write_bytes(data)  # with the letterhead-free British reference, the CJK face embedded
+    assert [str(e) for e in openxml_audit.OpenXmlValidator().validate(path).errors] == []
+
+
 @pytest.mark.parametrize(("language", "word"), [
     ("en", "en-US"), ("en-GB", "en-GB"), ("de", "de-DE"), ("de-AT", "de-AT"), ("zh-Hans", "zh-CN"),
     ("zh-Hant", "zh-TW"), ("zh-Hant-HK", "zh-HK"), ("zh", "zh-CN"), ("ja", "ja-JP"), ("sr-Latn", "sr-Latn-RS"),
