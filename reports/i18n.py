@@ -57,6 +57,7 @@ WRITER_MESSAGES: dict[str, str] = {
     "figure": N_("Figure %(number)s"),
     "table": N_("Table %(number)s"),
     "toc_hint": N_("Right-click to update the table of contents."),
+    "captioned": N_("%(label)s: %(caption)s"),
 }
 
 

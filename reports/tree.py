@@ -235,6 +235,7 @@ class Labels:
     figure: str = "Figure %(number)s"
     table: str = "Table %(number)s"
     toc_hint: str = "Right-click to update the table of contents."
+    captioned: str = "%(label)s: %(caption)s"  # "Figure 3: The timeline"
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""
@@ -254,6 +255,10 @@ class Labels:
     def table_label(self, number: int | str) -> str:
         """``Table 3`` in the labels' language."""
         return _fill(self.table, number=number)
+
+    def figure_caption(self, number: int | str, caption: str) -> str:
+        """``Figure 3: The timeline`` (``图3：时间线``) in the labels' language."""
+        return _fill(self.captioned, label=self.figure_label(number), caption=caption)
 
 
 def _fill(pattern: str, **values: int | str) -> str:
