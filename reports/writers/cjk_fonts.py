@@ -129,16 +129,23 @@ class _Candidate:
 # ---------------------------------------------------------------------------------------------- search
 
 
-def find_cjk_face(preferred: str | os.PathLike[str] | None = None) -> CjkFace | None:
+def find_cjk_face(preferred: str | os.PathLike[str] | None = None, base: Path | None = None) -> CjkFace | None:
     """The Chinese face to embed: ``preferred`` (a font file or a family name) when given, else the
     best TrueType face found on the machine, else the best CFF face; ``None`` when there is none.
 
-    reportlab's CID font names (``STSong-Light`` ...) name no file and count as no preference. Raises
-    ``ThemeError`` when ``preferred`` names a file or family that cannot be used, saying why.
+    A relative file name is taken inside ``base`` (the theme file's folder) when given. reportlab's CID
+    font names (``STSong-Light`` ...) name no file and count as no preference. Raises ``ThemeError``
+    when ``preferred`` names a file or family that cannot be used, saying why.
     """
     key = None if preferred is None or str(preferred) in CJK_FAMILIES else str(preferred)
+    if key is not None and base is not None and _is_path(key) and not Path(key).expanduser().is_absolute():
+        key = str(base / key)
     with _lock:
         return _find(key)
+
+
+def _is_path(preferred: str) -> bool:
+    return Path(preferred).suffix.lower() in _FONT_SUFFIXES or os.sep in preferred or "/" in preferred
 
 
 def clear_cache() -> None:
@@ -169,8 +176,8 @@ def _find(preferred: str | None) -> CjkFace | None:
 
 def _named(preferred: str) -> CjkFace:
     path = Path(preferred).expanduser()
-    if path.suffix.lower() in _FONT_SUFFIXES or os.sep in preferred or "/" in preferred:
-        problem = _unusable(path)
+    if _is_path(preferred):
+        problem = _unusable(path) or ("" if _font_count(path) else "not a TrueType or OpenType font file")
         if problem:
             raise ThemeError(f"CJK font {display_path(path)}: {problem}")
         best = _best(_candidates_in(path))
@@ -272,19 +279,8 @@ def _candidates_in(path: Path) -> tuple[_Candidate, ...]:
     whether it draws Chinese is checked later (``_draws_chinese``)."""
     if _unusable(path):
         return ()
-    try:
-        with path.open("rb") as file:
-            head = file.read(12)
-    except OSError:
-        return ()
-    if head[:4] == b"ttcf" and len(head) == 12:
-        count = min(struct.unpack(">I", head[8:12])[0], MAX_SUBFONTS)
-    elif head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-        count = 1
-    else:
-        return ()
     found = []
-    for index in range(count):
+    for index in range(_font_count(path)):
         try:
             candidate = _inspect(path, index)
         except Exception:  # a broken font file on the machine is passed over, whatever
@@ -292,6 +288,19 @@ def _candidates_in(path: Path) -> tuple[_Candidate, ...]:
         if candidate is not None:
             found.append(candidate)
     return tuple(found)
+
+
+def _font_count(path: Path) -> int:
+    """How many faces the font file at ``path`` holds, from its header (0: not a font file)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(12)
+    except OSError:
+        return 0
+    if head[:4] == b"ttcf" and len(head) == 12:
+        count: int = struct.unpack(">I", head[8:12])[0]
+        return min(count, MAX_SUBFONTS)
+    return 1 if head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") else 0
 
 
 def _inspect(path: Path, index: int) -> _Candidate | None:

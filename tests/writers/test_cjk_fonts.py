@@ -165,7 +165,7 @@ def test_none_found(tmp_path: Path, only: object) -> None:
 @pytest.mark.parametrize(("make", "message"), [
     (lambda d: d / "absent.ttf", "no such file"),
     (lambda d: d, "not a regular file"),
-    (lambda d: (d / "notes.ttf").write_text("not a font") and d / "notes.ttf", "no face in it draws Chinese"),
+    (lambda d: (d / "notes.ttf").write_text("not a font") and d / "notes.ttf", "not a TrueType or OpenType font"),
     (lambda d: cff_font(d / "latin.otf", chars="A"), "no face in it draws Chinese"),
     (lambda d: cff_font(d / "locked.otf", fs_type=0x0002), "no face in it draws Chinese"),
 ])
@@ -174,6 +174,15 @@ def test_unusable_theme_file_is_one_theme_error(tmp_path: Path, make: object, me
     with pytest.raises(ThemeError, match=message) as caught:
         find_cjk_face(str(path))
     assert str(path) in str(caught.value.message)
+
+
+def test_a_relative_file_is_taken_in_the_theme_folder(tmp_path: Path) -> None:
+    (tmp_path / "fonts").mkdir()
+    path = cff_font(tmp_path / "fonts" / "mine.otf")
+    assert find_cjk_face("fonts/mine.otf", base=tmp_path) == CjkFace(path, 0, "Test Song CFF", True)
+    assert find_cjk_face(str(path), base=tmp_path / "elsewhere") == CjkFace(path, 0, "Test Song CFF", True)
+    with pytest.raises(ThemeError, match="no such file"):
+        find_cjk_face("fonts/mine.otf", base=tmp_path / "elsewhere")
 
 
 def test_unknown_theme_family_is_one_theme_error(only: object) -> None:
