@@ -51,6 +51,7 @@ class _Writer:
         # which was most of the writer's time.
         self.ids = _style_ids(document)
         self.cjk_font = docx_theme.word_cjk_font(theme)  # the theme's CJK face, as Word names it
+        self.toc: Any = None  # the table of contents (docx_toc.TableOfContents) when the document has one
         self.gaps: list[tuple[Any, float]] = []  # (w:tbl, points of space after it): docx_access
 
     def style_id(self, name: str, fallback: str = "Normal") -> str | None:
@@ -158,7 +159,9 @@ class _Writer:
         return paragraph
 
     def heading(self, node: t.Heading, container: Any) -> None:
-        self.para(container, node.content, f"Heading {node.level}")
+        paragraph = self.para(container, node.content, f"Heading {node.level}")
+        if self.toc is not None:
+            self.toc.bookmark(paragraph)  # the _Toc bookmark its contents entry links to
 
     def paragraph(self, node: t.Paragraph, container: Any) -> None:
         self.para(container, node.content, "Normal")
@@ -321,9 +324,10 @@ class _Writer:
             if line:
                 self.add_text(self.new_para(doc, "Byline"), line, None, None)
         self.new_para(doc, "Title Rule", "Rule")
-        if meta.toc:
-            ooxml.add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', meta.labels.toc_hint)
-            ooxml.update_fields_on_open(doc.settings)
+        if meta.toc:  # filled in by write_docx once every heading is written (reports/writers/docx_toc.py)
+            from reports.writers.docx_toc import TableOfContents
+
+            self.toc = TableOfContents(self)
 
     def fresh_story(self, story: Any, style: str, tab: int) -> Any:
         """Unlink and empty a header or footer; return its one paragraph in ``style`` with a right tab."""
@@ -494,6 +498,10 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     writer = _Writer(document, theme, doc.meta)
     writer.title_block()
     writer.blocks(doc.blocks)
+    if writer.toc is not None:  # the contents' result, with each heading's page in the same layout as the PDF
+        from reports.writers.docx_toc import heading_pages
+
+        writer.toc.finish(doc.blocks, heading_pages(doc, theme))
     writer.page_furniture()
     from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
 

@@ -1,0 +1,234 @@
+"""The DOCX table of contents, written with its result: right when the file is opened.
+
+Part of write (DOCX). Word's TOC field (``TOC \\o "1-3" \\h \\z \\u``) is written as Word itself leaves it
+after "Update field": the field's result is one paragraph per heading, each a hyperlink to a ``_Toc…``
+bookmark around its heading, holding the heading's text, a dot-leader tab and a ``PAGEREF`` field whose
+result is the page number. So Word, LibreOffice and previewers show the contents at once, Word asks no
+question on opening (no ``updateFields``), and "Update field" still works.
+
+The page numbers come from a layout of the same document: ``heading_pages`` lays it out as the PDF
+writer does (same page size, margins, fonts and spacing) and reads where each heading fell. The DOCX
+follows the same page breaks as long as Word or LibreOffice paginate it as the PDF is paginated; the
+tests measure how often they agree.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from reports import tree as t
+from reports.theme import Theme
+from reports.writers.measure import plain_text
+
+INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+BOOKMARK_PREFIX = "_Toc"
+_INDENT_TWIPS = 567  # 1 cm a level, as the PDF's contents
+_FIRST_BOOKMARK_ID = 1_000  # bookmark ids of the headings (w:id, unique among the document's bookmarks)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the contents: the heading's text, its outline level (0 = top) and its bookmark."""
+
+    text: str
+    level: int
+    bookmark: str
+
+
+def headings(blocks: Sequence[t.Block]) -> Iterator[t.Heading]:
+    """Every heading of ``blocks`` in the order the writers meet them (inside lists, quotes and
+    key-facts values too)."""
+    for block in blocks:
+        if isinstance(block, t.Heading):
+            yield block
+        elif isinstance(block, t.BulletList | t.OrderedList):
+            for item in block.items:
+                yield from headings(item.blocks)
+        elif isinstance(block, t.BlockQuote):
+            yield from headings(block.blocks)
+        elif isinstance(block, t.FieldTable):
+            for row in block.rows:
+                yield from headings(row.value)
+
+
+def entries(blocks: Sequence[t.Block]) -> list[Entry]:
+    """The contents of a document: one entry per heading, levels nested as the PDF's outline nests them
+    (a heading sits one level under the nearest earlier heading of a higher level)."""
+    out: list[Entry] = []
+    open_levels: list[int] = []
+    for i, heading in enumerate(headings(blocks)):
+        while open_levels and open_levels[-1] >= heading.level:
+            open_levels.pop()
+        out.append(Entry(" ".join(plain_text(heading.content).split()), len(open_levels), bookmark_name(i)))
+        open_levels.append(heading.level)
+    return out
+
+
+def bookmark_name(index: int) -> str:
+    """The bookmark of the ``index``-th heading: ``_Toc`` and nine digits, as Word names them."""
+    return f"{BOOKMARK_PREFIX}{index + 1:09d}"
+
+
+_HEADING_ROLES = frozenset(f"/H{n}" for n in range(1, 7))
+
+
+def heading_pages_of_pdf(pdf: bytes, count: int) -> list[int]:
+    """The page (1 = first) of each of the last ``count`` headings of a tagged PDF, in document order.
+
+    Read from the structure tree (each heading element names its page): the PDF's outline cannot be
+    used while its destinations all point at the first page (its canvas defers the pages). The tree
+    also tags the document's title as a heading, ahead of the others: the body's headings are the last.
+    """
+    import pikepdf
+
+    pages: list[int] = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        index: dict[Any, int] = {page.objgen: i + 1 for i, page in enumerate(document.pages)}
+
+        def walk(element: Any) -> None:
+            if isinstance(element, pikepdf.Array):
+                for child in element:
+                    walk(child)
+            elif isinstance(element, pikepdf.Dictionary):
+                if str(element.get("/S", "")) in _HEADING_ROLES:
+                    page: Any = element.get("/Pg")
+                    pages.append(index.get(page.objgen, 0) if page is not None else 0)
+                elif "/K" in element:
+                    walk(element.K)
+
+        if "/StructTreeRoot" in document.Root:
+            walk(document.Root.StructTreeRoot)
+    return pages[len(pages) - count:] if count <= len(pages) else pages
+
+
+def heading_pages(doc: t.Document, theme: Theme) -> list[int]:
+    """The page of each heading of ``doc`` when laid out as the PDF writer lays it out (contents
+    included), in document order."""
+    from reports.writers.pdf import write_pdf
+
+    return heading_pages_of_pdf(write_pdf(doc, theme), len(entries(doc.blocks)))
+
+
+class TableOfContents:
+    """The contents of one document being written: a paragraph is kept where the field goes (after the
+    title block) and filled by ``finish`` once every heading has its bookmark."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.anchor = writer.new_para(writer.doc, "Normal")._p  # replaced by the field's paragraphs
+        self.count = 0
+
+    def bookmark(self, paragraph: Any) -> None:
+        """Put the next heading's bookmark around the whole of ``paragraph`` (a heading just written)."""
+        p = paragraph._p
+        ident = str(_FIRST_BOOKMARK_ID + self.count)
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), ident)
+        start.set(qn("w:name"), bookmark_name(self.count))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), ident)
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is not None:
+            p_pr.addnext(start)
+        else:
+            p.insert(0, start)
+        p.append(end)
+        self.count += 1
+
+    def finish(self, blocks: Sequence[t.Block], pages: Sequence[int]) -> None:
+        """Write the field: its instruction, one result paragraph per heading with ``pages[i]`` as the
+        i-th heading's page number, and a page break after it (the PDF starts the text on a new page)."""
+        found = entries(blocks)
+        if len(found) != self.count:  # every heading the writer wrote has its bookmark, in this order
+            raise AssertionError(f"contents: {len(found)} headings in the tree, {self.count} written")
+        writer = self.writer
+        paragraphs = []
+        tab = int(writer.text_width() // 635)  # EMU -> twips
+        for i, entry in enumerate(found):
+            paragraph = writer.new_para(writer.doc, f"TOC {entry.level + 1}" if f"TOC {entry.level + 1}" in
+                                        writer.ids else "Normal")
+            _tabs_and_indent(paragraph._p, tab, entry.level)
+            if i == 0:
+                _field_start(paragraph._p, INSTRUCTION)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), entry.bookmark)
+            link.set(qn("w:history"), "1")
+            paragraph._p.append(link)
+            writer.add_text(paragraph, entry.text, None, link)
+            link.append(_run(OxmlElement("w:tab")))
+            _field(link, f"PAGEREF {entry.bookmark} \\h", str(pages[i]) if i < len(pages) else "")
+            paragraphs.append(paragraph._p)
+        if not paragraphs:  # no headings: the field alone, with an empty result
+            paragraph = writer.new_para(writer.doc, "Normal")
+            _field_start(paragraph._p, INSTRUCTION)
+            paragraphs.append(paragraph._p)
+        last = paragraphs[-1]
+        last.append(_fld_char("end"))
+        page_break = OxmlElement("w:br")
+        page_break.set(qn("w:type"), "page")
+        last.append(_run(page_break))
+        for p in paragraphs:  # written at the end of the body: moved to where the contents go
+            self.anchor.addprevious(p)
+        self.anchor.getparent().remove(self.anchor)
+
+
+def _tabs_and_indent(p: Any, twips: int, level: int) -> None:
+    from reports.writers.ooxml import P_PR_ORDER, place
+
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "right")
+    tab.set(qn("w:leader"), "dot")
+    tab.set(qn("w:pos"), str(twips))
+    tabs.append(tab)
+    place(p_pr, tabs, P_PR_ORDER)
+    indent = OxmlElement("w:ind")
+    indent.set(qn("w:left"), str(level * _INDENT_TWIPS))
+    place(p_pr, indent, P_PR_ORDER)
+
+
+def _run(child: Any) -> Any:
+    run = OxmlElement("w:r")
+    run.append(child)
+    return run
+
+
+def _fld_char(kind: str) -> Any:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    return _run(char)
+
+
+def _instruction(text: str) -> Any:
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {text} "
+    return _run(instr)
+
+
+def _field_start(p: Any, instruction: str) -> None:
+    for element in (_fld_char("begin"), _instruction(instruction), _fld_char("separate")):
+        p.append(element)
+
+
+def _field(parent: Any, instruction: str, result: str) -> None:
+    """A complete field (begin, instruction, separate, result, end) appended to ``parent``."""
+    _field_start(parent, instruction)
+    text = OxmlElement("w:t")
+    text.text = result
+    parent.append(_run(text))
+    parent.append(_fld_char("end"))
+
+
+__all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "entries",
+           "heading_pages", "heading_pages_of_pdf", "headings"]
