@@ -98,6 +98,12 @@ def data_digest(path: str | os.PathLike[str], limit: int = 5 * 1024 * 1024) -> s
     return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
+# A file's content hash, kept for as long as the file is the same (device, inode, size, times): a
+# long-lived process (``reports watch``) hashes a template again only when it was saved.
+_STATES: dict[tuple[str, int, int, int, int, int], str] = {}
+_MAX_STATES = 4096
+
+
 def _file_state(path: str) -> object:
     """What a file in a template folder contributes to a key: its content's hash, or a stat fingerprint
     for a large file, or what it is when it is not a regular file (a link's target decides)."""
@@ -109,8 +115,18 @@ def _file_state(path: str) -> object:
         return f"mode {stat.S_IFMT(info.st_mode)}"
     if info.st_size > MAX_HASHED_BYTES:
         return ["stat", info.st_size, info.st_mtime_ns, info.st_ino]
+    identity = (path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    known = _STATES.get(identity)
+    if known is not None:
+        return known
     data = read_regular(path, MAX_HASHED_BYTES)
-    return hashlib.sha256(data).hexdigest() if data is not None else ["unreadable", info.st_mtime_ns]
+    if data is None:
+        return ["unreadable", info.st_mtime_ns]
+    digest = hashlib.sha256(data).hexdigest()
+    if len(_STATES) >= _MAX_STATES:
+        _STATES.clear()
+    _STATES[identity] = digest
+    return digest
 
 
 def _walk(folder: Path) -> Iterator[str]:
@@ -195,7 +211,8 @@ def _template_folders(template_dir: Path | None) -> list[Path]:
     return ([template_dir] if template_dir is not None else []) + [builtin_templates_dir()]
 
 
-def _references(source: bytes) -> list[str] | None:
+@lru_cache(maxsize=256)
+def _references(source: bytes) -> tuple[str, ...] | None:
     """The templates ``source`` names (include, import, from, extends); None when one is computed."""
     import jinja2
     from jinja2 import meta
@@ -203,13 +220,13 @@ def _references(source: bytes) -> list[str] | None:
     try:
         ast = jinja2.Environment().parse(source.decode("utf-8").removeprefix("\ufeff"))
     except (UnicodeDecodeError, jinja2.TemplateSyntaxError, RecursionError):
-        return []  # the render fails on this file, and a failure is never recorded
+        return ()  # the render fails on this file, and a failure is never recorded
     names: list[str] = []
     for name in meta.find_referenced_templates(ast):
         if name is None:
             return None
         names.append(name)
-    return names
+    return tuple(names)
 
 
 def template_digest(kind: str, template_dir: Path | None) -> str:

@@ -481,8 +481,9 @@ def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
                        theme_file=theme_file, reference_docx=reference_docx)
     watcher = Watcher(setup, say=lambda line: click.echo(line),
                       problems=lambda problems, warning: print_problems(problems, "text", warning=warning))
-    click.echo(f"watching {len(watcher.folders_to_watch())} folders; Ctrl-C to stop", err=True)
-    run(watcher, file_changes(watcher.folders_to_watch(), watcher.relevant))
+    folders = watcher.folders_to_watch()
+    run(watcher, file_changes(folders, watcher.relevant),
+        ready=lambda: click.echo(f"watching {len(folders)} folders for changes; Ctrl-C to stop", err=True))
 
 
 @main.command(short_help="List the kinds and templates, or copy the built-ins to edit them.")

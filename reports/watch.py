@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from reports.batch import DATA_SUFFIXES, BuildResult, build
+from reports.batch import DATA_SUFFIXES, BuildResult, InputRecord, build
 from reports.errors import Problem, ReportsError, display_path
 from reports.limits import Terminated
 from reports.paths import builtin_templates_dir
@@ -113,19 +113,24 @@ class Watcher:
 
             environment.cache_clear()  # compiled templates are kept per process; these changed
         cause = _cause(changed)
+        results: list[BuildResult] = []
         try:
             options = self.setup.options()
             self.logo = _absolute(options.theme.logo) if options.theme.logo is not None else None
-            result = build(list(self.setup.data), self.setup.out_dir, kinds=self.setup.kinds,
-                           formats=self.setup.formats, options=options, jobs=1)
+            # One kind at a time, in this process: the first kind's files (the briefing PDF) are on disk
+            # without waiting for the others. A document's key does not depend on the other kinds built.
+            for kind in self.setup.kinds:
+                results.append(build(list(self.setup.data), self.setup.out_dir, kinds=(kind,),
+                                     formats=self.setup.formats, options=options, jobs=1))
+                if results[-1].interrupted:
+                    raise Terminated if results[-1].terminated else KeyboardInterrupt
         except ReportsError as exc:
             problems = list(exc.problems) or [Problem(file=cause or "reports watch", message=exc.message)]
             self.problems(problems, False)
             self.say(f"{_now()} {cause}not built ({_seconds(self.clock() - started)}); "
                      "the last good documents are kept")
             return None
-        if result.interrupted:
-            raise Terminated if result.terminated else KeyboardInterrupt
+        result = _combined(results)
         for record in result.inputs:
             self.problems(record.errors, False)
             self.problems(record.warnings, True)
@@ -134,6 +139,22 @@ class Watcher:
             self.say(result.record_error)
         self.last = result
         return result
+
+
+def _combined(results: Sequence[BuildResult]) -> BuildResult:
+    """The builds of each kind as one: every input once, with its outputs, errors and warnings once."""
+    first = results[0]
+    combined = BuildResult(out_dir=first.out_dir, check=False, record_error=first.record_error,
+                           rendered=sum(r.rendered for r in results))
+    merged: dict[str, InputRecord] = {}
+    for result in results:  # by file: one may have been saved between two kinds' builds
+        for record in result.inputs:
+            into = merged.setdefault(record.file, InputRecord(file=record.file, id=record.id))
+            into.outputs.extend(record.outputs)
+            into.errors.extend(p for p in record.errors if p not in into.errors)
+            into.warnings.extend(p for p in record.warnings if p not in into.warnings)
+    combined.inputs.extend(merged.values())
+    return combined
 
 
 def _now() -> str:
@@ -166,10 +187,14 @@ def _summary(result: BuildResult, took: str) -> str:
     return text
 
 
-def run(watcher: Watcher, changes: Iterable[Iterable[tuple[Any, str]]]) -> None:
-    """Build once, then again after each batch of ``changes`` that holds a relevant file, until the
-    stream ends (or Ctrl-C / SIGTERM, which go on up as ``KeyboardInterrupt`` / ``Terminated``)."""
+def run(watcher: Watcher, changes: Iterable[Iterable[tuple[Any, str]]],
+        ready: Callable[[], None] | None = None) -> None:
+    """Build once (then call ``ready``), then again after each batch of ``changes`` that holds a relevant
+    file, until the stream ends (or Ctrl-C / SIGTERM, which go on up as ``KeyboardInterrupt`` /
+    ``Terminated``)."""
     watcher.rebuild()
+    if ready is not None:
+        ready()
     for batch in changes:
         changed = sorted({path for _change, path in batch if watcher.relevant(path)})
         if changed:
