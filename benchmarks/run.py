@@ -190,6 +190,10 @@ def report(result: dict[str, Any]) -> str:
         from benchmarks.scaling import report_lines
 
         lines += ["", *report_lines(result["scaling"])]
+    if result.get("incremental"):
+        from benchmarks import incremental
+
+        lines += ["", *incremental.report_lines(result["incremental"])]
     lines += ["", "Batch builds"]
     for row in result["batch"]:
         lines.append(f"  N={row['agreements']:<5} jobs1 {row['jobs1_docs_per_second']:6.1f} docs/s "
@@ -211,8 +215,11 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run(quick: bool = False, sizes: list[int] | None = None) -> dict[str, Any]:
-    """Run every measurement and return the results as a JSON-ready mapping."""
+def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool | None = None) -> dict[str, Any]:
+    """Run every measurement and return the results as a JSON-ready mapping. The incremental-build and
+    watch figures (benchmarks.incremental, on the largest batch size) are part of a full run, and of a
+    quick one only when ``incremental`` is true."""
+    from benchmarks import incremental as incremental_builds
     from benchmarks import scaling
 
     runs = 3 if quick else 30
@@ -226,6 +233,8 @@ def run(quick: bool = False, sizes: list[int] | None = None) -> dict[str, Any]:
         "stages_ms": stages(runs),
         "batch": batch(sizes or ([4] if quick else [100, 1000])),
         "scaling": scaling.measure(quick),
+        "incremental": (incremental_builds.measure(quick, max(sizes) if sizes else None)
+                        if (not quick if incremental is None else incremental) else None),
         "ratios": {
             "pdf_tool_over_floor": docs["tool_briefing_pdf"] / docs["floor_briefing_pdf"],
             "memo_docx_tool_over_docxtpl": docs["tool_memo_docx"] / docs["docxtpl_memo_docx"],
@@ -243,8 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few runs and a tiny batch (smoke test)")
     parser.add_argument("--sizes", type=int, nargs="+", help="batch sizes (default 100 1000)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="leave out the incremental-build and watch figures (a first build of the largest "
+                             "portfolio, then its rebuilds)")
     args = parser.parse_args(argv)
-    result = run(args.quick, args.sizes)
+    result = run(args.quick, args.sizes, False if args.no_incremental else None)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2), "utf-8")
     print(report(result))
