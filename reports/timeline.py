@@ -199,6 +199,9 @@ def _fitting(word: str, width: float, measure: Measure, size: float, bold: bool)
 
 
 def _ellipsis(line: str, width: float, measure: Measure, size: float, bold: bool) -> str:
+    """``line`` with "…" after it, shortened by whole words (by characters if it has one word)."""
+    while " " in line.strip() and measure(line.rstrip() + "…", bold, size) > width:
+        line = line.rstrip().rsplit(" ", 1)[0]
     while line and measure(line.rstrip() + "…", bold, size) > width:
         line = line[:-1]
     return line.rstrip() + "…"
