@@ -512,3 +512,30 @@ def test_any_valid_agreement_builds_with_chinese_labels(kind: str, agreement: Ag
         text = pdf_body_text(result.data, options.theme) if fmt == "pdf" else docx_body_text(result.data)
         lost = missing_strings(expected, text, fmt, options.theme)
         assert not lost, f"{kind}.{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_lang_on_the_command_line_gives_chinese_labels_around_english_data(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reports.cli import main
+
+    runner = CliRunner()
+    out = tmp_path / "memo.docx"
+    result = runner.invoke(main, ["docx", str(ENGLISH_FILE), "--kind", "memo", "--lang", "zh-Hans", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = _text(out.read_bytes(), "docx")
+    assert "备忘录" in text and "收件人" in text and "2023年7月7日" in text
+    assert "Head of Government Relations" in text and "MEMORANDUM" not in text and "SUBJECT" not in text
+
+    unknown = tmp_path / "unknown.docx"
+    result = runner.invoke(main, ["docx", str(ENGLISH_FILE), "--kind", "memo", "--lang", "xx-Nowhere", "-o",
+                                  str(unknown)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("unknown language 'xx-Nowhere'") == 1, result.output
+    assert "MEMORANDUM" in _text(unknown.read_bytes(), "docx")
+    strict = runner.invoke(main, ["docx", str(ENGLISH_FILE), "--kind", "memo", "--lang", "xx-Nowhere", "--strict",
+                                  "-o", str(tmp_path / "strict.docx")])
+    assert strict.exit_code == 1 and not (tmp_path / "strict.docx").exists()
