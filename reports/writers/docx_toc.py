@@ -115,6 +115,23 @@ def heading_pages(doc: t.Document, theme: Theme) -> list[int]:
     return heading_pages_of_pdf(write_pdf(doc, theme), len(entries(doc.blocks)))
 
 
+def contents_wanted(doc: t.Document, theme: Theme, min_pages: int) -> bool:
+    """Whether ``doc`` gets its contents: always when ``min_pages`` is 0 or less, else only when the
+    document laid out without them (as the PDF writer lays it out) has at least ``min_pages`` pages:
+    a briefing's template asks for contents "when it runs to more than three pages" with 4."""
+    if min_pages <= 0:
+        return True
+    import dataclasses
+
+    import pikepdf
+
+    from reports.writers.pdf import write_pdf
+
+    plain = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
+    with pikepdf.open(io.BytesIO(write_pdf(plain, theme))) as laid_out:
+        return len(laid_out.pages) >= min_pages
+
+
 class TableOfContents:
     """The contents of one document being written: a paragraph is kept where the field goes (after the
     title block) and filled by ``finish`` once every heading has its bookmark."""
@@ -140,6 +157,17 @@ class TableOfContents:
             p.insert(0, start)
         p.append(end)
         self.count += 1
+
+    def drop(self) -> None:
+        """No contents after all (the document is too short): the kept paragraph and the headings'
+        bookmarks are removed."""
+        body = self.anchor.getparent()
+        body.remove(self.anchor)
+        ours = {str(_FIRST_BOOKMARK_ID + i) for i in range(self.count)}
+        marks = [m for tag in ("w:bookmarkStart", "w:bookmarkEnd") for m in body.iter(qn(tag))
+                 if m.get(qn("w:id")) in ours]
+        for mark in marks:
+            mark.getparent().remove(mark)
 
     def finish(self, blocks: Sequence[t.Block], pages: Sequence[int]) -> None:
         """Write the field: its instruction, one result paragraph per heading with ``pages[i]`` as the
@@ -230,5 +258,5 @@ def _field(parent: Any, instruction: str, result: str) -> None:
     parent.append(_fld_char("end"))
 
 
-__all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "entries",
+__all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "contents_wanted", "entries",
            "heading_pages", "heading_pages_of_pdf", "headings"]

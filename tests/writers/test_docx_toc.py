@@ -218,3 +218,28 @@ def test_contents_page_numbers_match_libreoffice_pagination(paginated: list[tupl
         assert all(abs(a - b) <= 1 for a, b in zip(ours, theirs, strict=True)), name
     print(f"agreement: {same}/{total} headings")
     assert same / total >= 0.8, f"only {same} of {total} page numbers agree with LibreOffice"
+
+
+def test_contents_only_for_a_document_of_at_least_the_pages_asked() -> None:
+    long_one = _long_document()
+    short = dataclasses.replace(long_one, blocks=long_one.blocks[:4])
+    assert docx_toc.contents_wanted(long_one, DEFAULT_THEME, 4)
+    assert not docx_toc.contents_wanted(short, DEFAULT_THEME, 4)
+    assert docx_toc.contents_wanted(short, DEFAULT_THEME, 0)
+
+
+def test_dropped_contents_leave_no_trace() -> None:
+    from docx import Document as open_docx
+
+    from reports.writers import docx as docx_writer
+
+    document = open_docx()
+    writer = docx_writer._Writer(document, DEFAULT_THEME, t.Meta(title="x", toc=True))
+    writer.title_block()
+    writer.blocks((_heading(1, "a"), t.Paragraph((t.Text("b"),)), _heading(2, "c")))
+    before = len(document.element.body)
+    writer.toc.drop()
+    body = document.element.body
+    assert len(body) == before - 1
+    assert body.find(f".//{W}bookmarkStart") is None and body.find(f".//{W}bookmarkEnd") is None
+    assert [p.text for p in document.paragraphs if p.text] == ["x", "a", "b", "c"]
