@@ -153,9 +153,20 @@ def date_text(day: dt.date, skeleton: str, lang: str) -> str:
 def alt_text(node: t.Timeline, lang: str = "en") -> str:
     """What the figure shows, for readers who cannot see it: the template's ``alt`` and every event in
     order as "date: label" (the PDF's Figure alt text and the DOCX drawing's description)."""
-    events = "; ".join(f"{date_text(dt.date.fromisoformat(e.date), 'long', lang)}: {e.label}"
+    events = "; ".join(f"{date_text(dt.date.fromisoformat(e.date), 'long', lang)}: {_bounded(e.label)}"
                        for e in node.events)
     return f"{node.alt} {events}".strip() if node.alt else events
+
+
+ALT_LABEL = 500  # characters of one event's label in the alt text (the table beside it holds them all)
+
+
+def _bounded(label: str) -> str:
+    if len(label) <= ALT_LABEL:
+        return label
+    cut = label[:ALT_LABEL]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > ALT_LABEL // 2 else cut).rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- text

@@ -218,6 +218,8 @@ def test_alt_text_lists_every_event_in_order() -> None:
     assert tl.alt_text(node) == "Two steps. 28 March 2023: Announced; 7 July 2023: Signed"
     assert tl.alt_text(t.Timeline(node.events)) == "28 March 2023: Announced; 7 July 2023: Signed"
     assert "2023年7月7日" in tl.alt_text(node, "zh-Hans")
+    giant = tl.alt_text(t.Timeline((t.TimelineEvent("2023-07-07", "word " * 20_000),)))
+    assert len(giant) < tl.ALT_LABEL + 20 and giant.endswith("word…")
 
 
 def test_split_rows_cuts_between_rows_and_keeps_every_row() -> None:
