@@ -150,7 +150,7 @@ def timelines(draw: st.DrawFn) -> t.Timeline:
     return t.Timeline(events, as_of)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(node=timelines(), width=st.sampled_from([WIDTH, 300.0, 160.0]))
 def test_labels_never_overlap_and_every_event_is_shown_in_order(node: t.Timeline, width: float) -> None:
     lay = tl.layout(node, tl.Style(width=width), MEASURE)
