@@ -115,7 +115,8 @@ class BuildResult:
     workers: int = 0  # worker processes started (0: built in this process or by the caller's executor)
     manifest_error: str | None = None  # the manifest could not be written
     record_error: str | None = None  # the incremental-build record could not be written (a warning)
-    rendered: int = 0  # documents made this time (the others were current, as the record showed)
+    rendered: int = 0  # documents made this time
+    reused: int = 0  # documents the record showed current, so not made again
 
     @property
     def failed(self) -> list[InputRecord]:
@@ -601,6 +602,7 @@ def _merge(result: BuildResult, record: InputRecord, task: _Task, done: _Done, c
 def _reuse(result: BuildResult, record: InputRecord, kind: str, fmt: str, entry: Entry, check: bool) -> None:
     target = result.out_dir / f"{record.id}-{kind}.{fmt}"
     status = NOT_WRITTEN if result.stopped else "ok" if check else "unchanged"
+    result.reused += 0 if result.stopped else 1
     described = OutputRecord(path=target.as_posix(), kind=kind, format=fmt, size=entry.size, sha256=entry.sha256,
                              pages=entry.pages, status=status)
     (record.unwritten if result.stopped else record.outputs).append(described)

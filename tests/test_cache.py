@@ -214,7 +214,10 @@ def test_a_copied_output_folder_is_proved_current_by_its_hashes(site: Path, made
 def test_force_makes_everything(site: Path, made: list[tuple[str, str]]) -> None:
     assert _build(site).ok
     made.clear()
-    assert _build(site, force=True).ok and set(made) == ALL
+    again = _build(site)
+    assert again.ok and (again.rendered, again.reused) == (0, 6)
+    forced = _build(site, force=True)
+    assert forced.ok and set(made) == ALL and (forced.rendered, forced.reused) == (6, 0)
 
 
 def test_check_trusts_the_record_only_with_the_files_hash(site: Path, made: list[tuple[str, str]]) -> None:
