@@ -164,16 +164,12 @@ def clear_cache() -> None:
 def _find(preferred: str | None) -> CjkFace | None:
     if preferred is not None:
         return _named(preferred)
-    truetype: list[_Candidate] = []
-    cff: list[_Candidate] = []
-    for path in _search_files():
-        best = _best(_candidates_in(path))
-        if best is not None:
-            (cff if best.face.needs_conversion else truetype).append(best)
-    for group in (truetype, cff):
-        if group:
-            return min(group, key=lambda c: (c.score, str(c.face.path))).face
-    return None
+    # Every face of every file is placed first from its name table (cheap); the character map, the
+    # costly check, is read only for the best-placed faces until one draws Chinese (a desktop may list
+    # dozens of Chinese fonts).
+    candidates = [c for path in _search_files() for c in _candidates_in(path)]
+    candidates.sort(key=lambda c: (c.face.needs_conversion, c.score, str(c.face.path)))
+    return next((c.face for c in candidates if _draws_chinese(c.face)), None)
 
 
 def _named(preferred: str) -> CjkFace:
