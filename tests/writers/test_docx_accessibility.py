@@ -331,7 +331,7 @@ def test_pictures_with_and_without_alt_text(folder: Path, reference: str | None)
     assert header == ["Logo"]  # no organisation to name
 
 
-def test_tables_inside_cells_and_tables_side_by_side() -> None:
+def test_tables_inside_cells_and_tables_side_by_side(tmp_path: Path) -> None:
     text = t.Text
     table = t.Table(((text("Year"),), (text("Value"),)), (((text("2023"),), (text("7"),)),), ("left", "right"))
     other = t.Table(((text("Name"),),), (((text("Alibaba"),),),), ("left",))
@@ -356,6 +356,13 @@ def test_tables_inside_cells_and_tables_side_by_side() -> None:
     assert text_of(after) == "After the tables" and doc.space_before(after) == 8  # Normal's 0 + 8
     last = body_tables[3]
     assert last.getnext().tag == f"{{{W}}}sectPr"  # nothing added after the last table of the body
+    try:
+        import openxml_audit
+    except ImportError:
+        return
+    path = tmp_path / "nested.docx"
+    path.write_bytes(data)
+    assert [str(e) for e in openxml_audit.OpenXmlValidator().validate(path).errors] == []
 
 
 def test_the_check_finds_what_it_is_meant_to_find(shipped: Agreement) -> None:
