@@ -140,13 +140,15 @@ def find_cjk_face(preferred: str | os.PathLike[str] | None = None, base: Path | 
     when ``preferred`` names a file or family that cannot be used, saying why.
     """
     key = None if preferred is None or str(preferred) in CJK_FAMILIES else str(preferred)
-    if key is not None and base is not None and _is_path(key) and not Path(key).expanduser().is_absolute():
+    if key is not None and base is not None and is_font_path(key) and not Path(key).expanduser().is_absolute():
         key = str(base / key)
     with _lock:
         return _find(key)
 
 
-def _is_path(preferred: str) -> bool:
+def is_font_path(preferred: str) -> bool:
+    """True when the theme's ``fonts.cjk`` value names a file (a font suffix or a folder separator),
+    not a family."""
     return Path(preferred).suffix.lower() in _FONT_SUFFIXES or os.sep in preferred or "/" in preferred
 
 
@@ -174,7 +176,7 @@ def _find(preferred: str | None) -> CjkFace | None:
 
 def _named(preferred: str) -> CjkFace:
     path = Path(preferred).expanduser()
-    if _is_path(preferred):
+    if is_font_path(preferred):
         problem = _unusable(path) or ("" if _font_count(path) else "not a TrueType or OpenType font file")
         if problem:
             raise ThemeError(f"CJK font {display_path(path)}: {problem}")
@@ -478,4 +480,4 @@ def register_pdf_face(face: CjkFace, text: str = "") -> str:
 
 
 __all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "find_cjk_face",
-           "register_pdf_face", "subset_for_pdf"]
+           "is_font_path", "register_pdf_face", "subset_for_pdf"]
