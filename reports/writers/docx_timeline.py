@@ -31,6 +31,7 @@ _GROUP_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 # Word sets a text box's glyphs a shade wider than the PDF measure in places: room so no line wraps.
 _TEXT_SLACK = 1.06
 _SHAPE_IDS = 1_000_000
+_CELL_MARGINS = 16.0  # points: the left and right margins of a key-facts cell, and a little room
 
 
 def _emu(points: float) -> int:
@@ -137,7 +138,9 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     lang = getattr(labels, "locale", "") or meta.language
     sheet = stylesheet(theme, meta.kind)
     size = theme.fonts.size
-    width = writer.text_width() / _EMU
+    # In a table cell (a key-facts value) the figure takes the cell's width less its margins.
+    cell_width = getattr(container, "width", None) if container is not writer.doc else None
+    width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU
     style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
     lay = tl.layout(node, style, Fonts(sheet).measure, lang=lang, as_of=meta.iso_date)
     section = writer.doc.sections[-1]

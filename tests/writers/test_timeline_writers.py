@@ -122,3 +122,11 @@ def test_figure_height_is_the_layouts(size: int) -> None:
     _, height = figure.wrap(450, 10_000)
     lay = tl.layout(node, tl.Style(width=450, size=8.2, tick_size=7.3), figure.fonts.measure, as_of="2023-07-07")
     assert height == pytest.approx(lay.height, abs=1e-6)
+
+
+def test_docx_figure_in_a_table_cell_takes_the_cells_width() -> None:
+    value = t.FieldTable((t.Field((t.Text("Dates"),), (NODE,)),))
+    (drawing,) = _drawings(write_docx(_document(value), DEFAULT_THEME))
+    width = int(re.search(r'<wp:extent cx="(\d+)"', drawing).group(1))  # type: ignore[union-attr]
+    text_width = (210 - 22 - 22 - 36) / 25.4 * 72 * 12700  # A4 less the margins and the label column
+    assert text_width * 0.9 < width < text_width
