@@ -130,3 +130,26 @@ def test_docx_figure_in_a_table_cell_takes_the_cells_width() -> None:
     width = int(re.search(r'<wp:extent cx="(\d+)"', drawing).group(1))  # type: ignore[union-attr]
     text_width = (210 - 22 - 22 - 36) / 25.4 * 72 * 12700  # A4 less the margins and the label column
     assert text_width * 0.9 < width < text_width
+
+
+@pytest.mark.soffice
+def test_libreoffice_draws_the_docx_figure(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "figure.docx").write_bytes(write_docx(_document(t.Heading(1, (t.Text("Dates"),)), NODE),
+                                                      DEFAULT_THEME))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "figure.docx")],
+                   check=True, capture_output=True, timeout=300)
+    page = PdfReader(tmp_path / "figure.pdf").pages[0]
+    text = page.extract_text()
+    for shown in ("28 Mar 2023", "7 Jul 2023", "7 Jul 2028", "Term ends", "Jan 2024", "Figure 1: Key dates"):
+        assert shown in text, shown
+    content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+    assert len(re.findall(r"\b(?:l|c)\b", content)) > 20, "axis, ticks, leads and markers drawn as vectors"
