@@ -243,3 +243,17 @@ def test_dropped_contents_leave_no_trace() -> None:
     assert len(body) == before - 1
     assert body.find(f".//{W}bookmarkStart") is None and body.find(f".//{W}bookmarkEnd") is None
     assert [p.text for p in document.paragraphs if p.text] == ["x", "a", "b", "c"]
+
+
+def test_heading_pages_are_where_the_pdf_prints_each_heading() -> None:
+    from pypdf import PdfReader
+
+    from reports.writers.pdf import write_pdf
+
+    document = _long_document()
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(write_pdf(document, DEFAULT_THEME))).pages]
+    found = []
+    for entry in docx_toc.entries(document.blocks):
+        # The heading's page: the first page after the contents (page 1) that prints its text.
+        found.append(next(i + 1 for i, text in enumerate(pages) if i > 0 and entry.text in text))
+    assert docx_toc.heading_pages(document, DEFAULT_THEME) == found
