@@ -36,6 +36,7 @@ from reports.model import Agreement
 from reports.pipeline import FORMATS, KINDS, Options, render_formats
 from reports.theme import DEFAULT_THEME, Theme
 from tests import strategies
+from tests.tagged_pdf import check_tagged
 
 EXAMPLES = int(os.environ.get("REPORTS_HYPOTHESIS_EXAMPLES", "200"))
 GENERATIVE = settings(
@@ -262,6 +263,8 @@ def check_renders_everything(agreement: Agreement, kind: str, options: Options |
     expected = printed_strings(document)
     assert expected, "the template printed nothing"
     for fmt, result in zip(FORMATS, rendered, strict=True):
+        if fmt == "pdf":  # every PDF is tagged: its structure holds everything and nothing is untagged
+            check_tagged(result.data)
         text = pdf_body_text(result.data, opts.theme) if fmt == "pdf" else docx_body_text(result.data)
         lost = missing_strings(expected, text, fmt, opts.theme)
         assert not lost, f"{kind}.{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"

@@ -459,8 +459,10 @@ def _language_of(content: t.Inlines, language: str) -> str:
     """
     if language.lower().startswith("zh"):
         return ""
-    letters = [c for c in plain_text(content) if c.isalpha()]
-    return "zh-Hans" if letters and all(is_cjk(c) for c in letters) else ""
+    text = plain_text(content)
+    if not CJK_RUN.search(text):
+        return ""
+    return "" if any(c.isalpha() for c in CJK_RUN.sub("", text)) else "zh-Hans"
 
 
 def _pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:

@@ -49,6 +49,14 @@ class Element:
         self.kids.append(child)
         return child
 
+    # reportlab deep-copies the flowables of a table cell it splits inside a row: the pieces must still
+    # point at the one element in the tree, not at copies no structure reaches.
+    def __copy__(self) -> Element:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Element:
+        return self
+
     def __repr__(self) -> str:  # for test failures
         return f"Element({self.role!r}, {len(self.kids)} kids)"
 
