@@ -97,10 +97,11 @@ class Fonts(BaseModel):
     def _known_cjk(cls, value: str) -> str:
         # A CID font name means "no preference": the best embeddable face on the machine, that CID font
         # when there is none. Anything else names a font file or a family that must be usable here.
-        if value in CJK_FAMILIES:
-            return value
         from reports.errors import ThemeError
-        from reports.writers.cjk_fonts import find_cjk_face
+        from reports.writers.cjk_fonts import find_cjk_face, is_font_path
+
+        if value in CJK_FAMILIES or is_font_path(value):
+            return value  # a file is checked where the theme's folder is known (load_theme, the writers)
 
         try:
             find_cjk_face(value)

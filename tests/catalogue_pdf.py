@@ -113,6 +113,6 @@ CASES: list[Case] = [
          b"fonts:\n  body: Comic Sans\n", "theme.yaml:2:3: fonts.body: unknown font family 'Comic Sans'", 1,
          args=("build", "-d", "{dir}/out", "--theme", "{file}"), extra=_not_the_data_file),
     Case("pdf-unknown-cjk-font", "a theme naming a CJK font the tool does not have", "theme.yaml",
-         b"fonts: {cjk: SimSun}\n", "fonts.cjk: unknown CJK font 'SimSun'", 1,
+         b"fonts: {cjk: No Such Song}\n", "fonts.cjk: CJK font 'No Such Song': no usable face of that family", 1,
          args=("build", "-d", "{dir}/out", "--theme", "{file}"), extra=_not_the_data_file),
 ]
