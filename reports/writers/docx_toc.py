@@ -78,41 +78,12 @@ def bookmark_name(index: int) -> str:
 _HEADING_ROLES = frozenset(f"/H{n}" for n in range(1, 7))
 
 
-def heading_pages_of_pdf(pdf: bytes, count: int) -> list[int]:
-    """The page (1 = first) of each of the last ``count`` headings of a tagged PDF, in document order.
-
-    Read from the structure tree (each heading element names its page): the PDF's outline cannot be
-    used while its destinations all point at the first page (its canvas defers the pages). The tree
-    also tags the document's title as a heading, ahead of the others: the body's headings are the last.
-    """
-    import pikepdf
-
-    pages: list[int] = []
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        index: dict[Any, int] = {page.objgen: i + 1 for i, page in enumerate(document.pages)}
-
-        def walk(element: Any) -> None:
-            if isinstance(element, pikepdf.Array):
-                for child in element:
-                    walk(child)
-            elif isinstance(element, pikepdf.Dictionary):
-                if str(element.get("/S", "")) in _HEADING_ROLES:
-                    page: Any = element.get("/Pg")
-                    pages.append(index.get(page.objgen, 0) if page is not None else 0)
-                elif "/K" in element:
-                    walk(element.K)
-
-        if "/StructTreeRoot" in document.Root:
-            walk(document.Root.StructTreeRoot)
-    return pages[len(pages) - count:] if count <= len(pages) else pages
-
-
 def heading_pages(doc: t.Document, theme: Theme) -> list[int]:
     """The page of each heading of ``doc`` when laid out as the PDF writer lays it out (contents
     included), in document order."""
-    from reports.writers.pdf import write_pdf
+    from reports.writers import pdf
 
-    return heading_pages_of_pdf(write_pdf(doc, theme), len(entries(doc.blocks)))
+    return pdf.heading_pages(doc, theme)[0]
 
 
 def contents_wanted(doc: t.Document, theme: Theme, min_pages: int) -> bool:
@@ -123,13 +94,10 @@ def contents_wanted(doc: t.Document, theme: Theme, min_pages: int) -> bool:
         return True
     import dataclasses
 
-    import pikepdf
-
-    from reports.writers.pdf import write_pdf
+    from reports.writers import pdf
 
     plain = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
-    with pikepdf.open(io.BytesIO(write_pdf(plain, theme))) as laid_out:
-        return len(laid_out.pages) >= min_pages
+    return pdf.heading_pages(plain, theme)[1] >= min_pages
 
 
 class TableOfContents:
@@ -259,4 +227,4 @@ def _field(parent: Any, instruction: str, result: str) -> None:
 
 
 __all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "contents_wanted", "entries",
-           "heading_pages", "heading_pages_of_pdf", "headings"]
+           "heading_pages", "headings"]

@@ -182,7 +182,9 @@ class _Writer:
         level = len(self.open_headings)
         self.open_headings.append(node.level)
         self.bookmarks += 1
-        mark = (f"h{self.bookmarks}", plain_text(node.content), level)
+        title = plain_text(node.content)
+        # The table of contents reads its entries as paragraph markup: the title escaped, CJK in its face.
+        mark = (f"h{self.bookmarks}", title, level, self.text(title))
         if self.depth > 1:
             # Inside a list item or a box the paragraph is drawn by its container, and reportlab tells the
             # template only of top-level flowables: the entry goes on an empty flowable before the container,
@@ -399,6 +401,11 @@ class _Writer:
         caption = self.plain_para(f"Figure {node.number}: {node.caption}", "Caption", "Caption")
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
+    def timeline(self, node: t.Timeline) -> list[Flowable]:
+        from reports.writers.pdf_timeline import timeline_flowables  # only documents with a timeline
+
+        return timeline_flowables(self, node)
+
     def note(self, node: t.Note) -> str:
         from reports.writers import pdf_notes  # only documents with footnotes need it
 
@@ -564,6 +571,7 @@ _BLOCKS: dict[type, Callable[[_Writer, Any], list[Flowable]]] = {
     t.HorizontalRule: _Writer.rule,
     t.PageBreak: _Writer.page_break,
     t.Image: _Writer.image,
+    t.Timeline: _Writer.timeline,
 }
 
 _INLINES: dict[type, Callable[[_Writer, Any], str]] = {
@@ -628,7 +636,7 @@ class _RowStream(Flowable):  # type: ignore[misc]
 class _Anchor(Flowable):  # type: ignore[misc]
     """Takes no room and draws nothing; carries the outline entry of a heading nested in a container."""
 
-    def __init__(self, mark: tuple[str, str, int]) -> None:
+    def __init__(self, mark: tuple[str, str, int, str]) -> None:
         super().__init__()
         self._bookmark = mark
 
@@ -642,14 +650,19 @@ class _Anchor(Flowable):  # type: ignore[misc]
 class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
     """Adds outline entries (bookmarks) and table-of-contents entries after each heading is placed."""
 
+    pages_of: dict[str, int]  # heading bookmark -> its page, in the last pass
+
     def afterFlowable(self, flowable: Flowable) -> None:
         mark = getattr(flowable, "_bookmark", None)
         if mark is None:
             return
-        key, title, level = mark
+        key, title, level, markup = mark
+        if not hasattr(self, "pages_of"):
+            self.pages_of = {}
+        self.pages_of[key] = self.page
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
-        self.notify("TOCEntry", (level, title, self.page, key))
+        self.notify("TOCEntry", (level, markup, self.page, key))
 
 
 def creation_epoch(meta: t.Meta) -> int:
@@ -669,16 +682,30 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
 
     Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
     """
+    buffer = io.BytesIO()
+    _lay_out(doc, theme, buffer)
+    return buffer.getvalue()
+
+
+def heading_pages(doc: t.Document, theme: Theme) -> tuple[list[int], int]:
+    """The page (1 = first) of each heading of ``doc`` in document order, and the number of pages, as
+    ``write_pdf`` lays the document out (the DOCX writer's table of contents uses them). Lays out only:
+    no file is written."""
+    template = _lay_out(doc, theme, None)
+    return [template.pages_of[f"h{i}"] for i in range(1, len(template.pages_of) + 1)], template.page
+
+
+def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
+    """Lay ``doc`` out and, with a ``buffer``, save the PDF into it; return the template (its pages)."""
     sheet = stylesheet(theme, doc.meta.kind)  # a memo is set tighter, to fit one page
     meta = doc.meta
     writer = _Writer(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
     m = theme.margins
-    buffer = io.BytesIO()
     template = _DocTemplate(
-        buffer, pagesize=sheet.page_size, leftMargin=m.left * mm, rightMargin=m.right * mm,
-        topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=meta.title, author=meta.author,
-        subject=meta.subject, keywords=list(meta.keywords), creator=f"reports {__version__}",
+        buffer if buffer is not None else io.BytesIO(), pagesize=sheet.page_size, leftMargin=m.left * mm,
+        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=meta.title,
+        author=meta.author, subject=meta.subject, keywords=list(meta.keywords), creator=f"reports {__version__}",
         producer=f"reports {__version__}", lang=meta.language, invariant=1,
     )
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
@@ -688,7 +715,7 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
     notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
     story += notes
     archival = not unembedded_fonts(theme, sheet.cjk)
-    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival)
+    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None)
     try:
         if meta.toc or notes:
             template.multiBuild(_without_empty_pages(story), canvasmaker=maker)
@@ -699,7 +726,7 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
         where = meta.source or "the document"
         raise RenderError("", [Problem(where, "cannot lay the document out: a block is larger than a page and "
                                               f"cannot be split ({_layout_reason(exc)})")]) from None
-    return buffer.getvalue()
+    return template
 
 
 def _without_empty_pages(story: list[Flowable]) -> list[Flowable]:

@@ -141,10 +141,11 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool) -> type[Canvas]:
+def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool, save: bool = True) -> type[Canvas]:
     """Return a canvas class that draws ``decor``'s footer with the page count and a fixed date, tags
     what the flowables draw (structure tree ``root``) and saves a tagged PDF with archival metadata
-    (claiming PDF/A-2 and PDF/UA-1 when ``archival``: every font embedded)."""
+    (claiming PDF/A-2 and PDF/UA-1 when ``archival``: every font embedded). With ``save`` false the
+    pages are laid out and nothing is written (to learn where headings fall)."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -155,11 +156,18 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool)
             self._pages: list[dict[str, Any]] = []
             self.tagger = Tagger()
             self._links: dict[str, Any] = {}  # annotation name -> its dictionary
+            self._marks: list[tuple[str, dict[str, Any]]] = []  # outline destinations on this page
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
             self.tagger.next_page()
+
+        def bookmarkPage(self, key: str, **kwargs: Any) -> None:
+            # The page is added to the document only at save: a destination made now would point at
+            # the wrong page (reportlab refers to "the current page"), so it is made when the page is.
+            self._marks.append((key, kwargs))
 
         def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
             if not isinstance(annotation, PDFDictionary):
@@ -173,9 +181,13 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool)
             super()._addAnnotation(annotation, name, addtopage)
 
         def save(self) -> None:
+            if not save:
+                return
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
+                for key, kwargs in self._marks:
+                    Canvas.bookmarkPage(self, key, **kwargs)
                 with artifact(self, "Pagination", "Footer"):
                     decor.footer(self, number, total)
                 Canvas.showPage(self)

@@ -140,7 +140,7 @@ def artifact(canvas: Any, kind: str = "Layout", subtype: str = "") -> Iterator[N
         yield
 
 
-class _Tagged:
+class Tagged:
     """Mixin: draws the flowable inside its element's marked-content sequence; pieces keep the element."""
 
     _struct: Element | None = None
@@ -159,16 +159,16 @@ class _Tagged:
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts: list[Any] = super().split(availWidth, availHeight)  # type: ignore[misc]
         for part in parts:
-            if isinstance(part, _Tagged) and part._struct is None:
+            if isinstance(part, Tagged) and part._struct is None:
                 part._struct = self._struct
         return parts
 
 
-class TParagraph(_Tagged, Paragraph):  # type: ignore[misc]
+class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
     """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P)."""
 
 
-class TImage(_Tagged, RLImage):  # type: ignore[misc]
+class TImage(Tagged, RLImage):  # type: ignore[misc]
     """A picture drawn as a Figure (its element carries the alt text)."""
 
 

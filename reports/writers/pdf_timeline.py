@@ -11,12 +11,13 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports import timeline as tl
 from reports import tree as t
 from reports.writers.fonts import CJK_RUN
 from reports.writers.pdf_styles import Sheet
+from reports.writers.pdf_tags import Tagged
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:
@@ -46,8 +47,11 @@ class Fonts:
         return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in _runs(text)))
 
 
-class TimelineFlowable(Flowable):  # type: ignore[misc]
-    """Some rows (all, at first) of a laid-out timeline; ``_alt_text`` lists their events in order."""
+class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
+    """Some rows (all, at first) of a laid-out timeline; ``_alt_text`` lists their events in order.
+
+    Drawn as its Figure element (tagged PDF); the parts of a split figure stay that one element.
+    """
 
     def __init__(self, node: t.Timeline, sheet: Sheet, lang: str, as_of: str,
                  rows: tuple[int, int] | None = None, lay: tl.Layout | None = None) -> None:
@@ -189,10 +193,12 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     labels = getattr(meta, "labels", None)
     lang = getattr(labels, "locale", "") or meta.language
     figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date)
+    # The Figure's /Alt: the template's sentence, else every event in order (what the reader cannot see).
+    figure._struct = writer.tag("Figure", alt=node.alt or figure._alt_text)
     if node.number is None:
         return [Spacer(1, 4), figure, Spacer(1, 10)]
     label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
-    caption = Paragraph(writer.text(f"{label}: {node.caption}"), writer.sheet.styles["Caption"])
+    caption = writer.plain_para(f"{label}: {node.caption}", "Caption", "Caption")
     figure.wrap(writer.sheet.frame_width, writer.sheet.frame_height)
     if figure.height > writer.sheet.frame_height / 2:  # a long figure starts where it is, rows break pages
         return [Spacer(1, 4), figure, Spacer(1, 3), caption, Spacer(1, 8)]

@@ -189,3 +189,26 @@ def test_with_a_chinese_face_every_font_is_embedded() -> None:
     data = write_pdf(_doc(t.Paragraph((t.Text("浙江省人民政府 and 阿里巴巴集团"),))), DEFAULT_THEME)
     tagged = check_tagged(data, expect_archival=True)
     assert any("浙江省人民政府" in p.text for p in tagged.roles("P"))
+
+
+def test_outline_entries_point_at_their_headings_pages_and_markup_in_a_heading_stays_text() -> None:
+    titles = [f"Part <b>{i}</b> & 浙江 {i}" for i in range(3)]
+    blocks = [b for title in titles for b in (t.Heading(1, (t.Text(title),)), t.PageBreak())]
+    data = write_pdf(_doc(*blocks, toc=True), DEFAULT_THEME)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: i + 1 for i, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            entries = [(item.title, pages[item.destination[0].objgen]) for item in outline.root]
+    assert entries == [(title, i + 2) for i, title in enumerate(titles)]  # the contents are on page 1
+    (toc,) = check_tagged(data).roles("TOC")
+    assert [f"Part <b>{i}</b> & 浙江 {i}" in _text(entry) for i, entry in enumerate(toc.kids)] == [True] * 3
+
+
+def test_heading_pages_lays_out_as_write_pdf_does() -> None:
+    from reports.writers.pdf import heading_pages
+
+    blocks = [t.Heading(1, (t.Text("A"),)), t.Paragraph((t.Text("x " * 3000),)), t.Heading(2, (t.Text("B"),))]
+    pages, total = heading_pages(_doc(*blocks), DEFAULT_THEME)
+    with pikepdf.open(io.BytesIO(write_pdf(_doc(*blocks), DEFAULT_THEME))) as pdf:
+        assert total == len(pdf.pages) >= 2
+    assert pages[0] == 1 and pages[1] == total
