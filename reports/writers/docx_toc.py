@@ -14,7 +14,6 @@ tests measure how often they agree.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -335,7 +335,8 @@ def test_the_theme_knows_exactly_the_families_the_font_module_can_register() -> 
 @pytest.mark.parametrize(("text", "where"), [
     ("fonts:\n  body: Papyrus\n", "theme.yaml:2:3: fonts.body: unknown font family 'Papyrus'; known: Source Serif"),
     ("page_size: A4\nfonts: {heading: Arial}\n", "theme.yaml:2:9: fonts.heading: unknown font family 'Arial'"),
-    ("fonts:\n  cjk: No Such Song\n", "theme.yaml:2:3: fonts.cjk: CJK font 'No Such Song': no usable face of that family"),
+    ("fonts:\n  cjk: No Such Song\n",
+     "theme.yaml:2:3: fonts.cjk: CJK font 'No Such Song': no usable face of that family"),
 ])
 def test_an_unknown_font_is_blamed_on_the_theme_file_and_field(tmp_path: Path, text: str, where: str) -> None:
     from reports.errors import ThemeError
