@@ -435,6 +435,9 @@ class _Converter:
         path = self._local_image(node, src)
         if path is None:
             return [t.Text(alt)] if alt else []
+        if not alt.strip():
+            self.warn(node, f"image {src!r} has no alt text: screen readers skip it (say what it shows: "
+                            f"![what it shows]({src}))")
         width_mm, width_percent = self.image_width(node)
         number = None
         if caption:

@@ -391,9 +391,10 @@ class _Writer:
         except images.ImageError as exc:
             raise images.named_by_template(exc, node.template, node.line) from None
         picture = TImage(io.BytesIO(pic.data), width=pic.width_pt, height=pic.height_pt, hAlign="LEFT")
-        # The alt text goes on the Figure element (/Alt); parse warns about a figure without any.
+        # The alt text goes on the Figure element (/Alt). A picture without any (parse warns) is decoration
+        # to a screen reader, an artifact, as the DOCX marks it decorative.
         picture._alt_text = node.alt
-        picture._struct = self.tag("Figure", alt=node.alt)
+        picture._struct = self.tag("Figure", alt=node.alt) if node.alt.strip() else None
         if node.number is None:
             return [picture, Spacer(1, 6)]
         from reportlab.platypus import KeepTogether

@@ -148,6 +148,10 @@ class Tagged:
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger = tagger_of(canvas)
         element = self._struct
+        if tagger is not None and element is None:  # no element: decoration (a picture without alt text)
+            with tagger.artifact(canvas._code):
+                super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            return
         if tagger is None or element is None or not tagger.begin(canvas._code, element):
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
             return

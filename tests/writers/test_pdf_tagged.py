@@ -212,3 +212,16 @@ def test_heading_pages_lays_out_as_write_pdf_does() -> None:
     with pikepdf.open(io.BytesIO(write_pdf(_doc(*blocks), DEFAULT_THEME))) as pdf:
         assert total == len(pdf.pages) >= 2
     assert pages[0] == 1 and pages[1] == total
+
+
+def test_a_picture_without_alt_text_is_an_artifact_and_a_warning(tmp_path: Path) -> None:
+    from reports.parse import parse_markdown
+
+    Image.new("RGB", (40, 20), "#336699").save(tmp_path / "deco.png")
+    document, warnings = parse_markdown("# T\n\n![](deco.png)\n\nText.\n", template="t.md", image_base=tmp_path)
+    assert [w.message for w in warnings if "alt text" in w.message] == [
+        "image 'deco.png' has no alt text: screen readers skip it (say what it shows: ![what it shows](deco.png))"]
+    data = write_pdf(document, DEFAULT_THEME)
+    assert not check_tagged(data).roles("Figure")
+    with pikepdf.open(io.BytesIO(data)) as pdf:  # drawn, as an artifact
+        assert b"Do" in pdf.pages[0].Contents.read_bytes()
