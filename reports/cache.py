@@ -91,6 +91,35 @@ def read_regular(path: str | os.PathLike[str], limit: int, *, follow: bool = Tru
     return data if len(data) <= limit else None
 
 
+def hash_regular(path: str | os.PathLike[str], limit: int) -> str | None:
+    """sha256 of ``path`` read in pieces (an image of 50 MB is never held whole), with the same rules as
+    ``read_regular``; None when it is not a regular file of at most ``limit`` bytes."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    digest = hashlib.sha256()
+    seen = 0
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        while seen <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            digest.update(chunk)
+            seen += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return digest.hexdigest() if seen <= limit else None
+
+
 def data_digest(path: str | os.PathLike[str], limit: int = 5 * 1024 * 1024) -> str | None:
     """sha256 of a data file's bytes, or None when it is not a readable regular file within ``limit``
     (then the build loads it as usual, and reports what is wrong with it)."""
@@ -119,10 +148,9 @@ def _file_state(path: str) -> object:
     known = _STATES.get(identity)
     if known is not None:
         return known
-    data = read_regular(path, MAX_HASHED_BYTES)
-    if data is None:
+    digest = hash_regular(path, MAX_HASHED_BYTES)
+    if digest is None:
         return ["unreadable", info.st_mtime_ns]
-    digest = hashlib.sha256(data).hexdigest()
     if len(_STATES) >= _MAX_STATES:
         _STATES.clear()
     _STATES[identity] = digest
@@ -350,8 +378,7 @@ def file_identity(path: Path) -> tuple[int, int, int, int] | None:
 
 
 def _file_sha256(path: Path, size: int) -> str | None:
-    data = read_regular(path, size)
-    return hashlib.sha256(data).hexdigest() if data is not None and len(data) == size else None
+    return hash_regular(path, size)
 
 
 @dataclass
