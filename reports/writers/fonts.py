@@ -152,6 +152,17 @@ def cjk_font(name: str) -> str:
     return fallback
 
 
+def cjk_font_for(name: str, text: str) -> str:
+    """``cjk_font(name)``, except for an OpenType (CFF) face: its glyphs for the characters of ``text``
+    converted to a TrueType font of their own (registered per character set), so it can be embedded."""
+    from reports.writers.cjk_fonts import find_cjk_face, register_pdf_face
+
+    face = find_cjk_face(name)
+    if face is not None and face.needs_conversion and text:
+        return register_pdf_face(face, text)
+    return cjk_font(name)
+
+
 def cjk_embedded(face_name: str) -> bool:
     """True when the CJK face ``cjk_font`` gave is embedded in the PDF (not a CID font)."""
     return face_name not in CID_FONTS
@@ -190,7 +201,7 @@ def monospace() -> Family | None:
 def unembedded_fonts(theme: Theme, cjk: str) -> list[str]:
     """The fonts a PDF with this theme would use without embedding them (the 14 standard fonts, CID fonts)."""
     names = [name for name in (theme.fonts.body, theme.fonts.heading) if name in _STANDARD]
-    if cjk in CID_FONTS:
+    if not cjk_embedded(cjk):
         names.append(cjk)
     return list(dict.fromkeys(names))
 

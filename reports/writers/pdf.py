@@ -7,6 +7,7 @@ type in ``_BLOCKS`` / ``_INLINES``. Text from the tree is escaped here for repor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -37,7 +38,7 @@ from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
 from reports.writers import images, pdf_notes
-from reports.writers.fonts import CJK_RUN, is_cjk, monospace, unembedded_fonts
+from reports.writers.fonts import CJK_RUN, cjk_embedded, cjk_font_for, is_cjk, monospace, unembedded_fonts
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
@@ -699,6 +700,10 @@ def heading_pages(doc: t.Document, theme: Theme) -> tuple[list[int], int]:
 def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
     """Lay ``doc`` out and, with a ``buffer``, save the PDF into it; return the template (its pages)."""
     sheet = stylesheet(theme, doc.meta.kind)  # a memo is set tighter, to fit one page
+    if not cjk_embedded(sheet.cjk):  # an OpenType face is made embeddable per document, for its characters
+        face = cjk_font_for(theme.fonts.cjk, _cjk_characters(doc, theme))
+        if face != sheet.cjk:
+            sheet = dataclasses.replace(sheet, cjk=face)
     meta = doc.meta
     writer = _Writer(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
@@ -728,6 +733,28 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
         raise RenderError("", [Problem(where, "cannot lay the document out: a block is larger than a page and "
                                               f"cannot be split ({_layout_reason(exc)})")]) from None
     return template
+
+
+def _cjk_characters(doc: t.Document, theme: Theme) -> str:
+    """Every Chinese, Japanese or Korean character the document prints (tree, metadata, watermark)."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.update(c for c in value if is_cjk(c))
+        elif isinstance(value, tuple | list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+
+    walk(doc)
+    walk(theme.watermark or "")
+    return "".join(sorted(found))
 
 
 def _without_empty_pages(story: list[Flowable]) -> list[Flowable]:

@@ -225,3 +225,21 @@ def test_a_picture_without_alt_text_is_an_artifact_and_a_warning(tmp_path: Path)
     assert not check_tagged(data).roles("Figure")
     with pikepdf.open(io.BytesIO(data)) as pdf:  # drawn, as an artifact
         assert b"Do" in pdf.pages[0].Contents.read_bytes()
+
+
+def test_an_opentype_chinese_face_is_converted_for_the_documents_characters_and_embedded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports.writers import cjk_fonts
+    from tests.writers.test_cjk_fonts import cff_font
+
+    face = cjk_fonts.CjkFace(cff_font(tmp_path / "song.otf", chars="中文一"), 0, "Test Song CFF", True)
+    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: face)
+    fonts.cjk_font.cache_clear()
+    pdf_styles.stylesheet.cache_clear()
+    try:
+        data = write_pdf(_doc(t.Paragraph((t.Text("中文 and 一"),))), DEFAULT_THEME)
+    finally:
+        fonts.cjk_font.cache_clear()
+        pdf_styles.stylesheet.cache_clear()
+    tagged = check_tagged(data, expect_archival=True)
+    assert any("中文" in p.text and "一" in p.text for p in tagged.roles("P"))
