@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from reports.model import Agreement
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The tool remembers the Chinese face it found in the user's cache folder: the tests (and the commands
+# they run) use a folder of their own, so they neither depend on nor change the developer's.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="reports-tests-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "zhejiang-alibaba-2023.yaml"

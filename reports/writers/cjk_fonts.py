@@ -169,9 +169,77 @@ def _find(preferred: str | None) -> CjkFace | None:
     # Every face of every file is placed first from its name table (cheap); the character map, the
     # costly check, is read only for the best-placed faces until one draws Chinese (a desktop may list
     # dozens of Chinese fonts).
-    candidates = [c for path in _search_files() for c in _candidates_in(path)]
+    files = _search_files()
+    key = _files_key(files)
+    remembered = _remembered(key, files)
+    if remembered is not None:
+        return remembered
+    candidates = [c for path in files for c in _candidates_in(path)]
     candidates.sort(key=lambda c: (c.face.needs_conversion, c.score, str(c.face.path)))
-    return next((c.face for c in candidates if _draws_chinese(c.face)), None)
+    face = next((c.face for c in candidates if _draws_chinese(c.face)), None)
+    _remember(key, face)
+    return face
+
+
+# ---------------------------------------------------------------------------------------------- memory
+# Reading the candidates' character maps costs ~0.1 s at every start of the tool. The winner is kept in
+# the user's cache folder, keyed by every candidate file's path, size and time: any font installed,
+# removed or changed makes a new search, and a remembered face is used only if it is still one of them.
+
+_CACHE_VERSION = 1
+
+
+def _cache_file() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "reports" / "cjk-face.json"
+
+
+def _files_key(files: list[Path]) -> str:
+    listing = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        listing.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join([f"v{_CACHE_VERSION}", *listing]).encode()).hexdigest()
+
+
+def _remembered(key: str, files: list[Path]) -> CjkFace | None:
+    import json
+
+    try:
+        path = _cache_file()
+        if not path.is_file() or path.stat().st_size > 65536:
+            return None
+        record = json.loads(path.read_text("utf-8"))
+        face = record["face"]
+        if record.get("key") != key or not isinstance(face, dict):
+            return None
+        found = CjkFace(Path(str(face["path"])), int(face["index"]), str(face["family"]),
+                        bool(face["needs_conversion"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no record, or one that cannot be trusted: search again
+    return found if found.path in files else None
+
+
+def _remember(key: str, face: CjkFace | None) -> None:
+    import json
+    import tempfile
+
+    if face is None:
+        return
+    record = {"key": key, "face": {"path": str(face.path), "index": face.index, "family": face.family,
+                                   "needs_conversion": face.needs_conversion}}
+    try:
+        path = _cache_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         prefix=".cjk-face-", suffix=".tmp") as out:
+            json.dump(record, out)
+        os.replace(out.name, path)
+    except OSError:
+        pass  # a read-only home: search again next time
 
 
 def _named(preferred: str) -> CjkFace:

@@ -328,3 +328,27 @@ def test_an_english_docx_naming_simsun_embeds_no_cjk_face(shipped: object) -> No
     face = find_cjk_face()
     assert face is None or face.family not in fonts or fonts[face.family][1] is None
     assert all(embedded is None or "CFF " not in embedded for _, embedded in fonts.values())
+
+
+def test_the_machine_search_is_remembered_until_the_fonts_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = cjk_fonts.find_cjk_face(None)
+    if first is None:
+        pytest.skip("no Chinese face on this machine")
+    record = tmp_path / "cache" / "reports" / "cjk-face.json"
+    assert record.is_file()
+    cjk_fonts.clear_cache()
+
+    def no_search(*args: object) -> object:
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(cjk_fonts, "_draws_chinese", no_search)
+    assert cjk_fonts.find_cjk_face(None) == first
+    # A record that names a file which is not a candidate, or is not JSON, is not trusted.
+    for text in ('{"key": "x", "face": {"path": "/etc/passwd"}}', "not json", ""):
+        record.write_text(text.replace('"x"', '"' + cjk_fonts._files_key(cjk_fonts._search_files()) + '"'))
+        cjk_fonts.clear_cache()
+        monkeypatch.undo()
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        assert cjk_fonts.find_cjk_face(None) == first
