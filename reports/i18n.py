@@ -23,6 +23,7 @@ import io
 import os
 import re
 import stat
+import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -223,10 +224,19 @@ def chain(files: list[Path]) -> gettext.NullTranslations:
     """One translations object that asks each catalogue in turn (label by label), then gives the msgid."""
     if not files:
         return gettext.NullTranslations()
-    head = gettext.GNUTranslations(io.BytesIO(compiled(files[0])))
+    head = _translations(files[0])
     for path in files[1:]:
-        head.add_fallback(gettext.GNUTranslations(io.BytesIO(compiled(path))))
+        head.add_fallback(_translations(path))
     return head
+
+
+def _translations(path: Path) -> gettext.GNUTranslations:
+    # A fresh object each time (add_fallback changes it); parsing a compiled catalogue takes microseconds.
+    try:
+        return gettext.GNUTranslations(io.BytesIO(compiled(path)))
+    except (OSError, UnicodeDecodeError, ValueError, LookupError, SyntaxError, struct.error) as exc:
+        what = "a compiled gettext .mo file" if path.suffix == ".mo" else "a usable .po file"
+        raise _catalogue_error(path, f"is not {what} ({exc})") from None
 
 
 # --------------------------------------------------------------------------- compiling catalogues
@@ -236,20 +246,21 @@ _COMPILED: dict[tuple[str, int, int, int], bytes] = {}
 
 
 def compiled(path: Path) -> bytes:
-    """The ``.mo`` bytes of a catalogue, compiled from its ``.po`` once per version of the file.
+    """The ``.mo`` bytes of a catalogue, compiled from its ``.po`` once per version of the file (known by
+    its inode, size and modification time, so an edit is seen without reading an unchanged file again).
 
     Raises ``TemplateError`` (``FILE:LINE: ...``) for a file that is not a usable catalogue."""
-    data, key = _read(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise _catalogue_error(path, f"cannot be read ({exc.strerror or exc})") from None
+    key = (os.path.realpath(path), info.st_ino, info.st_mtime_ns, info.st_size)
     with _lock:
-        cached = _COMPILED.get(key)
+        cached = _COMPILED.get(key) if stat.S_ISREG(info.st_mode) else None
     if cached is not None:
         return cached
+    data, key = _read(path)
     mo = data if path.suffix == ".mo" else _compile_po(path, data)
-    if path.suffix == ".mo":
-        try:
-            gettext.GNUTranslations(io.BytesIO(mo))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise _catalogue_error(path, f"is not a compiled gettext .mo file ({exc})") from None
     with _lock:
         _COMPILED[key] = mo
     return mo
