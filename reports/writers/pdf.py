@@ -174,14 +174,15 @@ class _Writer:
         return True
 
     def heading(self, node: t.Heading) -> list[Flowable]:
-        para = self.para(node.content, f"Heading {node.level}", self.tag(f"H{min(node.level, 6)}"))
         # Outline levels may not skip (reportlab refuses -1 then 1, or 0 then 2), whatever heading levels
         # a template uses: a heading nests under the nearest earlier heading of a higher level, so a
         # document of "##" and "###" only, or "#" then "###", still gives an outline that reads right.
+        # The structure's H1-H6 follow the same nesting (PDF/UA: heading levels do not skip).
         while self.open_headings and self.open_headings[-1] >= node.level:
             self.open_headings.pop()
         level = len(self.open_headings)
         self.open_headings.append(node.level)
+        para = self.para(node.content, f"Heading {node.level}", self.tag(f"H{min(level + 1, 6)}"))
         self.bookmarks += 1
         title = plain_text(node.content)
         # The table of contents reads its entries as paragraph markup: the title escaped, CJK in its face.

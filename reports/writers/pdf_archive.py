@@ -14,7 +14,16 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFCatalog, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFCatalog,
+    PDFDate,
+    PDFDictionary,
+    PDFInfo,
+    PDFName,
+    PDFStream,
+    PDFString,
+)
 
 from reports import tree as t
 
@@ -60,9 +69,10 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> b
         f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>",
         f"<xmp:CreatorTool>{escape(tool)}</xmp:CreatorTool>",
         f"<pdf:Producer>{escape(tool)}</pdf:Producer>",
-        f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>",
         "<pdf:Trapped>False</pdf:Trapped>",
     ]
+    if keywords:
+        fields.append(f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
     if meta.author:
         fields.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>")
     if meta.subject:
@@ -92,9 +102,24 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> b
     return packet.encode("utf-8")
 
 
+class _Info(PDFInfo):  # type: ignore[misc]
+    """reportlab's Info dictionary without its empty entries: PDF/A wants each entry matched in the XMP,
+    and the XMP has no empty author or subject."""
+
+    def format(self, document: Any) -> bytes:
+        date = PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        entries: dict[str, Any] = {"Title": self.title, "Author": self.author, "Subject": self.subject,
+                                   "Keywords": self.keywords, "Creator": self.creator, "Producer": self.producer}
+        out: dict[str, Any] = {key: PDFString(value) for key, value in entries.items() if value}
+        out.update({"CreationDate": date, "ModDate": date, "Trapped": PDFName(self.trapped)})
+        formatted: bytes = PDFDictionary(out).format(document)
+        return formatted
+
+
 def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
     """Add XMP, the sRGB OutputIntent, PDF 1.7 and DisplayDocTitle to reportlab document ``doc``."""
     info = doc.info
+    info.__class__ = _Info  # same fields, empty ones left out
     catalog = doc.Catalog
     catalog.__NoDefault__ = _CATALOG_KEYS  # reportlab writes only the catalog keys named there
     metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),

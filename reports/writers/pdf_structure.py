@@ -72,6 +72,8 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
         dictionary["K"] = PDFArray(kids)
         if element.alt:
             dictionary["Alt"] = PDFString(element.alt)
+        if element.role == "Note":  # PDF/UA: every note has an ID of its own
+            dictionary["ID"] = PDFString(f"note-{len(written) + 1}")
         if element.actual_text:
             dictionary["ActualText"] = PDFString(element.actual_text)
         if element.lang:

@@ -243,3 +243,18 @@ def test_an_opentype_chinese_face_is_converted_for_the_documents_characters_and_
         pdf_styles.stylesheet.cache_clear()
     tagged = check_tagged(data, expect_archival=True)
     assert any("中文" in p.text and "一" in p.text for p in tagged.roles("P"))
+
+
+def test_heading_levels_never_skip_and_notes_have_ids_and_info_has_no_empty_entries() -> None:
+    note = t.Note((t.Paragraph((t.Text("n"),)),))
+    blocks = (t.Heading(3, (t.Text("deep first"),)), t.Heading(1, (t.Text("top"),)),
+              t.Heading(3, (t.Text("skips two"),)), t.Paragraph((t.Text("x"), note)))
+    data = write_pdf(_doc(*blocks), DEFAULT_THEME)
+    tagged = check_tagged(data)
+    roles = [(n.role, _text(n)) for n in tagged.root.walk() if n.role.startswith("H")]
+    assert roles == [("H1", "Tagged"), ("H1", "deep first"), ("H1", "top"), ("H2", "skips two")]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        notes = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Note"]
+        assert [str(n.ID) for n in notes] and len({str(n.ID) for n in notes}) == len(notes)
+        assert "/Author" not in pdf.docinfo and "/Subject" not in pdf.docinfo  # empty: left out, as in the XMP
+        assert str(pdf.docinfo.Title) == "Tagged"
