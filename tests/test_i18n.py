@@ -407,6 +407,9 @@ def test_chinese_documents_say_their_language_and_east_asian_faces(chinese: Agre
     assert f'w:eastAsia="{face}"' in defaults.group() and "eastAsiaTheme" not in defaults.group()
     east_asian = set(re.findall(r'w:eastAsia="([^"]+)"', re.sub(r"<w:lang [^>]*>", "", styles)))
     assert east_asian == {face}  # every style: the same East Asian face as the body
+    with zipfile.ZipFile(io.BytesIO(docx.data)) as package:
+        body = re.sub(r"<w:lang [^>]*>", "", package.read("word/document.xml").decode())
+    assert set(re.findall(r'w:eastAsia="([^"]+)"', body)) == {face}  # and every run with Chinese in it
 
 
 def test_english_documents_keep_the_reference_east_asian_settings(english: Agreement) -> None:

@@ -50,7 +50,8 @@ class _Writer:
         # Style ids looked up once: python-docx's `paragraph.style = ...` searches every style each time,
         # which was most of the writer's time.
         self.ids = _style_ids(document)
-        self.cjk_font = docx_theme.word_cjk_font(theme)  # the theme's CJK face, as Word names it
+        # The theme's CJK face, as Word names it; a Chinese document's runs name its body face (set_east_asian).
+        self.cjk_font = docx_theme.east_asian_face(theme) if meta.east_asian else docx_theme.word_cjk_font(theme)
         self.toc: Any = None  # the table of contents (docx_toc.TableOfContents) when the document has one
         self.gaps: list[tuple[Any, float]] = []  # (w:tbl, points of space after it): docx_access
 
