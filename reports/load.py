@@ -53,24 +53,7 @@ def load_theme(path: str | Path, *, max_bytes: int = 1024 * 1024) -> Theme:
     logo = theme.logo
     if logo is not None:
         logo = _resolve_inside(base, logo, str(path))
-    fonts = _theme_fonts(theme, base, str(path))
-    return theme.model_copy(update={"base_dir": base, "logo": logo, "source": Path(path), "fonts": fonts})
-
-
-def _theme_fonts(theme: Theme, base: Path, source: str) -> Any:
-    """The theme's fonts with a ``cjk`` font file taken inside the theme's folder, checked here."""
-    from reports.writers.cjk_fonts import find_cjk_face, is_font_path
-
-    cjk = theme.fonts.cjk
-    if not is_font_path(cjk):
-        return theme.fonts
-    target = Path(cjk) if Path(cjk).is_absolute() else base / cjk
-    try:
-        find_cjk_face(str(target))
-    except ThemeError as exc:
-        message = exc.problems[0].message if exc.problems else str(exc)
-        raise ThemeError("", [Problem(source, message, field="fonts.cjk")]) from None
-    return theme.fonts.model_copy(update={"cjk": str(target)})
+    return theme.model_copy(update={"base_dir": base, "logo": logo, "source": Path(path)})
 
 
 def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
@@ -282,7 +265,9 @@ def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: in
     if problems:
         raise kind("", problems)
     try:
-        return model.model_validate(value)
+        # Validators that read files named in the file (a theme's font) take them inside its folder.
+        base = None if str(path) == "-" else Path(path).resolve().parent
+        return model.model_validate(value, context={"base": base})
     except ValidationError as exc:
         raise kind("", _validation_problems(name, exc, positions, model)) from None
 

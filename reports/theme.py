@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -94,19 +94,22 @@ class Fonts(BaseModel):
 
     @field_validator("cjk")
     @classmethod
-    def _known_cjk(cls, value: str) -> str:
+    def _known_cjk(cls, value: str, info: ValidationInfo) -> str:
         # A CID font name means "no preference": the best embeddable face on the machine, that CID font
-        # when there is none. Anything else names a font file or a family that must be usable here.
+        # when there is none. Anything else names a font file (taken inside the theme file's folder) or
+        # a family, which must be usable here.
         from reports.errors import ThemeError
         from reports.writers.cjk_fonts import find_cjk_face, is_font_path
 
-        if value in CJK_FAMILIES or is_font_path(value):
-            return value  # a file is checked where the theme's folder is known (load_theme, the writers)
-
+        if value in CJK_FAMILIES:
+            return value
+        base = (info.context or {}).get("base") if isinstance(info.context, dict) else None
+        if is_font_path(value) and base is not None and not Path(value).expanduser().is_absolute():
+            value = str(Path(base) / value)
         try:
             find_cjk_face(value)
         except ThemeError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(exc.problems[0].message if exc.problems else str(exc)) from None
         return value
 
 
