@@ -308,7 +308,8 @@ def _value_state(value: Any) -> object:
     if isinstance(value, Theme):
         return {"theme": value.model_dump(mode="json"),
                 "file": _file_state(str(value.source)) if value.source is not None else None,
-                "logo": _file_state(str(value.logo)) if value.logo is not None else None}
+                "logo": _file_state(str(value.logo)) if value.logo is not None else None,
+                "cjk face": _cjk_face(value)}
     if isinstance(value, Path):
         return {"path": str(value.resolve()), "state": _file_state(str(value))}
     if isinstance(value, Mapping):
@@ -318,6 +319,29 @@ def _value_state(value: Any) -> object:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return repr(value)  # an unknown type: its repr, which at worst differs every build (a rebuild)
+
+
+def _cjk_face(theme: Any) -> object:
+    """The Chinese face the writers would embed for ``theme``: the file the theme names, or the one
+    found on this machine (installing or updating a font changes documents with Chinese text)."""
+    try:
+        from reports.writers.cjk_fonts import find_cjk_face
+    except ImportError:
+        return None
+    from reports.errors import ReportsError
+
+    try:
+        face = find_cjk_face(theme.fonts.cjk, base=theme.base_dir)
+    except ReportsError as exc:  # the render reports it; the key only needs to differ from a usable face
+        return ["unusable", exc.format_message()]
+    if face is None:
+        return None
+    try:
+        info = os.stat(face.path)
+        state: object = [info.st_size, info.st_mtime_ns, info.st_ino]
+    except OSError:
+        state = "unreadable"
+    return [str(face.path), face.index, face.family, face.needs_conversion, state]
 
 
 def options_digest(options: Any) -> str:

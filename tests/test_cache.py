@@ -338,3 +338,21 @@ def test_new_options_count_without_a_change_to_the_cache(monkeypatch: pytest.Mon
                                           bases=(Options,), frozen=True)
     assert cache.options_digest(extended()) != cache.options_digest(extended(pdf_archival=True))
     assert cache.options_digest(Options(timeout=5)) == cache.options_digest(Options(timeout=60))
+
+
+def test_the_chinese_face_found_on_the_machine_is_in_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The face is not named by the theme but found among the machine's fonts: installing another font
+    # (or updating the one found) changes documents with Chinese text, so it changes the key.
+    from reports.writers import cjk_fonts
+
+    font = tmp_path / "face.ttf"
+    font.write_bytes(b"\0" * 100)
+    chosen: list[Any] = [cjk_fonts.CjkFace(font, 0, "Some Song", False)]
+    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: chosen[0])
+    first = cache.options_digest(Options())
+    font.write_bytes(b"\0" * 101)  # the same file, updated
+    second = cache.options_digest(Options())
+    chosen[0] = cjk_fonts.CjkFace(font, 1, "Some Song", False)  # another face of the collection
+    third = cache.options_digest(Options())
+    chosen[0] = None  # no Chinese face on the machine
+    assert len({first, second, third, cache.options_digest(Options())}) == 4
