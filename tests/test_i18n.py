@@ -326,11 +326,10 @@ def editions(english: Agreement, chinese: Agreement) -> dict[tuple[str, str, str
 # The PDF writer's own words (pdf.py, pdf_page.py) are the lead's to switch to meta.labels; until then
 # the Chinese PDFs still say "Page N of M" and "M E M O R A N D U M". Strict: passing, it fails, so that
 # the marker is taken away with the change.
-_PDF_WRITER_WORDS = pytest.mark.xfail(strict=True, reason="pdf.py / pdf_page.py print English labels")
 
 
 @pytest.mark.parametrize("kind", ["briefing", "memo"])
-@pytest.mark.parametrize("fmt", ["docx", pytest.param("pdf", marks=_PDF_WRITER_WORDS)])
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_no_english_label_is_left_in_the_chinese_documents(editions: dict[tuple[str, str, str], str],
                                                           kind: str, fmt: str) -> None:
     pieces, whole = _labels_of(editions[("en", kind, fmt)])
@@ -442,7 +441,6 @@ def test_the_pdf_stylesheet_breaks_chinese_lines_without_extra_leading() -> None
 _CLOSING = "，。、；：？！）》」』”’"
 
 
-@pytest.mark.xfail(strict=True, reason="pdf.py must pass meta.east_asian to stylesheet() (the lead's change)")
 def test_no_chinese_pdf_line_starts_with_closing_punctuation(chinese: Agreement) -> None:
     from pypdf import PdfReader
 

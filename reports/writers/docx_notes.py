@@ -125,7 +125,8 @@ def _footnotes_part(document_part: Any) -> Any:
 
 def caption(writer: Any, container: Any, image: t.Image) -> None:
     """"Figure N: caption" under a figure, in the Caption style (the same words as the PDF)."""
-    writer.add_text(writer.new_para(container, "Caption"), f"Figure {image.number}: {image.caption}", None, None)
+    words = writer.meta.labels.figure_caption(image.number, image.caption)
+    writer.add_text(writer.new_para(container, "Caption"), words, None, None)
 
 
 def describe(shape: Any, image: t.Image) -> None:

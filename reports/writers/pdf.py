@@ -401,7 +401,7 @@ class _Writer:
             return [picture, Spacer(1, 6)]
         from reportlab.platypus import KeepTogether
 
-        caption = self.plain_para(f"Figure {node.number}: {node.caption}", "Caption", "Caption")
+        caption = self.plain_para(self.meta.labels.figure_caption(node.number, node.caption), "Caption", "Caption")
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
     def timeline(self, node: t.Timeline) -> list[Flowable]:
@@ -423,9 +423,9 @@ class _Writer:
         if meta.kind == "memo":
             if meta.organisation:
                 out.append(self.plain_para(meta.organisation.upper(), "Kicker"))
-            title = self.plain_para("M E M O R A N D U M", "Memo Title", "H1")
+            title = self.plain_para(" ".join(meta.labels.memorandum), "Memo Title", "H1")
             assert title._struct is not None
-            title._struct.actual_text = "MEMORANDUM"  # a reader should not spell the letter-spaced word
+            title._struct.actual_text = meta.labels.memorandum  # a reader should not spell the letter-spaced word
             out.append(title)
             return out
         if kicker:
@@ -700,7 +700,7 @@ def heading_pages(doc: t.Document, theme: Theme) -> tuple[list[int], int]:
 
 def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
     """Lay ``doc`` out and, with a ``buffer``, save the PDF into it; return the template (its pages)."""
-    sheet = stylesheet(theme, doc.meta.kind)  # a memo is set tighter, to fit one page
+    sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
     if not cjk_embedded(sheet.cjk):  # an OpenType face is made embeddable per document, for its characters
         face = cjk_font_for(theme.fonts.cjk, _cjk_characters(doc, theme))
         if face != sheet.cjk:

@@ -25,7 +25,7 @@ from reports.writers.docx_watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermar
 from reports.writers.fonts import is_cjk
 from reports.writers.pdf_archive import make_archival
 from reports.writers.pdf_structure import write_structure
-from reports.writers.pdf_styles import Sheet
+from reports.writers.pdf_styles import Sheet, draw_text
 from reports.writers.pdf_tags import Element, Tagger, artifact
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
@@ -77,11 +77,13 @@ class PageDecor:
         canvas.saveState()
         canvas.setFont(self.sheet.heading.regular, 8)
         canvas.setFillColor(self.sheet.muted)
-        canvas.drawString(left, y, _fit(self.meta.short_title or self.meta.title, 90))
+        draw_text(canvas, left, y, _fit(self.meta.short_title or self.meta.title, 90), self.sheet.heading.regular, 8,
+                  self.sheet.cjk)
         if self.meta.classification:
             canvas.setFont(self.sheet.heading.bold, 8)
             canvas.setFillColor(self.sheet.accent)
-            canvas.drawRightString(right, y, self.meta.classification.upper())
+            draw_text(canvas, right, y, self.meta.classification.upper(), self.sheet.heading.bold, 8, self.sheet.cjk,
+                      align="right")
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
         canvas.line(left, y - 3, right, y - 3)
@@ -100,8 +102,9 @@ class PageDecor:
         canvas.setFillColor(self.sheet.muted)
         note = "  ·  ".join(x for x in (self.meta.date, self.meta.classification.upper(),
                                         self.meta.organisation) if x)
-        canvas.drawString(left, y, _fit(note, 100))
-        canvas.drawRightString(right, y, f"Page {page} of {pages}")
+        draw_text(canvas, left, y, _fit(note, 100), self.sheet.heading.regular, 8, self.sheet.cjk)
+        draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, 8, self.sheet.cjk,
+                  align="right")
         canvas.restoreState()
 
 
