@@ -213,6 +213,14 @@ class _Converter:
                 self.meta[key] = tuple(str(v) for v in value)
             elif key == "toc":
                 self.meta[key] = bool(value)
+            elif key == "toc_min_pages":
+                # Front matter is read without YAML's types: a number arrives as its digits.
+                digits = str(value) if not isinstance(value, bool) else ""
+                if digits.isascii() and digits.isdigit() and int(digits) <= 1000:
+                    self.meta[key] = int(digits)
+                else:
+                    self.warn(node, f"toc_min_pages {value!r} ignored: expected a whole number of pages "
+                                    "from 0 to 1000")
             else:
                 self.meta[key] = "" if value is None else str(value)
         return []

@@ -289,6 +289,9 @@ class Meta:
     parties: tuple[str, ...] = ()  # shown under the title on a briefing's first page
     source_line: str = ""  # footer note, e.g. "Source: ... (7 July 2023)"
     toc: bool = False
+    # With ``toc``: the contents are kept only when the document laid out without them has at least this
+    # many pages (the briefing's "contents when it runs to more than three pages" is 4); 0: always.
+    toc_min_pages: int = 0
     source: str = field(default="", compare=False, repr=False)  # the template, for messages (not a setting)
     labels: Labels = field(default_factory=Labels, compare=False, repr=False)  # set by compose, not a setting
 

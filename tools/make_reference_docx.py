@@ -180,8 +180,10 @@ def build() -> bytes:
         east_asian(defaults, CJK)
 
     title = _paragraph_style(doc, "Title")
-    _font(title, HEADING, 24, bold=True, colour=ACCENT)
-    _spacing(title, 0, 4, 1.0)
+    _font(title, HEADING, 22, bold=True, colour=ACCENT)  # the PDF's Title: 22 pt on 27 pt
+    _spacing(title, 0, 4)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Pt(27)
     ppr = title.element.get_or_add_pPr()
     for existing in ppr.findall(qn("w:pBdr")):
         ppr.remove(existing)

@@ -500,9 +500,12 @@ def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> 
     writer.title_block()
     writer.blocks(doc.blocks)
     if writer.toc is not None:  # the contents' result, with each heading's page in the same layout as the PDF
-        from reports.writers.docx_toc import heading_pages
+        from reports.writers.docx_toc import contents_wanted, heading_pages
 
-        writer.toc.finish(doc.blocks, heading_pages(doc, theme))
+        if contents_wanted(doc, theme, doc.meta.toc_min_pages):
+            writer.toc.finish(doc.blocks, heading_pages(doc, theme))
+        else:
+            writer.toc.drop()
     writer.page_furniture()
     from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
 

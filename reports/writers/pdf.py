@@ -685,17 +685,43 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
 
     Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
     """
+    if doc.meta.toc and doc.meta.toc_min_pages > 0:
+        # Contents only from ``toc_min_pages`` pages on, counted without them (as the DOCX writer decides):
+        # a shorter document is done after this one layout.
+        plain = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
+        buffer = io.BytesIO()
+        if _remember(plain, theme, _lay_out(plain, theme, buffer))[1] < doc.meta.toc_min_pages:
+            return buffer.getvalue()
     buffer = io.BytesIO()
-    _lay_out(doc, theme, buffer)
+    _remember(doc, theme, _lay_out(doc, theme, buffer))
     return buffer.getvalue()
+
+
+# The last few layouts' heading pages: the DOCX writer's contents after the PDF of the same document (a
+# build writes both) reuse the PDF's layout instead of laying the document out again.
+_LAYOUTS: dict[tuple[t.Document, Theme], tuple[list[int], int]] = {}
+
+
+def _remember(doc: t.Document, theme: Theme, template: _DocTemplate) -> tuple[list[int], int]:
+    pages_of = getattr(template, "pages_of", {})
+    pages: list[int] = []
+    for i in range(1, int(getattr(template, "headings", len(pages_of))) + 1):
+        pages.append(pages_of.get(f"h{i}", pages[-1] if pages else 1))  # never placed: where the last one was
+    result = pages, template.page
+    if len(_LAYOUTS) >= 8:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)))
+    _LAYOUTS[(doc, theme)] = result
+    return result
 
 
 def heading_pages(doc: t.Document, theme: Theme) -> tuple[list[int], int]:
     """The page (1 = first) of each heading of ``doc`` in document order, and the number of pages, as
     ``write_pdf`` lays the document out (the DOCX writer's table of contents uses them). Lays out only:
     no file is written."""
-    template = _lay_out(doc, theme, None)
-    return [template.pages_of[f"h{i}"] for i in range(1, len(template.pages_of) + 1)], template.page
+    known = _LAYOUTS.get((doc, theme))
+    if known is not None:
+        return known
+    return _remember(doc, theme, _lay_out(doc, theme, None))
 
 
 def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
@@ -715,6 +741,7 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
         author=meta.author, subject=meta.subject, keywords=list(meta.keywords), creator=f"reports {__version__}",
         producer=f"reports {__version__}", lang=meta.language, invariant=1,
     )
+    template.headings = writer.bookmarks
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     decor = PageDecor(meta, sheet, theme)

@@ -165,11 +165,32 @@ class Tagged:
         for part in parts:
             if isinstance(part, Tagged) and part._struct is None:
                 part._struct = self._struct
+        mark = getattr(self, "_bookmark", None)
+        if mark is not None and parts:  # a heading split over pages: its outline entry goes with its start
+            parts[0]._bookmark = mark
         return parts
 
 
 class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
-    """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P)."""
+    """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P).
+
+    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``).
+    """
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        frags = self.frags
+        special = not frags or any(hasattr(f, "cbDefn") for f in frags) or self.style.endDots
+        if special or (hasattr(self, "blPara") and getattr(self, "_splitpara", 0)):
+            return super().breakLinesCJK(maxWidths)  # callbacks, dot leaders, or a piece already split
+        from reportlab.platypus.paragraph import _handleBulletWidth
+
+        from reports.writers.pdf_cjk_lines import cjk_lines
+
+        widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
+        self.height = 0
+        _handleBulletWidth(self.bulletText, self.style, widths)
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return cjk_lines(frags, widths, auto not in ("", "off"))
 
 
 class TImage(Tagged, RLImage):  # type: ignore[misc]

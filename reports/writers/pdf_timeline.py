@@ -176,11 +176,12 @@ def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, m
 
 
 def _text(canvas: Any, fonts: Fonts, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
+    # One text object for the line, its runs in their faces: a reader (and text extraction) sees one line.
+    text = canvas.beginText(x, baseline)
     for piece, cjk in _runs(line):
-        face = fonts.face(bold, cjk)
-        canvas.setFont(face, size)
-        canvas.drawString(x, baseline, piece)
-        x += stringWidth(piece, face, size)
+        text.setFont(fonts.face(bold, cjk), size)
+        text.textOut(piece)
+    canvas.drawText(text)
 
 
 def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
