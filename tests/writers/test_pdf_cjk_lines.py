@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
@@ -44,7 +46,7 @@ def test_no_line_ends_opening_or_starts_closing(pieces: list[str], width: int) -
     text = "".join(pieces)
     lines = [line for line in _lines(text, width) if line.strip()]
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in itertools.pairwise(lines):
         stripped = before.rstrip()
         # A rule gives way only where keeping it would leave a line of nothing but brackets.
         if stripped.strip("".join(ALL_CANNOT_END)):
