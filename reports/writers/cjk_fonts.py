@@ -527,13 +527,19 @@ def _postscript_safe(text: str) -> str:
     return re.sub(r"[^!-~]|[\[\](){}<>/%]", "", text)
 
 
+def pdf_face_name(face: CjkFace) -> str:
+    """The reportlab font name ``register_pdf_face`` gives a TrueType ``face`` (without registering it)."""
+    stem = re.sub(r"[^A-Za-z0-9]", "", face.family) or hashlib.sha256(face.family.encode()).hexdigest()[:8]
+    return f"CJK-{stem}-{face.index}"
+
+
 def register_pdf_face(face: CjkFace, text: str = "") -> str:
     """Register ``face`` with reportlab (once per process and, for a converted face, per character set
     of ``text``) and return the font name to use in paragraph markup and styles."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    stem = re.sub(r"[^A-Za-z0-9]", "", face.family) or hashlib.sha256(face.family.encode()).hexdigest()[:8]
+    stem = pdf_face_name(face).removeprefix("CJK-").rsplit("-", 1)[0]
     with _lock:
         if face.needs_conversion:
             chars = _characters(face, text)
@@ -548,4 +554,4 @@ def register_pdf_face(face: CjkFace, text: str = "") -> str:
 
 
 __all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "find_cjk_face",
-           "is_font_path", "register_pdf_face", "subset_for_pdf"]
+           "is_font_path", "pdf_face_name", "register_pdf_face", "subset_for_pdf"]

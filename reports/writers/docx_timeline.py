@@ -9,6 +9,7 @@ that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -129,6 +130,7 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
     (reports/writers/docx.py's ``_Writer``: its document, theme, metadata and paragraph helpers)."""
     from reports.writers import docx_theme
+    from reports.writers.fonts import ensure_cjk
     from reports.writers.pdf_styles import stylesheet
     from reports.writers.pdf_timeline import Fonts
 
@@ -137,6 +139,10 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     labels = getattr(meta, "labels", None)
     lang = getattr(labels, "locale", "") or meta.language
     sheet = stylesheet(theme, meta.kind)
+    # Labels and dates (2023年7月7日 in Chinese) are measured in the CJK face: read it when they need it.
+    face = ensure_cjk(theme.fonts.cjk, tl.alt_text(node, lang))
+    if face != sheet.cjk:
+        sheet = dataclasses.replace(sheet, cjk=face)
     size = theme.fonts.size
     # In a table cell (a key-facts value) the figure takes the cell's width less its margins.
     cell_width = getattr(container, "width", None) if container is not writer.doc else None

@@ -132,6 +132,26 @@ def _map_family(names: dict[str, str]) -> None:
 
 
 @lru_cache(maxsize=8)
+def cjk_font_name(name: str) -> str:
+    """The face name ``cjk_font(name)`` registers, without registering it (reading a 17 MB face costs
+    ~0.1 s and ~60 MB: a document without Chinese, Japanese or Korean text never pays it)."""
+    from reports.writers.cjk_fonts import find_cjk_face, pdf_face_name
+
+    face = find_cjk_face(name)
+    if face is not None and not face.needs_conversion:
+        return pdf_face_name(face)
+    return name if name in CID_FONTS else CJK_FAMILIES[0]
+
+
+def ensure_cjk(name: str, text: str) -> str:
+    """Register the CJK face for ``name`` when ``text`` holds CJK characters; return the face to draw them
+    with (``cjk_font_for``: an OpenType face converted for those characters)."""
+    if not any(is_cjk(c) for c in text):
+        return cjk_font_name(name)
+    return cjk_font_for(name, text)
+
+
+@lru_cache(maxsize=8)
 def cjk_font(name: str) -> str:
     """Register (once) the face for Chinese, Japanese and Korean runs and return its face name.
 

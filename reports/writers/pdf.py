@@ -38,7 +38,7 @@ from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
 from reports.writers import images, pdf_notes
-from reports.writers.fonts import CJK_RUN, cjk_embedded, cjk_font_for, is_cjk, monospace, unembedded_fonts
+from reports.writers.fonts import CJK_RUN, ensure_cjk, is_cjk, monospace, unembedded_fonts
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
@@ -727,10 +727,11 @@ def heading_pages(doc: t.Document, theme: Theme) -> tuple[list[int], int]:
 def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
     """Lay ``doc`` out and, with a ``buffer``, save the PDF into it; return the template (its pages)."""
     sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
-    if not cjk_embedded(sheet.cjk):  # an OpenType face is made embeddable per document, for its characters
-        face = cjk_font_for(theme.fonts.cjk, _cjk_characters(doc, theme))
-        if face != sheet.cjk:
-            sheet = dataclasses.replace(sheet, cjk=face)
+    # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
+    # the characters it prints (a face of its own per character set).
+    face = ensure_cjk(theme.fonts.cjk, _cjk_characters(doc, theme))
+    if face != sheet.cjk:
+        sheet = dataclasses.replace(sheet, cjk=face)
     meta = doc.meta
     writer = _Writer(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)

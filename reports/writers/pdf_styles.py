@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from reports.theme import Theme
-from reports.writers.fonts import CJK_RUN, Family, cjk_font, family
+from reports.writers.fonts import CJK_RUN, Family, cjk_font_name, family
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def stylesheet(theme: Theme, kind: str = "briefing", east_asian: bool = False) -
     """
     sp = SPACING.get(kind, SPACING["briefing"])
     body, heading = family(theme.fonts.body), family(theme.fonts.heading)
-    cjk = cjk_font(theme.fonts.cjk)
+    cjk = cjk_font_name(theme.fonts.cjk)  # registered by the writer when the document has CJK text
     c = theme.colours
     accent, text, muted = (colors.HexColor(c.accent), colors.HexColor(c.text), colors.HexColor(c.muted))
     size = theme.fonts.size

@@ -195,7 +195,7 @@ def paginated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, list[
     numbers = {}
     for name, agreement in _variants():
         document, _ = compose_document(agreement, "briefing")
-        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, toc=True))
+        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, toc=True, toc_min_pages=0))
         data = write_docx(document, DEFAULT_THEME)
         (folder / f"{name}.docx").write_bytes(data)
         numbers[name] = [e[2] for e in read_contents(data).entries]
