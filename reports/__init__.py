@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from reports.batch import BuildResult
     from reports.model import Agreement
     from reports.theme import Theme
@@ -57,7 +59,8 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = ("brie
           formats: Sequence[str] = ("pdf", "docx"), theme: Theme | None = None, template_dir: Path | None = None,
           reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
           check: bool = False, fail_fast: bool = False, timeout: float | None = 60.0,
-          manifest: Path | None = None) -> BuildResult:
+          manifest: Path | None = None, executor: Executor | None = None, force: bool = False,
+          lang: str | None = None, watermark: str | None = None) -> BuildResult:
     """Build every agreement in ``paths`` (files or folders) into ``out_dir``; see ``reports build``.
 
     Returns a ``BuildResult`` (``.ok``, ``.exit_code``, ``.outputs``, ``.failed``, ``.internal``,
@@ -66,12 +69,17 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = ("brie
     when called from its main thread); ``manifest`` writes the manifest to that path. Raises
     ``DataError`` for duplicate ids and ``OutputError`` when ``out_dir`` cannot be used or ``manifest``
     would overwrite an input or an output.
+
+    ``executor``: any ``concurrent.futures.Executor`` (e.g. ``distributed.Client(...).get_executor()``);
+    documents are made there, files written here; results and manifest are the same. Builds are
+    incremental (a record beside the documents); ``force`` makes every document again. ``lang`` sets the
+    labels' language over the data's; ``watermark`` the mark behind every page.
     """
     from reports.batch import build as _build
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
     options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
-                      timeout=timeout)
+                      timeout=timeout, lang=lang, watermark=watermark)
     return _build(list(paths), out_dir, kinds=kinds, formats=formats, options=options, jobs=jobs, shard=shard,
-                  check=check, fail_fast=fail_fast, manifest=manifest)
+                  check=check, fail_fast=fail_fast, manifest=manifest, executor=executor, force=force)

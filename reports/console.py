@@ -58,6 +58,8 @@ def summary_line(result: BuildResult) -> str:
     verb = "checked" if result.check else "built"
     text = (f"{verb} {docs} document{'s' if docs != 1 else ''} for {agreements} "
             f"agreement{'s' if agreements != 1 else ''} in {result.seconds:.1f} s -> {_folder(result.out_dir)}")
+    if result.reused and not result.check:
+        text += f"; {result.reused} already up to date"
     if result.check:
         stale = len(result.stale)
         text += f"; {stale} out of date" if stale else "; all up to date"

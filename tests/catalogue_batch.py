@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.catalogue_case import Case
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, documents_in
 
 SHIPPED_BYTES = SHIPPED.read_bytes()
 ID = "zhejiang-alibaba-2023"
@@ -19,7 +19,7 @@ BUILD_MEMO_PDF = ("build", "{file}", "-d", "{dir}/out", "--kind", "memo", "--for
 
 def _nothing_written(folder: Path, _output: str) -> None:
     assert (folder / "a.yaml").read_bytes() == SHIPPED_BYTES, "the data file was changed"
-    assert not (folder / "out").exists(), sorted(p.name for p in (folder / "out").iterdir())
+    assert not (folder / "out").exists(), documents_in(folder / "out")
 
 
 def _nothing_in_data(folder: Path, _output: str) -> None:
@@ -38,18 +38,18 @@ def _earlier_document(folder: Path) -> None:
 
 
 def _built_from_stdin(folder: Path, _output: str) -> None:
-    names = sorted(p.name for p in (folder / "out").iterdir())
+    names = documents_in(folder / "out")
     assert names == [f"{ID}-memo.pdf"], names
     assert (folder / "out" / names[0]).read_bytes().rstrip().endswith(b"%%EOF")
 
 
 def _no_document(folder: Path, _output: str) -> None:
     out = folder / "out"
-    assert not out.exists() or not any(out.iterdir()), sorted(p.name for p in out.iterdir())
+    assert not out.exists() or not documents_in(out), documents_in(out)
 
 
 def _all_built(folder: Path, _output: str) -> None:
-    assert sorted(p.name for p in (folder / "out").iterdir()) == [f"{ID}-memo.pdf"]
+    assert documents_in(folder / "out") == [f"{ID}-memo.pdf"]
 
 
 CASES: list[Case] = [

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from tests.catalogue_case import Case
-from tests.conftest import SHIPPED, shipped_dict
+from tests.conftest import SHIPPED, documents_in, shipped_dict
 
 SHIPPED_BYTES = SHIPPED.read_bytes()
 SHIPPED_TEXT = SHIPPED_BYTES.decode("utf-8")
@@ -87,7 +87,7 @@ def _stale_temporary(folder: Path) -> None:
 
 
 def _stale_temporary_removed(folder: Path, _output: str) -> None:
-    left = sorted(p.name for p in (folder / "out").iterdir())
+    left = documents_in(folder / "out")
     assert left == [f"{SHIPPED_ID}-memo.pdf"], left
 
 

@@ -77,3 +77,10 @@ def docx_text(data: bytes) -> str:
 def squash(text: str) -> str:
     """Collapse all whitespace (line wrapping differs between outputs) to single spaces."""
     return " ".join(text.split())
+
+
+def documents_in(folder: Path) -> list[str]:
+    """The names in an output folder, sorted, without the incremental build's record (reports/cache.py)."""
+    from reports.cache import RECORD_NAME
+
+    return sorted(p.name for p in folder.iterdir() if p.name != RECORD_NAME)

@@ -67,3 +67,22 @@ def test_any_executor_plugs_in_and_is_left_open(tmp_path: Path) -> None:
     alone = build([data], tmp_path / "alone", kinds=("memo",), formats=("pdf",), jobs=1)
     assert _documents(tmp_path / "out") == _documents(tmp_path / "alone")
     assert [o.sha256 for o in result.outputs] == [o.sha256 for o in alone.outputs]
+
+
+def test_the_python_api_takes_an_executor_and_says_what_was_current(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    import reports
+    from reports.console import summary_line
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        first = reports.build([SHIPPED], tmp_path, kinds=["memo"], formats=["pdf"], executor=pool)
+        second = reports.build([SHIPPED], tmp_path, kinds=["memo"], formats=["pdf"], executor=pool)
+    def files(result: reports.batch.BuildResult) -> list[tuple[str, str]]:
+        return [(o["path"], o["sha256"]) for i in result.manifest()["inputs"] for o in i["outputs"]]
+
+    assert first.ok and second.ok and files(first) == files(second)
+    assert (first.rendered, second.rendered, second.reused) == (1, 0, 1)
+    assert summary_line(second).endswith("; 1 already up to date")
+    forced = reports.build([SHIPPED], tmp_path, kinds=["memo"], formats=["pdf"], force=True)
+    assert forced.rendered == 1

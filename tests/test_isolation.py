@@ -32,7 +32,7 @@ from reports.cli import main
 from reports.errors import OutputError
 from reports.limits import TimeLimitError, time_limit
 from tests.catalogue_case import leftover_processes
-from tests.conftest import ROOT, SHIPPED, docx_text, pdf_text
+from tests.conftest import ROOT, SHIPPED, documents_in, docx_text, pdf_text
 
 SHIPPED_TEXT = SHIPPED.read_text("utf-8")
 CRASH_TITLE = "Crash Test Accord"
@@ -91,7 +91,7 @@ def _args(root: Path, data: Path, templates: Path, *more: str) -> list[str]:
 
 def _check_good_ones_built(root: Path) -> None:
     out = root / "out"
-    names = sorted(p.name for p in out.iterdir())
+    names = documents_in(out)
     assert names == ["d-good-memo.docx", "d-good-memo.pdf", "e-good-memo.docx", "e-good-memo.pdf"], names
     for name in ("d-good", "e-good"):
         assert f"For {name}." in docx_text((out / f"{name}-memo.docx").read_bytes())
@@ -282,7 +282,7 @@ def test_a_full_disk_stops_writing_and_the_manifest_says_what_was_not_written(
     result = CliRunner().invoke(main, ["build", str(data), "-d", str(out), "--format", "pdf", "-j", "1",
                                        "--manifest", str(manifest_path)])
     assert result.exit_code == 1, result.output
-    assert sorted(os.listdir(out)) == ["a-briefing.pdf", "a-memo.pdf", "b-briefing.pdf"]
+    assert documents_in(Path(out)) == ["a-briefing.pdf", "a-memo.pdf", "b-briefing.pdf"]
     assert f"{out}/b-memo.pdf: cannot write: No space left on device" in result.output
     assert "writing stopped: " in result.output and "; 1 more agreement not built" in result.output
     manifest = json.loads(manifest_path.read_text("utf-8"))
@@ -421,7 +421,7 @@ def test_no_time_limit_outside_the_main_thread_and_library_builds_work_there(tmp
     assert outcome["slept"] is True
     result = outcome["result"]
     assert isinstance(result, reports.batch.BuildResult) and result.ok
-    assert os.listdir(tmp_path) == ["zhejiang-alibaba-2023-memo.pdf"]
+    assert documents_in(tmp_path) == ["zhejiang-alibaba-2023-memo.pdf"]
 
 
 def test_a_runaway_template_is_stopped_in_this_process_and_in_workers(tmp_path: Path) -> None:
@@ -576,7 +576,7 @@ def test_sigterm_stops_like_ctrl_c_and_exits_143(running_build: tuple[subprocess
     assert process.returncode == 143, stderr
     assert "Traceback" not in stderr and "; interrupted" in stderr
     assert _no_worker_left(out, 2.0) == []
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")]
+    assert not [name for name in documents_in(out) if name.startswith(".") or name.endswith(".tmp")]
     for pdf in out.glob("*.pdf"):
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF")  # finished files are whole
     manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))

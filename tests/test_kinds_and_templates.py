@@ -17,7 +17,7 @@ from reports.load import load_agreement, load_theme
 from reports.paths import builtin_templates_dir
 from reports.theme import DEFAULT_THEME, Fonts, Theme
 from reports.writers.winansi import winansi_characters
-from tests.conftest import MINIMAL, docx_text, pdf_text, shipped_dict, squash
+from tests.conftest import MINIMAL, documents_in, docx_text, pdf_text, shipped_dict, squash
 
 # A letter unlike the built-ins: its own layout, a built-in partial imported, data fields of its own.
 LETTER = """\
@@ -76,7 +76,7 @@ def test_the_template_guides_letter_example_works_end_to_end(tmp_path: Path,
     result = runner.invoke(main, ["build", str(data_file), "-d", "built", "--kind", "letter", "--kind", "memo",
                                   "--template-dir", "mine"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "built").iterdir()) == [
+    assert documents_in(tmp_path / "built") == [
         "harbour-pact-letter.docx", "harbour-pact-letter.pdf", "harbour-pact-memo.docx", "harbour-pact-memo.pdf"]
     built = pdf_text((tmp_path / "built" / "harbour-pact-letter.pdf").read_bytes())
     assert "Letter on Harbour pact of Ålesund" in built
@@ -89,9 +89,9 @@ def test_the_python_api_renders_and_builds_a_custom_kind(tmp_path: Path) -> None
     assert "Letter-closing-mark" in pdf_text(data)
     result = reports.build([MINIMAL], tmp_path / "out", kinds=["letter"], formats=["docx"], template_dir=folder)
     assert result.ok
-    [written] = list((tmp_path / "out").iterdir())
-    assert written.name == f"{agreement.id}-letter.docx"
-    assert "Letter-closing-mark" in docx_text(written.read_bytes())
+    [written] = documents_in(tmp_path / "out")
+    assert written == f"{agreement.id}-letter.docx"
+    assert "Letter-closing-mark" in docx_text((tmp_path / "out" / written).read_bytes())
 
 
 @pytest.mark.parametrize("command", ["pdf", "docx", "build"])
