@@ -122,6 +122,14 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
     outputs = [get_writer(fmt)(document, theme, opts.reference_docx) for fmt in formats]
+    if "pdf" in formats:
+        from reports.writers.pdf import chinese_not_embedded
+
+        fallback = chinese_not_embedded(document, theme, source, every_time=opts.strict)
+        if fallback is not None:
+            warnings.append(fallback)
+            if opts.strict:
+                raise RenderError("warnings are errors under --strict", problems=warnings)
     long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, None), source,
                             estimate=opts.strict)
     if long_memo is not None:

@@ -764,6 +764,26 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
     return template
 
 
+_said_chinese_not_embedded = False
+
+
+def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_time: bool = False) -> Problem | None:
+    """A warning, once per process (``every_time``: for each document), when ``doc`` prints CJK text and
+    no embeddable face was found, so the PDF names reportlab's CID font, unembedded, and is not PDF/A."""
+    global _said_chinese_not_embedded
+    if _said_chinese_not_embedded and not every_time:
+        return None
+    chars = _cjk_characters(doc, theme)
+    if not chars or not unembedded_fonts(theme, ensure_cjk(theme.fonts.cjk, chars)):
+        return None
+    if any(name in unembedded_fonts(theme, "") for name in (theme.fonts.body, theme.fonts.heading)):
+        return None  # a standard-14 theme font: not archival anyway, and the theme says so itself
+    _said_chinese_not_embedded = True
+    return Problem(source, "no Chinese, Japanese or Korean font to embed was found on this machine: that text "
+                           "uses reportlab's STSong-Light, which the reader's viewer must supply, and the PDF is "
+                           "not PDF/A (install fonts-wqy-zenhei, or name a font file in the theme's fonts.cjk)")
+
+
 def _cjk_characters(doc: t.Document, theme: Theme) -> str:
     """Every Chinese, Japanese or Korean character the document prints (tree, metadata, watermark)."""
     found: set[str] = set()

@@ -258,3 +258,31 @@ def test_heading_levels_never_skip_and_notes_have_ids_and_info_has_no_empty_entr
         assert [str(n.ID) for n in notes] and len({str(n.ID) for n in notes}) == len(notes)
         assert "/Author" not in pdf.docinfo and "/Subject" not in pdf.docinfo  # empty: left out, as in the XMP
         assert str(pdf.docinfo.Title) == "Tagged"
+
+
+def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports.errors import RenderError
+    from reports.load import load_agreement
+    from reports.pipeline import Options, render
+    from reports.writers import cjk_fonts
+    from reports.writers import pdf as pdf_writer
+    from tests.conftest import SHIPPED
+
+    agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names
+    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: None)
+    monkeypatch.setattr(pdf_writer, "_said_chinese_not_embedded", False)
+    for cache in (fonts.cjk_font, fonts.cjk_font_name, pdf_styles.stylesheet):
+        cache.cache_clear()
+    try:
+        first = render(agreement, "memo", "pdf", source="deal.yaml")
+        second = render(agreement, "memo", "pdf", source="deal.yaml")
+        with pytest.raises(RenderError) as refused:
+            render(agreement, "memo", "pdf", Options(strict=True), source="deal.yaml")
+    finally:
+        for cache in (fonts.cjk_font, fonts.cjk_font_name, pdf_styles.stylesheet):
+            cache.cache_clear()
+    said = [w.message for w in first.warnings if "font to embed" in w.message]
+    assert len(said) == 1 and "not PDF/A" in said[0] and "fonts.cjk" in said[0]
+    assert not [w for w in second.warnings if "font to embed" in w.message]
+    assert any("font to embed" in p.message for p in refused.value.problems)
+    check_tagged(first.data, expect_archival=False)
