@@ -44,6 +44,10 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     text = report(result)
     assert "briefing PDF tool/floor" in text and "N=2 " in text
     assert "50-row briefing, docx" in text
+    # The tagged briefing's costs, the Chinese edition and the briefing with contents and figure.
+    assert result["tagging"]["tagged_ms"] > 0 and "cost of tagging" in text
+    assert result["features"]["languages"]["zh_briefing_pdf_ms"] > 0 and "Chinese edition" in text
+    assert result["features"]["contents_and_figure"]["tool_docx_ms"] > 0 and "contents and timeline" in text
 
 
 def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:

@@ -1,0 +1,93 @@
+"""What the Chinese edition and the briefing's contents and timeline figure cost.
+
+- ``languages``: the Chinese briefing (data/zhejiang-alibaba-2023.zh-Hans.yaml) against the English one,
+  in each format, timed in turns (target: within 1.3 x);
+- ``contents_and_figure``: the shipped briefing with its contents forced on (a copy of the built-in
+  templates with ``toc_min_pages`` 0; it has the timeline figure already) against the raw reportlab
+  floor for the PDF and docxtpl for the DOCX, timed in turns (targets: 1.3 x and 1.0 x).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.run import ROOT, SHIPPED, interleaved_median_ms
+
+CHINESE = ROOT / "data" / "zhejiang-alibaba-2023.zh-Hans.yaml"
+
+
+def languages(runs: int) -> dict[str, float]:
+    from reports.load import load_agreement
+    from reports.pipeline import render
+
+    english, chinese = load_agreement(SHIPPED), load_agreement(CHINESE)
+    out: dict[str, float] = {}
+    for fmt in ("pdf", "docx"):
+        render(chinese, "briefing", fmt)  # the Chinese face is read once per process, before timing
+        times = interleaved_median_ms({
+            "en": lambda fmt=fmt: render(english, "briefing", fmt),  # type: ignore[misc]
+            "zh": lambda fmt=fmt: render(chinese, "briefing", fmt),  # type: ignore[misc]
+        }, runs)
+        out[f"en_briefing_{fmt}_ms"] = times["en"]
+        out[f"zh_briefing_{fmt}_ms"] = times["zh"]
+        out[f"zh_over_en_{fmt}"] = times["zh"] / times["en"]
+    return out
+
+
+def _templates_with_contents(folder: Path) -> Path:
+    from reports.paths import builtin_templates_dir
+
+    target = folder / "templates"
+    shutil.copytree(builtin_templates_dir(), target, ignore=shutil.ignore_patterns("__pycache__", "*.docx"))
+    briefing = target / "briefing.md.j2"
+    text = briefing.read_text("utf-8")
+    assert "{% set toc_min_pages = 4 %}" in text, "the built-in briefing no longer sets toc_min_pages"
+    briefing.write_text(text.replace("{% set toc_min_pages = 4 %}", "{% set toc_min_pages = 0 %}"), "utf-8")
+    return target
+
+
+def contents_and_figure(runs: int) -> dict[str, float]:
+    from benchmarks import docxtpl_peer, floor_pdf
+    from reports.load import load_agreement
+    from reports.pipeline import Options, render
+
+    agreement = load_agreement(SHIPPED)
+    with tempfile.TemporaryDirectory() as folder:
+        options = Options(template_dir=_templates_with_contents(Path(folder)))
+        pdf = interleaved_median_ms({
+            "tool": lambda: render(agreement, "briefing", "pdf", options),
+            "floor": lambda: floor_pdf.briefing_pdf(agreement),
+        }, runs)
+        docx = interleaved_median_ms({
+            "tool": lambda: render(agreement, "briefing", "docx", options),
+            "docxtpl": lambda: docxtpl_peer.briefing_docx(agreement),
+        }, runs)
+    return {"tool_pdf_ms": pdf["tool"], "floor_pdf_ms": pdf["floor"], "pdf_over_floor": pdf["tool"] / pdf["floor"],
+            "tool_docx_ms": docx["tool"], "docxtpl_docx_ms": docx["docxtpl"],
+            "docx_over_docxtpl": docx["tool"] / docx["docxtpl"]}
+
+
+def report_lines(result: dict[str, Any]) -> list[str]:
+    lang, extra = result["languages"], result["contents_and_figure"]
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    return [
+        "Chinese edition (briefing, median ms)",
+        f"  PDF  English {lang['en_briefing_pdf_ms']:7.1f}  Chinese {lang['zh_briefing_pdf_ms']:7.1f}  "
+        f"{lang['zh_over_en_pdf']:.2f} x (<= 1.3)  {verdict(lang['zh_over_en_pdf'] <= 1.3)}",
+        f"  DOCX English {lang['en_briefing_docx_ms']:7.1f}  Chinese {lang['zh_briefing_docx_ms']:7.1f}  "
+        f"{lang['zh_over_en_docx']:.2f} x (<= 1.3)  {verdict(lang['zh_over_en_docx'] <= 1.3)}",
+        "Briefing with contents and timeline figure",
+        f"  PDF  tool/floor   {extra['pdf_over_floor']:.2f}  (<= 1.3)  {verdict(extra['pdf_over_floor'] <= 1.3)}",
+        f"  DOCX tool/docxtpl {extra['docx_over_docxtpl']:.2f}  (<= 1.0)  "
+        f"{verdict(extra['docx_over_docxtpl'] <= 1.0)}",
+    ]
+
+
+def measure(runs: int) -> dict[str, Any]:
+    return {"languages": languages(runs), "contents_and_figure": contents_and_figure(runs)}
