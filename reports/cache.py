@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.errors import Problem
+from reports.load import read_at_most
 
 RECORD_NAME = ".reports-build.json"
 RECORD_FORMAT = "reports build record"
@@ -75,19 +76,11 @@ def read_regular(path: str | os.PathLike[str], limit: int, *, follow: bool = Tru
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        data = read_at_most(fd, limit + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     return data if len(data) <= limit else None
 
 

@@ -92,6 +92,19 @@ def _read_text(path: str | Path, kind: ErrorKind, max_bytes: int) -> tuple[str, 
     return name, _decode(name, raw, kind)
 
 
+def read_at_most(fd: int, limit: int) -> bytes:
+    """At most ``limit`` bytes from open file ``fd``, read in 1 MB pieces until it ends."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
     # Only a regular file is read, and never more than max_bytes + 1 bytes of it: the size a file reports
     # is not trusted (/dev/zero reports 0 and never ends; /proc files report 0 and have content). stat
@@ -105,14 +118,7 @@ def _read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
         fd = os.open(name, os.O_RDONLY | _OPEN_FLAGS)
         try:
             _refuse_non_regular(name, os.fstat(fd).st_mode, kind)
-            chunks: list[bytes] = []
-            left = max_bytes + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
+            raw = read_at_most(fd, max_bytes + 1)
         finally:
             os.close(fd)
     except FileNotFoundError:
@@ -121,7 +127,6 @@ def _read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
         raise kind("", [Problem(name, "permission denied: the file cannot be read")]) from None
     except OSError as exc:
         raise kind("", [Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
-    raw = b"".join(chunks)
     if len(raw) > max_bytes:
         raise kind("", [Problem(name, f"file is over the limit of {max_bytes:,} bytes")])
     return raw

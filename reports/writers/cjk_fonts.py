@@ -458,12 +458,7 @@ def _truetype_subset(face: CjkFace, chars: str) -> Any:
     for tag in _DROPPED:
         if tag in font:
             del font[tag]
-    options = ft_subset.Options()
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
+    options = subset_options()
     options.hinting = False
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(text=chars)
@@ -525,6 +520,20 @@ def _converted(face: CjkFace, chars: str) -> Any:
 def _postscript_safe(text: str) -> str:
     """``text`` with only the characters a PostScript name may hold (printable ASCII but delimiters)."""
     return re.sub(r"[^!-~]|[\[\](){}<>/%]", "", text)
+
+
+def subset_options() -> Any:
+    """fontTools subsetter options both writers' subsets share: no shaping features (neither writer
+    shapes), every name record kept, a drawn .notdef."""
+    from fontTools import subset as ft_subset
+
+    options = ft_subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    return options
 
 
 def pdf_face_name(face: CjkFace) -> str:

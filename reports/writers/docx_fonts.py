@@ -136,12 +136,9 @@ def subset(path: Path, chars: str) -> bytes:
     with _lock:
         blob = _parsed(path)
     font = pickle.loads(blob)  # our own pickle of a packaged font, made in this process
-    options = ft_subset.Options()
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
+    from reports.writers.cjk_fonts import subset_options
+
+    options = subset_options()
     options.recalc_bounds = False  # the full font's bounds still hold, and recomputing expands glyphs
     # The name table has nothing to do with glyphs, but the subsetter visits every table to prune it:
     # most of its time. It goes back unchanged.

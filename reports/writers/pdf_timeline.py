@@ -15,23 +15,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports import timeline as tl
 from reports import tree as t
-from reports.writers.fonts import CJK_RUN
-from reports.writers.pdf_styles import Sheet
+from reports.writers.pdf_styles import Sheet, script_runs
 from reports.writers.pdf_tags import Tagged
-
-
-def _runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` as (piece, is CJK) runs: CJK is set in the CID font, the rest in the Latin family."""
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for run in CJK_RUN.finditer(text):
-        if run.start() > pos:
-            out.append((text[pos:run.start()], False))
-        out.append((run.group(), True))
-        pos = run.end()
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out
 
 
 class Fonts:
@@ -44,7 +29,7 @@ class Fonts:
         return self.cjk if cjk else self.bold if bold else self.regular
 
     def measure(self, text: str, bold: bool, size: float) -> float:
-        return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in _runs(text)))
+        return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in script_runs(text)))
 
 
 class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
@@ -178,7 +163,7 @@ def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, m
 def _text(canvas: Any, fonts: Fonts, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
     # One text object for the line, its runs in their faces: a reader (and text extraction) sees one line.
     text = canvas.beginText(x, baseline)
-    for piece, cjk in _runs(line):
+    for piece, cjk in script_runs(line):
         text.setFont(fonts.face(bold, cjk), size)
         text.textOut(piece)
     canvas.drawText(text)
