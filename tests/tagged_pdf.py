@@ -216,7 +216,8 @@ def check_tagged(data: bytes, *, expect_archival: bool | None = None) -> Tagged:
 def _check_metadata(pdf: pikepdf.Pdf, root: pikepdf.Dictionary) -> bool:
     xml = ET.fromstring(root.Metadata.read_bytes())
     title = xml.find(".//dc:title//rdf:li", _NS)
-    assert title is not None and title.text == str(pdf.docinfo.get("/Title", "")), "XMP and Info titles differ"
+    xmp_title = title.text or "" if title is not None else ""
+    assert xmp_title == str(pdf.docinfo.get("/Title", "")), "XMP and Info titles differ"
     (intent,) = list(root.OutputIntents)
     assert str(intent.S) == "/GTS_PDFA1"
     profile = intent.DestOutputProfile.read_bytes()

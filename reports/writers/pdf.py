@@ -461,6 +461,11 @@ def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
     yield value[pos:], False
 
 
+def _clean(value: str) -> str:
+    # The Info dictionary and the XMP (XML) must say the same: characters XML cannot hold go from both.
+    return _XML_INVALID.sub("", value)
+
+
 def _language_of(content: t.Inlines, language: str) -> str:
     """``zh-Hans`` for text all in Chinese characters in a document in another language, else "".
 
@@ -738,8 +743,9 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
     m = theme.margins
     template = _DocTemplate(
         buffer if buffer is not None else io.BytesIO(), pagesize=sheet.page_size, leftMargin=m.left * mm,
-        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=meta.title,
-        author=meta.author, subject=meta.subject, keywords=list(meta.keywords), creator=f"reports {__version__}",
+        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=_clean(meta.title),
+        author=_clean(meta.author), subject=_clean(meta.subject), keywords=[_clean(k) for k in meta.keywords],
+        creator=f"reports {__version__}",
         producer=f"reports {__version__}", lang=meta.language, invariant=1,
     )
     template.headings = writer.bookmarks

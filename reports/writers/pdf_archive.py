@@ -9,6 +9,8 @@ font embedded and every page tagged.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from functools import lru_cache
 from typing import Any
@@ -27,6 +29,7 @@ from reportlab.pdfbase.pdfdoc import (
 
 from reports import tree as t
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents"]
 
 # PDF/A-2 knows only some XMP schemas; the PDF/UA identifier must be described in an extension schema.
@@ -59,10 +62,14 @@ def srgb_profile() -> bytes:
 def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> bytes:
     """The XMP packet for ``meta``; dates from ``epoch`` (the Info dictionary's, so the two agree)."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+    # As in the Info dictionary (pdf._clean): no characters XML cannot hold.
+    clean = _XML_INVALID.sub
+    meta = dataclasses.replace(meta, title=clean("", meta.title), author=clean("", meta.author),
+                               subject=clean("", meta.subject), language=clean("", meta.language))
+    keywords = _XML_INVALID.sub("", keywords)
     language = escape(meta.language or "x-default")
     fields = [
         "<dc:format>application/pdf</dc:format>",
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>',
         f"<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>",
         f"<xmp:CreateDate>{stamp}</xmp:CreateDate>",
         f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
@@ -73,6 +80,9 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> b
     ]
     if keywords:
         fields.append(f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
+    if meta.title:  # the Info dictionary leaves an empty one out too
+        fields.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt>'
+                      "</dc:title>")
     if meta.author:
         fields.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>")
     if meta.subject:
