@@ -39,18 +39,16 @@ def _untagged() -> Iterator[None]:
 
 @contextmanager
 def _cid_chinese() -> Iterator[None]:
-    from reports.writers import cjk_fonts, fonts, pdf_styles
+    from reports.writers import cjk_fonts
 
     saved = cjk_fonts.find_cjk_face
-    cjk_fonts.find_cjk_face = lambda preferred=None: None  # type: ignore[assignment]
-    fonts.cjk_font.cache_clear()
-    pdf_styles.stylesheet.cache_clear()
+    cjk_fonts.find_cjk_face = lambda preferred=None, base=None: None  # type: ignore[assignment]
+    cjk_fonts.clear_cache()
     try:
         yield
     finally:
         cjk_fonts.find_cjk_face = saved
-        fonts.cjk_font.cache_clear()
-        pdf_styles.stylesheet.cache_clear()
+        cjk_fonts.clear_cache()
 
 
 def tagging(runs: int) -> dict[str, Any]:

@@ -153,13 +153,19 @@ def is_font_path(preferred: str) -> bool:
 
 
 def clear_cache() -> None:
-    """Forget every lookup (tests; a long-running process after fonts were installed)."""
+    """Forget every lookup (tests; a long-running process after fonts were installed), and what the
+    writers made of them: the face names they chose and the stylesheets that hold those names."""
+    from reports.writers import fonts, pdf_styles
+
     with _lock:
         _find.cache_clear()
         _candidates_in.cache_clear()
         _fontconfig.cache_clear()
         coverage.cache_clear()
         _subset.cache_clear()
+        fonts.cjk_font.cache_clear()
+        fonts.cjk_font_name.cache_clear()
+        pdf_styles.stylesheet.cache_clear()
 
 
 @lru_cache(maxsize=8)

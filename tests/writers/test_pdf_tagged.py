@@ -17,7 +17,6 @@ from PIL import Image
 
 from reports import tree as t
 from reports.theme import DEFAULT_THEME, Theme
-from reports.writers import fonts, pdf_styles
 from reports.writers.pdf import write_pdf
 from tests.tagged_pdf import Node, check_tagged, unembedded_fonts
 from tests.writers.sample import sample_document
@@ -169,13 +168,12 @@ def test_without_a_chinese_face_the_cid_font_is_used_and_archival_is_not_claimed
     from reports.writers import cjk_fonts
 
     monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None: None)
-    fonts.cjk_font.cache_clear()
-    pdf_styles.stylesheet.cache_clear()
+    cjk_fonts.clear_cache()
     try:
         data = write_pdf(_doc(t.Paragraph((t.Text("浙江省"),))), DEFAULT_THEME)
     finally:
-        fonts.cjk_font.cache_clear()
-        pdf_styles.stylesheet.cache_clear()
+        monkeypatch.undo()
+        cjk_fonts.clear_cache()
     check_tagged(data, expect_archival=False)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "STSong-Light" in " ".join(unembedded_fonts(pdf))
@@ -234,13 +232,12 @@ def test_an_opentype_chinese_face_is_converted_for_the_documents_characters_and_
 
     face = cjk_fonts.CjkFace(cff_font(tmp_path / "song.otf", chars="中文一"), 0, "Test Song CFF", True)
     monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: face)
-    fonts.cjk_font.cache_clear()
-    pdf_styles.stylesheet.cache_clear()
+    cjk_fonts.clear_cache()
     try:
         data = write_pdf(_doc(t.Paragraph((t.Text("中文 and 一"),))), DEFAULT_THEME)
     finally:
-        fonts.cjk_font.cache_clear()
-        pdf_styles.stylesheet.cache_clear()
+        monkeypatch.undo()
+        cjk_fonts.clear_cache()
     tagged = check_tagged(data, expect_archival=True)
     assert any("中文" in p.text and "一" in p.text for p in tagged.roles("P"))
 
@@ -271,16 +268,15 @@ def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkey
     agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names
     monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: None)
     monkeypatch.setattr(pdf_writer, "_said_chinese_not_embedded", False)
-    for cache in (fonts.cjk_font, fonts.cjk_font_name, pdf_styles.stylesheet):
-        cache.cache_clear()
+    cjk_fonts.clear_cache()
     try:
         first = render(agreement, "memo", "pdf", source="deal.yaml")
         second = render(agreement, "memo", "pdf", source="deal.yaml")
         with pytest.raises(RenderError) as refused:
             render(agreement, "memo", "pdf", Options(strict=True), source="deal.yaml")
     finally:
-        for cache in (fonts.cjk_font, fonts.cjk_font_name, pdf_styles.stylesheet):
-            cache.cache_clear()
+        monkeypatch.undo()
+        cjk_fonts.clear_cache()
     said = [w.message for w in first.warnings if "font to embed" in w.message]
     assert len(said) == 1 and "not PDF/A" in said[0] and "fonts.cjk" in said[0]
     assert not [w for w in second.warnings if "font to embed" in w.message]
