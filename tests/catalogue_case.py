@@ -10,6 +10,7 @@ the point) that the peak resident memory stayed under a bound.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -84,7 +85,7 @@ def run(case: Case, folder: Path, secret: Path) -> Outcome:
     """Run the case's command in ``folder`` and return what happened."""
     args = arguments(case, folder, secret)
     if case.process or case.max_rss_mb is not None:
-        return _run_process(args, folder, case.stdin)
+        return _run_process(args, folder, case.stdin, measure=case.max_rss_mb is not None)
     from click.testing import CliRunner
 
     from reports.cli import main
@@ -104,13 +105,29 @@ def run(case: Case, folder: Path, secret: Path) -> Outcome:
     return Outcome(result.exit_code, result.output, seconds=time.perf_counter() - started)
 
 
-def _run_process(args: list[str], folder: Path, stdin: bytes | None) -> Outcome:
+# Linux counts the memory a child had when it was forked in its peak (ru_maxrss survives exec): a child of
+# the test process, which holds hundreds of MB by the end of the suite, would report that much. The
+# command runs under a small Python that forks it and reports the command's own peak in a file.
+_MEASURE = ("import os, resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:]).returncode\n"
+            "with open(os.environ['REPORTS_TEST_RSS_FILE'], 'w') as f:\n"
+            "    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.exit(code if code >= 0 else 128 - code)\n")
+
+
+def _run_process(args: list[str], folder: Path, stdin: bytes | None, *, measure: bool = False) -> Outcome:
     import tempfile
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "reports", *args]
+    rss_file = None
+    if measure:
+        rss_file = Path(tempfile.mkdtemp(prefix="reports-rss-")) / "peak"
+        env["REPORTS_TEST_RSS_FILE"] = str(rss_file)
+        command = [sys.executable, "-c", _MEASURE, *command]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen([sys.executable, "-m", "reports", *args], cwd=folder, env=env,
+        proc = subprocess.Popen(command, cwd=folder, env=env,
                                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT)
         if proc.stdin is not None:
@@ -134,7 +151,11 @@ def _run_process(args: list[str], folder: Path, stdin: bytes | None) -> Outcome:
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-    return Outcome(code, text, max_rss_mb=usage.ru_maxrss / 1024 if usage else None,
+    peak_kib = usage.ru_maxrss if usage else None
+    if rss_file is not None:
+        peak_kib = int(rss_file.read_text()) if rss_file.exists() else None
+        shutil.rmtree(rss_file.parent, ignore_errors=True)
+    return Outcome(code, text, max_rss_mb=peak_kib / 1024 if peak_kib is not None else None,
                    seconds=time.perf_counter() - started)
 
 
