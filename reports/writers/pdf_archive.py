@@ -14,7 +14,7 @@ import re
 import time
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -45,6 +45,11 @@ _PDFUA_EXTENSION = """
      <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
     </rdf:li></rdf:Seq></pdfaSchema:property>
    </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
+
+
+def escape(value: str) -> str:
+    # XML reads a carriage return back as a line feed: written as a reference, it stays what the Info says.
+    return _escape(value, {"\r": "&#13;"})
 
 
 @lru_cache(maxsize=1)

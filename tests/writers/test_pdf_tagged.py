@@ -282,3 +282,9 @@ def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkey
     assert not [w for w in second.warnings if "font to embed" in w.message]
     assert any("font to embed" in p.message for p in refused.value.problems)
     check_tagged(first.data, expect_archival=False)
+
+
+@pytest.mark.parametrize("title", ["Co\r\nop", "a\x01b", "", " spaced ", "浙江 & <b>"])
+def test_xmp_and_info_agree_on_any_title(title: str) -> None:
+    # XML reads a carriage return back as a line feed and cannot hold control characters.
+    check_tagged(write_pdf(_doc(t.Paragraph((t.Text("x"),)), title=title, author="a\r\nb"), DEFAULT_THEME))
