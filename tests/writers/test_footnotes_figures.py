@@ -3,7 +3,6 @@ matching references, PDF notes on the page of their reference, alt text, widths 
 
 from __future__ import annotations
 
-import inspect
 import io
 import re
 import zipfile
@@ -18,7 +17,6 @@ from pypdf import PdfReader
 from reports import tree as t
 from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
-from reports.writers import pdf as pdf_writer
 from reports.writers.docx import write_docx
 from reports.writers.pdf import write_pdf
 
@@ -104,11 +102,8 @@ def _pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-needs_hook = pytest.mark.skipif("pdf_notes.attach" not in inspect.getsource(pdf_writer.write_pdf),
-                                reason="write_pdf does not call pdf_notes.attach yet")
 
 
-@needs_hook
 def test_pdf_notes_are_on_the_page_of_their_reference() -> None:
     data = write_pdf(_notes_document(30), DEFAULT_THEME)
     pages = _pdf_pages(data)
@@ -124,7 +119,6 @@ def test_pdf_notes_are_on_the_page_of_their_reference() -> None:
     assert write_pdf(_notes_document(30), DEFAULT_THEME) == data
 
 
-@needs_hook
 def test_pdf_notes_never_overlap_the_text_below_them() -> None:
     # A page of references: the notes take room from the page, so the body continues on more pages, and
     # every note's text is printed once.
@@ -136,7 +130,6 @@ def test_pdf_notes_never_overlap_the_text_below_them() -> None:
         assert text.count(f"Footnote {i} longer") == 1
 
 
-@needs_hook
 def test_a_note_longer_than_a_page_is_printed_whole_after_the_text() -> None:
     long = "Very long note. " * 600
     document, _ = parse_markdown(f"Para[^a] {'text ' * 50}\n\nSecond[^b].\n\n[^a]: {long}END\n\n[^b]: Short one.\n")
@@ -145,7 +138,6 @@ def test_a_note_longer_than_a_page_is_printed_whole_after_the_text() -> None:
     assert text.count("Very long note.") >= 598  # a sentence cut at a page end reads differently
 
 
-@needs_hook
 def test_notes_with_a_table_of_contents() -> None:
     document, _ = parse_markdown("---\ntoc: true\n---\n# A\n\nText[^1].\n\n## B\n\nMore[^2].\n\n"
                                  "[^1]: One.\n[^2]: Two.\n")
