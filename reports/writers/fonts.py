@@ -146,7 +146,7 @@ def cjk_font_name(name: str) -> str:
 def ensure_cjk(name: str, text: str) -> str:
     """Register the CJK face for ``name`` when ``text`` holds CJK characters; return the face to draw them
     with (``cjk_font_for``: an OpenType face converted for those characters)."""
-    if not any(is_cjk(c) for c in text):
+    if not CJK_RUN.search(text):
         return cjk_font_name(name)
     return cjk_font_for(name, text)
 

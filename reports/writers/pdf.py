@@ -38,7 +38,15 @@ from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.theme import Theme
 from reports.writers import images, pdf_notes
-from reports.writers.fonts import CJK_RUN, ensure_cjk, is_cjk, monospace, unembedded_fonts
+from reports.writers.fonts import (
+    CJK_RUN,
+    cjk_embedded,
+    cjk_font_name,
+    ensure_cjk,
+    is_cjk,
+    monospace,
+    unembedded_fonts,
+)
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf_page import PageDecor, numbered_canvas
 from reports.writers.pdf_styles import Sheet, stylesheet
@@ -777,8 +785,8 @@ def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_ti
     """A warning, once per process (``every_time``: for each document), when ``doc`` prints CJK text and
     no embeddable face was found, so the PDF names reportlab's CID font, unembedded, and is not PDF/A."""
     global _said_chinese_not_embedded
-    if _said_chinese_not_embedded and not every_time:
-        return None
+    if (_said_chinese_not_embedded and not every_time) or cjk_embedded(cjk_font_name(theme.fonts.cjk)):
+        return None  # said already, or a TrueType face is there
     chars = _cjk_characters(doc, theme)
     if not chars or not unembedded_fonts(theme, ensure_cjk(theme.fonts.cjk, chars)):
         return None
@@ -792,11 +800,11 @@ def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_ti
 
 def _cjk_characters(doc: t.Document, theme: Theme) -> str:
     """Every Chinese, Japanese or Korean character the document prints (tree, metadata, watermark)."""
-    found: set[str] = set()
+    texts: list[str] = []
 
     def walk(value: object) -> None:
         if isinstance(value, str):
-            found.update(c for c in value if is_cjk(c))
+            texts.append(value)
         elif isinstance(value, tuple | list):
             for item in value:
                 walk(item)
@@ -808,8 +816,8 @@ def _cjk_characters(doc: t.Document, theme: Theme) -> str:
                 walk(getattr(value, f.name))
 
     walk(doc)
-    walk(theme.watermark or "")
-    return "".join(sorted(found))
+    texts.append(theme.watermark or "")
+    return "".join(sorted(set("".join(CJK_RUN.findall("\n".join(texts))))))
 
 
 def _without_empty_pages(story: list[Flowable]) -> list[Flowable]:
