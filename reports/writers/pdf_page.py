@@ -26,7 +26,7 @@ from reports.writers.fonts import is_cjk
 from reports.writers.pdf_archive import make_archival
 from reports.writers.pdf_structure import write_structure
 from reports.writers.pdf_styles import Sheet, draw_text
-from reports.writers.pdf_tags import Element, Tagger, artifact
+from reports.writers.pdf_tags import Element, LangText, Tagger, artifact
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 
@@ -150,6 +150,9 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
     (claiming PDF/A-2 and PDF/UA-1 when ``archival``: every font embedded). With ``save`` false the
     pages are laid out and nothing is written (to learn where headings fall)."""
 
+    language = decor.meta.language.lower()
+    span_lang = "" if language.startswith(("zh", "ja", "ko")) else "zh-Hans"
+
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # reportlab's page preamble selects the initial font: ours, not an unembedded Helvetica.
@@ -160,6 +163,13 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
             self.tagger = Tagger()
             self._links: dict[str, Any] = {}  # annotation name -> its dictionary
             self._marks: list[tuple[str, dict[str, Any]]] = []  # outline destinations on this page
+
+        def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
+            text = super().beginText(x, y, direction)
+            if span_lang:  # Chinese, Japanese or Korean runs in a document in another language
+                text.__class__ = LangText
+                text.span_font, text.span_lang = decor.sheet.cjk, span_lang
+            return text
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
@@ -123,6 +124,40 @@ class Tagger:
             return False
         self.links.setdefault(id(self.current), []).append((page, annotation, text))
         return True
+
+
+class LangText(PDFTextObject):  # type: ignore[misc]
+    """A text object that marks the runs set in one face (the CJK face, in a document in another
+    language) as a ``/Span`` with their ``/Lang``, inside whatever element the text belongs to: a screen
+    reader switches voice for a Chinese name in an English sentence."""
+
+    span_font = ""
+    span_lang = ""
+    _in_span = False
+
+    def _switch(self, font: str) -> None:
+        wanted = font == self.span_font
+        if wanted and not self._in_span:
+            self._code.append(f"/Span <</Lang ({self.span_lang})>> BDC")
+            self._in_span = True
+        elif not wanted and self._in_span:
+            self._code.append("EMC")
+            self._in_span = False
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        self._switch(psfontname)
+        super().setFont(psfontname, size, leading)
+
+    def _setFont(self, psfontname: str, size: float) -> None:
+        self._switch(psfontname)
+        super()._setFont(psfontname, size)
+
+    def getCode(self) -> str:
+        if self._in_span:  # a span never outlives its text object
+            self._code.append("EMC")
+            self._in_span = False
+        code: str = super().getCode()
+        return code
 
 
 def tagger_of(canvas: Any) -> Tagger | None:
@@ -291,6 +326,7 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
 
 __all__ = [
     "Element",
+    "LangText",
     "THRule",
     "TImage",
     "TList",

@@ -288,3 +288,30 @@ def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkey
 def test_xmp_and_info_agree_on_any_title(title: str) -> None:
     # XML reads a carriage return back as a line feed and cannot hold control characters.
     check_tagged(write_pdf(_doc(t.Paragraph((t.Text("x"),)), title=title, author="a\r\nb"), DEFAULT_THEME))
+
+
+def _span_texts(data: bytes) -> list[str]:
+    """The text shown inside each /Span with /Lang (zh-Hans) marked-content sequence, page by page."""
+    found: list[str] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            inside = False
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "BDC" and str(operands[0]) == "/Span":
+                    assert str(operands[1].Lang) == "zh-Hans"
+                    inside, found = True, [*found, ""]
+                elif op == "EMC" and inside:
+                    inside = False
+                elif op == "Tj" and inside:
+                    found[-1] += "x" * len(bytes(operands[0]))
+    return found
+
+
+def test_chinese_runs_in_an_english_sentence_are_spans_with_their_language() -> None:
+    sentence = t.Paragraph((t.Text("Zhejiang Provincial Government (浙江省人民政府) and Alibaba (阿里巴巴)"),))
+    data = write_pdf(_doc(sentence), DEFAULT_THEME)
+    check_tagged(data)  # the spans sit inside the paragraph's own marked content
+    assert [len(text) for text in _span_texts(data)] == [7, 4]  # one glyph a character
+    chinese = write_pdf(_doc(sentence, language="zh-Hans"), DEFAULT_THEME)
+    assert _span_texts(chinese) == []  # Chinese is the document's own language there
