@@ -22,6 +22,12 @@ from tests.tagged_pdf import Node, check_tagged, unembedded_fonts
 from tests.writers.sample import sample_document
 
 
+def _has_chinese_face() -> bool:
+    from reports.writers.cjk_fonts import find_cjk_face
+
+    return find_cjk_face(None) is not None
+
+
 def _doc(*blocks: t.Block, **meta: object) -> t.Document:
     fields: dict[str, object] = {"title": "Tagged", "iso_date": "2024-02-29", "language": "en-GB"}
     fields.update(meta)
@@ -45,7 +51,8 @@ def _plain(content: t.Inlines) -> str:
 
 def test_the_structure_tree_gives_the_document_tree_in_reading_order() -> None:
     document = sample_document()
-    tagged = check_tagged(write_pdf(document, DEFAULT_THEME), expect_archival=True)
+    # Archival exactly when the machine has a Chinese face to embed (CI installs one; sample text has Chinese).
+    tagged = check_tagged(write_pdf(document, DEFAULT_THEME), expect_archival=_has_chinese_face())
     headings = [n for n in tagged.root.walk() if n.role in ("H1", "H2", "H3")]
     expected = [document.meta.title] + [_plain(b.content) for b in document.blocks if isinstance(b, t.Heading)]
     assert [_squash(_text(h)) for h in headings] == [_squash(e) for e in expected]
@@ -139,6 +146,8 @@ def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
 
 
 def test_the_metadata_claims_pdfa_and_pdfua_and_agrees_with_the_info_dictionary() -> None:
+    if not _has_chinese_face():
+        pytest.skip("no Chinese TrueType face on this machine: the sample's Chinese is not embedded (CI installs one)")
     data = write_pdf(sample_document(), DEFAULT_THEME)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert pdf.pdf_version == "1.7"
