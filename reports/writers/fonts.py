@@ -161,15 +161,15 @@ def cjk_font(name: str) -> str:
     """
     from reports.writers.cjk_fonts import find_cjk_face, register_pdf_face
 
+    chosen = cjk_font_name(name)
     face = find_cjk_face(name)
-    if face is not None and not face.needs_conversion:
+    if cjk_embedded(chosen) and face is not None:
         return register_pdf_face(face)
-    # An OpenType (CFF) face is converted per character set, which the stylesheet does not know yet.
-    fallback = name if name in CID_FONTS else CJK_FAMILIES[0]
+    # The CID font (an OpenType (CFF) face is converted per character set, in ``cjk_font_for``).
     with _lock:
-        if fallback not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(fallback))
-    return fallback
+        if chosen not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(chosen))
+    return chosen
 
 
 def cjk_font_for(name: str, text: str) -> str:
@@ -186,6 +186,11 @@ def cjk_font_for(name: str, text: str) -> str:
 def cjk_embedded(face_name: str) -> bool:
     """True when the CJK face ``cjk_font`` gave is embedded in the PDF (not a CID font)."""
     return face_name not in CID_FONTS
+
+
+def cjk_ready(face_name: str) -> bool:
+    """True when ``face_name`` is an embeddable face already registered: nothing is left to prepare."""
+    return cjk_embedded(face_name) and face_name in pdfmetrics.getRegisteredFontNames()
 
 
 # Monospaced TrueType faces for code, where the common systems keep them (first found wins).
@@ -218,12 +223,14 @@ def monospace() -> Family | None:
     return None
 
 
+def standard_fonts(theme: Theme) -> list[str]:
+    """The theme's families that are standard PDF fonts, which a PDF names without embedding them."""
+    return list(dict.fromkeys(name for name in (theme.fonts.body, theme.fonts.heading) if name in _STANDARD))
+
+
 def unembedded_fonts(theme: Theme, cjk: str) -> list[str]:
     """The fonts a PDF with this theme would use without embedding them (the 14 standard fonts, CID fonts)."""
-    names = [name for name in (theme.fonts.body, theme.fonts.heading) if name in _STANDARD]
-    if not cjk_embedded(cjk):
-        names.append(cjk)
-    return list(dict.fromkeys(names))
+    return standard_fonts(theme) + ([] if cjk_embedded(cjk) else [cjk])
 
 
 def missing_glyphs(text: str, theme: Theme) -> list[str]:

@@ -42,9 +42,11 @@ from reports.writers.fonts import (
     CJK_RUN,
     cjk_embedded,
     cjk_font_name,
+    cjk_ready,
     ensure_cjk,
     is_cjk,
     monospace,
+    standard_fonts,
     unembedded_fonts,
 )
 from reports.writers.measure import column_fractions, plain_text, text_lengths
@@ -701,13 +703,18 @@ def write_pdf(doc: t.Document, theme: Theme) -> bytes:
     if doc.meta.toc and doc.meta.toc_min_pages > 0:
         # Contents only from ``toc_min_pages`` pages on, counted without them (as the DOCX writer decides):
         # a shorter document is done after this one layout.
-        plain = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
+        plain = without_contents(doc)
         buffer = io.BytesIO()
         if _remember(plain, theme, _lay_out(plain, theme, buffer))[1] < doc.meta.toc_min_pages:
             return buffer.getvalue()
     buffer = io.BytesIO()
     _remember(doc, theme, _lay_out(doc, theme, buffer))
     return buffer.getvalue()
+
+
+def without_contents(doc: t.Document) -> t.Document:
+    """``doc`` without its table of contents: what "runs to N pages" is counted on, in both writers."""
+    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
 
 
 # The last few layouts' heading pages: the DOCX writer's contents after the PDF of the same document (a
@@ -741,10 +748,12 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
     """Lay ``doc`` out and, with a ``buffer``, save the PDF into it; return the template (its pages)."""
     sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
     # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
-    # the characters it prints (a face of its own per character set).
-    face = ensure_cjk(theme.fonts.cjk, _cjk_characters(doc, theme))
-    if face != sheet.cjk:
-        sheet = dataclasses.replace(sheet, cjk=face)
+    # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
+    # document's text need not be walked for it.
+    if not cjk_ready(sheet.cjk):
+        face = ensure_cjk(theme.fonts.cjk, _cjk_characters(doc, theme))
+        if face != sheet.cjk:
+            sheet = dataclasses.replace(sheet, cjk=face)
     meta = doc.meta
     writer = _Writer(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
@@ -787,11 +796,11 @@ def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_ti
     global _said_chinese_not_embedded
     if (_said_chinese_not_embedded and not every_time) or cjk_embedded(cjk_font_name(theme.fonts.cjk)):
         return None  # said already, or a TrueType face is there
-    chars = _cjk_characters(doc, theme)
-    if not chars or not unembedded_fonts(theme, ensure_cjk(theme.fonts.cjk, chars)):
-        return None
-    if any(name in unembedded_fonts(theme, "") for name in (theme.fonts.body, theme.fonts.heading)):
+    if standard_fonts(theme):
         return None  # a standard-14 theme font: not archival anyway, and the theme says so itself
+    chars = _cjk_characters(doc, theme)
+    if not chars or cjk_embedded(ensure_cjk(theme.fonts.cjk, chars)):
+        return None  # no CJK text, or an OpenType face converted for it
     _said_chinese_not_embedded = True
     return Problem(source, "no Chinese, Japanese or Korean font to embed was found on this machine: that text "
                            "uses reportlab's STSong-Light, which the reader's viewer must supply, and the PDF is "
