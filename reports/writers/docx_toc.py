@@ -91,12 +91,9 @@ def contents_wanted(doc: t.Document, theme: Theme, min_pages: int) -> bool:
     a briefing's template asks for contents "when it runs to more than three pages" with 4."""
     if min_pages <= 0:
         return True
-    import dataclasses
-
     from reports.writers import pdf
 
-    plain = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
-    return pdf.heading_pages(plain, theme)[1] >= min_pages
+    return pdf.heading_pages(pdf.without_contents(doc), theme)[1] >= min_pages
 
 
 class TableOfContents:

@@ -38,11 +38,7 @@ def cjk_lines(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> P
     while i < count:
         unit = units[i]
         i += 1
-        width = unit.width
-        if hasattr(width, "normalizedValue"):
-            width._normalizer = max_width
-            width = width.normalizedValue(max_width)
-        used += width
+        used += _width(unit, max_width)
         line_break = hasattr(unit.frag, "lineBreak")
         if not ((used > max_width + _FUZZ and used > 0) or line_break):
             continue

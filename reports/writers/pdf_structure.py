@@ -23,15 +23,6 @@ _KEEP_EMPTY = frozenset({"TD", "TH", "TR"})
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
-class _Written:
-    """One element made into a PDF dictionary, with its reference."""
-
-    def __init__(self, element: Element, dictionary: PDFDictionary, ref: Any) -> None:
-        self.element = element
-        self.dictionary = dictionary
-        self.ref = ref
-
-
 def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[str, Any], lang: str) -> None:
     """Add the structure tree of ``root`` as drawn in ``tagger``'s pass to reportlab document ``doc``.
 
@@ -41,7 +32,7 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
     page_refs = [doc.Reference(page) for page in pages]
     tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
     root_ref = doc.Reference(tree_root)
-    written: dict[int, _Written] = {}  # id(element) -> its dictionary
+    written: dict[int, Any] = {}  # id(element) -> the reference of its dictionary
 
     def make(element: Element, parent_ref: Any) -> Any | None:
         kids: list[Any] = []
@@ -83,7 +74,7 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
             attributes = {"O": PDFName(owner)}
             attributes.update({key: PDFName(value) for key, value in element.attributes.items() if key != "O"})
             dictionary["A"] = PDFDictionary(attributes)
-        written[id(element)] = _Written(element, dictionary, ref)
+        written[id(element)] = ref
         return ref
 
     link_parents: list[Any] = []
@@ -91,7 +82,7 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
     tree_root["K"] = PDFArray([document_ref] if document_ref is not None else [])
     numbers: list[Any] = []
     for index, elements in enumerate(tagger.parents[: len(pages)]):
-        numbers += [index, PDFArray([written[id(e)].ref for e in elements])]
+        numbers += [index, PDFArray([written[id(e)] for e in elements])]
     for offset, link_ref in enumerate(link_parents):
         numbers += [len(pages) + offset, link_ref]
     tree_root["ParentTree"] = PDFDictionary({"Nums": PDFArray(numbers)})

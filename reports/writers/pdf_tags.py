@@ -17,7 +17,7 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -86,9 +86,7 @@ class Tagger:
             return False
         marks = self.marks.get(id(element))
         if element.repeats and marks and marks[0][0] < self.page:
-            code.append("/Artifact <</Type /Pagination>> BDC")
-            self.artifacts += 1
-            return True
+            return self.open_artifact(code, "Pagination")
         mcid = len(self.parents[self.page])
         self.parents[self.page].append(element)
         self.marks.setdefault(id(element), []).append((self.page, mcid))
@@ -103,20 +101,28 @@ class Tagger:
         else:
             self.current = None
 
-    @contextmanager
-    def artifact(self, code: list[str], kind: str = "Layout", subtype: str = "") -> Iterator[None]:
-        """Mark what is drawn inside as an artifact (inside an open sequence it belongs to that instead)."""
+    def open_artifact(self, code: list[str], kind: str = "Layout", subtype: str = "") -> bool:
+        """Open an artifact sequence; False inside an element's sequence (what is drawn belongs to it)."""
         if self.current is not None:
-            yield
-            return
+            return False
         extra = f" /Subtype /{subtype}" if subtype else ""
         code.append(f"/Artifact <</Type /{kind}{extra}>> BDC")
         self.artifacts += 1
+        return True
+
+    def close_artifact(self, code: list[str]) -> None:
+        code.append("EMC")
+        self.artifacts -= 1
+
+    @contextmanager
+    def artifact(self, code: list[str], kind: str = "Layout", subtype: str = "") -> Iterator[None]:
+        """Mark what is drawn inside as an artifact (inside an open sequence it belongs to that instead)."""
+        opened = self.open_artifact(code, kind, subtype)
         try:
             yield
         finally:
-            code.append("EMC")
-            self.artifacts -= 1
+            if opened:
+                self.close_artifact(code)
 
     def link(self, page: int, annotation: str, text: str) -> bool:
         """Record a link annotation drawn in the open sequence; False when none is open."""
@@ -175,25 +181,32 @@ def artifact(canvas: Any, kind: str = "Layout", subtype: str = "") -> Iterator[N
         yield
 
 
+def draw_tagged(canvas: Any, element: Element | None, draw: Callable[[], None]) -> None:
+    """Run ``draw`` inside ``element``'s marked-content sequence on a tagging canvas; without an element
+    what it draws is decoration, an artifact (never untagged content). A plain canvas just draws."""
+    tagger = tagger_of(canvas)
+    if tagger is None:
+        draw()
+        return
+    if element is None:  # e.g. a picture without alt text
+        with tagger.artifact(canvas._code):
+            draw()
+        return
+    opened = tagger.begin(canvas._code, element)
+    try:
+        draw()
+    finally:
+        if opened:
+            tagger.end(canvas._code)
+
+
 class Tagged:
     """Mixin: draws the flowable inside its element's marked-content sequence; pieces keep the element."""
 
     _struct: Element | None = None
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        tagger = tagger_of(canvas)
-        element = self._struct
-        if tagger is not None and element is None:  # no element: decoration (a picture without alt text)
-            with tagger.artifact(canvas._code):
-                super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
-            return
-        if tagger is None or element is None or not tagger.begin(canvas._code, element):
-            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
-            return
-        try:
-            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
-        finally:
-            tagger.end(canvas._code)
+        draw_tagged(canvas, self._struct, lambda: super(Tagged, self).drawOn(canvas, x, y, _sW))  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts: list[Any] = super().split(availWidth, availHeight)  # type: ignore[misc]
@@ -246,14 +259,11 @@ def _table_events(table: Table, event: str, *args: Any) -> None:
     tagger = tagger_of(table.canv)
     if tagger is None:
         return
-    code = table.canv._code
     if event in ("startBG", "startLines"):
-        if tagger.current is None:
-            code.append("/Artifact <</Type /Layout>> BDC")
-            tagger.artifacts += 1
-    elif event in ("endBG", "endLines") and tagger.current is None and tagger.artifacts:
-        code.append("EMC")
-        tagger.artifacts -= 1
+        table._artifact_open = tagger.open_artifact(table.canv._code)
+    elif event in ("endBG", "endLines") and getattr(table, "_artifact_open", False):
+        tagger.close_artifact(table.canv._code)
+        table._artifact_open = False
 
 
 class TTable(Table):  # type: ignore[misc]
@@ -274,14 +284,7 @@ class _TBullet(BulletDrawer):  # type: ignore[misc]
     _struct: Element | None = None
 
     def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-        tagger = tagger_of(canv)
-        if tagger is None or self._struct is None or not tagger.begin(canv._code, self._struct):
-            super().drawOn(indenter, canv, x, y, _sW)
-            return
-        try:
-            super().drawOn(indenter, canv, x, y, _sW)
-        finally:
-            tagger.end(canv._code)
+        draw_tagged(canv, self._struct, lambda: super(_TBullet, self).drawOn(indenter, canv, x, y, _sW))
 
 
 class TList(ListFlowable):  # type: ignore[misc]
