@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
@@ -26,6 +28,20 @@ def _has_chinese_face() -> bool:
     from reports.writers.cjk_fonts import find_cjk_face
 
     return find_cjk_face(None) is not None
+
+
+@contextmanager
+def _machine_face(monkeypatch: pytest.MonkeyPatch, face: object) -> Iterator[None]:
+    """Inside, the font lookups find ``face`` (None: the machine has no Chinese face); forgotten after."""
+    from reports.writers import cjk_fonts
+
+    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: face)
+    cjk_fonts.clear_cache()
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        cjk_fonts.clear_cache()
 
 
 def _doc(*blocks: t.Block, **meta: object) -> t.Document:
@@ -174,24 +190,15 @@ def test_a_theme_with_a_standard_font_is_tagged_but_not_claimed_archival() -> No
 
 def test_without_a_chinese_face_the_cid_font_is_used_and_archival_is_not_claimed(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from reports.writers import cjk_fonts
-
-    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None: None)
-    cjk_fonts.clear_cache()
-    try:
+    with _machine_face(monkeypatch, None):
         data = write_pdf(_doc(t.Paragraph((t.Text("浙江省"),))), DEFAULT_THEME)
-    finally:
-        monkeypatch.undo()
-        cjk_fonts.clear_cache()
     check_tagged(data, expect_archival=False)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "STSong-Light" in " ".join(unembedded_fonts(pdf))
 
 
 def test_with_a_chinese_face_every_font_is_embedded() -> None:
-    from reports.writers.cjk_fonts import find_cjk_face
-
-    if find_cjk_face(None) is None:
+    if not _has_chinese_face():
         pytest.skip("no Chinese TrueType face on this machine (CI installs one)")
     data = write_pdf(_doc(t.Paragraph((t.Text("浙江省人民政府 and 阿里巴巴集团"),))), DEFAULT_THEME)
     tagged = check_tagged(data, expect_archival=True)
@@ -240,13 +247,8 @@ def test_an_opentype_chinese_face_is_converted_for_the_documents_characters_and_
     from tests.writers.test_cjk_fonts import cff_font
 
     face = cjk_fonts.CjkFace(cff_font(tmp_path / "song.otf", chars="中文一"), 0, "Test Song CFF", True)
-    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: face)
-    cjk_fonts.clear_cache()
-    try:
+    with _machine_face(monkeypatch, face):
         data = write_pdf(_doc(t.Paragraph((t.Text("中文 and 一"),))), DEFAULT_THEME)
-    finally:
-        monkeypatch.undo()
-        cjk_fonts.clear_cache()
     tagged = check_tagged(data, expect_archival=True)
     assert any("中文" in p.text and "一" in p.text for p in tagged.roles("P"))
 
@@ -270,22 +272,16 @@ def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkey
     from reports.errors import RenderError
     from reports.load import load_agreement
     from reports.pipeline import Options, render
-    from reports.writers import cjk_fonts
     from reports.writers import pdf as pdf_writer
     from tests.conftest import SHIPPED
 
     agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names
-    monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: None)
     monkeypatch.setattr(pdf_writer, "_said_chinese_not_embedded", False)
-    cjk_fonts.clear_cache()
-    try:
+    with _machine_face(monkeypatch, None):
         first = render(agreement, "memo", "pdf", source="deal.yaml")
         second = render(agreement, "memo", "pdf", source="deal.yaml")
         with pytest.raises(RenderError) as refused:
             render(agreement, "memo", "pdf", Options(strict=True), source="deal.yaml")
-    finally:
-        monkeypatch.undo()
-        cjk_fonts.clear_cache()
     said = [w.message for w in first.warnings if "font to embed" in w.message]
     assert len(said) == 1 and "not PDF/A" in said[0] and "fonts.cjk" in said[0]
     assert not [w for w in second.warnings if "font to embed" in w.message]
