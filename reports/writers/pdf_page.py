@@ -204,7 +204,7 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
                 with artifact(self, "Pagination", "Footer"):
                     decor.footer(self, number, total)
                 Canvas.showPage(self)
-            write_structure(self._doc, root, self.tagger, self._links, decor.meta.language)
+            write_structure(self._doc, root, self.tagger, self._links)
             make_archival(self._doc, decor.meta, epoch, archival)
             Canvas.save(self)
 

@@ -23,7 +23,7 @@ _KEEP_EMPTY = frozenset({"TD", "TH", "TR"})
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
-def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[str, Any], lang: str) -> None:
+def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[str, Any]) -> None:
     """Add the structure tree of ``root`` as drawn in ``tagger``'s pass to reportlab document ``doc``.
 
     ``annotations`` maps the name of each link annotation to its dictionary (made by the canvas).
@@ -93,9 +93,7 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
         page.Tabs = PDFName("S")
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
-    catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-    if lang:
-        catalog.Lang = PDFString(lang)
+    catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # the catalog's /Lang is reportlab's (lang=)
 
 
 __all__ = ["write_structure"]
