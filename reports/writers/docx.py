@@ -31,8 +31,8 @@ from reports.writers.docx_package import package_bytes
 from reports.writers.fonts import CJK_RUN
 from reports.writers.measure import column_fractions, text_lengths
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
+from reports.writers.xmltext import xml_safe
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPECIAL_CHARS = re.compile("[\t\n\r]")
 _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
     qn(f"w:{name}") for name in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "val", "sectPr"))
@@ -103,7 +103,7 @@ class _Writer:
         self.add_text(paragraph, node.text, char_style, target)
 
     def add_text(self, paragraph: Any, text: str, char_style: str | None, target: Any) -> None:
-        text = _clean(text)
+        text = xml_safe(text)
         if not text:
             return
         # Built with lxml directly: python-docx's add_run and run.text cost more than the rest of the
@@ -136,7 +136,7 @@ class _Writer:
         self.add_text(paragraph, node.text, "Code", target)
 
     def link(self, paragraph: Any, node: t.Link, char_style: str | None, target: Any) -> None:
-        element = ooxml.add_hyperlink(paragraph, _clean(node.url))
+        element = ooxml.add_hyperlink(paragraph, xml_safe(node.url))
         self.runs(paragraph, node.children, "Hyperlink", element)
 
     def line_break(self, paragraph: Any, node: t.LineBreak, char_style: str | None, target: Any) -> None:
@@ -416,9 +416,6 @@ def _clear(part: Any) -> None:
         part._element.remove(child)
 
 
-def _clean(text: str) -> str:
-    return _XML_INVALID.sub("", text)
-
 
 CORE_PROPERTY_LIMIT = 255  # characters: python-docx refuses longer core properties (title, subject ...)
 
@@ -430,7 +427,7 @@ def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
     Metadata is limited, the document body is not: the full text is still printed where the template
     puts it. A single word longer than the limit is cut inside the word.
     """
-    text = _clean(text)
+    text = xml_safe(text)
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]  # room for the ellipsis

@@ -9,7 +9,6 @@ rebuild gives the same bytes.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -20,9 +19,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from reports import tree as t
+from reports.writers.xmltext import xml_safe
 
 _W_ID = qn("w:id")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EMPTY_FOOTNOTES = (
     f"<w:footnotes {nsdecls('w', 'r')}>"
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
@@ -132,9 +131,9 @@ def caption(writer: Any, container: Any, image: t.Image) -> None:
 def describe(shape: Any, image: t.Image) -> None:
     """Alt text where Word keeps it (``wp:docPr descr``; the caption as its title)."""
     doc_pr = shape._inline.docPr
-    doc_pr.set("descr", _XML_INVALID.sub("", image.alt))
+    doc_pr.set("descr", xml_safe(image.alt))
     if image.caption:
-        doc_pr.set("title", _XML_INVALID.sub("", image.caption))
+        doc_pr.set("title", xml_safe(image.caption))
 
 
 __all__ = ["Footnotes", "caption", "describe", "footnotes"]

@@ -10,7 +10,6 @@ that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its e
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -20,9 +19,9 @@ from docx.oxml import parse_xml
 from reports import timeline as tl
 from reports import tree as t
 from reports.theme import Theme
+from reports.writers.xmltext import xml_safe
 
 _EMU = 12700  # per point
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -38,9 +37,6 @@ _CELL_MARGINS = 16.0  # points: the left and right margins of a key-facts cell, 
 def _emu(points: float) -> int:
     return round(points * _EMU)
 
-
-def _clean(text: str) -> str:
-    return _XML_INVALID.sub("", text)
 
 
 class _Shapes:
@@ -91,7 +87,7 @@ class _Shapes:
 
 
 def _escape(text: str) -> str:
-    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _row_shapes(shapes: _Shapes, row: tl.Row, origin: float, width: float) -> None:
@@ -166,11 +162,11 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme))
         for row in rows:
             _row_shapes(shapes, row, origin, width)
-        title = f' title={quoteattr(_clean(node.caption))}' if node.caption else ""
+        title = f' title={quoteattr(xml_safe(node.caption))}' if node.caption else ""
         drawing = (
             f'<w:drawing {_NS}><wp:inline distT="0" distB="0" distL="0" distR="0">'
             f'<wp:extent cx="{_emu(width)}" cy="{_emu(height)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-            f'<wp:docPr id="{doc_id}" name="Timeline {doc_id}" descr={quoteattr(_clean(alt))}{title}/>'
+            f'<wp:docPr id="{doc_id}" name="Timeline {doc_id}" descr={quoteattr(xml_safe(alt))}{title}/>'
             f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{_GROUP_URI}"><wpg:wgp><wpg:cNvGrpSpPr/>'
             f'<wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{_emu(width)}" cy="{_emu(height)}"/>'
             f'<a:chOff x="0" y="0"/><a:chExt cx="{_emu(width)}" cy="{_emu(height)}"/></a:xfrm></wpg:grpSpPr>'

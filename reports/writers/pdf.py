@@ -55,9 +55,8 @@ from reports.writers.pdf_styles import Sheet, stylesheet
 from reports.writers.pdf_tags import Element, THRule, TImage, TList, TParagraph, TTable, TTableOfContents
 from reports.writers.pdf_text import Span, fast_paragraph
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
+from reports.writers.xmltext import xml_safe
 
-# Characters XML (and so reportlab's paragraph parser) cannot hold: dropped rather than crash.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
 _MAX_PARAGRAPH = 3000  # characters: a longer paragraph is laid out in pieces (see _Writer.paragraph)
 _NO_BREAK = "\xa0\u2007\u202f"  # spaces that join the words beside them
@@ -92,7 +91,7 @@ class _Writer:
 
     def link(self, node: t.Link) -> str:
         colour = self.sheet.accent.hexval().replace("0x", "#")
-        href = quoteattr(_XML_INVALID.sub("", node.url))
+        href = quoteattr(xml_safe(node.url))
         return f'<a href={href} color="{colour}">{self.inlines(node.children)}</a>'
 
     def code(self, node: t.Code) -> str:
@@ -462,7 +461,7 @@ def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
 
     Latin runs come around every CJK run, empty ones included (they stand where markup would be).
     """
-    value = _XML_INVALID.sub("", value)
+    value = xml_safe(value)
     pos = 0
     for run in CJK_RUN.finditer(value):
         yield value[pos:run.start()], False
@@ -470,10 +469,6 @@ def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
         pos = run.end()
     yield value[pos:], False
 
-
-def _clean(value: str) -> str:
-    # The Info dictionary and the XMP (XML) must say the same: characters XML cannot hold go from both.
-    return _XML_INVALID.sub("", value)
 
 
 def _language_of(content: t.Inlines, language: str) -> str:
@@ -760,8 +755,8 @@ def _lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTe
     m = theme.margins
     template = _DocTemplate(
         buffer if buffer is not None else io.BytesIO(), pagesize=sheet.page_size, leftMargin=m.left * mm,
-        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=_clean(meta.title),
-        author=_clean(meta.author), subject=_clean(meta.subject), keywords=[_clean(k) for k in meta.keywords],
+        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=xml_safe(meta.title),
+        author=xml_safe(meta.author), subject=xml_safe(meta.subject), keywords=[xml_safe(k) for k in meta.keywords],
         creator=f"reports {__version__}",
         producer=f"reports {__version__}", lang=meta.language, invariant=1,
     )

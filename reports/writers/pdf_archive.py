@@ -10,7 +10,6 @@ font embedded and every page tagged.
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from functools import lru_cache
 from typing import Any
@@ -28,8 +27,8 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from reports import tree as t
+from reports.writers.xmltext import xml_safe
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents"]
 
 # PDF/A-2 knows only some XMP schemas; the PDF/UA identifier must be described in an extension schema.
@@ -67,11 +66,10 @@ def srgb_profile() -> bytes:
 def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> bytes:
     """The XMP packet for ``meta``; dates from ``epoch`` (the Info dictionary's, so the two agree)."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
-    # As in the Info dictionary (pdf._clean): no characters XML cannot hold.
-    clean = _XML_INVALID.sub
-    meta = dataclasses.replace(meta, title=clean("", meta.title), author=clean("", meta.author),
-                               subject=clean("", meta.subject), language=clean("", meta.language))
-    keywords = _XML_INVALID.sub("", keywords)
+    # As in the Info dictionary (the PDF writer passes it xml_safe values): no characters XML cannot hold.
+    meta = dataclasses.replace(meta, title=xml_safe(meta.title), author=xml_safe(meta.author),
+                               subject=xml_safe(meta.subject), language=xml_safe(meta.language))
+    keywords = xml_safe(keywords)
     language = escape(meta.language or "x-default")
     fields = [
         "<dc:format>application/pdf</dc:format>",
