@@ -15,6 +15,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reports.kinds import DEFAULT_KINDS
+from reports.version import __version__
+from reports.writers.registry import FORMATS
+
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
@@ -22,7 +26,6 @@ if TYPE_CHECKING:
     from reports.model import Agreement
     from reports.theme import Theme
 
-__version__ = "0.1.0"
 __all__ = ["__version__", "build", "load_agreement", "render"]
 
 
@@ -55,8 +58,8 @@ def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, th
     return _render(agreement, kind, fmt, options).data
 
 
-def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = ("briefing", "memo"),
-          formats: Sequence[str] = ("pdf", "docx"), theme: Theme | None = None, template_dir: Path | None = None,
+def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAULT_KINDS,
+          formats: Sequence[str] = FORMATS, theme: Theme | None = None, template_dir: Path | None = None,
           reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
           check: bool = False, fail_fast: bool = False, timeout: float | None = 60.0,
           manifest: Path | None = None, executor: Executor | None = None, force: bool = False,

@@ -36,6 +36,7 @@ from reports.errors import (
     ReportsError,
     display_path,
 )
+from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.limits import (
     EXIT_INTERNAL,
     EXIT_TERMINATED,
@@ -47,7 +48,8 @@ from reports.limits import (
 )
 from reports.model import Agreement
 from reports.output import is_unchanged, prepare_out_dir, remove_stale_temporaries, write_atomic
-from reports.pipeline import FORMATS, KINDS, Options, render_formats
+from reports.pipeline import Options, render_formats
+from reports.writers.registry import FORMATS
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 NOT_WRITTEN = "not written"

@@ -318,7 +318,7 @@ def _cjk_face(theme: Any) -> object:
     """The Chinese face the writers would embed for ``theme``: the file the theme names, or the one
     found on this machine (installing or updating a font changes documents with Chinese text)."""
     try:
-        from reports.writers.cjk_fonts import find_cjk_face
+        from reports.fonts.cjk import find_cjk_face
     except ImportError:
         return None
     from reports.errors import ReportsError

@@ -29,7 +29,7 @@ def text_fields(value: object, path: str = "") -> Iterator[tuple[str, str]]:
 
 def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Problem]:
     """Return one warning per field and character that the theme's fonts cannot draw."""
-    from reports.writers.fonts import missing_glyphs
+    from reports.fonts.faces import missing_glyphs
 
     problems: list[Problem] = []
     dumped = agreement.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -54,8 +54,8 @@ STANDARD_FAMILIES = ("Helvetica", "Times-Roman", "Courier")
 def _standard_fonts_draw(char: str, theme: Theme) -> bool:
     # fonts.missing_glyphs counts Latin-1 only for a standard family; the WinAnsi set is what it
     # draws. A character is drawn when each of the body and heading families draws it.
-    from reports.writers.fonts import family
-    from reports.writers.winansi import winansi_characters
+    from reports.fonts.faces import family
+    from reports.fonts.winansi import winansi_characters
 
     code = ord(char)
     for name in (theme.fonts.body, theme.fonts.heading):

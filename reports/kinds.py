@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reports.paths import builtin_templates_dir
 
+DEFAULT_KINDS: tuple[str, ...] = ("briefing", "memo")  # the built-in kinds a build makes unless told otherwise
 TEMPLATE_SUFFIX = ".md.j2"
 MAX_KIND_LENGTH = 64
 _KIND_NAME = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{MAX_KIND_LENGTH - 1}}}")

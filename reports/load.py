@@ -67,7 +67,7 @@ def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
         raise ThemeError("", [Problem(source, f"logo file not found: {target}", field="logo")])
     # A real, bounded open and decode (pixel count checked before decoding): a damaged or oversized logo
     # is reported here, at the theme's ``logo`` field, not half-way through the first document.
-    from reports.writers import images
+    from reports import images
 
     try:
         images.verify(target)

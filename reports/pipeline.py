@@ -16,9 +16,7 @@ from reports.errors import Problem, RenderError
 from reports.limits import DEFAULT_TIMEOUT, time_limit
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME, Theme
-
-KINDS: tuple[str, ...] = ("briefing", "memo")
-FORMATS: tuple[str, ...] = ("pdf", "docx")
+from reports.writers.registry import FORMATS
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,8 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     from reports.glyphs import check_glyphs
     from reports.i18n import resolve
     from reports.paths import builtin_templates_dir
-    from reports.writers import get_writer
+    from reports.writers.options import WriterOptions
+    from reports.writers.registry import get_writer
 
     # --lang over the data's language; an unknown one (or one without a catalogue) is one warning.
     locale, locale_warning = resolve(opts.lang, agreement.language, opts.template_dir, source=source)
@@ -114,23 +113,24 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     warnings.extend(Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings)
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
     if "docx" in formats and opts.reference_docx is not None:
-        from reports.writers.docx_reference import check_reference
+        from reports.writers.docx.reference import check_reference
 
         warnings.extend(check_reference(opts.reference_docx))  # what was removed from it (cached per file)
     if opts.strict and warnings:
         raise RenderError("warnings are errors under --strict", problems=warnings)
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
-    outputs = [get_writer(fmt)(document, theme, opts.reference_docx) for fmt in formats]
+    writer_options = WriterOptions(reference_docx=opts.reference_docx)
+    outputs = [get_writer(fmt)(document, theme, writer_options) for fmt in formats]
     if "pdf" in formats:
-        from reports.writers.pdf import chinese_not_embedded
+        from reports.writers.pdf.writer import chinese_not_embedded
 
         fallback = chinese_not_embedded(document, theme, source, every_time=opts.strict)
         if fallback is not None:
             warnings.append(fallback)
             if opts.strict:
                 raise RenderError("warnings are errors under --strict", problems=warnings)
-    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, None), source,
+    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, writer_options), source,
                             estimate=opts.strict)
     if long_memo is not None:
         warnings.append(long_memo)

@@ -99,7 +99,7 @@ class Fonts(BaseModel):
         # when there is none. Anything else names a font file (taken inside the theme file's folder) or
         # a family, which must be usable here.
         from reports.errors import ThemeError
-        from reports.writers.cjk_fonts import find_cjk_face, is_font_path
+        from reports.fonts.cjk import find_cjk_face, is_font_path
 
         if value in CJK_FAMILIES:
             return value

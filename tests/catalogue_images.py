@@ -85,7 +85,7 @@ def _write_big_picture(folder: Path) -> None:
 def _scaled_down(folder: Path, output: str) -> None:
     from pypdf import PdfReader
 
-    from reports.writers.images import MAX_DPI
+    from reports.images import MAX_DPI
 
     [pdf] = list((folder / "out").glob("*-briefing.pdf"))
     reader = PdfReader(pdf)

@@ -40,7 +40,7 @@ _LIBRARIES = ("reportlab", "rl-accel", "python-docx", "fonttools", "pikepdf", "b
 
 def fingerprint() -> str:
     """What besides our code decides the corpus bytes, as one line."""
-    from reports.writers.cjk_fonts import find_cjk_face
+    from reports.fonts.cjk import find_cjk_face
 
     parts = [f"python={sys.version_info.major}.{sys.version_info.minor}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"]
     parts += [f"{name}={version(name)}" for name in _LIBRARIES]
@@ -62,9 +62,9 @@ def _agreements() -> Iterator[tuple[str, object]]:
 
 def documents(only: list[str] | None = None) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every document of the corpus (or of the agreements named in ``only``)."""
+    from reports.load import load_theme
     from reports.model import Agreement
     from reports.pipeline import Options, render_formats
-    from reports.load import load_theme
     from reports.theme import DEFAULT_THEME
 
     themes = {"plain": DEFAULT_THEME, "themed": load_theme(ROOT / "docs" / "example-theme" / "theme.yaml")}

@@ -343,7 +343,7 @@ def test_new_options_count_without_a_change_to_the_cache(monkeypatch: pytest.Mon
 def test_the_chinese_face_found_on_the_machine_is_in_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # The face is not named by the theme but found among the machine's fonts: installing another font
     # (or updating the one found) changes documents with Chinese text, so it changes the key.
-    from reports.writers import cjk_fonts
+    from reports.fonts import cjk as cjk_fonts
 
     font = tmp_path / "face.ttf"
     font.write_bytes(b"\0" * 100)

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from reports.filters import longdate
+from reports.fonts.faces import missing_glyphs
 from reports.glyphs import text_fields
 from reports.model import Agreement
 from reports.pipeline import Options, render
-from reports.writers.fonts import missing_glyphs
 from tests.conftest import docx_text, pdf_text, shipped_dict, squash
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -32,9 +32,11 @@ from hypothesis import HealthCheck, event, given, settings
 
 from reports import tree as t
 from reports.errors import ReportsError
+from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.model import Agreement
-from reports.pipeline import FORMATS, KINDS, Options, render_formats
+from reports.pipeline import Options, render_formats
 from reports.theme import DEFAULT_THEME, Theme
+from reports.writers import FORMATS
 from tests import strategies
 from tests.tagged_pdf import check_tagged
 
@@ -173,7 +175,7 @@ def _rtl_runs_found(expected: str, actual: str) -> bool:
 
 def missing_strings(expected: list[str], actual_text: str, fmt: str, theme: Theme = DEFAULT_THEME) -> list[str]:
     """The strings of ``expected`` that ``actual_text`` (read back from a ``fmt`` file) lacks."""
-    from reports.writers.fonts import missing_glyphs
+    from reports.fonts.faces import missing_glyphs
 
     # A character no font can draw (the build warns) prints as a box: pypdf reads U+0000 for it, or the
     # character itself where one face of the family has it; it is left out of both sides, before

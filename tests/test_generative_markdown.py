@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from reports import tree as t
 from reports.errors import ReportsError
+from reports.fonts.faces import is_cjk
 from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
 from reports.writers import FORMATS, get_writer
-from reports.writers.fonts import is_cjk
 from tests.strategies import VOCABULARY
 from tests.test_generative import _located, docx_body_text, missing_strings, pdf_body_text, printed_strings
 

@@ -20,10 +20,12 @@ from reports import tree as t
 from reports.compose import compose_document, environment, render_markdown
 from reports.errors import ReportsError, TemplateError
 from reports.filters import FilterError, chinese_number, longdate, number, number_words, prose_list, with_local
+from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.load import load_agreement
 from reports.model import Agreement
 from reports.paths import builtin_data_dir, builtin_templates_dir
-from reports.pipeline import FORMATS, KINDS, Options, render, render_formats
+from reports.pipeline import Options, render, render_formats
+from reports.writers import FORMATS
 from tests import strategies
 from tests.conftest import docx_text, pdf_text
 from tests.test_generative import _located, docx_body_text, missing_strings, pdf_body_text, printed_strings
@@ -400,7 +402,7 @@ def test_chinese_documents_say_their_language_and_east_asian_faces(chinese: Agre
     defaults = re.search(r"<w:docDefaults>.*</w:docDefaults>", styles, re.S)
     assert defaults is not None
     assert 'w:eastAsia="zh-CN"' in defaults.group()
-    from reports.writers.docx_theme import east_asian_face
+    from reports.writers.docx.theme import east_asian_face
 
     face = east_asian_face(Options().theme)
     assert f'w:eastAsia="{face}"' in defaults.group() and "eastAsiaTheme" not in defaults.group()
@@ -428,7 +430,7 @@ def test_labels_split_for_page_fields() -> None:
 
 
 def test_the_pdf_stylesheet_breaks_chinese_lines_without_extra_leading() -> None:
-    from reports.writers.pdf_styles import stylesheet
+    from reports.writers.pdf.styles import stylesheet
 
     theme = Options().theme
     latin, cjk = stylesheet(theme, "briefing"), stylesheet(theme, "briefing", True)
@@ -457,10 +459,10 @@ def test_draw_text_sets_chinese_runs_in_the_cjk_face() -> None:
     from pypdf import PdfReader
     from reportlab.pdfgen.canvas import Canvas
 
-    from reports.writers.pdf_styles import draw_text
+    from reports.writers.pdf.styles import draw_text
 
     sheet_theme = Options().theme
-    from reports.writers.pdf_styles import stylesheet
+    from reports.writers.pdf.styles import stylesheet
 
     sheet = stylesheet(sheet_theme)
     out = io.BytesIO()

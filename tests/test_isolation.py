@@ -44,17 +44,17 @@ MEMO = ('---\ntitle: {{ data.title | yaml }}\n---\n'
 # run the command line. Workers are forked from this process, so they carry the patch too.
 CRASH_SCRIPT = f"""
 import os, sys
-import reports.writers.docx as docx_writer
+import reports.writers.docx.writer as docx_writer
 from reports.cli import main
 
 real = docx_writer.write_docx
 
-def write_docx(document, theme, reference=None):
+def write_docx(document, theme, options=None):
     if {CRASH_TITLE!r} in (document.meta.title, document.meta.short_title):
         if os.environ["CRASH_MODE"] == "die":
             os._exit(9)
         raise RuntimeError("boom: the writer\\nfell over")
-    return real(document, theme, reference)
+    return real(document, theme, options)
 
 docx_writer.write_docx = write_docx
 main(sys.argv[1:], prog_name="reports")
@@ -119,14 +119,14 @@ INTERNAL = "internal error: RuntimeError: boom: the writer fell over (run with -
 
 @pytest.fixture
 def crashing_docx_writer(monkeypatch: pytest.MonkeyPatch) -> None:
-    import reports.writers.docx as docx_writer
+    import reports.writers.docx.writer as docx_writer
 
     real = docx_writer.write_docx
 
-    def write_docx(document: Any, theme: Any, reference: Path | None = None) -> bytes:
+    def write_docx(document: Any, theme: Any, options: Any = None) -> bytes:
         if CRASH_TITLE in (document.meta.title, document.meta.short_title):
             raise RuntimeError("boom: the writer\nfell over")
-        return real(document, theme, reference)
+        return real(document, theme, options)
 
     monkeypatch.setattr(docx_writer, "write_docx", write_docx)
 
@@ -165,12 +165,13 @@ def _endless(depth: int = 0) -> bytes:
                                               (_endless, "RecursionError: maximum recursion depth exceeded")])
 def test_memory_and_recursion_errors_stay_with_their_agreement(
         bug: Any, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reports.writers.pdf as pdf_writer
+    import reports.writers.pdf.writer as pdf_writer
 
     real = pdf_writer.write_pdf
 
-    def write_pdf(document: Any, theme: Any) -> bytes:
-        return bug() if CRASH_TITLE in (document.meta.title, document.meta.short_title) else real(document, theme)
+    def write_pdf(document: Any, theme: Any, options: Any = None) -> bytes:
+        crash = CRASH_TITLE in (document.meta.title, document.meta.short_title)
+        return bug() if crash else real(document, theme, options)
 
     monkeypatch.setattr(pdf_writer, "write_pdf", write_pdf)
     data, templates = _mixed_portfolio(tmp_path)
@@ -238,7 +239,7 @@ def test_a_worker_that_dies_marks_only_unfinished_agreements(tmp_path: Path) -> 
 
 
 def test_pdf_command_turns_a_bug_into_one_line_and_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reports.writers.pdf as pdf_writer
+    import reports.writers.pdf.writer as pdf_writer
 
     def broken(*_args: object) -> bytes:
         raise KeyError("page")

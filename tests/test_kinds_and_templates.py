@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 import reports
 from reports.cli import main
+from reports.fonts.winansi import winansi_characters
 from reports.glyphs import check_glyphs
 from reports.load import load_agreement, load_theme
 from reports.paths import builtin_templates_dir
 from reports.theme import DEFAULT_THEME, Fonts, Theme
-from reports.writers.winansi import winansi_characters
 from tests.conftest import MINIMAL, documents_in, docx_text, pdf_text, shipped_dict, squash
 
 # A letter unlike the built-ins: its own layout, a built-in partial imported, data fields of its own.

@@ -19,11 +19,10 @@ from reports.compose import compose_document
 from reports.model import Agreement
 from reports.pipeline import Options, render_formats
 from reports.theme import DEFAULT_THEME, Colours, Fonts, Theme
-from reports.writers.docx import write_docx
-from reports.writers.docx_theme import word_font
-from reports.writers.pdf import write_pdf
+from reports.writers.docx.theme import word_font
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 from tests.conftest import docx_text, pdf_text, squash
+from tests.writing import write_docx, write_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 KINDS = ("briefing", "memo")

@@ -20,8 +20,8 @@ from reports import tree as t
 from reports.filters import escape_markdown
 from reports.parse import MAX_TIMELINE_EVENTS, parse_markdown
 from reports.theme import DEFAULT_THEME
-from reports.writers.pdf_styles import stylesheet
-from reports.writers.pdf_timeline import Fonts
+from reports.writers.pdf.styles import stylesheet
+from reports.writers.pdf.timeline import Fonts
 from tests import strategies
 
 MEASURE = Fonts(stylesheet(DEFAULT_THEME)).measure

@@ -17,9 +17,9 @@ from reports import tree as t
 from reports.compose import compose_document
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME
-from reports.writers.docx import write_docx
 from tests import strategies
 from tests.test_timeline import MEASURE, WIDTH, check_geometry
+from tests.writing import write_docx
 
 TEMPLATE = """---
 title: {{ data.title | yaml }}

@@ -17,8 +17,8 @@ from fontTools.ttLib import TTFont
 from reportlab.pdfgen import canvas
 
 from reports.errors import ThemeError
-from reports.writers import cjk_fonts
-from reports.writers.cjk_fonts import CjkFace, find_cjk_face, register_pdf_face, subset_for_pdf
+from reports.fonts import cjk as cjk_fonts
+from reports.fonts.cjk import CjkFace, find_cjk_face, register_pdf_face, subset_for_pdf
 from tests.conftest import pdf_text
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -277,7 +277,7 @@ def _docx_fonts(data: bytes) -> dict[str, tuple[Any, TTFont | None]]:
     """family -> (its w:font element, the regular face embedded for it, un-obfuscated, or None)."""
     from lxml import etree
 
-    from reports.writers.docx_fonts import obfuscate
+    from reports.writers.docx.fonts import obfuscate
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -299,9 +299,9 @@ def _docx_fonts(data: bytes) -> dict[str, tuple[Any, TTFont | None]]:
 
 @needs_wqy
 def test_a_chinese_docx_embeds_the_face_it_names() -> None:
+    from reports.fonts.faces import is_cjk
     from reports.load import load_agreement
     from reports.pipeline import render
-    from reports.writers.fonts import is_cjk
     from tests.conftest import docx_text
 
     chinese = load_agreement(Path(__file__).resolve().parents[2] / "data" / "zhejiang-alibaba-2023.zh-Hans.yaml")

@@ -18,10 +18,11 @@ from pypdf import PdfReader
 from reports import tree as t
 from reports.errors import RenderError
 from reports.theme import DEFAULT_THEME
-from reports.writers import docx as docx_writer
-from reports.writers.docx import CORE_PROPERTY_LIMIT, fit_property, write_docx
+from reports.writers.docx import story as docx_story
+from reports.writers.docx.writer import CORE_PROPERTY_LIMIT, fit_property
 from tests.conftest import docx_text
 from tests.writers.sample import MARKUP, sample_document
+from tests.writing import write_docx
 
 
 def _open(data: bytes) -> docx.document.Document:
@@ -34,7 +35,7 @@ def sample_bytes() -> bytes:
 
 
 def test_every_node_type_has_a_handler() -> None:
-    handled = set(docx_writer._BLOCKS) | set(docx_writer._INLINES)
+    handled = set(docx_story._BLOCKS) | set(docx_story._INLINES)
     assert set(t.NODE_TYPES) <= handled, set(t.NODE_TYPES) - handled
 
 

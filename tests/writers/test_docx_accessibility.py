@@ -26,15 +26,16 @@ from lxml import etree
 from reports import tree as t
 from reports.compose import compose_document
 from reports.errors import ReportsError
+from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.model import Agreement
-from reports.pipeline import KINDS
 from reports.theme import DEFAULT_THEME, Theme
-from reports.writers.docx import fit_property, write_docx
-from reports.writers.docx_access import word_language
+from reports.writers.docx.access import word_language
+from reports.writers.docx.writer import fit_property
 from tests import strategies
 from tests.catalogue_references import blank, hostile, rewrite
 from tests.conftest import shipped_dict
 from tests.writers.sample import sample_document
+from tests.writing import write_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

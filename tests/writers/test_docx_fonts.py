@@ -17,10 +17,10 @@ from reports import tree as t
 from reports.model import Agreement
 from reports.pipeline import Options, render
 from reports.theme import DEFAULT_THEME, Fonts, Theme
-from reports.writers import docx_fonts
-from reports.writers.docx import write_docx
+from reports.writers.docx import fonts as docx_fonts
 from tests.catalogue_references import blank
 from tests.writers.sample import sample_document
+from tests.writing import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -171,7 +171,7 @@ def test_a_references_own_copy_of_our_font_is_replaced_not_kept_beside(tmp_path:
         "word/fonts/old.odttf": b"\x00" * 64,
         "[Content_Types].xml": content_type("word/fonts/old.odttf", docx_fonts.OBFUSCATED_FONT),
     }))
-    from reports.writers.docx_reference import reference_package
+    from reports.writers.docx.reference import reference_package
 
     prepared = zipfile.ZipFile(io.BytesIO(reference_package(reference))).namelist()
     assert any(name.endswith(".odttf") for name in prepared)  # the reference's font did come along

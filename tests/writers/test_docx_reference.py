@@ -19,9 +19,8 @@ from lxml import etree
 
 from reports.errors import RenderError
 from reports.theme import DEFAULT_THEME
-from reports.writers import docx_archive
-from reports.writers.docx import write_docx
-from reports.writers.docx_reference import (
+from reports.writers.docx import archive as docx_archive
+from reports.writers.docx.reference import (
     MAX_PART_BYTES,
     WRITER_STYLES,
     check_reference,
@@ -55,6 +54,7 @@ from tests.catalogue_references import (
 )
 from tests.conftest import docx_text
 from tests.writers.sample import sample_document
+from tests.writing import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WML_HEADER = WML + "header+xml"

@@ -15,10 +15,10 @@ from lxml import etree
 from reports import tree as t
 from reports.errors import RenderError
 from reports.theme import DEFAULT_THEME, Colours, Fonts, Theme
-from reports.writers import docx_theme
-from reports.writers.docx import write_docx
-from reports.writers.docx_reference import reference_package
+from reports.writers.docx import theme as docx_theme
+from reports.writers.docx.reference import reference_package
 from tests.writers.sample import sample_document
+from tests.writing import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

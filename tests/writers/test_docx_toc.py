@@ -22,9 +22,10 @@ from reports import tree as t
 from reports.compose import compose_document
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME
-from reports.writers import docx_toc
-from reports.writers.docx import write_docx
+from reports.writers.docx import toc as docx_toc
+from reports.writers.registry import paginate
 from tests.conftest import shipped_dict
+from tests.writing import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -100,7 +101,7 @@ def test_the_contents_field_holds_its_result_linked_to_bookmarked_headings() -> 
     for text, bookmark, _, _ in contents.entries:
         assert re.fullmatch(r"_Toc\d{9}", bookmark)
         assert marks[bookmark] == text, "each entry links to the bookmark around its own heading"
-    assert [e[2] for e in contents.entries] == docx_toc.heading_pages(document, DEFAULT_THEME)
+    assert tuple(e[2] for e in contents.entries) == paginate(document, DEFAULT_THEME).heading_pages
     assert [e[2] for e in contents.entries] == sorted(e[2] for e in contents.entries)
     assert contents.entries[-1][2] >= 4
     assert [e[3] for e in contents.entries][:5] == [0, 567, 567, 1134, 0]  # nested as the PDF's outline
@@ -223,19 +224,24 @@ def test_contents_page_numbers_match_libreoffice_pagination(paginated: list[tupl
 def test_contents_only_for_a_document_of_at_least_the_pages_asked() -> None:
     long_one = _long_document()
     short = dataclasses.replace(long_one, blocks=long_one.blocks[:4])
-    assert docx_toc.contents_wanted(long_one, DEFAULT_THEME, 4)
-    assert not docx_toc.contents_wanted(short, DEFAULT_THEME, 4)
-    assert docx_toc.contents_wanted(short, DEFAULT_THEME, 0)
+
+    def asking(doc: t.Document, min_pages: int) -> t.Document:
+        return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc_min_pages=min_pages))
+
+    assert paginate(asking(long_one, 4), DEFAULT_THEME).contents
+    assert not paginate(asking(short, 4), DEFAULT_THEME).contents
+    assert paginate(asking(short, 0), DEFAULT_THEME).contents
 
 
 def test_dropped_contents_leave_no_trace() -> None:
     from docx import Document as open_docx
 
-    from reports.writers import docx as docx_writer
+    from reports.writers.docx.furniture import title_block
+    from reports.writers.docx.story import StoryWriter
 
     document = open_docx()
-    writer = docx_writer._Writer(document, DEFAULT_THEME, t.Meta(title="x", toc=True))
-    writer.title_block()
+    writer = StoryWriter(document, DEFAULT_THEME, t.Meta(title="x", toc=True))
+    title_block(writer)
     writer.blocks((_heading(1, "a"), t.Paragraph((t.Text("b"),)), _heading(2, "c")))
     before = len(document.element.body)
     writer.toc.drop()
@@ -248,7 +254,7 @@ def test_dropped_contents_leave_no_trace() -> None:
 def test_heading_pages_are_where_the_pdf_prints_each_heading() -> None:
     from pypdf import PdfReader
 
-    from reports.writers.pdf import write_pdf
+    from tests.writing import write_pdf
 
     document = _long_document()
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(write_pdf(document, DEFAULT_THEME))).pages]
@@ -256,4 +262,4 @@ def test_heading_pages_are_where_the_pdf_prints_each_heading() -> None:
     for entry in docx_toc.entries(document.blocks):
         # The heading's page: the first page after the contents (page 1) that prints its text.
         found.append(next(i + 1 for i, text in enumerate(pages) if i > 0 and entry.text in text))
-    assert docx_toc.heading_pages(document, DEFAULT_THEME) == found
+    assert list(paginate(document, DEFAULT_THEME).heading_pages) == found

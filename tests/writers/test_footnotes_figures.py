@@ -17,8 +17,7 @@ from pypdf import PdfReader
 from reports import tree as t
 from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
-from reports.writers.docx import write_docx
-from reports.writers.pdf import write_pdf
+from tests.writing import write_docx, write_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 EMU_PER_MM = 36000

@@ -12,15 +12,14 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from reports import images
 from reports import tree as t
 from reports.errors import RenderError, ThemeError
 from reports.load import load_theme
 from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
-from reports.writers import images
-from reports.writers.docx import write_docx
-from reports.writers.pdf import write_pdf
 from tests.catalogue_images import GARBAGE_PNG, GIF, TRUNCATED_JPEG, jpeg, png
+from tests.writing import write_docx, write_pdf
 
 A4_TEXT = (166 / 25.4 * 72, 257 / 25.4 * 72)  # the default text area in points
 

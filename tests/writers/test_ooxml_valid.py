@@ -19,14 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from reports.errors import ReportsError
+from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.load import load_theme
 from reports.model import Agreement
-from reports.pipeline import KINDS, Options, render
+from reports.pipeline import Options, render
 from reports.theme import DEFAULT_THEME, Colours, Fonts, Theme
-from reports.writers.docx import write_docx
 from tests import strategies
 from tests.catalogue_references import blank, dotx, hostile
 from tests.writers.sample import sample_document
+from tests.writing import write_docx
 
 openxml_audit = pytest.importorskip("openxml_audit")
 

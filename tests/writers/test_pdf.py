@@ -17,12 +17,13 @@ from pypdf import PdfReader
 from reports import __version__
 from reports import tree as t
 from reports.errors import RenderError
+from reports.fonts.faces import missing_glyphs
 from reports.theme import DEFAULT_THEME
-from reports.writers import pdf as pdf_writer
-from reports.writers.fonts import missing_glyphs
-from reports.writers.pdf import write_pdf
+from reports.writers.pdf import cuts, layout, story, tables
+from reports.writers.pdf.styles import stylesheet as pdf_stylesheet
 from tests.conftest import pdf_text, squash
 from tests.writers.sample import MARKUP, sample_document
+from tests.writing import write_pdf
 
 
 def _doc(*blocks: t.Block, **meta: object) -> t.Document:
@@ -30,7 +31,7 @@ def _doc(*blocks: t.Block, **meta: object) -> t.Document:
 
 
 def test_every_node_type_has_a_handler() -> None:
-    handled = set(pdf_writer._BLOCKS) | set(pdf_writer._INLINES)
+    handled = set(story._BLOCKS) | set(story._INLINES)
     assert set(t.NODE_TYPES) <= handled, set(t.NODE_TYPES) - handled
 
 
@@ -193,9 +194,9 @@ _inlines = st.recursive(
 def test_fast_paragraphs_are_what_reportlab_would_parse(content: t.Inlines, style: str) -> None:
     from reportlab.platypus import Paragraph
 
-    from reports.writers.pdf_styles import stylesheet
+    from reports.writers.pdf.styles import stylesheet
 
-    writer = pdf_writer._Writer(stylesheet(DEFAULT_THEME), t.Meta(title="T"))
+    writer = story.StoryWriter(stylesheet(DEFAULT_THEME), t.Meta(title="T"))
     fast = writer.para(content, style)
     parsed = Paragraph(writer.inlines(content) or "&#160;", writer.sheet.styles[style])
     assert _words(fast.frags) == _words(parsed.frags)
@@ -210,7 +211,7 @@ def test_the_fast_path_changes_nothing_a_reader_sees(monkeypatch: pytest.MonkeyP
     agreement = load_agreement(SHIPPED)
     fast = [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")]
     sample = write_pdf(sample_document(), DEFAULT_THEME)
-    monkeypatch.setattr(pdf_writer, "fast_paragraph", lambda spans, style, cls=None: None)
+    monkeypatch.setattr(story, "fast_paragraph", lambda spans, style, cls=None: None)
     assert [render(agreement, kind, "pdf").data for kind in ("briefing", "memo")] == fast
     # With & < > in the text, reportlab's parser cuts it into more pieces (more text operators in
     # the page), which draw the same glyphs at the same places.
@@ -314,7 +315,7 @@ def test_a_layout_failure_is_one_message_naming_the_template(monkeypatch: pytest
     def fail(*args: object, **kwargs: object) -> None:
         raise LayoutError("Flowable <Table@0x7F00AB 1 rows x 1 cols> too large on page 3")
 
-    monkeypatch.setattr(pdf_writer._DocTemplate, "build", fail)
+    monkeypatch.setattr(layout._DocTemplate, "build", fail)
     document = t.Document(t.Meta(title="T", source="mine.md.j2"), (_para("a"),))
     with pytest.raises(RenderError) as caught:
         write_pdf(document, DEFAULT_THEME)
@@ -324,8 +325,8 @@ def test_a_layout_failure_is_one_message_naming_the_template(monkeypatch: pytest
 
 
 def test_the_theme_knows_exactly_the_families_the_font_module_can_register() -> None:
+    from reports.fonts import faces as fonts
     from reports.theme import LATIN_FAMILIES
-    from reports.writers import fonts
 
     assert set(LATIN_FAMILIES) == set(fonts._PACKAGED) | set(fonts._STANDARD)
     for name in LATIN_FAMILIES:
@@ -376,12 +377,12 @@ def test_a_long_table_keeps_every_row_in_order_with_its_header_on_every_page(toc
 def test_a_long_table_is_laid_out_as_reportlab_lays_out_a_short_one(table: t.Table) -> None:
     # The same rows as one reportlab table (the row stream off) and page by page: the same pages.
     streamed = write_pdf(_doc(table), DEFAULT_THEME)
-    original = pdf_writer._ROWS_AT_ONCE
+    original = tables.ROWS_AT_ONCE
     try:
-        pdf_writer._ROWS_AT_ONCE = 10_000
+        tables.ROWS_AT_ONCE = 10_000
         whole = write_pdf(_doc(table), DEFAULT_THEME)
     finally:
-        pdf_writer._ROWS_AT_ONCE = original
+        tables.ROWS_AT_ONCE = original
     pages = [[p.extract_text() for p in PdfReader(io.BytesIO(data)).pages] for data in (streamed, whole)]
     assert pages[0] == pages[1]
 
@@ -432,12 +433,12 @@ def test_nested_headings_keep_document_order_in_the_outline() -> None:
 
 def test_a_long_cell_is_continued_at_a_space_and_never_inside_a_word() -> None:
     words = [f"w{i:04d}x" for i in range(900)]  # 6,300 characters: three rows
-    pieces = pdf_writer._cell_chunks(" ".join(words))
+    pieces = cuts.cell_chunks(" ".join(words))
     assert len(pieces) == 3
     assert "".join(pieces) == " ".join(words)
-    assert all(len(p) <= pdf_writer._MAX_CELL_CHARS for p in pieces)
+    assert all(len(p) <= cuts.MAX_CELL_CHARS for p in pieces)
     assert all(p.endswith(" ") for p in pieces[:-1])
-    rows = pdf_writer._split_row(((t.Text(" ".join(words)),), (t.Text("short"),)))
+    rows = tables.split_row(((t.Text(" ".join(words)),), (t.Text("short"),)))
     assert [len(r) for r in rows] == [2, 2, 2]
     text = squash(pdf_text(write_pdf(_doc(t.Table((), (((t.Text(" ".join(words)),),),), ())), DEFAULT_THEME)))
     assert all(w in text for w in words)
@@ -445,10 +446,10 @@ def test_a_long_cell_is_continued_at_a_space_and_never_inside_a_word() -> None:
 
 def test_a_long_word_in_a_cell_is_never_cut_between_a_letter_and_its_marks() -> None:
     for unit in ("e\u0301", "a\u0323\u0302", "\u0e01\u0e31", "\U0001f469\u200d\U0001f4bb", "\U0001f44d\U0001f3fd"):
-        text = unit * (2 * pdf_writer._MAX_CELL_CHARS // len(unit) + 7)
-        pieces = pdf_writer._cell_chunks(text)
+        text = unit * (2 * cuts.MAX_CELL_CHARS // len(unit) + 7)
+        pieces = cuts.cell_chunks(text)
         assert "".join(pieces) == text and len(pieces) >= 2
-        assert all(len(p) <= pdf_writer._MAX_CELL_CHARS and len(p) % len(unit) == 0 for p in pieces), unit
+        assert all(len(p) <= cuts.MAX_CELL_CHARS and len(p) % len(unit) == 0 for p in pieces), unit
 
 
 def _joined(pieces: list[t.Inlines]) -> str:
@@ -461,18 +462,18 @@ def test_a_long_paragraph_is_laid_out_in_pieces_cut_between_words() -> None:
     words = [f"mot{i}é" for i in range(1500)]  # about 11,000 characters
     content: t.Inlines = (t.Text(" ".join(words[:700]) + " "), t.Strong((t.Text("gras au milieu"),)),
                           t.Text(" " + " ".join(words[700:])))
-    pieces = pdf_writer._paragraph_pieces(content)
+    pieces = cuts.paragraph_pieces(content)
     assert len(pieces) >= 4 and _joined(pieces) == _joined([content])
     assert t.Strong((t.Text("gras au milieu"),)) in [n for p in pieces for n in p]
     for piece in pieces[:-1]:
-        assert 0 < len(_joined([piece])) <= pdf_writer._MAX_PARAGRAPH
+        assert 0 < len(_joined([piece])) <= cuts.MAX_PARAGRAPH
         assert _joined([piece])[-1] == " "  # every cut falls after a space
     short = (t.Text("a short paragraph"),)
-    assert pdf_writer._paragraph_pieces(short) == [short]
+    assert cuts.paragraph_pieces(short) == [short]
 
-    flowables = pdf_writer._Writer(pdf_writer.stylesheet(DEFAULT_THEME, "briefing"), t.Meta(title="T")).paragraph(
+    flowables = story.StoryWriter(pdf_stylesheet(DEFAULT_THEME, "briefing"), t.Meta(title="T")).paragraph(
         t.Paragraph(content))
-    normal = pdf_writer.stylesheet(DEFAULT_THEME, "briefing").styles["Normal"]
+    normal = pdf_stylesheet(DEFAULT_THEME, "briefing").styles["Normal"]
     assert [f.style.spaceAfter for f in flowables] == [0] * (len(flowables) - 1) + [normal.spaceAfter]
     assert [f.style.spaceBefore for f in flowables] == [normal.spaceBefore] + [0] * (len(flowables) - 1)
     text = pdf_text(write_pdf(_doc(t.Paragraph(content), t.Paragraph((t.Text("after"),))), DEFAULT_THEME))
@@ -482,7 +483,7 @@ def test_a_long_paragraph_is_laid_out_in_pieces_cut_between_words() -> None:
 
 def test_a_word_longer_than_a_paragraph_piece_keeps_its_marks_with_their_letters() -> None:
     word = "n\u0303" * 4000
-    pieces = pdf_writer._paragraph_pieces((t.Text("intro " + word + " outro"),))
+    pieces = cuts.paragraph_pieces((t.Text("intro " + word + " outro"),))
     assert _joined(pieces) == "intro " + word + " outro"
     assert all(not unicodedata_combining(_joined([p])[0]) for p in pieces)
 

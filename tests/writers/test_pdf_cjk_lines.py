@@ -10,8 +10,8 @@ from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 
 from reports import tree as t
 from reports.theme import DEFAULT_THEME
-from reports.writers.pdf import _Writer
-from reports.writers.pdf_styles import stylesheet
+from reports.writers.pdf.story import StoryWriter as _Writer
+from reports.writers.pdf.styles import stylesheet
 
 _PIECES = ["浙江", "阿里巴巴集团", "（", "）", "“", "”", "。", "，", "、", "《", "》", "Alibaba", "Group", " ",
            "1+6+N", "digital", "经济", "合作协议"]

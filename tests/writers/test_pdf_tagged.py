@@ -19,13 +19,13 @@ from PIL import Image
 
 from reports import tree as t
 from reports.theme import DEFAULT_THEME, Theme
-from reports.writers.pdf import write_pdf
 from tests.tagged_pdf import Node, check_tagged, unembedded_fonts
 from tests.writers.sample import sample_document
+from tests.writing import write_pdf
 
 
 def _has_chinese_face() -> bool:
-    from reports.writers.cjk_fonts import find_cjk_face
+    from reports.fonts.cjk import find_cjk_face
 
     return find_cjk_face(None) is not None
 
@@ -33,7 +33,7 @@ def _has_chinese_face() -> bool:
 @contextmanager
 def _machine_face(monkeypatch: pytest.MonkeyPatch, face: object) -> Iterator[None]:
     """Inside, the font lookups find ``face`` (None: the machine has no Chinese face); forgotten after."""
-    from reports.writers import cjk_fonts
+    from reports.fonts import cjk as cjk_fonts
 
     monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: face)
     cjk_fonts.clear_cache()
@@ -219,10 +219,11 @@ def test_outline_entries_point_at_their_headings_pages_and_markup_in_a_heading_s
 
 
 def test_heading_pages_lays_out_as_write_pdf_does() -> None:
-    from reports.writers.pdf import heading_pages
+    from reports.writers.pdf.layout import paginate
 
     blocks = [t.Heading(1, (t.Text("A"),)), t.Paragraph((t.Text("x " * 3000),)), t.Heading(2, (t.Text("B"),))]
-    pages, total = heading_pages(_doc(*blocks), DEFAULT_THEME)
+    pagination = paginate(_doc(*blocks), DEFAULT_THEME)
+    pages, total = pagination.heading_pages, pagination.pages
     with pikepdf.open(io.BytesIO(write_pdf(_doc(*blocks), DEFAULT_THEME))) as pdf:
         assert total == len(pdf.pages) >= 2
     assert pages[0] == 1 and pages[1] == total
@@ -243,7 +244,7 @@ def test_a_picture_without_alt_text_is_an_artifact_and_a_warning(tmp_path: Path)
 
 def test_an_opentype_chinese_face_is_converted_for_the_documents_characters_and_embedded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reports.writers import cjk_fonts
+    from reports.fonts import cjk as cjk_fonts
     from tests.writers.test_cjk_fonts import cff_font
 
     face = cjk_fonts.CjkFace(cff_font(tmp_path / "song.otf", chars="中文一"), 0, "Test Song CFF", True)
@@ -272,7 +273,7 @@ def test_without_a_chinese_face_the_build_says_so_once_and_strict_refuses(monkey
     from reports.errors import RenderError
     from reports.load import load_agreement
     from reports.pipeline import Options, render
-    from reports.writers import pdf as pdf_writer
+    from reports.writers.pdf import writer as pdf_writer
     from tests.conftest import SHIPPED
 
     agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names

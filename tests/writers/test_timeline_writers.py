@@ -16,9 +16,9 @@ from reportlab.platypus import SimpleDocTemplate
 from reports import timeline as tl
 from reports import tree as t
 from reports.theme import DEFAULT_THEME
-from reports.writers.docx import write_docx
-from reports.writers.pdf_styles import stylesheet
-from reports.writers.pdf_timeline import TimelineFlowable
+from reports.writers.pdf.styles import stylesheet
+from reports.writers.pdf.timeline import TimelineFlowable
+from tests.writing import write_docx
 
 EVENTS = (t.TimelineEvent("2023-03-28", "Alibaba announces its reorganisation into six business groups"),
           t.TimelineEvent("2023-07-07", "Zhejiang & Alibaba sign <the> agreement 浙江", True),

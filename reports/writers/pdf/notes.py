@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from reports import tree as t
-from reports.writers.pdf_tags import TParagraph, artifact
+from reports.writers.pdf.tags import TParagraph, artifact
 
 CALLBACK = "reportsFootnote"  # the name reportlab looks the callback up by, on the canvas
 _RULE_GAP = 8.0  # points: the rule above the notes and the space around it

@@ -15,8 +15,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports import timeline as tl
 from reports import tree as t
-from reports.writers.pdf_styles import Sheet, script_runs
-from reports.writers.pdf_tags import Tagged
+from reports.writers.pdf.styles import Sheet, script_runs
+from reports.writers.pdf.tags import Tagged
 
 
 class Fonts:

@@ -1,21 +1,16 @@
-"""Document tree -> .docx bytes with python-docx, on the styles of a reference document.
+"""The story of a Word document: document tree -> paragraphs, runs and tables in python-docx.
 
-compose -> parse -> **write (DOCX)** -> build. One public function, ``write_docx``; one handler per node
-type. The writer only names styles (Title, Heading 1, List Bullet, Quote, Report Table ...); the look
-lives in templates/reference.docx or the user's own reference document.
+One handler per node type in ``_BLOCKS`` / ``_INLINES``. The title block and the running header and
+footer are in ``furniture``; the entry point, ``write_docx``, is in ``writer``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-from docx import Document as open_docx
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -24,11 +19,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
+from reports.fonts.faces import CJK_RUN
 from reports.theme import Theme
-from reports.writers import docx_access, docx_theme, ooxml
-from reports.writers.docx_fonts import embed_fonts
-from reports.writers.docx_package import package_bytes
-from reports.writers.fonts import CJK_RUN
+from reports.writers.docx import ooxml
+from reports.writers.docx import theme as docx_theme
 from reports.writers.measure import column_fractions, text_lengths
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 from reports.writers.xmltext import xml_safe
@@ -39,7 +33,7 @@ _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
 _XML_SPACE = qn("xml:space")
 
 
-class _Writer:
+class StoryWriter:
     """Per-document state: the python-docx document, its style cache and numbering instances."""
 
     def __init__(self, document: Any, theme: Theme, meta: t.Meta) -> None:
@@ -280,7 +274,8 @@ class _Writer:
         # printed size (at most the text width and height), the same message naming the template.
         from docx.shared import Pt
 
-        from reports.writers import docx_notes, images
+        from reports import images
+        from reports.writers.docx import notes as docx_notes
 
         section = self.doc.sections[-1]
         box = (self.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
@@ -302,83 +297,9 @@ class _Writer:
             docx_notes.caption(self, container, node)
 
     def note(self, paragraph: Any, node: t.Note, char_style: str | None, target: Any) -> None:
-        from reports.writers import docx_notes  # only documents with footnotes need it
+        from reports.writers.docx import notes as docx_notes  # only documents with footnotes need it
 
         docx_notes.footnotes(self).add(paragraph, node, target)
-
-    # ------------------------------------------------------------------ first page, header, footer
-
-    def title_block(self) -> None:
-        meta, doc = self.meta, self.doc
-        if meta.kind == "memo":
-            if meta.organisation:
-                self.add_text(self.new_para(doc, "Kicker"), meta.organisation.upper(), None, None)
-            self.add_text(self.new_para(doc, "Memo Title", "Title"), meta.labels.memorandum, None, None)
-            return
-        kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
-        if kicker:
-            self.add_text(self.new_para(doc, "Kicker"), kicker, None, None)
-        self.add_text(self.new_para(doc, "Title"), meta.title, None, None)
-        if meta.subtitle:
-            self.add_text(self.new_para(doc, "Subtitle"), meta.subtitle, None, None)
-        for line in ("  ·  ".join(x for x in (meta.category, meta.date) if x), "  ·  ".join(meta.parties)):
-            if line:
-                self.add_text(self.new_para(doc, "Byline"), line, None, None)
-        self.new_para(doc, "Title Rule", "Rule")
-        if meta.toc:  # filled in by write_docx once every heading is written (reports/writers/docx_toc.py)
-            from reports.writers.docx_toc import TableOfContents
-
-            self.toc = TableOfContents(self)
-
-    def fresh_story(self, story: Any, style: str, tab: int) -> Any:
-        """Unlink and empty a header or footer; return its one paragraph in ``style`` with a right tab."""
-        story.is_linked_to_previous = False
-        _clear(story)
-        paragraph = self.new_para(story, style)
-        ooxml.tab_stop_right(paragraph, tab)
-        return paragraph
-
-    def page_furniture(self) -> None:
-        """The running header and footer, and the logo on the first page, wherever the reference
-        document has no header or footer of that kind (its own, letterhead and all, are kept)."""
-        meta = self.meta
-        section = self.doc.sections[-1]
-        kept = docx_theme.reference_stories(section)
-        if not kept:  # no letterhead: no running header on the first page, as in the PDF
-            section.different_first_page_header_footer = True
-        wanted = {"header", "footer"}
-        if section.different_first_page_header_footer:
-            wanted |= {"first_page_header", "first_page_footer"}
-        if self.doc.settings.odd_and_even_pages_header_footer:
-            wanted |= {"even_page_header", "even_page_footer"}
-        tab = self.text_width() // 635  # EMU -> twips
-        for name in ("header", "even_page_header"):
-            if name not in wanted - kept:
-                continue
-            paragraph = self.fresh_story(getattr(section, name), "Header", tab)
-            self.add_text(paragraph, meta.short_title or meta.title, None, None)
-            if meta.classification:
-                paragraph.add_run("\t")
-                self.add_text(paragraph, meta.classification.upper(), "Strong", None)
-        for name in ("footer", "first_page_footer", "even_page_footer"):
-            if name not in wanted - kept:
-                continue
-            paragraph = self.fresh_story(getattr(section, name), "Footer", tab)
-            note = "  ·  ".join(x for x in (meta.date, meta.classification.upper(), meta.organisation) if x)
-            before, between, after = meta.labels.page_parts()  # "Page N of M" in the labels' language
-            self.add_text(paragraph, note + "\t" + before, None, None)
-            ooxml.add_field(paragraph, "PAGE")
-            self.add_text(paragraph, between, None, None)
-            ooxml.add_field(paragraph, "NUMPAGES")
-            if after:
-                self.add_text(paragraph, after, None, None)
-        if "first_page_header" in wanted - kept:
-            first_header = section.first_page_header
-            first_header.is_linked_to_previous = False
-            _clear(first_header)
-            logo = self.new_para(first_header, "Header")
-            docx_theme.add_logo(logo, self.theme)
-            docx_access.describe_logo(logo, meta.organisation)
 
 
 def _style_ids(document: Any) -> dict[str, str]:
@@ -411,137 +332,34 @@ def _sub(parent: Any, tag: str, index: int | None = None) -> Any:
     return child
 
 
-def _clear(part: Any) -> None:
-    for child in list(part._element):
-        part._element.remove(child)
-
-
-
-CORE_PROPERTY_LIMIT = 255  # characters: python-docx refuses longer core properties (title, subject ...)
-
-
-def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
-    """``text`` made fit for a document property: invalid XML characters removed and, when longer than
-    ``limit``, cut at the last word boundary before it with an ellipsis (…) added.
-
-    Metadata is limited, the document body is not: the full text is still printed where the template
-    puts it. A single word longer than the limit is cut inside the word.
-    """
-    text = xml_safe(text)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1]  # room for the ellipsis
-    space = cut.rfind(" ")
-    if space > limit // 2:  # a word boundary not too far back; else keep as much text as fits
-        cut = cut[:space]
-    return cut.rstrip(" ,;:·-–—") + "…"
-
-
-def _core_properties(document: Any, meta: t.Meta) -> None:
-    props = document.core_properties
-    props.title = fit_property(meta.title)
-    props.subject = fit_property(meta.subject)
-    props.author = fit_property(meta.author or meta.organisation or "reports")
-    props.keywords = fit_property(", ".join(meta.keywords))
-    props.category = fit_property(meta.category)
-    props.comments = fit_property(meta.source_line)
-    props.last_modified_by = "reports"
-    props.revision = 1
-    props.language = fit_property(meta.language)
-    props.identifier = ""
-    props.version = ""
-    props.content_status = fit_property(meta.classification)
-    moment = _creation_time(meta)
-    props.created = moment
-    props.modified = moment
-    props.last_printed = moment
-
-
-def _creation_time(meta: t.Meta) -> dt.datetime:
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return dt.datetime.fromtimestamp(int(env), tz=dt.UTC).replace(tzinfo=None)
-    try:
-        day = dt.date.fromisoformat(meta.iso_date)
-    except ValueError:
-        return dt.datetime(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day)
-
-
-def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
-    if custom_reference:  # the user's reference decides page size and margins
-        return
-    section = document.sections[-1]
-    if theme.page_size == "Letter":
-        section.page_width, section.page_height = Mm(215.9), Mm(279.4)
-    m = theme.margins
-    section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
-    section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
-
-
-def write_docx(doc: t.Document, theme: Theme, reference: Path | None = None) -> bytes:
-    """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
-
-    ``reference`` is a .docx (or .dotx, .docm) whose styles, page set-up, headers and footers the output
-    takes on; it is checked, cleaned and completed once per process (see docx_reference, whose
-    ``check_reference`` gives the warnings about what was removed from it). Raises ``RenderError`` for
-    an unusable reference or image.
-    """
-    # The prepared package holds no content: only the last section's settings are left in its body.
-    document = open_docx(io.BytesIO(docx_theme.themed_package(reference, theme)))
-    _page_setup(document, theme, reference is not None)
-    if doc.meta.kind == "memo" and reference is None:
-        docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
-    docx_theme.set_east_asian(document, doc.meta, theme)  # Chinese documents: East Asian body face, language
-    writer = _Writer(document, theme, doc.meta)
-    writer.title_block()
-    writer.blocks(doc.blocks)
-    if writer.toc is not None:  # the contents' result, with each heading's page in the same layout as the PDF
-        from reports.writers.docx_toc import contents_wanted, heading_pages
-
-        if contents_wanted(doc, theme, doc.meta.toc_min_pages):
-            writer.toc.finish(doc.blocks, heading_pages(doc, theme))
-        else:
-            writer.toc.drop()
-    writer.page_furniture()
-    from reports.writers.docx_watermark import add_watermark  # the theme's mark, behind every page
-
-    add_watermark(document, theme)
-    docx_access.finish(document, doc.meta.language, writer.gaps)  # language, alt text, no blank paragraphs
-    embed_fonts(document, theme.fonts.cjk)  # last: it subsets the fonts to every character written above
-    _core_properties(document, doc.meta)
-    return package_bytes(document)
-
-
-_BLOCKS: dict[type, Callable[[_Writer, Any, Any], None]] = {
-    t.Heading: _Writer.heading,
-    t.Paragraph: _Writer.paragraph,
-    t.BulletList: _Writer.bullet_list,
-    t.OrderedList: _Writer.ordered_list,
-    t.Table: _Writer.table,
-    t.BlockQuote: _Writer.block_quote,
-    t.FieldTable: _Writer.field_table,
-    t.HorizontalRule: _Writer.rule,
-    t.PageBreak: _Writer.page_break,
-    t.Image: _Writer.image,
+_BLOCKS: dict[type, Callable[[StoryWriter, Any, Any], None]] = {
+    t.Heading: StoryWriter.heading,
+    t.Paragraph: StoryWriter.paragraph,
+    t.BulletList: StoryWriter.bullet_list,
+    t.OrderedList: StoryWriter.ordered_list,
+    t.Table: StoryWriter.table,
+    t.BlockQuote: StoryWriter.block_quote,
+    t.FieldTable: StoryWriter.field_table,
+    t.HorizontalRule: StoryWriter.rule,
+    t.PageBreak: StoryWriter.page_break,
+    t.Image: StoryWriter.image,
     t.Timeline: lambda writer, node, container: _timeline(writer, node, container),
 }
 
 
-def _timeline(writer: _Writer, node: t.Timeline, container: Any) -> None:
-    from reports.writers.docx_timeline import add_timeline  # only documents with a timeline need it
+def _timeline(writer: StoryWriter, node: t.Timeline, container: Any) -> None:
+    from reports.writers.docx.timeline import add_timeline  # only documents with a timeline need it
 
     add_timeline(writer, node, container)
 
 
-_INLINES: dict[type, Callable[[_Writer, Any, Any, str | None, Any], None]] = {
-    t.Text: _Writer.text,
-    t.Strong: _Writer.strong,
-    t.Emphasis: _Writer.emphasis,
-    t.Code: _Writer.code,
-    t.Link: _Writer.link,
-    t.LineBreak: _Writer.line_break,
-    t.Note: _Writer.note,
+_INLINES: dict[type, Callable[[StoryWriter, Any, Any, str | None, Any], None]] = {
+    t.Text: StoryWriter.text,
+    t.Strong: StoryWriter.strong,
+    t.Emphasis: StoryWriter.emphasis,
+    t.Code: StoryWriter.code,
+    t.Link: StoryWriter.link,
+    t.LineBreak: StoryWriter.line_break,
+    t.Note: StoryWriter.note,
 }
 
-__all__ = ["write_docx"]

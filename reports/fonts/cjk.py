@@ -155,7 +155,8 @@ def is_font_path(preferred: str) -> bool:
 def clear_cache() -> None:
     """Forget every lookup (tests; a long-running process after fonts were installed), and what the
     writers made of them: the face names they chose and the stylesheets that hold those names."""
-    from reports.writers import fonts, pdf_styles
+    from reports.fonts import faces as fonts
+    from reports.writers.pdf import styles as pdf_styles
 
     with _lock:
         _find.cache_clear()

@@ -6,8 +6,9 @@ bookmark around its heading, holding the heading's text, a dot-leader tab and a 
 result is the page number. So Word, LibreOffice and previewers show the contents at once, Word asks no
 question on opening (no ``updateFields``), and "Update field" still works.
 
-The page numbers come from a layout of the same document: ``heading_pages`` lays it out as the PDF
-writer does (same page size, margins, fonts and spacing) and reads where each heading fell. The DOCX
+The page numbers come from the one layout of the same document (``reports.writers.pagination``: the PDF
+writer's, same page size, margins, fonts and spacing), which says where each heading fell and whether
+the document is long enough for contents at all. The DOCX
 follows the same page breaks as long as Word or LibreOffice paginate it as the PDF is paginated; the
 tests measure how often they agree.
 """
@@ -22,7 +23,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from reports import tree as t
-from reports.theme import Theme
 from reports.writers.measure import plain_text
 
 INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -73,27 +73,6 @@ def bookmark_name(index: int) -> str:
     """The bookmark of the ``index``-th heading: ``_Toc`` and nine digits, as Word names them."""
     return f"{BOOKMARK_PREFIX}{index + 1:09d}"
 
-
-_HEADING_ROLES = frozenset(f"/H{n}" for n in range(1, 7))
-
-
-def heading_pages(doc: t.Document, theme: Theme) -> list[int]:
-    """The page of each heading of ``doc`` when laid out as the PDF writer lays it out (contents
-    included), in document order."""
-    from reports.writers import pdf
-
-    return pdf.heading_pages(doc, theme)[0]
-
-
-def contents_wanted(doc: t.Document, theme: Theme, min_pages: int) -> bool:
-    """Whether ``doc`` gets its contents: always when ``min_pages`` is 0 or less, else only when the
-    document laid out without them (as the PDF writer lays it out) has at least ``min_pages`` pages:
-    a briefing's template asks for contents "when it runs to more than three pages" with 4."""
-    if min_pages <= 0:
-        return True
-    from reports.writers import pdf
-
-    return pdf.heading_pages(pdf.without_contents(doc), theme)[1] >= min_pages
 
 
 class TableOfContents:
@@ -171,7 +150,7 @@ class TableOfContents:
 
 
 def _tabs_and_indent(p: Any, twips: int, level: int) -> None:
-    from reports.writers.ooxml import P_PR_ORDER, place
+    from reports.writers.docx.ooxml import P_PR_ORDER, place
 
     p_pr = p.find(qn("w:pPr"))
     if p_pr is None:
@@ -222,5 +201,4 @@ def _field(parent: Any, instruction: str, result: str) -> None:
     parent.append(_fld_char("end"))
 
 
-__all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "contents_wanted", "entries",
-           "heading_pages", "headings"]
+__all__ = ["BOOKMARK_PREFIX", "INSTRUCTION", "Entry", "TableOfContents", "bookmark_name", "entries", "headings"]

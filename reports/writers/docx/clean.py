@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.errors import Problem
-from reports.writers.docx_archive import A, R, Rel, w
+from reports.writers.docx.archive import A, R, Rel, w
 
 _VML = ("urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office",
         "urn:schemas-microsoft-com:office:word")

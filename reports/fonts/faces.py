@@ -135,7 +135,7 @@ def _map_family(names: dict[str, str]) -> None:
 def cjk_font_name(name: str) -> str:
     """The face name ``cjk_font(name)`` registers, without registering it (reading a 17 MB face costs
     ~0.1 s and ~60 MB: a document without Chinese, Japanese or Korean text never pays it)."""
-    from reports.writers.cjk_fonts import find_cjk_face, pdf_face_name
+    from reports.fonts.cjk import find_cjk_face, pdf_face_name
 
     face = find_cjk_face(name)
     if face is not None and not face.needs_conversion:
@@ -159,7 +159,7 @@ def cjk_font(name: str) -> str:
     on the machine, see ``cjk_fonts``); reportlab's CID font ``name`` (or STSong-Light) only when there
     is none, and then the PDF cannot be archival: the font is the reader's viewer's to supply.
     """
-    from reports.writers.cjk_fonts import find_cjk_face, register_pdf_face
+    from reports.fonts.cjk import find_cjk_face, register_pdf_face
 
     chosen = cjk_font_name(name)
     face = find_cjk_face(name)
@@ -175,7 +175,7 @@ def cjk_font(name: str) -> str:
 def cjk_font_for(name: str, text: str) -> str:
     """``cjk_font(name)``, except for an OpenType (CFF) face: its glyphs for the characters of ``text``
     converted to a TrueType font of their own (registered per character set), so it can be embedded."""
-    from reports.writers.cjk_fonts import find_cjk_face, register_pdf_face
+    from reports.fonts.cjk import find_cjk_face, register_pdf_face
 
     face = find_cjk_face(name)
     if face is not None and face.needs_conversion and text:

@@ -18,15 +18,15 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from reports import images
 from reports import tree as t
+from reports.fonts.faces import is_cjk
 from reports.theme import Theme
-from reports.writers import images
-from reports.writers.docx_watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
-from reports.writers.fonts import is_cjk
-from reports.writers.pdf_archive import make_archival
-from reports.writers.pdf_structure import write_structure
-from reports.writers.pdf_styles import Sheet, draw_text
-from reports.writers.pdf_tags import Element, LangText, Tagger, artifact
+from reports.writers.docx.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
+from reports.writers.pdf.archive import make_archival
+from reports.writers.pdf.structure import write_structure
+from reports.writers.pdf.styles import Sheet, draw_text
+from reports.writers.pdf.tags import Element, LangText, Tagger, artifact
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from reports.errors import Problem, RenderError
 from reports.paths import builtin_templates_dir
-from reports.writers.docx_archive import (
+from reports.writers.docx.archive import (
     CT,
     MAX_FILE_BYTES,
     MAX_PART_BYTES,
@@ -53,7 +53,7 @@ from reports.writers.docx_archive import (
     rels,
     w,
 )
-from reports.writers.docx_clean import (
+from reports.writers.docx.clean import (
     CUSTOM_XML,
     EMBEDDED,
     EXTERNAL_LINKS,
@@ -64,8 +64,8 @@ from reports.writers.docx_clean import (
     clean_story,
     quote,
 )
-from reports.writers.docx_parts import Package, serialise
-from reports.writers.docx_styles import WRITER_STYLES, builtin_reference, complete_styles
+from reports.writers.docx.parts import Package, serialise
+from reports.writers.docx.styles import WRITER_STYLES, builtin_reference, complete_styles
 
 _BIBLIOGRAPHY = "{http://schemas.openxmlformats.org/officeDocument/2006/bibliography}Sources"
 _PKG_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"

@@ -15,8 +15,8 @@ from typing import Any
 from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports.paths import builtin_templates_dir
-from reports.writers.docx_archive import Archive, read_file, w
-from reports.writers.docx_clean import remove
+from reports.writers.docx.archive import Archive, read_file, w
+from reports.writers.docx.clean import remove
 
 # The styles the DOCX writer names. A reference that lacks one gets it from the built-in reference;
 # a new style in the writer belongs here too (a test checks every style an output uses is listed).

@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from reports.fonts.faces import CJK_RUN, Family, cjk_font_name, family
 from reports.theme import Theme
-from reports.writers.fonts import CJK_RUN, Family, cjk_font_name, family
 
 
 @dataclass(frozen=True)

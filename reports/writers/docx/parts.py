@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
-from reports.writers.docx_archive import CT, PR, R, rels_name
+from reports.writers.docx.archive import CT, PR, R, rels_name
 
 _RT = R + "/"  # relationship types are this plus a short name
 
@@ -36,7 +36,7 @@ class Package:
         self.rels.setdefault(source, []).append((rel_id, kind, target, external))
 
     def zip_bytes(self) -> bytes:
-        from reports.writers.docx_package import stored_zip
+        from reports.writers.docx.package import stored_zip
 
         entries = [("[Content_Types].xml", self._content_types())]
         for source in sorted(self.rels, key=lambda s: (s != "", s)):

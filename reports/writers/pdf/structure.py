@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPage, PDFString
 
-from reports.writers.pdf_tags import Element, Tagger
+from reports.writers.pdf.tags import Element, Tagger
 
 _KEEP_EMPTY = frozenset({"TD", "TH", "TR"})
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]

@@ -28,7 +28,7 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reports.writers import ooxml
+from reports.writers.docx import ooxml
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -232,7 +232,7 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
             return super().breakLinesCJK(maxWidths)  # callbacks, dot leaders, or a piece already split
         from reportlab.platypus.paragraph import _handleBulletWidth
 
-        from reports.writers.pdf_cjk_lines import cjk_lines
+        from reports.writers.pdf.cjk_lines import cjk_lines
 
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
         self.height = 0

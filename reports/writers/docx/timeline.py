@@ -125,10 +125,10 @@ def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
 def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
     (reports/writers/docx.py's ``_Writer``: its document, theme, metadata and paragraph helpers)."""
-    from reports.writers import docx_theme
-    from reports.writers.fonts import ensure_cjk
-    from reports.writers.pdf_styles import stylesheet
-    from reports.writers.pdf_timeline import Fonts
+    from reports.fonts.faces import ensure_cjk
+    from reports.writers.docx import theme as docx_theme
+    from reports.writers.pdf.styles import stylesheet
+    from reports.writers.pdf.timeline import Fonts
 
     theme: Theme = writer.theme
     meta = writer.meta

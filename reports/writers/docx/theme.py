@@ -30,12 +30,12 @@ from typing import Any
 
 from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
+from reports import images
 from reports.theme import DEFAULT_THEME, Theme
-from reports.writers import images
-from reports.writers.docx_archive import w
-from reports.writers.docx_package import stored_zip
-from reports.writers.docx_parts import serialise
-from reports.writers.docx_reference import reference_package
+from reports.writers.docx.archive import w
+from reports.writers.docx.package import stored_zip
+from reports.writers.docx.parts import serialise
+from reports.writers.docx.reference import reference_package
 
 STYLES_PART = "word/styles.xml"
 # The theme's families as Word names them: the PDF's standard fonts are Adobe's names for faces every
@@ -272,7 +272,7 @@ def east_asian_face(theme: Theme) -> str:
     """The East Asian face of a Chinese document's body, as Word names it: the face the PDF embeds
     (``cjk_fonts.find_cjk_face``, the theme's or the machine's), else the Word face of the theme's CJK
     family (``WORD_CJK``: SimSun for STSong-Light), which every Chinese Windows has."""
-    from reports.writers.cjk_fonts import find_cjk_face
+    from reports.fonts.cjk import find_cjk_face
 
     face = find_cjk_face(theme.fonts.cjk)
     return face.family if face is not None else word_cjk_font(theme)

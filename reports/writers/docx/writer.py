@@ -1,0 +1,130 @@
+"""Document tree -> .docx bytes with python-docx, on the styles of a reference document.
+
+compose -> parse -> **write (DOCX)** -> build. One public function, ``write_docx``; the story is made in
+``story``, the title block and running header and footer in ``furniture``. The writer only names styles
+(Title, Heading 1, List Bullet, Quote, Report Table ...); the look lives in templates/reference.docx or
+the user's own reference document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from typing import Any
+
+from docx import Document as open_docx
+from docx.shared import Mm
+
+from reports import tree as t
+from reports.theme import Theme
+from reports.writers.docx import access as docx_access
+from reports.writers.docx import theme as docx_theme
+from reports.writers.docx.fonts import embed_fonts
+from reports.writers.docx.furniture import page_furniture, title_block
+from reports.writers.docx.package import package_bytes
+from reports.writers.docx.story import StoryWriter
+from reports.writers.options import WriterOptions
+from reports.writers.xmltext import xml_safe
+
+CORE_PROPERTY_LIMIT = 255  # characters: python-docx refuses longer core properties (title, subject ...)
+
+
+def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """``text`` made fit for a document property: invalid XML characters removed and, when longer than
+    ``limit``, cut at the last word boundary before it with an ellipsis (…) added.
+
+    Metadata is limited, the document body is not: the full text is still printed where the template
+    puts it. A single word longer than the limit is cut inside the word.
+    """
+    text = xml_safe(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]  # room for the ellipsis
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else keep as much text as fits
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-–—") + "…"
+
+
+def _core_properties(document: Any, meta: t.Meta) -> None:
+    props = document.core_properties
+    props.title = fit_property(meta.title)
+    props.subject = fit_property(meta.subject)
+    props.author = fit_property(meta.author or meta.organisation or "reports")
+    props.keywords = fit_property(", ".join(meta.keywords))
+    props.category = fit_property(meta.category)
+    props.comments = fit_property(meta.source_line)
+    props.last_modified_by = "reports"
+    props.revision = 1
+    props.language = fit_property(meta.language)
+    props.identifier = ""
+    props.version = ""
+    props.content_status = fit_property(meta.classification)
+    moment = _creation_time(meta)
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+
+
+def _creation_time(meta: t.Meta) -> dt.datetime:
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return dt.datetime.fromtimestamp(int(env), tz=dt.UTC).replace(tzinfo=None)
+    try:
+        day = dt.date.fromisoformat(meta.iso_date)
+    except ValueError:
+        return dt.datetime(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
+    if custom_reference:  # the user's reference decides page size and margins
+        return
+    section = document.sections[-1]
+    if theme.page_size == "Letter":
+        section.page_width, section.page_height = Mm(215.9), Mm(279.4)
+    m = theme.margins
+    section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
+    section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
+
+
+def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
+    """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
+
+    ``options.reference_docx`` is a .docx (or .dotx, .docm) whose styles, page set-up, headers and footers
+    the output takes on; it is checked, cleaned and completed once per process (see ``reference``, whose
+    ``check_reference`` gives the warnings about what was removed from it). ``options.paginate`` says
+    where the headings fall and whether the contents are shown (``reports.writers.get_writer`` supplies it).
+    Raises ``RenderError`` for an unusable reference or image.
+    """
+    options = options or WriterOptions()
+    reference = options.reference_docx
+    # The prepared package holds no content: only the last section's settings are left in its body.
+    document = open_docx(io.BytesIO(docx_theme.themed_package(reference, theme)))
+    _page_setup(document, theme, reference is not None)
+    if doc.meta.kind == "memo" and reference is None:
+        docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
+    docx_theme.set_east_asian(document, doc.meta, theme)  # Chinese documents: East Asian body face, language
+    writer = StoryWriter(document, theme, doc.meta)
+    title_block(writer)
+    writer.blocks(doc.blocks)
+    if writer.toc is not None:  # the contents' result, with each heading's page in the same layout as the PDF
+        if options.paginate is None:  # a caller's bug, not the user's: the registry always supplies it
+            raise TypeError("write_docx: a document with contents needs options.paginate (get_writer supplies it)")
+        pagination = options.paginate(doc, theme)
+        if pagination.contents:
+            writer.toc.finish(doc.blocks, pagination.heading_pages)
+        else:
+            writer.toc.drop()
+    page_furniture(writer)
+    from reports.writers.docx.watermark import add_watermark  # the theme's mark, behind every page
+
+    add_watermark(document, theme)
+    docx_access.finish(document, doc.meta.language, writer.gaps)  # language, alt text, no blank paragraphs
+    embed_fonts(document, theme.fonts.cjk)  # last: it subsets the fonts to every character written above
+    _core_properties(document, doc.meta)
+    return package_bytes(document)
+
+
+__all__ = ["write_docx"]

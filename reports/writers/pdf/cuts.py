@@ -1,0 +1,90 @@
+"""Where long text is cut for the PDF writer, so that reportlab never lays out more than a page's worth
+at once: a long paragraph in pieces set as one, a long table cell continued in the rows below.
+
+A cut never falls between a letter and its combining marks, and rejoined pieces give the text back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from reports import tree as t
+from reports.writers.measure import plain_text
+
+MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
+MAX_PARAGRAPH = 3000  # characters: a longer paragraph is laid out in pieces (see StoryWriter.paragraph)
+_NO_BREAK = "\xa0\u2007\u202f"  # spaces that join the words beside them
+
+
+def cell_chunks(text: str) -> list[str]:
+    """``text`` in pieces of at most ``MAX_CELL_CHARS``, cut where a reader would not notice.
+
+    A cut falls after the last whitespace before the limit (the whitespace ends its piece, so rejoined
+    pieces give the text back); a word longer than a piece is cut inside, but never between a letter
+    and its combining marks.
+    """
+    chunks = []
+    pos = 0
+    while len(text) - pos > MAX_CELL_CHARS:
+        end = pos + MAX_CELL_CHARS
+        space = end - 1
+        while space > pos and not (text[space].isspace() and text[space] not in _NO_BREAK):
+            space -= 1
+        if space > pos:
+            end = space + 1
+        else:
+            while end > pos + 1 and _joins_previous(text[end - 1], text[end]):
+                end -= 1  # text[end] starts the next piece: a mark stays with the letter before it
+        chunks.append(text[pos:end])
+        pos = end
+    chunks.append(text[pos:])
+    return chunks
+
+
+def paragraph_pieces(content: t.Inlines) -> list[t.Inlines]:
+    """``content`` cut into pieces of at most about ``MAX_PARAGRAPH`` characters; one piece if shorter.
+
+    Only text outside any formatting is cut: after the last space that keeps a piece within the limit,
+    or inside a word longer than that (never between a letter and its marks). A formatted run is
+    never cut, so a piece holding one may be longer.
+    """
+    if sum(len(plain_text((node,))) for node in content) <= MAX_PARAGRAPH:
+        return [content]
+    pieces: list[t.Inlines] = []
+    current: list[t.Inline] = []
+    size = 0
+    for node in content:
+        if type(node) is not t.Text:
+            current.append(node)
+            size += len(plain_text((node,)))
+            continue
+        text: str = node.text
+        while size + len(text) > MAX_PARAGRAPH:
+            room = MAX_PARAGRAPH - size
+            cut = room
+            while cut > 0 and not (text[cut - 1].isspace() and text[cut - 1] not in _NO_BREAK):
+                cut -= 1  # after the last space within the room
+            if cut == 0 and current:  # no space left in this piece: the text starts the next one
+                pieces.append(tuple(current))
+                current, size = [], 0
+                continue
+            if cut == 0:  # a word longer than a piece
+                cut = room
+                while cut > 1 and _joins_previous(text[cut - 1], text[cut]):
+                    cut -= 1
+            current.append(t.Text(text[:cut]))
+            pieces.append(tuple(current))
+            current, size, text = [], 0, text[cut:]
+        if text:
+            current.append(t.Text(text))
+            size += len(text)
+    if current:
+        pieces.append(tuple(current))
+    return pieces
+
+
+def _joins_previous(before: str, char: str) -> bool:
+    # Combining marks (some have combining class 0 but are still marks: Thai vowels), variation selectors
+    # and the two sides of a zero-width joiner belong to one glyph with what precedes them.
+    return (unicodedata.combining(char) > 0 or unicodedata.category(char) in ("Mn", "Mc", "Me")
+            or char in "\u200d\ufe0e\ufe0f" or before == "\u200d" or "\U0001f3fb" <= char <= "\U0001f3ff")

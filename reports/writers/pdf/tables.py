@@ -1,0 +1,228 @@
+"""Tables for the PDF writer: data tables (split into parts when too wide, streamed a page at a time
+when long, long cells continued in following rows), field tables (key facts, the memo header) and
+quotes in their ruled box.
+
+The functions take the story writer (``story.StoryWriter``) through the ``Writes`` protocol: what they
+need of it is written down here, and this module does not import the story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from reports import tree as t
+from reports.writers.measure import column_fractions, plain_text, text_lengths
+from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_chunks
+from reports.writers.pdf.styles import Sheet
+from reports.writers.pdf.tags import Element, TParagraph, TTable
+from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
+
+ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see RowStream)
+
+
+class Writes(Protocol):
+    """What the table functions use of the story writer."""
+
+    sheet: Sheet
+
+    def tag(self, role: str, **options: Any) -> Element: ...
+
+    def inside(self, element: Element) -> AbstractContextManager[Element]: ...
+
+    def para(self, content: t.Inlines, style: str, element: Element | None = None) -> TParagraph: ...
+
+    def plain_para(self, text: str, style: str, role: str = "P") -> TParagraph: ...
+
+    def boxed(self, blocks: tuple[t.Block, ...]) -> list[Flowable]: ...
+
+
+def table(writer: Writes, node: t.Table) -> list[Flowable]:
+    ncols = max([len(node.header), *(len(r) for r in node.rows)])
+    align: list[str] = [*node.align, *["left"] * (ncols - len(node.align))]
+    header, rows = pad(node.header, ncols) if node.header else (), [pad(r, ncols) for r in node.rows]
+    # A table wider than the page can show is printed in parts, one after the other, each repeating
+    # the first column (the same parts as in the DOCX); a note says which columns each part holds.
+    groups = split_columns(ncols, columns_that_fit(writer.sheet.frame_width))
+    if len(groups) <= 1:
+        return table_part(writer, header, rows, align, ncols)
+    out: list[Flowable] = []
+    for group in groups:
+        out.append(writer.plain_para(part_caption(group, ncols), "Caption", "Caption"))
+        out.extend(table_part(writer, tuple(header[c] for c in group) if header else (),
+                                   [tuple(row[c] for c in group) for row in rows],
+                                   [align[c] for c in group], len(group)))
+    return out
+
+def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t.Inlines, ...]], align: list[str],
+               ncols: int) -> list[Flowable]:
+    sheet = writer.sheet
+    element = writer.tag("Table")
+    header_cells = []
+    if header:
+        row_element = element.add("THead").add("TR")
+        header_cells = [cell(writer, c, "Table Header", align[i], row_element.add(
+            "TH", attributes={"Scope": "Column"}, repeats=True)) for i, c in enumerate(pad(header, ncols))]
+    lengths = text_lengths([header, *body])
+    rows = []
+    body_element = element.add("TBody")
+    for row, row_lengths in zip(body, lengths[1:], strict=True):
+        pieces = split_row(pad(row, ncols)) if max(row_lengths, default=0) > MAX_CELL_CHARS else [row]
+        for piece in pieces:
+            row_element = body_element.add("TR")
+            rows.append([cell(writer, c, "Table", align[i], row_element.add("TD"))
+                         for i, c in enumerate(pad(piece, ncols))])
+    widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
+    head = [header_cells] if header else []
+
+    def make(body_rows: list[list[Any]], parity: int) -> Table:
+        # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
+        table = TTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
+                       splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
+        ]
+        if head:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
+        zebra = [None, sheet.zebra] if parity % 2 == 0 else [sheet.zebra, None]
+        commands.append(("ROWBACKGROUNDS", (0, len(head)), (-1, -1), zebra))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    if len(rows) <= ROWS_AT_ONCE:
+        return [make(rows, 0), Spacer(1, 8)]
+    return [RowStream(make, rows, 0, len(head)), Spacer(1, 8)]
+
+def cell(writer: Writes, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
+    para = writer.para(content, style, element)
+    if align != "left":
+        para.style = para.style.clone(f"{style}-{align}", alignment={"right": 2, "center": 1}[align])
+    return para
+
+def block_quote(writer: Writes, node: t.BlockQuote) -> list[Flowable]:
+    sheet = writer.sheet
+    inner: list[Flowable] = []
+    with writer.inside(writer.tag("BlockQuote")):
+        for block in node.blocks:
+            inner.extend([writer.para(block.content, "Quote")] if isinstance(block, t.Paragraph)
+                         else writer.boxed((block,)))
+        if node.attribution:
+            inner.append(writer.para((t.Text("— "), *node.attribution), "Attribution"))
+    box = TTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
+                 hAlign="RIGHT")
+    box.setStyle(TableStyle([
+        ("LINEBEFORE", (0, 0), (0, -1), 2.2, sheet.accent),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return [Spacer(1, 4), box, Spacer(1, 10)]
+
+def field_table(writer: Writes, node: t.FieldTable) -> list[Flowable]:
+    sheet = writer.sheet
+    memo = node.style == "memo-header"
+    label_style, value_style = ("Memo Label", "Memo Value") if memo else ("Field Label", "Field Value")
+    rows = []
+    if not node.rows:
+        return []
+    element = writer.tag("Table")
+    for row in node.rows:
+        row_element = element.add("TR")
+        label = writer.para(row.label, label_style, row_element.add("TH", attributes={"Scope": "Row"}))
+        cell = row_element.add("TD")
+        value: list[Flowable] = []
+        if len(row.value) == 1 and isinstance(row.value[0], t.Paragraph):
+            value.append(writer.para(row.value[0].content, value_style, cell))
+        else:
+            with writer.inside(cell):
+                for block in row.value:
+                    value.extend([writer.para(block.content, value_style)] if isinstance(block, t.Paragraph)
+                                 else writer.boxed((block,)))
+        # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
+        rows.append([label, value[0] if len(value) == 1 else value])
+    label_width = (24 if memo else 34) * mm
+    table = TTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
+                   splitInRow=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0 if memo else 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 1 if memo else 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if memo else 5),
+    ]
+    if not memo:
+        commands += [("BACKGROUND", (0, 0), (-1, -1), sheet.zebra),
+                     ("LINEABOVE", (0, 0), (-1, 0), 1.2, sheet.accent),
+                     ("LINEBELOW", (0, 0), (-1, -2), 0.6, sheet.header_text),
+                     ("LINEBELOW", (0, -1), (-1, -1), 0.6, sheet.rule)]
+    table.setStyle(TableStyle(commands))
+    return [table, Spacer(1, 10 if memo else 6)]
+
+
+def pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
+    return row + ((),) * (n - len(row))
+
+
+def split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
+    # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
+    pieces: list[list[t.Inlines]] = []
+    for cell in row:
+        text = plain_text(cell)
+        pieces.append([(t.Text(c),) for c in cell_chunks(text)] if len(text) > MAX_CELL_CHARS else [cell])
+    depth = max(len(p) for p in pieces)
+    return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
+
+
+
+class RowStream(Flowable):  # type: ignore[misc]
+    """The rows of a long table, made into a reportlab Table a page at a time.
+
+    reportlab splits a table at a page end by building a new table of all the rows left, so a table
+    of n rows over n/40 pages costs n²/40; here each page builds a table of only the rows it can hold
+    (a chunk at least a page tall), and the rest stays a list. Always reported taller than the space
+    left, so that platypus asks for a split; every split starts a new page, where the header repeats.
+    """
+
+    def __init__(self, make: Callable[[list[list[Any]], int], Table], rows: list[list[Any]], parity: int,
+                 head: int, guess: int = ROWS_AT_ONCE) -> None:
+        super().__init__()
+        self.make, self.rows, self.parity, self.head = make, rows, parity, head
+        self.guess = guess  # rows to take at once: a little more than the last page held
+
+    def _chunk(self, width: float, height: float) -> tuple[int, Table, float]:
+        size = self.guess
+        while True:  # a chunk must overflow the space, else the next one would start mid-page
+            table = self.make(self.rows[:size], self.parity)
+            _, used = table.wrap(width, height)
+            if used > height or size >= len(self.rows):
+                return size, table, used
+            size *= 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, availHeight + 1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        size, table, used = self._chunk(availWidth, availHeight)
+        if size >= len(self.rows) and used <= availHeight:
+            return [table]
+        parts = table.split(availWidth, availHeight)
+        if len(parts) < 2:
+            return list(parts)
+        first, rest = parts[0], parts[1]
+        placed = len(first._cellvalues) - self.head
+        if placed + len(rest._cellvalues) - self.head > min(size, len(self.rows)):  # a row was cut in two
+            remaining = [list(rest._cellvalues[self.head]), *self.rows[placed:]]
+            parity = self.parity + placed - 1
+        else:
+            remaining, parity = self.rows[placed:], self.parity + placed
+        return [first, RowStream(self.make, remaining, parity, self.head, guess=max(8, placed + placed // 4 + 2))]
+
+    def draw(self) -> None:  # never drawn itself: always split into tables first
+        raise AssertionError("a row stream is always split before it is drawn")
+

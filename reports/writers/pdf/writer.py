@@ -1,0 +1,42 @@
+"""The PDF writer's entry point: document tree -> PDF bytes (tagged, archival when every font is embedded).
+
+compose -> parse -> **write (PDF)** -> build. The story is made in ``story``, laid out in ``layout``.
+"""
+
+from __future__ import annotations
+
+from reports import tree as t
+from reports.errors import Problem
+from reports.fonts.faces import cjk_embedded, cjk_font_name, ensure_cjk, standard_fonts
+from reports.theme import Theme
+from reports.writers.options import WriterOptions
+from reports.writers.pdf.layout import cjk_characters, draw
+
+
+def write_pdf(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
+    """Render ``doc`` as PDF and return the bytes; identical input gives identical bytes.
+
+    ``options`` are every writer's options; the PDF takes none of them (a reference document is Word's).
+    Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
+    """
+    return draw(doc, theme)
+
+
+_said_chinese_not_embedded = False
+
+
+def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_time: bool = False) -> Problem | None:
+    """A warning, once per process (``every_time``: for each document), when ``doc`` prints CJK text and
+    no embeddable face was found, so the PDF names reportlab's CID font, unembedded, and is not PDF/A."""
+    global _said_chinese_not_embedded
+    if (_said_chinese_not_embedded and not every_time) or cjk_embedded(cjk_font_name(theme.fonts.cjk)):
+        return None  # said already, or a TrueType face is there
+    if standard_fonts(theme):
+        return None  # a standard-14 theme font: not archival anyway, and the theme says so itself
+    chars = cjk_characters(doc, theme)
+    if not chars or cjk_embedded(ensure_cjk(theme.fonts.cjk, chars)):
+        return None  # no CJK text, or an OpenType face converted for it
+    _said_chinese_not_embedded = True
+    return Problem(source, "no Chinese, Japanese or Korean font to embed was found on this machine: that text "
+                           "uses reportlab's STSong-Light, which the reader's viewer must supply, and the PDF is "
+                           "not PDF/A (install fonts-wqy-zenhei, or name a font file in the theme's fonts.cjk)")

@@ -1,0 +1,51 @@
+"""The writer registry: the formats, defined once, and the one signature every writer has.
+
+``get_writer(fmt)`` gives a function ``(document, theme, options) -> bytes``. Writers are imported
+lazily, so that commands which never write a PDF never import reportlab; this module imports nothing
+heavy. The registry also wires the pagination seam: every writer it hands out is given the PDF layout's
+``paginate`` in its options, so no writer imports another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from reports.writers.options import WriterOptions
+
+if TYPE_CHECKING:  # types only: importing them would import pydantic for `reports --help`
+    from reports.theme import Theme
+    from reports.tree import Document
+    from reports.writers.pagination import Pagination
+
+Writer = Callable[["Document", "Theme", WriterOptions | None], bytes]
+
+# format -> (module, function); each function is a Writer.
+_WRITERS: dict[str, tuple[str, str]] = {
+    "pdf": ("reports.writers.pdf.writer", "write_pdf"),
+    "docx": ("reports.writers.docx.writer", "write_docx"),
+}
+FORMATS: tuple[str, ...] = tuple(_WRITERS)
+
+
+def get_writer(fmt: str) -> Writer:
+    """The writer of ``fmt`` (one of ``FORMATS``): ``(document, theme, options) -> bytes``."""
+    module_name, func_name = _WRITERS[fmt]
+    func: Writer = getattr(import_module(module_name), func_name)
+
+    def write(doc: Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
+        options = options or WriterOptions()
+        if options.paginate is None:
+            options = dataclasses.replace(options, paginate=paginate)
+        return func(doc, theme, options)
+
+    return write
+
+
+def paginate(doc: Document, theme: Theme) -> Pagination:
+    """How ``doc`` falls into pages, from the one layout (the PDF writer's, see ``writers.pagination``)."""
+    from reports.writers.pdf.layout import paginate as lay_out
+
+    return lay_out(doc, theme)
