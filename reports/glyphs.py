@@ -36,7 +36,7 @@ def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Pro
     for path, text in text_fields(dumped):
         if text.isascii():  # the Latin fonts cover ASCII; skip the common case cheaply
             continue
-        for char in missing_glyphs(text, theme):
+        for char in missing_glyphs(text, theme.fonts):
             if _standard_fonts_draw(char, theme):
                 continue
             name = _char_name(char)
@@ -47,14 +47,11 @@ def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Pro
     return problems
 
 
-# The families reportlab sets in a standard font, with WinAnsiEncoding.
-STANDARD_FAMILIES = ("Helvetica", "Times-Roman", "Courier")
-
-
 def _standard_fonts_draw(char: str, theme: Theme) -> bool:
     # fonts.missing_glyphs counts Latin-1 only for a standard family; the WinAnsi set is what it
     # draws. A character is drawn when each of the body and heading families draws it.
     from reports.fonts.faces import family
+    from reports.fonts.names import STANDARD_FAMILIES  # set in WinAnsiEncoding
     from reports.fonts.winansi import winansi_characters
 
     code = ord(char)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
+from reports.fonts.names import CJK_FAMILIES, LATIN_FAMILIES
+
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -57,10 +59,6 @@ class Colours(BaseModel):
     header_text: Colour = Field(default="#FFFFFF", description="Text on the accent colour.")
 
 
-# The families a theme may name (what reports/writers/fonts.py can register), kept here so that a theme
-# naming another is refused where it is written, at its file, line and field, when the theme is loaded.
-LATIN_FAMILIES = ("Source Serif Pro", "Source Sans Pro", "Helvetica", "Times-Roman", "Courier")
-CJK_FAMILIES = ("STSong-Light", "MSung-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium")
 
 
 class Fonts(BaseModel):

@@ -120,7 +120,7 @@ def test_markup_in_data_prints_literally(fmt: str) -> None:
 # Draw only characters the theme's fonts can show, so no example is thrown away (a
 # missing glyph is a warning, tested elsewhere, and its text could not be read back).
 _ALPHABET = [c for c in map(chr, range(0x20, 0x300))
-             if unicodedata.category(c) not in ("Cc", "Cf", "Cs") and not missing_glyphs(c, Options().theme)]
+             if unicodedata.category(c) not in ("Cc", "Cf", "Cs") and not missing_glyphs(c, Options().theme.fonts)]
 _text = st.text(st.sampled_from(_ALPHABET), min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
 
 

@@ -180,7 +180,7 @@ def missing_strings(expected: list[str], actual_text: str, fmt: str, theme: Them
     # A character no font can draw (the build warns) prints as a box: pypdf reads U+0000 for it, or the
     # character itself where one face of the family has it; it is left out of both sides, before
     # normalising (NFD would keep the "u" of a "ŭ" that printed as a box).
-    boxes = {c for text in expected for c in missing_glyphs(text, theme)} | {"\x00"} if fmt == "pdf" else set()
+    boxes = {c for text in expected for c in missing_glyphs(text, theme.fonts)} | {"\x00"} if fmt == "pdf" else set()
     paged = normalise("".join(c for c in actual_text if c not in boxes))
     actual = paged.replace(PAGE_END, "")
     lost: list[str] = []

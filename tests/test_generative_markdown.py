@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reports import tree as t
 from reports.errors import ReportsError
-from reports.fonts.faces import is_cjk
+from reports.fonts.scripts import is_cjk
 from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
 from reports.writers import FORMATS, get_writer

@@ -18,13 +18,16 @@ from hypothesis import strategies as st
 from reports import timeline as tl
 from reports import tree as t
 from reports.filters import escape_markdown
+from reports.fonts.faces import cjk_font
+from reports.fonts.measure import TextMeasure
 from reports.parse import MAX_TIMELINE_EVENTS, parse_markdown
 from reports.theme import DEFAULT_THEME
 from reports.writers.pdf.styles import stylesheet
-from reports.writers.pdf.timeline import Fonts
 from tests import strategies
 
-MEASURE = Fonts(stylesheet(DEFAULT_THEME)).measure
+_SHEET = stylesheet(DEFAULT_THEME)
+# The CJK face registered here: the stylesheet only names it (run alone, no writer has registered it yet).
+MEASURE = TextMeasure(_SHEET.heading.regular, _SHEET.heading.bold, cjk_font(DEFAULT_THEME.fonts.cjk)).measure
 WIDTH = 470.0  # A4 less the default margins, in points
 
 

@@ -22,8 +22,9 @@ from reports.load import load_agreement, load_theme
 from reports.model import Agreement
 from reports.pipeline import Options, render, render_formats
 from reports.theme import Theme
-from reports.writers.docx.watermark import shape_size, watermark_colour, watermark_text
+from reports.writers.docx.watermark import shape_size
 from reports.writers.pdf.styles import stylesheet
+from reports.writers.watermark import watermark_colour, watermark_text
 from tests.conftest import ROOT, shipped_dict
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -17,22 +17,14 @@ looks, in this order, for:
 A face whose licence forbids embedding (OS/2 ``fsType`` restricted, no subsetting or bitmap only), a
 variable CFF2 face or a file that does not parse is passed over. Lookups are made once per process.
 
-For the PDF, ``register_pdf_face`` registers the face with reportlab and returns its font name. A
-TrueType face is registered whole, once per process: reportlab reads the file (~0.08 s for the 17 MB
-wqy-zenhei.ttc) and subsets it itself at every save, which measured cheaper than cutting a subset
-with fontTools first (0.16-0.19 s for each new character set) and gives the same embedded bytes. A
-CFF face is registered per character set (``subset_for_pdf``), as converting all of its 65,000
-glyphs would take far too long: converting costs about 1 ms a character (a CFF face of 7,000 CJK
-glyphs: 14 characters 0.03 s, 300 characters 0.3 s, 1,500 characters 1.5 s), cached per process.
-The DOCX writer embeds the same subsets (``docx_fonts``).
+Embedding the face found (subsets, conversion, reportlab registration) is ``reports.fonts.subset``; the
+search's answer is remembered between runs by ``reports.fonts.memory``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
+import dataclasses
 import os
-import re
 import shutil
 import struct
 import subprocess
@@ -42,10 +34,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from reports.errors import ThemeError, display_path
-from reports.theme import CJK_FAMILIES
+from reports.fonts import memory
+from reports.fonts.forget import forget_all, on_forget
+from reports.fonts.names import CJK_FAMILIES
 
 MAX_FONT_BYTES = 128 * 1024 * 1024  # the largest common CJK collection (Noto Sans CJK, all weights) is ~120 MB
 MAX_SUBFONTS = 64  # a collection claiming more is not a font we want
@@ -57,11 +50,6 @@ _FONT_SUFFIXES = frozenset({".ttf", ".ttc", ".otf", ".otc"})
 _FS_RESTRICTED = 0x0002
 _FS_NO_SUBSET_OR_BITMAP = 0x0300
 _REQUIRED = ("cmap", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post")
-# Dropped from an embedded subset: bitmaps, vertical metrics, shaping and device-metric tables that
-# nothing reads.
-_DROPPED = ["BDF ", "EBDT", "EBLC", "EBSC", "FFTM", "vhea", "vmtx", "VORG", "DSIG", "kern", "PCLT", "LTSH",
-            "hdmx", "VDMX", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH"]
-
 # Families in order of preference: Song / Ming faces (serif, as reportlab's STSong-Light and the body
 # family), then Hei (sans), then the rest; TrueType or CFF is decided by the file, not by this list.
 PREFERRED_FAMILIES = (
@@ -153,20 +141,11 @@ def is_font_path(preferred: str) -> bool:
 
 
 def clear_cache() -> None:
-    """Forget every lookup (tests; a long-running process after fonts were installed), and what the
-    writers made of them: the face names they chose and the stylesheets that hold those names."""
-    from reports.fonts import faces as fonts
-    from reports.writers.pdf import styles as pdf_styles
-
+    """Forget every lookup (tests; a long-running process after fonts were installed), and what was made
+    of them anywhere: every cache registered with ``reports.fonts.forget`` (subsets, face names, the
+    stylesheets that hold those names)."""
     with _lock:
-        _find.cache_clear()
-        _candidates_in.cache_clear()
-        _fontconfig.cache_clear()
-        coverage.cache_clear()
-        _subset.cache_clear()
-        fonts.cjk_font.cache_clear()
-        fonts.cjk_font_name.cache_clear()
-        pdf_styles.stylesheet.cache_clear()
+        forget_all()
 
 
 @lru_cache(maxsize=8)
@@ -177,76 +156,17 @@ def _find(preferred: str | None) -> CjkFace | None:
     # costly check, is read only for the best-placed faces until one draws Chinese (a desktop may list
     # dozens of Chinese fonts).
     files = _search_files()
-    key = _files_key(files)
-    remembered = _remembered(key, files)
-    if remembered is not None:
+    key = memory.files_key(files)
+    known = memory.recalled(key)
+    remembered = CjkFace(**known) if known is not None else None
+    if remembered is not None and remembered.path in files:
         return remembered
     candidates = [c for path in files for c in _candidates_in(path)]
     candidates.sort(key=lambda c: (c.face.needs_conversion, c.score, str(c.face.path)))
     face = next((c.face for c in candidates if _draws_chinese(c.face)), None)
-    _remember(key, face)
+    if face is not None:
+        memory.keep(key, dataclasses.asdict(face))
     return face
-
-
-# ---------------------------------------------------------------------------------------------- memory
-# Reading the candidates' character maps costs ~0.1 s at every start of the tool. The winner is kept in
-# the user's cache folder, keyed by every candidate file's path, size and time: any font installed,
-# removed or changed makes a new search, and a remembered face is used only if it is still one of them.
-
-_CACHE_VERSION = 1
-
-
-def _cache_file() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "reports" / "cjk-face.json"
-
-
-def _files_key(files: list[Path]) -> str:
-    listing = []
-    for path in files:
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        listing.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join([f"v{_CACHE_VERSION}", *listing]).encode()).hexdigest()
-
-
-def _remembered(key: str, files: list[Path]) -> CjkFace | None:
-    import json
-
-    try:
-        path = _cache_file()
-        if not path.is_file() or path.stat().st_size > 65536:
-            return None
-        record = json.loads(path.read_text("utf-8"))
-        face = record["face"]
-        if record.get("key") != key or not isinstance(face, dict):
-            return None
-        found = CjkFace(Path(str(face["path"])), int(face["index"]), str(face["family"]),
-                        bool(face["needs_conversion"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no record, or one that cannot be trusted: search again
-    return found if found.path in files else None
-
-
-def _remember(key: str, face: CjkFace | None) -> None:
-    import json
-    import tempfile
-
-    if face is None:
-        return
-    record = {"key": key, "face": {"path": str(face.path), "index": face.index, "family": face.family,
-                                   "needs_conversion": face.needs_conversion}}
-    try:
-        path = _cache_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                         prefix=".cjk-face-", suffix=".tmp") as out:
-            json.dump(record, out)
-        os.replace(out.name, path)
-    except OSError:
-        pass  # a read-only home: search again next time
 
 
 def _named(preferred: str) -> CjkFace:
@@ -420,154 +340,6 @@ def coverage(face: CjkFace) -> frozenset[int]:
         font.close()
 
 
-# ---------------------------------------------------------------------------------------------- embedding
+on_forget(coverage.cache_clear, _find.cache_clear, _candidates_in.cache_clear, _fontconfig.cache_clear)
 
-
-def subset_for_pdf(face: CjkFace, text: str) -> bytes:
-    """``face`` cut down to the characters of ``text`` it has (and .notdef), with TrueType outlines (a
-    CFF face is converted): the bytes of a .ttf file, the same for the same face and characters.
-
-    Kept: cmap, hmtx, hhea, head, maxp, post, OS/2, name (every record), glyf and loca. Left out:
-    hinting, bitmaps, vertical metrics and shaping tables (neither writer shapes). The PostScript name
-    (name ID 6) gets a digest of the characters: reportlab keys faces by that name, and two documents'
-    subsets of one face must stay apart in one process.
-    """
-    return _subset(face, _characters(face, text))
-
-
-def _characters(face: CjkFace, text: str) -> str:
-    covered = coverage(face)
-    return "".join(sorted(c for c in set(text) if ord(c) in covered))
-
-
-@lru_cache(maxsize=32)
-def _subset(face: CjkFace, chars: str) -> bytes:
-    font = _converted(face, chars) if face.needs_conversion else _truetype_subset(face, chars)
-    name = font["name"]
-    base = _postscript_safe(str(name.getDebugName(6) or "")) or _postscript_safe(face.family) or "CJK"
-    name.removeNames(nameID=6)
-    unique = f"{base[:50]}-{hashlib.sha256(chars.encode('utf-8')).hexdigest()[:10]}"
-    name.setName(unique, 6, 3, 1, 0x409)
-    name.setName(unique, 6, 1, 0, 0)
-    out = io.BytesIO()
-    font.save(out)
-    font.close()
-    return out.getvalue()
-
-
-def _truetype_subset(face: CjkFace, chars: str) -> Any:
-    from fontTools import subset as ft_subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-    # Removed before the subsetter looks: it would read the shaping tables (0.03-0.05 s for a CJK face)
-    # only to drop them.
-    for tag in _DROPPED:
-        if tag in font:
-            del font[tag]
-    options = subset_options()
-    options.hinting = False
-    subsetter = ft_subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    return font
-
-
-def _converted(face: CjkFace, chars: str) -> Any:
-    """A new TrueType font holding .notdef and the glyphs of ``chars``, their CFF outlines drawn once
-    through a cubic-to-quadratic pen, with the face's own names, metrics and font-wide tables.
-
-    Built directly rather than by subsetting the CFF face first: the subsetter interprets every kept
-    charstring twice more (glyph closure, unused subroutines) before the drawing, which took most of
-    the time (1,500 characters: 1.1 s that way, see the module's docstring for this way's figures).
-    """
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
-
-    source = TTFont(str(face.path), fontNumber=face.index, lazy=True)
-    cmap = source.getBestCmap() or {}
-    mapping = {code: cmap[code] for code in sorted({ord(c) for c in chars}) if code in cmap}
-    order = [".notdef", *dict.fromkeys(name for name in mapping.values() if name != ".notdef")]
-    glyph_set = source.getGlyphSet()
-    glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(None)
-        # 1 unit of the em (1000 for CJK faces) is far below a printed pixel; CFF contours run
-        # counter-clockwise, TrueType ones clockwise.
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyphs[name] = pen.glyph()
-    font = TTFont(recalcBBoxes=True, recalcTimestamp=False)
-    font.setGlyphOrder(order)
-    for tag in ("head", "hhea", "name", "OS/2"):  # font-wide: nothing in them counts glyphs
-        font[tag] = source[tag]
-    font["head"].glyphDataFormat = 0
-    font["loca"] = newTable("loca")
-    glyf = font["glyf"] = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = glyphs
-    advances = source["hmtx"]
-    metrics = {}
-    for name in order:
-        glyphs[name].recalcBounds(glyf)
-        metrics[name] = (advances[name][0], getattr(glyphs[name], "xMin", 0))
-    builder = FontBuilder(font=font)
-    builder.setupHorizontalMetrics(metrics)
-    builder.setupCharacterMap(mapping)
-    builder.setupMaxp()
-    post = source["post"]
-    builder.setupPost(keepGlyphNames=False, italicAngle=post.italicAngle, underlinePosition=post.underlinePosition,
-                      underlineThickness=post.underlineThickness, isFixedPitch=post.isFixedPitch)
-    font["OS/2"].updateFirstAndLastCharIndex(font)
-    source.close()
-    return font
-
-
-def _postscript_safe(text: str) -> str:
-    """``text`` with only the characters a PostScript name may hold (printable ASCII but delimiters)."""
-    return re.sub(r"[^!-~]|[\[\](){}<>/%]", "", text)
-
-
-def subset_options() -> Any:
-    """fontTools subsetter options both writers' subsets share: no shaping features (neither writer
-    shapes), every name record kept, a drawn .notdef."""
-    from fontTools import subset as ft_subset
-
-    options = ft_subset.Options()
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
-    return options
-
-
-def pdf_face_name(face: CjkFace) -> str:
-    """The reportlab font name ``register_pdf_face`` gives a TrueType ``face`` (without registering it)."""
-    stem = re.sub(r"[^A-Za-z0-9]", "", face.family) or hashlib.sha256(face.family.encode()).hexdigest()[:8]
-    return f"CJK-{stem}-{face.index}"
-
-
-def register_pdf_face(face: CjkFace, text: str = "") -> str:
-    """Register ``face`` with reportlab (once per process and, for a converted face, per character set
-    of ``text``) and return the font name to use in paragraph markup and styles."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    stem = pdf_face_name(face).removeprefix("CJK-").rsplit("-", 1)[0]
-    with _lock:
-        if face.needs_conversion:
-            chars = _characters(face, text)
-            name = f"CJK-{stem}-{face.index}-{hashlib.sha256(chars.encode()).hexdigest()[:10]}"
-            if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, io.BytesIO(_subset(face, chars))))
-        else:
-            name = f"CJK-{stem}-{face.index}"
-            if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
-    return name
-
-
-__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "find_cjk_face",
-           "is_font_path", "pdf_face_name", "register_pdf_face", "subset_for_pdf"]
+__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "find_cjk_face", "is_font_path"]

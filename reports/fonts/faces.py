@@ -1,13 +1,14 @@
-"""Fonts for the PDF writer: registered once per process, Latin/CJK run splitting, glyph coverage.
+"""Faces registered with reportlab, once per process: the theme's families, the CJK face, a monospace
+face for code, and what they can draw.
 
-Part of write. The Latin families are embedded TrueType fonts from the Source Serif / Source Sans Python
-packages (SIL OFL; real bold and italic); Chinese runs use reportlab's built-in STSong-Light CID font,
-which needs no font file, and whose text viewers and pypdf can copy out as Unicode.
+The Latin families are embedded TrueType fonts from the Source Serif / Source Sans Python packages (SIL
+OFL; real bold and italic). Chinese runs use the face ``reports.fonts.cjk`` finds, embedded, or
+reportlab's built-in STSong-Light CID font when the machine has none. Both writers measure text with
+these metrics (the DOCX writer's timeline figure too), so they live here, below both.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.errors import ThemeError
-from reports.theme import CJK_FAMILIES, Theme
+from reports.fonts.forget import on_forget
+from reports.fonts.names import CJK_FAMILIES, FontChoice
+from reports.fonts.scripts import CJK_RUN, is_cjk
 
 
 @dataclass(frozen=True)
@@ -46,20 +49,7 @@ _STANDARD = {  # the 14 standard PDF fonts need no embedding, but cover Latin-1 
 }
 CID_FONTS = CJK_FAMILIES
 
-# What the Adobe CID fonts cover (CJK ideographs of the Basic Multilingual Plane, kana, hangul, CJK
-# punctuation and full-width forms). Ideographs outside the BMP (extension B and later) are not covered.
-_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x4DBF), (0x4E00, 0x9FFF),
-               (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
-_CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
-CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
-
 _lock = threading.Lock()
-
-
-def is_cjk(char: str) -> bool:
-    """True when ``char`` is drawn with the CJK font."""
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
 def _font_dir(package: str) -> Path | None:
@@ -135,7 +125,8 @@ def _map_family(names: dict[str, str]) -> None:
 def cjk_font_name(name: str) -> str:
     """The face name ``cjk_font(name)`` registers, without registering it (reading a 17 MB face costs
     ~0.1 s and ~60 MB: a document without Chinese, Japanese or Korean text never pays it)."""
-    from reports.fonts.cjk import find_cjk_face, pdf_face_name
+    from reports.fonts.cjk import find_cjk_face
+    from reports.fonts.subset import pdf_face_name
 
     face = find_cjk_face(name)
     if face is not None and not face.needs_conversion:
@@ -159,7 +150,8 @@ def cjk_font(name: str) -> str:
     on the machine, see ``cjk_fonts``); reportlab's CID font ``name`` (or STSong-Light) only when there
     is none, and then the PDF cannot be archival: the font is the reader's viewer's to supply.
     """
-    from reports.fonts.cjk import find_cjk_face, register_pdf_face
+    from reports.fonts.cjk import find_cjk_face
+    from reports.fonts.subset import register_pdf_face
 
     chosen = cjk_font_name(name)
     face = find_cjk_face(name)
@@ -175,7 +167,8 @@ def cjk_font(name: str) -> str:
 def cjk_font_for(name: str, text: str) -> str:
     """``cjk_font(name)``, except for an OpenType (CFF) face: its glyphs for the characters of ``text``
     converted to a TrueType font of their own (registered per character set), so it can be embedded."""
-    from reports.fonts.cjk import find_cjk_face, register_pdf_face
+    from reports.fonts.cjk import find_cjk_face
+    from reports.fonts.subset import register_pdf_face
 
     face = find_cjk_face(name)
     if face is not None and face.needs_conversion and text:
@@ -223,21 +216,21 @@ def monospace() -> Family | None:
     return None
 
 
-def standard_fonts(theme: Theme) -> list[str]:
-    """The theme's families that are standard PDF fonts, which a PDF names without embedding them."""
-    return list(dict.fromkeys(name for name in (theme.fonts.body, theme.fonts.heading) if name in _STANDARD))
+def standard_fonts(fonts: FontChoice) -> list[str]:
+    """The chosen families that are standard PDF fonts, which a PDF names without embedding them."""
+    return list(dict.fromkeys(name for name in (fonts.body, fonts.heading) if name in _STANDARD))
 
 
-def unembedded_fonts(theme: Theme, cjk: str) -> list[str]:
-    """The fonts a PDF with this theme would use without embedding them (the 14 standard fonts, CID fonts)."""
-    return standard_fonts(theme) + ([] if cjk_embedded(cjk) else [cjk])
+def unembedded_fonts(fonts: FontChoice, cjk: str) -> list[str]:
+    """The fonts a PDF with this choice would use without embedding them (the 14 standard fonts, CID fonts)."""
+    return standard_fonts(fonts) + ([] if cjk_embedded(cjk) else [cjk])
 
 
-def missing_glyphs(text: str, theme: Theme) -> list[str]:
+def missing_glyphs(text: str, fonts: FontChoice) -> list[str]:
     """Return the distinct characters of ``text`` that neither the body, the heading nor the CJK font
     can draw (in order of first appearance). Whitespace and line breaks are never reported."""
-    body = family(theme.fonts.body).covers
-    heading = family(theme.fonts.heading).covers
+    body = family(fonts.body).covers
+    heading = family(fonts.heading).covers
     missing: list[str] = []
     for char in dict.fromkeys(text):
         code = ord(char)
@@ -247,3 +240,9 @@ def missing_glyphs(text: str, theme: Theme) -> list[str]:
             continue
         missing.append(char)
     return missing
+
+
+on_forget(cjk_font.cache_clear, cjk_font_name.cache_clear)
+
+__all__ = ["CID_FONTS", "Family", "cjk_embedded", "cjk_font", "cjk_font_for", "cjk_font_name", "cjk_ready",
+           "ensure_cjk", "family", "missing_glyphs", "monospace", "standard_fonts", "unembedded_fonts"]

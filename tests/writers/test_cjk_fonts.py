@@ -18,7 +18,9 @@ from reportlab.pdfgen import canvas
 
 from reports.errors import ThemeError
 from reports.fonts import cjk as cjk_fonts
-from reports.fonts.cjk import CjkFace, find_cjk_face, register_pdf_face, subset_for_pdf
+from reports.fonts import memory
+from reports.fonts.cjk import CjkFace, find_cjk_face
+from reports.fonts.subset import register_pdf_face, subset_for_pdf
 from tests.conftest import pdf_text
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -299,7 +301,7 @@ def _docx_fonts(data: bytes) -> dict[str, tuple[Any, TTFont | None]]:
 
 @needs_wqy
 def test_a_chinese_docx_embeds_the_face_it_names() -> None:
-    from reports.fonts.faces import is_cjk
+    from reports.fonts.scripts import is_cjk
     from reports.load import load_agreement
     from reports.pipeline import render
     from tests.conftest import docx_text
@@ -347,7 +349,7 @@ def test_the_machine_search_is_remembered_until_the_fonts_change(
     assert cjk_fonts.find_cjk_face(None) == first
     # A record that names a file which is not a candidate, or is not JSON, is not trusted.
     for text in ('{"key": "x", "face": {"path": "/etc/passwd"}}', "not json", ""):
-        record.write_text(text.replace('"x"', '"' + cjk_fonts._files_key(cjk_fonts._search_files()) + '"'))
+        record.write_text(text.replace('"x"', '"' + memory.files_key(cjk_fonts._search_files()) + '"'))
         cjk_fonts.clear_cache()
         monkeypatch.undo()
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

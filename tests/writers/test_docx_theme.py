@@ -191,7 +191,7 @@ def test_styles_added_to_a_reference_take_its_faces_and_the_themes_colours(tmp_p
 
 
 def test_the_word_faces_cover_every_family_a_theme_accepts() -> None:
-    from reports.theme import CJK_FAMILIES, LATIN_FAMILIES
+    from reports.fonts.names import CJK_FAMILIES, LATIN_FAMILIES
 
     assert set(LATIN_FAMILIES) <= set(docx_theme.WORD_FAMILIES)
     assert set(CJK_FAMILIES) <= set(docx_theme.WORD_CJK)

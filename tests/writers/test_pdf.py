@@ -134,14 +134,14 @@ def test_an_image_that_is_not_an_image_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_glyphs_are_found() -> None:
-    assert missing_glyphs("Hello 浙江 café – “x”", DEFAULT_THEME) == []
-    assert missing_glyphs("smile 😀 مرحبا", DEFAULT_THEME) == ["😀", "م", "ر", "ح", "ب", "ا"]
+    assert missing_glyphs("Hello 浙江 café – “x”", DEFAULT_THEME.fonts) == []
+    assert missing_glyphs("smile 😀 مرحبا", DEFAULT_THEME.fonts) == ["😀", "م", "ر", "ح", "ب", "ا"]
 
 
 # Format characters (soft hyphen, ...) are invisible by design, so they cannot be read back.
 _drawable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F,
                                   blacklist_categories=("Cc", "Cf", "Cs", "Zs")), min_size=1, max_size=60,
-                    ).filter(lambda s: not missing_glyphs(s, DEFAULT_THEME))
+                    ).filter(lambda s: not missing_glyphs(s, DEFAULT_THEME.fonts))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -326,7 +326,7 @@ def test_a_layout_failure_is_one_message_naming_the_template(monkeypatch: pytest
 
 def test_the_theme_knows_exactly_the_families_the_font_module_can_register() -> None:
     from reports.fonts import faces as fonts
-    from reports.theme import LATIN_FAMILIES
+    from reports.fonts.names import LATIN_FAMILIES
 
     assert set(LATIN_FAMILIES) == set(fonts._PACKAGED) | set(fonts._STANDARD)
     for name in LATIN_FAMILIES:

@@ -136,7 +136,7 @@ def subset(path: Path, chars: str) -> bytes:
     with _lock:
         blob = _parsed(path)
     font = pickle.loads(blob)  # our own pickle of a packaged font, made in this process
-    from reports.fonts.cjk import subset_options
+    from reports.fonts.subset import subset_options
 
     options = subset_options()
     options.recalc_bounds = False  # the full font's bounds still hold, and recomputing expands glyphs
@@ -259,7 +259,7 @@ def _cjk_face(document: Any, chars: str, cjk: str | None) -> Any:
     """The CJK face to embed (a ``cjk_fonts.CjkFace``), or None: the document has no CJK text, there is
     no embeddable face, or the document names another East Asian face (SimSun, say)."""
     from reports.fonts.cjk import find_cjk_face
-    from reports.fonts.faces import is_cjk
+    from reports.fonts.scripts import is_cjk
 
     if not any(is_cjk(c) for c in chars):
         return None
@@ -277,7 +277,7 @@ def east_asian_names(document: Any) -> set[str]:
 
 
 def _embed_cjk(document: Any, table_part: Any, root: Any, face: Any, chars: str) -> None:
-    from reports.fonts.cjk import subset_for_pdf
+    from reports.fonts.subset import subset_for_pdf
 
     element = _font_element(root, face.family, "auto", charset="86")
     _drop_embeds(table_part, root, element)

@@ -29,7 +29,7 @@ def title_block(writer: StoryWriter) -> None:
         if line:
             writer.add_text(writer.new_para(doc, "Byline"), line, None, None)
     writer.new_para(doc, "Title Rule", "Rule")
-    if meta.toc:  # filled in by write_docx once every heading is written (reports/writers/docx_toc.py)
+    if meta.toc:  # filled in by write_docx once every heading is written (``toc``)
         from reports.writers.docx.toc import TableOfContents
 
         writer.toc = TableOfContents(writer)

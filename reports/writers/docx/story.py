@@ -19,7 +19,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
-from reports.fonts.faces import CJK_RUN
+from reports.fonts.scripts import CJK_RUN
 from reports.theme import Theme
 from reports.writers.docx import ooxml
 from reports.writers.docx import theme as docx_theme

@@ -9,7 +9,6 @@ that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its e
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -124,27 +123,25 @@ def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
 
 def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
-    (reports/writers/docx.py's ``_Writer``: its document, theme, metadata and paragraph helpers)."""
-    from reports.fonts.faces import ensure_cjk
+    (``story.StoryWriter``: its document, theme, metadata and paragraph helpers)."""
+    from reports.fonts.faces import ensure_cjk, family
+    from reports.fonts.measure import TextMeasure
     from reports.writers.docx import theme as docx_theme
-    from reports.writers.pdf.styles import stylesheet
-    from reports.writers.pdf.timeline import Fonts
 
     theme: Theme = writer.theme
     meta = writer.meta
     labels = getattr(meta, "labels", None)
     lang = getattr(labels, "locale", "") or meta.language
-    sheet = stylesheet(theme, meta.kind)
-    # Labels and dates (2023年7月7日 in Chinese) are measured in the CJK face: read it when they need it.
-    face = ensure_cjk(theme.fonts.cjk, tl.alt_text(node, lang))
-    if face != sheet.cjk:
-        sheet = dataclasses.replace(sheet, cjk=face)
+    # Measured as the PDF sets the figure: the heading family, and labels and dates (2023年7月7日 in
+    # Chinese) in the CJK face, read when they need it.
+    heading = family(theme.fonts.heading)
+    measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(theme.fonts.cjk, tl.alt_text(node, lang)))
     size = theme.fonts.size
     # In a table cell (a key-facts value) the figure takes the cell's width less its margins.
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
     width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU
     style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
-    lay = tl.layout(node, style, Fonts(sheet).measure, lang=lang, as_of=meta.iso_date)
+    lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date)
     section = writer.doc.sections[-1]
     page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
     colours = {k: v.lstrip("#").upper() for k, v in theme.colours.model_dump().items()}

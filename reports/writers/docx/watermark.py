@@ -14,15 +14,13 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from reports.theme import Theme
+from reports.writers.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 
 VML = "urn:schemas-microsoft-com:vml"
 OFFICE = "urn:schemas-microsoft-com:office:office"
 W10 = "urn:schemas-microsoft-com:office:word"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHAPE_NAME = "PowerPlusWaterMarkObject"  # the name Word looks for to treat a shape as the watermark
-LIGHTEN = 0.5  # how far the mark's colour is taken from the theme's rule colour towards white
-MAX_SIZE_PT = 110.0  # the largest the mark is set (a short word would otherwise fill the page)
-DIAGONAL_SHARE = 0.7  # the mark runs along at most this share of the diagonal
 
 # Word's preset "text path" shape type (WordArt plain text), as Word writes it.
 _SHAPETYPE = (
@@ -43,19 +41,6 @@ _SHAPETYPE = (
 )
 
 
-def watermark_text(text: str | None) -> str:
-    """The mark as both writers print it: one line (whitespace runs and control characters become one
-    space), empty for no mark."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
-
-
-def watermark_colour(rule: str) -> str:
-    """The mark's colour in both formats: ``rule`` ("#RRGGBB", the theme's rule colour) lightened
-    halfway to white, so that text printed over it stays dark on near-white."""
-    channels = (int(rule[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * LIGHTEN):02X}" for c in channels)
-
-
 def shape_size(text: str, width_pt: float, height_pt: float) -> tuple[float, float]:
     """The watermark box (width, height in points) for ``text`` on a text area of ``width_pt`` x
     ``height_pt``, matching the PDF's mark: Word stretches the text to fill the box (fitshape), so the box
@@ -67,7 +52,7 @@ def shape_size(text: str, width_pt: float, height_pt: float) -> tuple[float, flo
 
 
 def _run(text: str, font: str, colour: str, size: tuple[float, float], number: int) -> Any:
-    from docx.oxml import parse_xml  # here, so that the PDF writer can share this module's helpers cheaply
+    from docx.oxml import parse_xml
 
     width, height = size
     style = ";".join((

@@ -22,7 +22,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from reports import tree as t
 from reports.errors import Problem, RenderError
-from reports.fonts.faces import CJK_RUN, cjk_ready, ensure_cjk, unembedded_fonts
+from reports.fonts.faces import cjk_ready, ensure_cjk, unembedded_fonts
+from reports.fonts.scripts import CJK_RUN
 from reports.theme import Theme
 from reports.version import __version__
 from reports.writers.pagination import Pagination
@@ -121,7 +122,7 @@ def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTem
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
     notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
     story += notes
-    archival = not unembedded_fonts(theme, sheet.cjk)
+    archival = not unembedded_fonts(theme.fonts, sheet.cjk)
     maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None)
     try:
         if meta.toc or notes:

@@ -20,13 +20,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reports import images
 from reports import tree as t
-from reports.fonts.faces import is_cjk
+from reports.fonts.scripts import is_cjk
 from reports.theme import Theme
-from reports.writers.docx.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 from reports.writers.pdf.archive import make_archival
 from reports.writers.pdf.structure import write_structure
 from reports.writers.pdf.styles import Sheet, draw_text
 from reports.writers.pdf.tags import Element, LangText, Tagger, artifact
+from reports.writers.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 

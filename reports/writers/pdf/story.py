@@ -18,7 +18,8 @@ from reportlab.platypus import CondPageBreak, Flowable, ListItem, PageBreak, Spa
 
 from reports import images
 from reports import tree as t
-from reports.fonts.faces import CJK_RUN, is_cjk, monospace
+from reports.fonts.faces import monospace
+from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
 from reports.writers.pdf.cuts import paragraph_pieces

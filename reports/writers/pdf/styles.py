@@ -17,7 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.fonts.faces import CJK_RUN, Family, cjk_font_name, family
+from reports.fonts.faces import Family, cjk_font_name, family
+from reports.fonts.forget import on_forget
+from reports.fonts.scripts import script_runs
 from reports.theme import Theme
 
 
@@ -149,15 +151,4 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: fl
         x += stringWidth(piece, face, size)
 
 
-def script_runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into runs of CJK and of other characters: (piece, is CJK), in order."""
-    out: list[tuple[str, bool]] = []
-    start = 0
-    for match in CJK_RUN.finditer(text):
-        if match.start() > start:
-            out.append((text[start:match.start()], False))
-        out.append((match.group(), True))
-        start = match.end()
-    if start < len(text):
-        out.append((text[start:], False))
-    return out
+on_forget(stylesheet.cache_clear)  # its sheets name the CJK face found

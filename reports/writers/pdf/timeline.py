@@ -10,26 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports import timeline as tl
 from reports import tree as t
-from reports.writers.pdf.styles import Sheet, script_runs
+from reports.fonts.measure import TextMeasure
+from reports.fonts.scripts import script_runs
+from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Tagged
-
-
-class Fonts:
-    """The faces the figure is set in (the theme's heading family and CJK font) and their measure."""
-
-    def __init__(self, sheet: Sheet) -> None:
-        self.regular, self.bold, self.cjk = sheet.heading.regular, sheet.heading.bold, sheet.cjk
-
-    def face(self, bold: bool, cjk: bool) -> str:
-        return self.cjk if cjk else self.bold if bold else self.regular
-
-    def measure(self, text: str, bold: bool, size: float) -> float:
-        return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in script_runs(text)))
 
 
 class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
@@ -42,7 +30,7 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
                  rows: tuple[int, int] | None = None, lay: tl.Layout | None = None) -> None:
         super().__init__()
         self.node, self.sheet, self.lang, self.as_of = node, sheet, lang, as_of
-        self.fonts = Fonts(sheet)
+        self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.cjk)
         self.rows = rows
         self.lay = lay
         self._alt_text = tl.alt_text(self._shown(), lang)
@@ -103,7 +91,7 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
             _draw_row(canvas, row, y, sheet, self.fonts, lay.width)
 
 
-def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: Fonts, width: float) -> None:
+def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure, width: float) -> None:
     accent, muted, text, rule = sheet.accent, sheet.muted, sheet.text, sheet.rule
     axis = y(row.axis_y)
     canvas.saveState()
@@ -160,7 +148,7 @@ def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, m
         canvas.circle(marker.x, axis, r, stroke=1, fill=1)
 
 
-def _text(canvas: Any, fonts: Fonts, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
+def _text(canvas: Any, fonts: TextMeasure, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
     # One text object for the line, its runs in their faces: a reader (and text extraction) sees one line.
     text = canvas.beginText(x, baseline)
     for piece, cjk in script_runs(line):
@@ -172,7 +160,7 @@ def _text(canvas: Any, fonts: Fonts, line: str, x: float, baseline: float, size:
 def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     """What the PDF writer puts in the story for ``node``: the figure, and its caption when it has one.
 
-    ``writer`` is the PDF writer (reports/writers/pdf.py's ``_Writer``): its ``sheet``, ``meta`` and
+    ``writer`` is the PDF story writer (``story.StoryWriter``): its ``sheet``, ``meta`` and
     ``text`` (escaping, CJK runs) are used.
     """
     meta = writer.meta

@@ -31,7 +31,7 @@ def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_ti
     global _said_chinese_not_embedded
     if (_said_chinese_not_embedded and not every_time) or cjk_embedded(cjk_font_name(theme.fonts.cjk)):
         return None  # said already, or a TrueType face is there
-    if standard_fonts(theme):
+    if standard_fonts(theme.fonts):
         return None  # a standard-14 theme font: not archival anyway, and the theme says so itself
     chars = cjk_characters(doc, theme)
     if not chars or cjk_embedded(ensure_cjk(theme.fonts.cjk, chars)):

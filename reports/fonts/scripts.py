@@ -1,0 +1,32 @@
+"""Which characters are set in the CJK face, and text cut into runs of CJK and of other characters."""
+
+from __future__ import annotations
+
+import re
+
+# What the Adobe CID fonts cover (CJK ideographs of the Basic Multilingual Plane, kana, hangul, CJK
+# punctuation and full-width forms). Ideographs outside the BMP (extension B and later) are not covered.
+_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x4DBF), (0x4E00, 0x9FFF),
+               (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+_CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
+CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
+
+
+def is_cjk(char: str) -> bool:
+    """True when ``char`` is drawn with the CJK font."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def script_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into runs of CJK and of other characters: (piece, is CJK), in order."""
+    out: list[tuple[str, bool]] = []
+    start = 0
+    for match in CJK_RUN.finditer(text):
+        if match.start() > start:
+            out.append((text[start:match.start()], False))
+        out.append((match.group(), True))
+        start = match.end()
+    if start < len(text):
+        out.append((text[start:], False))
+    return out
