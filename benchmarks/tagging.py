@@ -25,7 +25,8 @@ from benchmarks.run import SHIPPED, interleaved_median_ms
 
 @contextmanager
 def _untagged() -> Iterator[None]:
-    from reports.writers import pdf_page, pdf_tags
+    from reports.writers.pdf import page as pdf_page
+    from reports.writers.pdf import tags as pdf_tags
 
     saved = (pdf_page.write_structure, pdf_page.make_archival, pdf_tags.Tagger.begin)
     pdf_page.write_structure = lambda *args, **kwargs: None  # type: ignore[assignment]
@@ -39,7 +40,7 @@ def _untagged() -> Iterator[None]:
 
 @contextmanager
 def _cid_chinese() -> Iterator[None]:
-    from reports.writers import cjk_fonts
+    from reports.fonts import cjk as cjk_fonts
 
     saved = cjk_fonts.find_cjk_face
     cjk_fonts.find_cjk_face = lambda preferred=None, base=None: None  # type: ignore[assignment]
@@ -54,9 +55,9 @@ def _cid_chinese() -> Iterator[None]:
 def tagging(runs: int) -> dict[str, Any]:
     """Median milliseconds of each variant and its floor, and the ratios the README reports."""
     from benchmarks import floor_pdf
+    from reports.fonts.cjk import find_cjk_face
     from reports.load import load_agreement
     from reports.pipeline import render
-    from reports.writers.cjk_fonts import find_cjk_face
 
     agreement = load_agreement(SHIPPED)
     blocks: dict[str, Callable[[], Any]] = {"tagged": nullcontext, "untagged": _untagged, "cid": _cid_chinese}

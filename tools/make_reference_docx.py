@@ -18,8 +18,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports.theme import DEFAULT_THEME
-from reports.writers.docx_package import repack
-from reports.writers.ooxml import P_BDR_ORDER, P_PR_ORDER, R_PR_ORDER, east_asian, in_schema_order, place
+from reports.writers.docx.ooxml import P_BDR_ORDER, P_PR_ORDER, R_PR_ORDER, east_asian, in_schema_order, place
+from reports.writers.docx.package import repack
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 BODY, HEADING, CJK = "Source Serif Pro", "Source Sans Pro", "SimSun"
