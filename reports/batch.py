@@ -25,7 +25,8 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports.cache import RECORD_NAME, Entry, Keys, Record, data_digest
+from reports.build_record import RECORD_NAME, Entry, Record
+from reports.digests import Keys, data_digest
 from reports.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -391,7 +392,7 @@ def build(
     a pool of your own), renders there instead and starts none; results, errors and manifest are the same.
     The caller's executor is left open. In an executor's threads there is no per-document time limit.
 
-    Incremental: a document whose key (see ``reports.cache``) and file are those recorded in the output
+    Incremental: a document whose key (see ``reports.digests``) and file are those recorded in the output
     folder's record is not made again; ``force`` makes every document, ``incremental=False`` neither
     reads nor writes the record. ``check`` uses the record only where the file's sha256 proves it current.
 

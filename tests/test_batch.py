@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from reports.batch import build, collect_inputs, in_shard, parse_shard
-from reports.cache import RECORD_NAME
+from reports.build_record import RECORD_NAME
 from reports.cli import main
 from reports.paths import builtin_templates_dir
 from tests.conftest import SHIPPED
