@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reports import batch, build_record, digests
+from reports import build_record, digests, workers
 from reports.batch import BuildResult, build
 from reports.build_record import RECORD_NAME
 from reports.errors import OutputError
@@ -55,13 +55,13 @@ def site(tmp_path: Path) -> Path:
 def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """(data file stem, kind) of every document rendered, in order (builds run in this process)."""
     calls: list[tuple[str, str]] = []
-    real = batch.render_formats
+    real = workers.render_formats
 
     def spy(agreement: Any, kind: str, formats: Any, options: Any, *, source: str) -> Any:
         calls.append((Path(source).stem, kind))
         return real(agreement, kind, formats, options, source=source)
 
-    monkeypatch.setattr(batch, "render_formats", spy)
+    monkeypatch.setattr(workers, "render_formats", spy)
     return calls
 
 
