@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import ROOT, SHIPPED, interleaved_median_ms
+from benchmarks.timing import ROOT, SHIPPED, interleaved_median_ms
 
 CHINESE = ROOT / "data" / "zhejiang-alibaba-2023.zh-Hans.yaml"
 

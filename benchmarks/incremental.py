@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import BIN, SHIPPED, make_portfolio
+from benchmarks.timing import BIN, SHIPPED, make_portfolio
 
 NOOP_TARGET_S = 2.0  # for 1,000 agreements
 WATCH_TARGET_S = 0.3  # median, save -> new briefing PDF

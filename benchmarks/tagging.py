@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from benchmarks.run import SHIPPED, interleaved_median_ms
+from benchmarks.timing import SHIPPED, interleaved_median_ms
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from reports.cache import RECORD_NAME
+from reports.build_record import RECORD_NAME
 from tests.catalogue_case import Case
 from tests.conftest import SHIPPED
 

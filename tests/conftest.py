@@ -80,7 +80,7 @@ def squash(text: str) -> str:
 
 
 def documents_in(folder: Path) -> list[str]:
-    """The names in an output folder, sorted, without the incremental build's record (reports/cache.py)."""
-    from reports.cache import RECORD_NAME
+    """The names in an output folder, sorted, without the incremental build's record (reports/build_record.py)."""
+    from reports.build_record import RECORD_NAME
 
     return sorted(p.name for p in folder.iterdir() if p.name != RECORD_NAME)

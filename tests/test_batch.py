@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from reports.batch import build, collect_inputs, in_shard, parse_shard
-from reports.cache import RECORD_NAME
+from reports.build_record import RECORD_NAME
 from reports.cli import main
 from reports.paths import builtin_templates_dir
 from tests.conftest import SHIPPED
@@ -377,16 +377,16 @@ def test_lang_reaches_the_options_and_a_bad_tag_is_a_usage_error(tmp_path: Path,
 
 
 def test_force_makes_every_document_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reports.batch
+    import reports.workers
 
     made: list[str] = []
-    real = reports.batch.render_formats
+    real = reports.workers.render_formats
 
     def spy(agreement: Any, kind: str, *args: Any, **kwargs: Any) -> Any:
         made.append(kind)
         return real(agreement, kind, *args, **kwargs)
 
-    monkeypatch.setattr(reports.batch, "render_formats", spy)
+    monkeypatch.setattr(reports.workers, "render_formats", spy)
     command = ["build", str(SHIPPED), "-d", str(tmp_path), "--format", "pdf", "-j", "1"]
     assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]
     assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]  # all current

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from reports import batch, cache
+from reports import build_record, digests, workers
 from reports.batch import BuildResult, build
-from reports.cache import RECORD_NAME
+from reports.build_record import RECORD_NAME
 from reports.errors import OutputError
 from reports.pipeline import Options
 from reports.theme import DEFAULT_THEME
@@ -55,13 +55,13 @@ def site(tmp_path: Path) -> Path:
 def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """(data file stem, kind) of every document rendered, in order (builds run in this process)."""
     calls: list[tuple[str, str]] = []
-    real = batch.render_formats
+    real = workers.render_formats
 
     def spy(agreement: Any, kind: str, formats: Any, options: Any, *, source: str) -> Any:
         calls.append((Path(source).stem, kind))
         return real(agreement, kind, formats, options, source=source)
 
-    monkeypatch.setattr(batch, "render_formats", spy)
+    monkeypatch.setattr(workers, "render_formats", spy)
     return calls
 
 
@@ -131,7 +131,7 @@ def test_source_date_epoch_and_the_tools_code_are_in_the_key(site: Path, made: l
     assert _build(site).ok and set(made) == ALL
     made.clear()
     # Another version of the package (any change to its .py files) distrusts the whole record.
-    monkeypatch.setattr(cache, "tool_digest", lambda: "0" * 64)
+    monkeypatch.setattr(digests, "tool_digest", lambda: "0" * 64)
     assert _build(site).ok and set(made) == ALL
 
 
@@ -280,7 +280,7 @@ def test_a_record_that_cannot_be_trusted_means_everything_is_made(site: Path, ma
             assert _build(site).ok
         else:
             assert result.ok and result.record_error is None, name
-            assert json.loads(record.read_text("ascii"))["version"] == cache.RECORD_VERSION, name
+            assert json.loads(record.read_text("ascii"))["version"] == build_record.RECORD_VERSION, name
 
 
 def test_a_record_entry_claiming_other_bytes_is_not_believed(site: Path, made: list[tuple[str, str]]) -> None:
@@ -319,15 +319,15 @@ def test_template_references_are_followed_and_computed_names_widen_the_key(tmp_p
     (tpl / "partials" / "base.md.j2").write_text("{% from 'partials/m.md.j2' import x %}{{ x() }}", "utf-8")
     (tpl / "partials" / "m.md.j2").write_text("{% macro x() %}x{% endmacro %}", "utf-8")
     (tpl / "partials" / "unused.md.j2").write_text("u", "utf-8")
-    before = cache.template_digest("a", tpl)
+    before = digests.template_digest("a", tpl)
     (tpl / "partials" / "unused.md.j2").write_text("changed", "utf-8")
-    assert cache.template_digest("a", tpl) == before  # not reachable from a: not part of its key
+    assert digests.template_digest("a", tpl) == before  # not reachable from a: not part of its key
     (tpl / "partials" / "m.md.j2").write_text("{% macro x() %}y{% endmacro %}", "utf-8")
-    assert cache.template_digest("a", tpl) != before  # two steps away, still in the key
+    assert digests.template_digest("a", tpl) != before  # two steps away, still in the key
     (tpl / "b.md.j2").write_text("{% include name %}", "utf-8")
-    dynamic = cache.template_digest("b", tpl)
+    dynamic = digests.template_digest("b", tpl)
     (tpl / "partials" / "unused.md.j2").write_text("changed again", "utf-8")
-    assert cache.template_digest("b", tpl) != dynamic  # a computed name: every file counts
+    assert digests.template_digest("b", tpl) != dynamic  # a computed name: every file counts
 
 
 def test_new_options_count_without_a_change_to_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,8 +336,8 @@ def test_new_options_count_without_a_change_to_the_cache(monkeypatch: pytest.Mon
 
     extended = dataclasses.make_dataclass("Extended", [("pdf_archival", bool, dataclasses.field(default=False))],
                                           bases=(Options,), frozen=True)
-    assert cache.options_digest(extended()) != cache.options_digest(extended(pdf_archival=True))
-    assert cache.options_digest(Options(timeout=5)) == cache.options_digest(Options(timeout=60))
+    assert digests.options_digest(extended()) != digests.options_digest(extended(pdf_archival=True))
+    assert digests.options_digest(Options(timeout=5)) == digests.options_digest(Options(timeout=60))
 
 
 def test_the_chinese_face_found_on_the_machine_is_in_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -349,10 +349,10 @@ def test_the_chinese_face_found_on_the_machine_is_in_the_key(monkeypatch: pytest
     font.write_bytes(b"\0" * 100)
     chosen: list[Any] = [cjk_fonts.CjkFace(font, 0, "Some Song", False)]
     monkeypatch.setattr(cjk_fonts, "find_cjk_face", lambda preferred=None, base=None: chosen[0])
-    first = cache.options_digest(Options())
+    first = digests.options_digest(Options())
     font.write_bytes(b"\0" * 101)  # the same file, updated
-    second = cache.options_digest(Options())
+    second = digests.options_digest(Options())
     chosen[0] = cjk_fonts.CjkFace(font, 1, "Some Song", False)  # another face of the collection
-    third = cache.options_digest(Options())
+    third = digests.options_digest(Options())
     chosen[0] = None  # no Chinese face on the machine
-    assert len({first, second, third, cache.options_digest(Options())}) == 4
+    assert len({first, second, third, digests.options_digest(Options())}) == 4

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reports.batch import build
-from reports.cache import RECORD_NAME
+from reports.build_record import RECORD_NAME
 from tests.conftest import SHIPPED
 
 

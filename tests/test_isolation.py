@@ -259,14 +259,14 @@ def test_pdf_command_turns_a_bug_into_one_line_and_exit_3(tmp_path: Path, monkey
 
 def test_a_full_disk_stops_writing_and_the_manifest_says_what_was_not_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reports.batch as batch
+    import reports.emit as emit
 
     data = tmp_path / "data"
     data.mkdir()
     for name in ("a", "b", "c"):
         (data / f"{name}.yaml").write_text(_agreement(name), "utf-8")
     out = tmp_path / "out"
-    real = batch.write_atomic
+    real = emit.write_atomic
     written: list[str] = []
 
     def full_disk(target: Path, payload: bytes) -> bool:
@@ -278,7 +278,7 @@ def test_a_full_disk_stops_writing_and_the_manifest_says_what_was_not_written(
         written.append(target.name)
         return real(target, payload)
 
-    monkeypatch.setattr(batch, "write_atomic", full_disk)
+    monkeypatch.setattr(emit, "write_atomic", full_disk)
     manifest_path = tmp_path / "reports" / "manifest.json"
     result = CliRunner().invoke(main, ["build", str(data), "-d", str(out), "--format", "pdf", "-j", "1",
                                        "--manifest", str(manifest_path)])

@@ -1,0 +1,151 @@
+"""The build's scheduling: each agreement is one task, rendered in this process, in worker processes
+(``--jobs``) or on any ``concurrent.futures.Executor`` the caller gives, and handed back in input order.
+
+A task carries the file, not the loaded agreement, and comes back as a ``Done``: the documents' bytes,
+or the errors that stopped it. Whatever goes wrong inside a task (bad data, a template error, the time
+limit, a bug of ours) is caught there and returned; a worker that dies loses only the tasks it had not
+finished. Writing files is not done here: results come back to the build, which writes them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Generator, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reports.digests import data_digest
+from reports.errors import Problem, ReportsError
+from reports.limits import die_with_parent, internal_problem, traceback_text
+from reports.model import Agreement
+from reports.pipeline import Options, render_formats
+from reports.results import problems_of
+
+
+@dataclass(frozen=True)
+class Task:
+    """One agreement to render: which kinds (those not already current) in which formats."""
+
+    # The file, not the loaded agreement: the build holds one agreement at a time, so memory stays
+    # flat however large the portfolio (loading again costs about 1 ms against ~15 ms per document).
+    source: str
+    kinds: tuple[str, ...]
+    formats: tuple[str, ...]
+    options: Options
+    agreement: Agreement | None = None  # only for standard input, which cannot be read twice
+    digest: str | None = None  # sha256 of the file as the build saw it (None: no record is kept)
+
+
+@dataclass
+class Done:
+    """What a task gave back: the documents made, in order, or the errors that stopped it."""
+
+    source: str
+    documents: list[tuple[str, str, bytes]] = field(default_factory=list)  # kind, format, bytes
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+    kind_warnings: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    digest: str | None = None  # sha256 of the file the worker rendered (None: unknown, or it changed meanwhile)
+
+
+def _render_task(task: Task) -> Done:
+    from reports.load import load_agreement
+
+    done = Done(task.source)
+    try:
+        # The record keys a document by the bytes of its data file: hashed before and after loading, so
+        # a file saved during the build is never recorded under the key of its earlier content.
+        before = data_digest(task.source) if task.digest is not None else None
+        agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
+        if before is not None and data_digest(task.source) == before:
+            done.digest = before
+        for kind in task.kinds:
+            results = render_formats(agreement, kind, task.formats, task.options, source=task.source)
+            for fmt, result in zip(task.formats, results, strict=True):
+                done.documents.append((kind, fmt, result.data))
+                done.warnings.extend(w for w in result.warnings if w not in done.warnings)
+            done.kind_warnings[kind] = results[0].warnings if results else ()
+    except ReportsError as exc:
+        done.errors.extend(problems_of(exc, task.source))
+    except Exception as exc:  # a bug of ours: this agreement fails, the others still build
+        done.errors.append(internal_problem(task.source, exc))
+        done.tracebacks.append(traceback_text(exc))
+    return done
+
+
+def _render_chunk(tasks: Sequence[Task]) -> list[Done]:
+    return [_render_task(task) for task in tasks]
+
+
+def _worker_init(build_pid: int | None) -> None:
+    # Workers leave Ctrl-C to the parent, which stops the pool and cleans up in one place; a forked
+    # worker must not inherit the parent's SIGTERM handler either (SIGTERM simply ends a worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(build_pid)
+
+
+def run_tasks(tasks: Sequence[Task], workers: int, executor: Executor | None) -> Generator[Done, None, None]:
+    """Each task's result, in the order of ``tasks``; a task with no kind to render (all its documents
+    are current) gives an empty result without going to a worker."""
+    work = [task for task in tasks if task.kinds]
+    results = _render_all(work, workers, executor)
+    try:
+        for task in tasks:
+            yield next(results) if task.kinds else Done(task.source, digest=task.digest)
+    finally:
+        results.close()
+
+
+def _render_all(tasks: Sequence[Task], workers: int, executor: Executor | None) -> Generator[Done, None, None]:
+    if executor is not None:
+        yield from _submitted(executor, tasks, 4 if len(tasks) >= 16 else 1)
+        return
+    if workers <= 1:
+        yield from map(_render_task, tasks)
+        return
+    context = multiprocessing.get_context()
+    # Forked workers are the build's own children; other start methods give them another parent.
+    build_pid = os.getpid() if context.get_start_method() == "fork" else None
+    # A fixed, small chunk: larger ones save little (a task is ~50 ms of work) and hold more finished
+    # documents in memory at once, so memory would grow with the portfolio.
+    size = 4 if len(tasks) >= 8 * workers else 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                             initargs=(build_pid,)) as pool:
+        yield from _submitted(pool, tasks, size)
+
+
+def _submitted(executor: Executor, tasks: Sequence[Task], size: int) -> Generator[Done, None, None]:
+    """Send ``tasks`` to ``executor`` in chunks of ``size`` and give back their results in order. Any
+    ``concurrent.futures.Executor`` will do: our process pool, a Dask cluster's, loky's, Ray's."""
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    # Futures leave this queue as their results are used, so finished documents are not kept.
+    pending: deque[tuple[Future[list[Done]], Sequence[Task]]] = deque()
+    try:
+        pending.extend((executor.submit(_render_chunk, chunk), chunk) for chunk in chunks)
+        # Results come back in input order, so output and manifest do not depend on --jobs.
+        while pending:
+            yield from _chunk_results(*pending.popleft())
+    finally:
+        # On Ctrl-C, SIGTERM, --fail-fast or a full disk: drop the work not started (the pool's own
+        # cancel_futures may come too late, once the pool is collected), so leaving the `with` waits
+        # only for the few chunks in flight. A caller's executor is left running, for its owner to close.
+        for future, _chunk in pending:
+            future.cancel()
+
+
+def _chunk_results(future: Future[list[Done]], chunk: Sequence[Task]) -> list[Done]:
+    try:
+        return future.result()
+    except BrokenExecutor:
+        # Only chunks that had not come back are lost: finished futures keep their results.
+        message = "not built: a worker process died (killed, or out of memory) before this agreement was done"
+        return [Done(task.source, errors=[Problem(file=task.source, message=message)]) for task in chunk]
+    except Exception as exc:  # the task could not be sent to a worker or its result not returned: a bug
+        return [Done(task.source, errors=[internal_problem(task.source, exc)], tracebacks=[traceback_text(exc)])
+                for task in chunk]
