@@ -62,9 +62,9 @@ def _agreements() -> Iterator[tuple[str, object]]:
 
 def documents(only: list[str] | None = None) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every document of the corpus (or of the agreements named in ``only``)."""
+    from reports.load import load_theme
     from reports.model import Agreement
     from reports.pipeline import Options, render_formats
-    from reports.load import load_theme
     from reports.theme import DEFAULT_THEME
 
     themes = {"plain": DEFAULT_THEME, "themed": load_theme(ROOT / "docs" / "example-theme" / "theme.yaml")}
