@@ -3,9 +3,9 @@
 ``InlineConverter`` holds what one document's conversion carries along (the template name for
 warnings, the image folder, the warnings, the block's line, the footnotes met so far, the figure
 count) and converts text, emphasis, code, links (http, https and mailto only), images (local files
-inside the image folder only, with their ``{width=...}``) and footnote references; ``BlockConverter``
-(reports.parse.blocks) adds the blocks. An image met inline comes back as an ``ImageMarker`` for the
-paragraph to lift out.
+inside the image folder only, with their ``{width=...}``) and footnote references; strikethrough, raw
+HTML and maths are shown as text with a warning. ``BlockConverter`` (reports.parse.blocks) adds the
+blocks. An image met inline comes back as an ``ImageMarker`` for the paragraph to lift out.
 """
 
 from __future__ import annotations
