@@ -172,7 +172,7 @@ class TimelineEvent:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """A figure: dated events on a time axis, drawn natively by each writer (reports/timeline.py lays it out).
+    """A figure: dated events on a time axis, drawn natively by each writer (reports/timeline/ lays it out).
 
     ``events`` are in date order (parse sorts them, keeping the template's order for equal dates).
     ``as_of`` (YYYY-MM-DD) divides past from future events; "" takes the document's ``iso_date``.

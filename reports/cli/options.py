@@ -1,0 +1,116 @@
+"""What several ``reports`` commands share: the option sets, their callbacks and the pipeline's options.
+
+Owns the names of the built-in kinds, formats and report styles as the command line offers them, the
+``--debug`` flag, the render options (template folder, theme, strictness, time limit, watermark,
+language), the reference-document and memo-line options, the usage check of ``--kind`` and the step
+from those options to the pipeline's ``Options``. Nothing heavy is imported at the top: the library
+is reached inside the functions, when a command runs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reports.kinds import DEFAULT_KINDS
+from reports.limits import DEFAULT_TIMEOUT
+from reports.writers.registry import FORMATS
+
+KINDS = DEFAULT_KINDS  # the built-in kinds, built by default; any NAME.md.j2 in --template-dir adds one
+DOC_FORMATS = FORMATS  # the document formats, as the writer registry defines them
+REPORT_STYLES = ("text", "github", "json")
+
+file_arg = click.Path(dir_okay=False, path_type=Path, allow_dash=True)
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["reports.debug"] = True
+    return value
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+    help="Show Python tracebacks for errors (for bug reports).")
+
+
+KIND_HELP = ("briefing, memo, or the NAME of your own template NAME.md.j2 in --template-dir "
+             "(`reports templates` lists them).")
+
+
+def render_options(func: Any) -> Any:
+    options = [
+        click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     metavar="FOLDER",
+                     help="Your templates: a file here replaces the built-in one of the same name, and "
+                          "each NAME.md.j2 at its top is a kind you can build."),
+        click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="YAML theme: page size, margins, colours, fonts, logo, classification and "
+                          "organisation (see docs/theme-guide.md)."),
+        click.option("--strict", is_flag=True,
+                     help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+                     metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
+        click.option("--watermark", metavar="TEXT", expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.watermark", value),
+                     help="A mark such as DRAFT behind the text of every page, in both formats (instead "
+                          "of the theme's watermark; \"\" for none)."),
+        click.option("--lang", metavar="LANG", expose_value=False, callback=_lang,
+                     help="Language of the document's labels (BCP-47, e.g. zh-Hans); default: the data's "
+                          "`language`."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # The shape of a BCP-47 tag is checked here, as a usage error; which languages have labels is the
+    # pipeline's business (reports.i18n).
+    if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a language tag (BCP-47, e.g. en, fr, zh-Hans)")
+    ctx.meta["reports.lang"] = value
+    return value
+
+
+reference_option = click.option(
+    "--reference-docx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Your organisation's Word document (.docx or .dotx): the DOCX output takes its styles, fonts, "
+         "page set-up, headers and footers, not its text.")
+
+
+def memo_options(func: Any) -> Any:
+    for name in ("classification", "subject", "cc", "from", "to"):
+        func = click.option(f"--{name}", f"memo_{name}", metavar="TEXT",
+                            help=f"The memo's {name.upper()} line (instead of the data's memo section"
+                                 f"{' and the theme' if name == 'classification' else ''}).")(func)
+    return func
+
+
+def check_kinds(kinds: tuple[str, ...], template_dir: Path | None) -> None:
+    """Refuse, as a usage error (exit 2), a kind that is not a safe name or has no template."""
+    from reports.kinds import kind_problem
+
+    for kind in kinds:
+        problem = kind_problem(kind, template_dir)
+        if problem is not None:
+            raise click.UsageError(problem)
+
+
+def pipeline_options(template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None,
+                     strict: bool, timeout: float, overrides: dict[str, str] | None = None) -> Any:
+    from reports.load import load_theme
+    from reports.pipeline import Options
+    from reports.theme import DEFAULT_THEME
+
+    theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
+    meta = click.get_current_context().meta
+    return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
+                   overrides=overrides or {}, strict=strict, timeout=timeout,
+                   watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"))
