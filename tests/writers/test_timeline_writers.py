@@ -3,6 +3,7 @@ group with the same alt text in the DOCX (schema-valid), both read back from the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -15,6 +16,7 @@ from reportlab.platypus import SimpleDocTemplate
 
 from reports import timeline as tl
 from reports import tree as t
+from reports.fonts.faces import cjk_font
 from reports.theme import DEFAULT_THEME
 from reports.writers.pdf.styles import stylesheet
 from reports.writers.pdf.timeline import TimelineFlowable
@@ -38,7 +40,9 @@ def _pdf(*flowables: TimelineFlowable) -> bytes:
 
 
 def _flowable(node: t.Timeline) -> TimelineFlowable:
-    return TimelineFlowable(node, stylesheet(DEFAULT_THEME), "en", "2023-07-07")
+    # With the CJK face registered, as the writer does before drawing (the stylesheet only names it).
+    sheet = dataclasses.replace(stylesheet(DEFAULT_THEME), cjk=cjk_font(DEFAULT_THEME.fonts.cjk))
+    return TimelineFlowable(node, sheet, "en", "2023-07-07")
 
 
 def test_pdf_figure_carries_alt_text_and_draws_every_label() -> None:

@@ -1,6 +1,6 @@
 """The timeline figure in the DOCX: native DrawingML shapes (a ``wpg`` group of ``wps`` shapes).
 
-Part of write (DOCX). reports/timeline.py lays the figure out (measured with the same faces the PDF uses,
+Part of write (DOCX). reports/timeline/ lays the figure out (measured with the same faces the PDF uses,
 so both formats break rows alike); this module writes each part of it as one inline group in its own
 paragraph: lines and markers as preset geometries, every label line as a borderless text box with no
 wrapping. Word and LibreOffice both draw such a group. A figure taller than a page is written in parts

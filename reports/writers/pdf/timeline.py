@@ -1,4 +1,4 @@
-"""The timeline figure in the PDF: a reportlab Flowable drawing reports/timeline.py's layout as vectors.
+"""The timeline figure in the PDF: a reportlab Flowable drawing reports/timeline/'s layout as vectors.
 
 Part of write (PDF). The flowable draws only inside ``draw`` and carries ``_alt_text`` (every event in
 order), so the tagging code can wrap it as one ``Figure``. A figure taller than the space left is split
