@@ -1,8 +1,8 @@
 """Which data files a build reads: files and folders expanded into a list, each file once, and the
 share of that list one runner builds when a CI job is split into shards.
 
-Imports nothing else from the package, so the manifest's guard and ``reports watch`` can know what
-counts as a data file without the build.
+Imports nothing else from the package: the manifest's guard (``reports.manifest``) takes
+``DATA_SUFFIXES`` from here, below the build.
 """
 
 from __future__ import annotations
