@@ -34,7 +34,8 @@ from reports.load import read_at_most
 
 MAX_HASHED_BYTES = 64 * 1024 * 1024  # a larger file in a template folder is fingerprinted by its stat
 _TEMPLATE_MAX_BYTES = 2 * 1024 * 1024  # the loader's limit (compose.MAX_TEMPLATE_BYTES)
-_OPTIONS_NOT_IN_KEY = frozenset({"timeout"})  # how long a document may take never changes its bytes
+# How long a document may take, and how much memory, never change its bytes.
+_OPTIONS_NOT_IN_KEY = frozenset({"timeout", "memory_limit"})
 _ENVIRONMENT = ("SOURCE_DATE_EPOCH",)  # variables the writers read
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".pfb", ".afm", ".woff", ".woff2")
 # The runtime libraries when the package's metadata cannot be read (a source tree on sys.path).

@@ -209,6 +209,51 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+def ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the build, which stops its workers and cleans up in one place; a
+    forked worker must not inherit the build's SIGTERM handler either (SIGTERM simply ends a worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+DEFAULT_MEMORY_MB = 1024  # what one agreement's documents may take beyond what the worker holds at start
+
+
+def cap_memory(limit_mb: int | None) -> bool:
+    """Let this process allocate at most ``limit_mb`` MB more than it holds now; past it, an allocation
+    fails (Python raises ``MemoryError``) instead of taking the machine's memory. True when set.
+
+    ``RLIMIT_DATA`` counts the heap and every private anonymous mapping (Linux 4.7 on): what Python,
+    Jinja2, reportlab and lxml allocate, not the shared libraries and fonts the process maps. No cap for
+    ``None`` or 0, and none on other systems (where no limit counts the same thing): there the cheap
+    checks of the template sandbox and the file readers are the only bounds.
+    """
+    if not limit_mb or limit_mb <= 0 or not sys.platform.startswith("linux"):
+        return False
+    import resource
+
+    limit = _held_bytes("VmData:") + limit_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _held_bytes(field: str) -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith(field):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def cpu_count() -> int:
     """The CPUs this process may run on (its affinity mask, which containers and ``taskset`` narrow)."""
     try:

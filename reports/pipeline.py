@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reports.errors import Problem, RenderError
-from reports.limits import DEFAULT_TIMEOUT, time_limit
+from reports.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, time_limit
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME, Theme
 from reports.writers.registry import FORMATS
@@ -30,6 +30,8 @@ class Options:
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one document may take (all its formats); 0/None: none
+    # MB one agreement's documents may take in the worker that renders them (Linux); 0/None: no cap
+    memory_limit: int | None = DEFAULT_MEMORY_MB
     watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
     lang: str | None = None  # --lang: the labels' language (BCP-47); None takes the data's `language`
 

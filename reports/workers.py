@@ -1,29 +1,28 @@
-"""The build's scheduling: each agreement is one task, rendered in this process, in worker processes
-(``--jobs``) or on any ``concurrent.futures.Executor`` the caller gives, and handed back in input order.
+"""The build's scheduling: each agreement is one task, rendered in supervised worker processes (one,
+or ``--jobs``; see ``reports.supervisor``) under a memory cap, or on any ``concurrent.futures.Executor``
+the caller gives, and handed back in input order.
 
 A task carries the file, not the loaded agreement, and comes back as a ``Done``: the documents' bytes,
 or the errors that stopped it. Whatever goes wrong inside a task (bad data, a template error, the time
-limit, a bug of ours) is caught there and returned; a worker that dies loses only the tasks it had not
-finished. Writing files is not done here: results come back to the build, which writes them.
+limit, the memory cap, a bug of ours) is caught there and returned; a worker that dies loses only the
+task it held. Writing files is not done here: results come back to the build, which writes them.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
 from collections import deque
 from collections.abc import Generator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reports.digests import data_digest
 from reports.errors import Problem, ReportsError
-from reports.limits import die_with_parent, internal_problem, traceback_text
+from reports.limits import internal_problem, traceback_text
 from reports.model import Agreement
 from reports.pipeline import Options, render_formats
 from reports.results import problems_of
+from reports.supervisor import supervised, worker_died
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,16 @@ class Done:
     digest: str | None = None  # sha256 of the file the worker rendered (None: unknown, or it changed meanwhile)
 
 
-def _render_task(task: Task) -> Done:
+def _render_task(task: Task, limit_mb: int | None = None) -> Done:
+    return _work(task, limit_mb)[0]
+
+
+def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
+    """The task's result, and whether its worker should go (it ran out of memory: its heap is spent)."""
     from reports.load import load_agreement
 
     done = Done(task.source)
+    kind = ""
     try:
         # The record keys a document by the bytes of its data file: hashed before and after loading, so
         # a file saved during the build is never recorded under the key of its earlier content.
@@ -72,22 +77,25 @@ def _render_task(task: Task) -> Done:
             done.kind_warnings[kind] = results[0].warnings if results else ()
     except ReportsError as exc:
         done.errors.extend(problems_of(exc, task.source))
+    except MemoryError:
+        # The cap (or the machine) refused an allocation: this agreement stops, its worker is replaced.
+        done.documents.clear()
+        cap = f"more than {limit_mb} MB" if limit_mb else "all the memory it could have"
+        fix = " (raise it with --memory-limit)" if limit_mb else ""
+        done.errors.append(Problem(file=task.source, field=kind or None, message=f"used {cap}; stopped{fix}"))
+        return done, True
     except Exception as exc:  # a bug of ours: this agreement fails, the others still build
         done.errors.append(internal_problem(task.source, exc))
         done.tracebacks.append(traceback_text(exc))
-    return done
+    return done, False
 
 
 def _render_chunk(tasks: Sequence[Task]) -> list[Done]:
     return [_render_task(task) for task in tasks]
 
 
-def _worker_init(build_pid: int | None) -> None:
-    # Workers leave Ctrl-C to the parent, which stops the pool and cleans up in one place; a forked
-    # worker must not inherit the parent's SIGTERM handler either (SIGTERM simply ends a worker).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(build_pid)
+def _died(task: Task) -> Done:
+    return Done(task.source, errors=[worker_died(task.source)])
 
 
 def run_tasks(tasks: Sequence[Task], workers: int, executor: Executor | None) -> Generator[Done, None, None]:
@@ -106,18 +114,11 @@ def _render_all(tasks: Sequence[Task], workers: int, executor: Executor | None) 
     if executor is not None:
         yield from _submitted(executor, tasks, 4 if len(tasks) >= 16 else 1)
         return
-    if workers <= 1:
-        yield from map(_render_task, tasks)
+    if not tasks:
         return
-    context = multiprocessing.get_context()
-    # Forked workers are the build's own children; other start methods give them another parent.
-    build_pid = os.getpid() if context.get_start_method() == "fork" else None
-    # A fixed, small chunk: larger ones save little (a task is ~50 ms of work) and hold more finished
-    # documents in memory at once, so memory would grow with the portfolio.
-    size = 4 if len(tasks) >= 8 * workers else 1
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                             initargs=(build_pid,)) as pool:
-        yield from _submitted(pool, tasks, size)
+    # Even one worker is a process of its own: the build's process never carries a document's memory.
+    limit = tasks[0].options.memory_limit
+    yield from supervised(tasks, max(1, workers), limit, _work, _died)
 
 
 def _submitted(executor: Executor, tasks: Sequence[Task], size: int) -> Generator[Done, None, None]:

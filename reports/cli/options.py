@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from reports.kinds import DEFAULT_KINDS
-from reports.limits import DEFAULT_TIMEOUT
+from reports.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from reports.writers.registry import FORMATS
 
 KINDS = DEFAULT_KINDS  # the built-in kinds, built by default; any NAME.md.j2 in --template-dir adds one
@@ -54,6 +54,11 @@ def render_options(func: Any) -> Any:
                      help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
         click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
+        click.option("--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
+                     metavar="MB", expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.memory_limit", value),
+                     help="Stop an agreement whose documents take more memory than this, in the process "
+                          "that renders them (Linux; 0: no limit)."),
         click.option("--watermark", metavar="TEXT", expose_value=False,
                      callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.watermark", value),
                      help="A mark such as DRAFT behind the text of every page, in both formats (instead "
@@ -113,4 +118,5 @@ def pipeline_options(template_dir: Path | None, theme_file: Path | None, referen
     meta = click.get_current_context().meta
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
                    overrides=overrides or {}, strict=strict, timeout=timeout,
-                   watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"))
+                   watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"),
+                   memory_limit=meta.get("reports.memory_limit", DEFAULT_MEMORY_MB))

@@ -19,7 +19,8 @@ from reports.cli.options import (
     reference_option,
     render_options,
 )
-from reports.errors import display_path
+from reports.errors import Problem, RenderError, display_path
+from reports.limits import cap_memory
 
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
@@ -35,7 +36,15 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     if output is not None and str(output) != "-":
         check_target(output)  # a device, FIFO or folder is refused before any work is done
     agreement = load_agreement(source)
-    result = render(agreement, kind, fmt, options, source=str(source))
+    # One document, in this process: the cap is this process's own (a build renders in workers instead).
+    cap_memory(options.memory_limit)
+    try:
+        result = render(agreement, kind, fmt, options, source=str(source))
+    except MemoryError:
+        limit = options.memory_limit
+        raise RenderError("", [Problem(file=str(source), field=kind, message=(
+            f"used more than {limit} MB; stopped (raise it with --memory-limit)" if limit
+            else "used all the memory it could have; stopped"))]) from None
     print_problems(result.warnings, "text", warning=True)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(result.data)
