@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -149,7 +150,7 @@ def _fake_build(monkeypatch: pytest.MonkeyPatch, manifest: dict[str, object]) ->
         Path(target).write_text(json.dumps(manifest), "utf-8")
         return subprocess.CompletedProcess(command, 0)
 
-    monkeypatch.setattr(github_action.subprocess, "run", run)
+    monkeypatch.setattr(subprocess, "run", run)
     return calls
 
 
@@ -205,7 +206,7 @@ def test_an_output_value_cannot_add_outputs(manifest: str, tmp_path: Path,
 
 def test_the_delimiter_is_drawn_again_when_the_value_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = iter(["aaaa", "aaaa", "bbbb"])
-    monkeypatch.setattr(github_action.secrets, "token_hex", lambda _n: next(tokens))
+    monkeypatch.setattr(secrets, "token_hex", lambda _n: next(tokens))
     value = "x\nghadelimiter_aaaa\nok=true"
     text = github_action.output_lines({"manifest": value})
     assert text == f"manifest<<ghadelimiter_bbbb\n{value}\nghadelimiter_bbbb\n"
