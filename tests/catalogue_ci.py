@@ -1,0 +1,89 @@
+"""Bad-input catalogue rows for what the tool prints and what it must refuse before it runs (the CI-escape
+part of the security issue): template file names that hold terminal controls, Jinja built-ins given
+arguments they assert on, a time limit that is no number, a ``SOURCE_DATE_EPOCH`` out of range, a
+catalogue's label with a placeholder the writers cannot fill, and a Chinese face whose tables lie.
+
+The GitHub Action's own escaping (log lines, outputs, summary) is tested in tests/test_action.py.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.catalogue_case import Case
+from tests.conftest import SHIPPED
+
+SHIPPED_BYTES = SHIPPED.read_bytes()
+MEMO_PDF = ("pdf", "{file}", "--kind", "memo", "-o", "{dir}/out.pdf")
+MEMO_DOCX = ("docx", "{file}", "--kind", "memo", "-o", "{dir}/out.docx")
+TPL_PDF = (*MEMO_PDF, "--template-dir", "{dir}/T")
+TPL_DOCX = (*MEMO_DOCX, "--template-dir", "{dir}/T")
+
+
+def _no_document(folder: Path, _output: str) -> None:
+    written = [p.name for p in folder.rglob("*") if p.name.startswith(("out.", ".out."))]
+    assert not written, f"a failed build left {written}"
+
+
+def _nothing_raw(folder: Path, output: str) -> None:
+    # What a terminal would act on: ESC, BEL, C1 controls, bidi overrides, undecodable bytes.
+    raw = [c for c in output if c in "\x1b\x07\x9b\u202e\u2066" or 0xDC80 <= ord(c) <= 0xDCFF]
+    assert not raw, f"printed raw: {raw!r}"
+
+
+def _names(*names: bytes):  # type: ignore[no-untyped-def]
+    def setup(folder: Path) -> None:
+        (folder / "T").mkdir(exist_ok=True)
+        for name in names:
+            with open(os.path.join(os.fsencode(folder / "T"), name), "wb") as handle:
+                handle.write(b"# x\n")
+    return setup
+
+
+def _template(name: str, what: str, body: str, message: str, args: tuple[str, ...] = TPL_PDF) -> Case:
+    return Case(f"ci-{name}", what, "data.yaml", SHIPPED_BYTES, f"T/memo.md.j2:3: {message}", 1, args,
+                files=(("T/memo.md.j2", f"# Memo\n\n{body}\n".encode()),), extra=_no_document)
+
+
+CASES: list[Case] = [
+    # reports templates prints every name as the path column does (escaped), never raw.
+    Case("ci-templates-osc-title", "a template file name holding an OSC terminal-title sequence (ESC ] 0; ... BEL)",
+         "data.yaml", None, "a\\x1b]0;pwned\\x07b.md.j2", 0, ("templates", "--template-dir", "{dir}/T"),
+         setup=_names(b"a\x1b]0;pwned\x07b.md.j2"), extra=_nothing_raw),
+    Case("ci-templates-byte-ff", "template file names with a byte 0xFF and a right-to-left override",
+         "data.yaml", None, "c\\xff\\u202ed.md.j2", 0, ("templates", "--template-dir", "{dir}/T"),
+         setup=_names(b"c\xff\xe2\x80\xaed.md.j2", b"partial\x9b31m.md.j2"), extra=_nothing_raw),
+    # Jinja's truncate asserts on an end marker longer than the length; cycler() with no items raises.
+    _template("truncate-end", 'truncate with an end marker longer than the length: "abc" | truncate(5, end="......")',
+              '{{ "abc" | truncate(5, end="......") }}',
+              "truncate: the length 5 is shorter than the end marker '......' (6 characters)"),
+    _template("truncate-killwords", "truncate cutting words at a length shorter than the default end marker",
+              '{{ data.title | truncate(2, true) }}', "truncate: the length 2 is shorter than the end marker '...'",
+              TPL_DOCX),
+    _template("cycler-empty", "cycler() with no items, then next()", "{% set c = cycler() %}{{ c.next() }}",
+              "cycler() needs at least one item"),
+    _template("cycler-empty-current", "cycler() with no items, then its current item",
+              "{% set c = cycler() %}{{ c.current }}", "cycler() needs at least one item", TPL_DOCX),
+    # --timeout: a finite number of seconds, or a usage error.
+    Case("ci-timeout-inf", "--timeout inf", "data.yaml", SHIPPED_BYTES,
+         "Invalid value for '--timeout': 'inf' is not a number of seconds", 2, (*MEMO_PDF, "--timeout", "inf"),
+         extra=_no_document),
+    Case("ci-timeout-nan", "--timeout nan (compares false with every bound)", "data.yaml", SHIPPED_BYTES,
+         "Invalid value for '--timeout': 'nan' is not a number of seconds", 2,
+         ("build", "{file}", "--out-dir", "{dir}/out.d", "--timeout", "nan"), extra=_no_document),
+    Case("ci-timeout-huge", "--timeout 1e300 (more than the interval timer holds)", "data.yaml", SHIPPED_BYTES,
+         "'1e300' is not a number of seconds from 0 (no limit) to 1,000,000", 2,
+         (*MEMO_DOCX, "--timeout", "1e300"), extra=_no_document),
+    # SOURCE_DATE_EPOCH: read in one place for both writers; out of range is a usage error.
+    Case("ci-epoch-huge", "SOURCE_DATE_EPOCH=99999999999999999999", "data.yaml", SHIPPED_BYTES,
+         "SOURCE_DATE_EPOCH='99999999999999999999': expected whole seconds since 1970-01-01 UTC, from 0 to "
+         "253402300799", 2, MEMO_PDF, env=(("SOURCE_DATE_EPOCH", "99999999999999999999"),), extra=_no_document),
+    Case("ci-epoch-negative", "a negative SOURCE_DATE_EPOCH", "data.yaml", SHIPPED_BYTES,
+         "SOURCE_DATE_EPOCH='-1': expected whole seconds", 2, MEMO_DOCX,
+         env=(("SOURCE_DATE_EPOCH", "-1"),), extra=_no_document),
+    Case("ci-epoch-year-10000", "SOURCE_DATE_EPOCH one second after 9999-12-31, in a build", "data.yaml",
+         SHIPPED_BYTES, "SOURCE_DATE_EPOCH='253402300800': expected whole seconds", 2,
+         ("build", "{file}", "--out-dir", "{dir}/out.d"), env=(("SOURCE_DATE_EPOCH", "253402300800"),),
+         extra=_no_document),
+]
