@@ -71,11 +71,10 @@ def _finalize(value: Any) -> str:
 def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     marked = {key: _finalize(value) for key, value in variables.items()}
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
+    text = translated if i18n.usable_translation(translated, message) else message  # a translator's slip
     try:
-        return Message(translated % marked, translated % plain)
-    except (KeyError, ValueError, TypeError):
-        # A translation that misspells or drops a placeholder is the translator's slip: the English
-        # label is printed instead (a slip in the template's own msgid is still the template's error).
+        return Message(text % marked, text % plain)
+    except (KeyError, ValueError, TypeError):  # English for a slip too (a msgid's own is the template's error)
         return Message(message % marked, message % plain)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reports.paths import builtin_data_dir
 from tests.catalogue_case import Case
 from tests.conftest import SHIPPED
 
@@ -39,6 +40,23 @@ def _names(*names: bytes):  # type: ignore[no-untyped-def]
             with open(os.path.join(os.fsencode(folder / "T"), name), "wb") as handle:
                 handle.write(b"# x\n")
     return setup
+
+
+CHINESE = (builtin_data_dir() / "zhejiang-alibaba-2023.zh-Hans.yaml").read_bytes()
+PO = "T/locales/zh_Hans/LC_MESSAGES/messages.po"
+
+
+def _po(msgid: str, msgstr: str) -> bytes:
+    return (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            + f'msgid "{msgid}"\nmsgstr "{msgstr}"\n'.encode())
+
+
+def _english_footer(folder: Path, _output: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(folder / "out.docx") as package:
+        footers = "".join(package.read(n).decode() for n in package.namelist() if "footer" in n)
+    assert "Page " in footers and "%(" not in footers, "the English label, filled, is used"
 
 
 def _template(name: str, what: str, body: str, message: str, args: tuple[str, ...] = TPL_PDF) -> Case:
@@ -86,4 +104,15 @@ CASES: list[Case] = [
          SHIPPED_BYTES, "SOURCE_DATE_EPOCH='253402300800': expected whole seconds", 2,
          ("build", "{file}", "--out-dir", "{dir}/out.d"), env=(("SOURCE_DATE_EPOCH", "253402300800"),),
          extra=_no_document),
+    # A catalogue's translation of a writer's label that does not fill like the English one: the English
+    # label, with one warning naming the catalogue, the line and the msgid (an error under --strict).
+    Case("ci-label-conversion", "a catalogue translating 'Page %(page)s of %(pages)s' with a %(page)c placeholder",
+         "zh.yaml", CHINESE, "messages.po:5: warning: msgid 'Page %(page)s of %(pages)s': the translation "
+         "'第%(page)c页，共%(pages)s页' does not fill like the English text", 0,
+         ("docx", "{file}", "--kind", "memo", "--template-dir", "{dir}/T", "-o", "{dir}/out.docx"),
+         files=((PO, _po("Page %(page)s of %(pages)s", "第%(page)c页，共%(pages)s页")),), extra=_english_footer),
+    Case("ci-label-stray-percent", "a catalogue translating 'Figure %(number)s' with a lone % sign, under --strict",
+         "zh.yaml", CHINESE, "messages.po:5: msgid 'Figure %(number)s': the translation '图%(number)s %'", 1,
+         ("pdf", "{file}", "--kind", "memo", "--template-dir", "{dir}/T", "-o", "{dir}/out.pdf", "--strict"),
+         files=((PO, _po("Figure %(number)s", "图%(number)s %")),), extra=_no_document),
 ]
