@@ -59,6 +59,44 @@ def _english_footer(folder: Path, _output: str) -> None:
     assert "Page " in footers and "%(" not in footers, "the English label, filled, is used"
 
 
+def _lying_truetype(glyphs: int):  # type: ignore[no-untyped-def]
+    """A theme naming a small TrueType Chinese face (5 glyphs) whose maxp table says ``glyphs``."""
+    def setup(folder: Path) -> None:
+        import struct
+
+        from fontTools.fontBuilder import FontBuilder
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+        order = [".notdef", *(f"uni{ord(c):04X}" for c in "中文一A")]
+        outlines = {}
+        for name in order:
+            pen = TTGlyphPen(None)
+            pen.moveTo((100, 0))
+            pen.lineTo((100, 700))
+            pen.lineTo((800, 700))
+            pen.lineTo((800, 0))
+            pen.closePath()
+            outlines[name] = pen.glyph()
+        builder = FontBuilder(1000, isTTF=True)
+        builder.setupGlyphOrder(order)
+        builder.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in "中文一A"})
+        builder.setupGlyf(outlines)
+        builder.setupHorizontalMetrics({name: (1000, 100) for name in order})
+        builder.setupHorizontalHeader(ascent=880, descent=-120)
+        builder.setupNameTable({"familyName": "Lying Song", "styleName": "Regular"})
+        builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+        builder.setupPost()
+        builder.save(str(folder / "lies.ttf"))
+        data = bytearray((folder / "lies.ttf").read_bytes())
+        for entry in range(struct.unpack(">H", data[4:6])[0]):  # the table directory: find maxp
+            tag, _sum, offset, _length = struct.unpack(">4sIII", data[12 + 16 * entry:28 + 16 * entry])
+            if tag == b"maxp":
+                data[offset + 4:offset + 6] = struct.pack(">H", glyphs)
+        (folder / "lies.ttf").write_bytes(bytes(data))
+        (folder / "theme.yaml").write_text(f"fonts:\n  cjk: {folder / 'lies.ttf'}\n", "utf-8")
+    return setup
+
+
 def _template(name: str, what: str, body: str, message: str, args: tuple[str, ...] = TPL_PDF) -> Case:
     return Case(f"ci-{name}", what, "data.yaml", SHIPPED_BYTES, f"T/memo.md.j2:3: {message}", 1, args,
                 files=(("T/memo.md.j2", f"# Memo\n\n{body}\n".encode()),), extra=_no_document)
@@ -115,4 +153,22 @@ CASES: list[Case] = [
          "zh.yaml", CHINESE, "messages.po:5: msgid 'Figure %(number)s': the translation '图%(number)s %'", 1,
          ("pdf", "{file}", "--kind", "memo", "--template-dir", "{dir}/T", "-o", "{dir}/out.pdf", "--strict"),
          files=((PO, _po("Figure %(number)s", "图%(number)s %")),), extra=_no_document),
+    # A TrueType face named by fonts.cjk whose maxp table lies about its glyph count: the theme's error,
+    # at its field, before fontTools or reportlab read past a table (IndexError, struct.error, KeyError).
+    Case("ci-cjk-maxp-too-many", "a theme's CJK TrueType face whose maxp claims 65,535 glyphs (it has 5)",
+         "zh.yaml", CHINESE, "theme.yaml:2:3: fonts.cjk: CJK font ", 1,
+         ("pdf", "{file}", "--kind", "memo", "--theme", "{dir}/theme.yaml", "-o", "{dir}/out.pdf"),
+         setup=_lying_truetype(65535),
+         extra=lambda folder, output: (_no_document(folder, output),
+                                       _says(output, "its tables disagree (hmtx is too short for the 65535 glyphs"))),
+    Case("ci-cjk-maxp-too-few", "a theme's CJK TrueType face whose maxp claims 2 glyphs (it has 5)",
+         "zh.yaml", CHINESE, "theme.yaml:2:3: fonts.cjk: CJK font ", 1,
+         ("docx", "{file}", "--kind", "memo", "--theme", "{dir}/theme.yaml", "-o", "{dir}/out.docx"),
+         setup=_lying_truetype(2),
+         extra=lambda folder, output: (_no_document(folder, output),
+                                       _says(output, "its tables disagree (cmap maps U+0041 past the 2 glyphs"))),
 ]
+
+
+def _says(output: str, text: str) -> None:
+    assert text in output, output
