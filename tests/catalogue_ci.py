@@ -111,7 +111,7 @@ CASES: list[Case] = [
          "data.yaml", None, "c\\xff\\u202ed.md.j2", 0, ("templates", "--template-dir", "{dir}/T"),
          setup=_names(b"c\xff\xe2\x80\xaed.md.j2", b"partial\x9b31m.md.j2"), extra=_nothing_raw),
     # Jinja's truncate asserts on an end marker longer than the length; cycler() with no items raises.
-    _template("truncate-end", 'truncate with an end marker longer than the length: "abc" | truncate(5, end="......")',
+    _template("truncate-end", 'the truncate filter with an end marker longer than the length: truncate(5, end="......")',
               '{{ "abc" | truncate(5, end="......") }}',
               "truncate: the length 5 is shorter than the end marker '......' (6 characters)"),
     _template("truncate-killwords", "truncate cutting words at a length shorter than the default end marker",
@@ -156,17 +156,17 @@ CASES: list[Case] = [
     # A TrueType face named by fonts.cjk whose maxp table lies about its glyph count: the theme's error,
     # at its field, before fontTools or reportlab read past a table (IndexError, struct.error, KeyError).
     Case("ci-cjk-maxp-too-many", "a theme's CJK TrueType face whose maxp claims 65,535 glyphs (it has 5)",
-         "zh.yaml", CHINESE, "theme.yaml:2:3: fonts.cjk: CJK font ", 1,
+         "zh.yaml", CHINESE, "lies.ttf: its tables disagree (hmtx is too short for the 65535 glyphs maxp counts)", 1,
          ("pdf", "{file}", "--kind", "memo", "--theme", "{dir}/theme.yaml", "-o", "{dir}/out.pdf"),
          setup=_lying_truetype(65535),
          extra=lambda folder, output: (_no_document(folder, output),
-                                       _says(output, "its tables disagree (hmtx is too short for the 65535 glyphs"))),
+                                       _says(output, "theme.yaml:2:3: fonts.cjk: CJK font "))),
     Case("ci-cjk-maxp-too-few", "a theme's CJK TrueType face whose maxp claims 2 glyphs (it has 5)",
-         "zh.yaml", CHINESE, "theme.yaml:2:3: fonts.cjk: CJK font ", 1,
+         "zh.yaml", CHINESE, "lies.ttf: its tables disagree (cmap maps U+0041 past the 2 glyphs maxp counts)", 1,
          ("docx", "{file}", "--kind", "memo", "--theme", "{dir}/theme.yaml", "-o", "{dir}/out.docx"),
          setup=_lying_truetype(2),
          extra=lambda folder, output: (_no_document(folder, output),
-                                       _says(output, "its tables disagree (cmap maps U+0041 past the 2 glyphs"))),
+                                       _says(output, "theme.yaml:2:3: fonts.cjk: CJK font "))),
 ]
 
 
