@@ -111,7 +111,8 @@ CASES: list[Case] = [
          "data.yaml", None, "c\\xff\\u202ed.md.j2", 0, ("templates", "--template-dir", "{dir}/T"),
          setup=_names(b"c\xff\xe2\x80\xaed.md.j2", b"partial\x9b31m.md.j2"), extra=_nothing_raw),
     # Jinja's truncate asserts on an end marker longer than the length; cycler() with no items raises.
-    _template("truncate-end", 'the truncate filter with an end marker longer than the length: truncate(5, end="......")',
+    _template("truncate-end",
+              'the truncate filter with an end marker longer than its length: truncate(5, end="......")',
               '{{ "abc" | truncate(5, end="......") }}',
               "truncate: the length 5 is shorter than the end marker '......' (6 characters)"),
     _template("truncate-killwords", "truncate cutting words at a length shorter than the default end marker",
