@@ -40,12 +40,12 @@ TEMPLATE_SUFFIX = ".md.j2"
 MEMO_FIELDS = ("to", "from", "cc", "subject", "classification")
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # one template file; real ones are a few kilobytes
 
-# What a template can get wrong while it runs (besides Jinja's own errors): each becomes one located
-# message. Anything else is a bug of ours and stays an ordinary exception; BaseExceptions (the time
-# limit, Ctrl-C) pass through untouched.
+# What a template can get wrong while it runs (besides Jinja's own errors, and the asserts and RuntimeErrors
+# of Jinja's built-ins: truncate, cycler): each becomes one located message. Anything else is a bug of
+# ours and stays an ordinary exception; BaseExceptions (the time limit, Ctrl-C) pass through untouched.
 _COMPILER_FILES = tuple(os.path.join("jinja2", f) for f in ("lexer.py", "parser.py", "compiler.py", "optimizer.py"))
-_RUNTIME_ERRORS = (RecursionError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError,
-                   UnicodeError, MemoryError)
+_RUNTIME_ERRORS = (RuntimeError, AssertionError, ArithmeticError, TypeError, ValueError, AttributeError,
+                   LookupError, UnicodeError, MemoryError)
 
 
 def _finalize(value: Any) -> str:
@@ -71,11 +71,10 @@ def _finalize(value: Any) -> str:
 def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     marked = {key: _finalize(value) for key, value in variables.items()}
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
+    text = translated if i18n.usable_translation(translated, message) else message  # a translator's slip
     try:
-        return Message(translated % marked, translated % plain)
-    except (KeyError, ValueError, TypeError):
-        # A translation that misspells or drops a placeholder is the translator's slip: the English
-        # label is printed instead (a slip in the template's own msgid is still the template's error).
+        return Message(text % marked, text % plain)
+    except (KeyError, ValueError, TypeError):  # English for a slip too (a msgid's own is the template's error)
         return Message(message % marked, message % plain)
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from reports.errors import Problem, TemplateError
+from reports.errors import Problem, TemplateError, shorten
 from reports.tree import Labels
 
 DEFAULT_TAG = "en"
@@ -88,13 +88,18 @@ class DocumentLocale:
         return self.translations.npgettext(context, singular, plural, n)
 
     def labels(self) -> Labels:
-        """The writers' words (``tree.Labels``) in this locale; a translation whose placeholders differ
-        from the English ones is a translator's slip and the English label is used instead."""
+        """The writers' words (``tree.Labels``) in this locale; a translation that does not fill like
+        the English text (``usable_translation``) is a translator's slip and the English label is used
+        instead (``resolve`` warns of it, naming the catalogue, line and msgid)."""
         values: dict[str, str] = {"locale": self.tag}
         for name, msgid in WRITER_MESSAGES.items():
             text = self.gettext(msgid)
-            values[name] = text if placeholders(text) == placeholders(msgid) else msgid
+            values[name] = text if usable_translation(text, msgid) else msgid
         return Labels(**values)
+
+    def label_slips(self) -> list[str]:
+        """The writers' msgids whose translation ``labels`` does not use (see ``usable_translation``)."""
+        return [m for m in WRITER_MESSAGES.values() if not usable_translation(self.gettext(m), m)]
 
 
 ENGLISH = DocumentLocale(DEFAULT_TAG, Locale.parse(FORMAT_DEFAULTS["en"]), gettext.NullTranslations())
@@ -104,6 +109,24 @@ _active: contextvars.ContextVar[DocumentLocale] = contextvars.ContextVar("report
 def placeholders(text: str) -> set[str]:
     """The names of the ``%(name)s`` placeholders in a message."""
     return set(_PLACEHOLDER.findall(text))
+
+
+# Every % of a format: %%, or %(name) with flags, width, precision and a conversion; a % that starts
+# none of these (a lone %, %d without a name) is found as a bare "%".
+_FORMAT_TOKEN = re.compile(r"%(?:%|\((\w+)\)[-#0 +]*\d*(?:\.\d*)?[a-zA-Z]?|)")
+
+
+def usable_translation(text: str, msgid: str) -> bool:
+    """Whether ``text`` fills exactly as ``msgid`` does: the same placeholder names, each written as one
+    that ``msgid`` itself uses (``%(page)s``, never ``%(page)c`` or ``%(page)d`` for a ``%(page)s``),
+    and no other ``%`` than ``%%``. Anything else could fail, or print a control character, only when
+    the label is filled deep in a writer; checked here once, for every label and conversion at once."""
+    if text == msgid or "%" not in text + msgid:
+        return True
+    allowed = {m.group() for m in _FORMAT_TOKEN.finditer(msgid) if m.group(1)}
+    found = [m for m in _FORMAT_TOKEN.finditer(text) if m.group() != "%%"]
+    names = {m.group(1) for m in _FORMAT_TOKEN.finditer(msgid) if m.group(1)}
+    return all(m.group() in allowed for m in found) and {m.group(1) for m in found} == names
 
 
 def current() -> DocumentLocale:
@@ -160,12 +183,33 @@ def resolve(lang: str | None, data_language: str, template_dir: Path | None = No
         return ENGLISH, Problem(file="--lang" if lang else source, message=message, field=None if lang else "language")
     found = find_catalogues(locale, template_dir)
     doc_locale = DocumentLocale(_bcp47(tag), locale, chain(found), tuple(str(p) for p in found))
+    slips = doc_locale.label_slips()
+    if slips:
+        return doc_locale, _slip_warning(found, slips)
     if not found and locale.language != "en":
         folder = f"templates/{CATALOGUE_FOLDER}/{_identifier(locale)}/LC_MESSAGES/{DOMAIN}.po"
         return doc_locale, Problem(
             file="--lang" if lang else source, field=None if lang else "language",
             message=f"no message catalogue for {tag!r} ({folder}); labels stay in English")
     return doc_locale, None
+
+
+def _slip_warning(files: list[Path], slips: list[str]) -> Problem:
+    # Located at the first slip: the catalogue that gives its translation, and its line in a .po.
+    msgid = slips[0]
+    path = next((p for p in files if _translations(p).gettext(msgid) != msgid), files[0])
+    line = None
+    if path.suffix == ".po":
+        from babel.messages.pofile import read_po
+
+        entry = read_po(io.BytesIO(_read(path)[0])).get(msgid)
+        line = entry.lineno if entry is not None else None
+    translation = shorten(_translations(path).gettext(msgid), 80)
+    more = f" (and {len(slips) - 1} more: {', '.join(repr(m) for m in slips[1:])})" if len(slips) > 1 else ""
+    names = ", ".join(f"%({n})s" for n in sorted(placeholders(msgid))) or "none"
+    return Problem(file=str(path), line=line, field=f"msgid {msgid!r}", message=(
+        f"the translation {translation!r} does not fill like the English text (placeholders: {names}; a "
+        f"percent sign is %%); the English label is used{more}"))
 
 
 def _bcp47(tag: str) -> str:

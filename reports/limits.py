@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from reports.errors import EXIT_INTERNAL, EXIT_TERMINATED, Problem, RenderError
+from reports.errors import EXIT_INTERNAL, EXIT_TERMINATED, EXIT_USAGE, Problem, RenderError, ReportsError, shorten
 
 __all__ = ["EXIT_INTERNAL", "EXIT_TERMINATED"]  # re-exported: callers import the exit codes from here too
 
@@ -268,3 +268,37 @@ WORKERS_PER_CPU = 2
 def max_workers() -> int:
     """The most worker processes a build starts: more than two per CPU only adds memory, not speed."""
     return WORKERS_PER_CPU * cpu_count()
+
+
+# --------------------------------------------------------------------------- SOURCE_DATE_EPOCH
+
+# 9999-12-31T23:59:59Z: the last second that a PDF date (four-digit year) and a Word document's
+# xsd:dateTime both hold, and that Python's datetime can represent.
+MAX_SOURCE_DATE_EPOCH = 253_402_300_799
+
+
+class EnvironmentSettingError(ReportsError):
+    """A variable of the environment the tool reads holds a value it cannot use: a usage error, exit 2."""
+
+    exit_code = EXIT_USAGE
+    kind = "usage"
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as whole seconds since 1970-01-01 UTC, or None when it is unset or empty.
+
+    The one reading of the variable, for both writers and the command line (reproducible-builds.org:
+    a value that is not a plain non-negative integer is an error, not ignored). Raises
+    ``EnvironmentSettingError`` (exit 2) for anything else, and for a time after the year 9999.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    # isdigit() alone admits other scripts' digits ("١٢"); the length check comes before int(), which
+    # refuses (slowly) strings of thousands of digits.
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12 and int(raw) <= MAX_SOURCE_DATE_EPOCH:
+        return int(raw)
+    raise EnvironmentSettingError(
+        f"SOURCE_DATE_EPOCH={shorten(raw, 60)!r}: expected whole seconds since 1970-01-01 UTC, from 0 to "
+        f"{MAX_SOURCE_DATE_EPOCH} (9999-12-31); set it to the output of `date +%s` for a fixed date, or "
+        "unset it to date the documents from their data")

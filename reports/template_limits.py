@@ -29,6 +29,8 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
+from reports.template_builtins import check_builtins
+
 MAX_OUTPUT = 10_000_000  # characters of Markdown one template may produce (and of any one string it makes)
 MAX_ITEMS = 1_000_000  # items of a list or tuple a template may make with * or +
 MAX_RANGE = 100_000  # items of one range()
@@ -405,6 +407,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.globals["range"] = bounded_range
         self.globals.pop("lipsum", None)  # lipsum(n) is unbounded and never belongs in a document
         self.filters.update(BOUNDED_FILTERS)
+        check_builtins(self)  # truncate and cycler() with located messages, not assert/RuntimeError
         self.filters.pop("random", None)  # output must be the same bytes on every build
         self.concat = _join  # type: ignore[method-assign]  # bodies of templates, macros and {% set %}
         self.join_text = _join_str

@@ -43,11 +43,12 @@ class Case:
     stdin: bytes | None = None
     extra: Callable[[Path, str], None] | None = None  # further checks: (case folder, output)
     tags: tuple[str, ...] = field(default=())
+    env: tuple[tuple[str, str], ...] = ()  # variables set for the command (SOURCE_DATE_EPOCH ...)
 
     @property
     def command(self) -> str:
         """The command as the catalogue page shows it."""
-        return "reports " + " ".join(self.args)
+        return "".join(f"{k}={v} " for k, v in self.env) + "reports " + " ".join(self.args)
 
 
 @dataclass
@@ -85,7 +86,7 @@ def run(case: Case, folder: Path, secret: Path) -> Outcome:
     """Run the case's command in ``folder`` and return what happened."""
     args = arguments(case, folder, secret)
     if case.process or case.max_rss_mb is not None:
-        return _run_process(args, folder, case.stdin, measure=case.max_rss_mb is not None)
+        return _run_process(args, folder, case.stdin, measure=case.max_rss_mb is not None, env=dict(case.env))
     from click.testing import CliRunner
 
     from reports.cli import main
@@ -94,7 +95,7 @@ def run(case: Case, folder: Path, secret: Path) -> Outcome:
     os.chdir(folder)
     try:
         started = time.perf_counter()
-        result = CliRunner().invoke(main, args, input=case.stdin)
+        result = CliRunner().invoke(main, args, input=case.stdin, env=dict(case.env))
     finally:
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -115,10 +116,11 @@ _MEASURE = ("import os, resource, subprocess, sys\n"
             "sys.exit(code if code >= 0 else 128 - code)\n")
 
 
-def _run_process(args: list[str], folder: Path, stdin: bytes | None, *, measure: bool = False) -> Outcome:
+def _run_process(args: list[str], folder: Path, stdin: bytes | None, *, measure: bool = False,
+                 env: dict[str, str] | None = None) -> Outcome:
     import tempfile
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1", **(env or {})}
     command = [sys.executable, "-m", "reports", *args]
     rss_file = None
     if measure:

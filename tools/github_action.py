@@ -6,6 +6,17 @@ the input, exit 2), runs ``reports build`` with ``--format github`` so problems 
 the files, writes ``ok``, ``documents``, ``failed`` and ``manifest`` to ``$GITHUB_OUTPUT`` and a short
 table to ``$GITHUB_STEP_SUMMARY``, and exits with the build's own exit code.
 
+Every input is somebody's text, so everything the script hands on is escaped for where it goes:
+
+- the log: GitHub reads a line that starts with ``::`` as a workflow command, so no line the script
+  prints carries a line break or control character of an input (``log_line``), and the data of its own
+  commands uses GitHub's escaping of ``%``, CR and LF (``command_data``);
+- ``$GITHUB_OUTPUT``: every output in the ``name<<DELIMITER`` form, with a random delimiter that is
+  checked not to occur in the value (``output_lines``), so a value cannot add outputs;
+- the command line: option values as ``--name=VALUE`` and the data after ``--``, so no input word
+  becomes an option;
+- ``$GITHUB_STEP_SUMMARY``: every value escaped for Markdown and HTML (``markdown_text``).
+
 Run it by hand as ``INPUT_DATA=data/ python -m tools.github_action``.
 """
 
@@ -14,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shlex
 import subprocess
 import sys
@@ -52,23 +64,27 @@ def _words(env: Mapping[str, str], name: str) -> list[str]:
 
 def arguments(env: Mapping[str, str]) -> tuple[list[str], Path]:
     """The ``reports build`` arguments for the action's inputs, and the manifest's path (a temporary
-    one when the ``manifest`` input is empty: the step's outputs are read from it)."""
-    args = ["build", *_words(env, "data"), "--out-dir", _text(env, "out-dir") or "out", "--format", "github"]
+    one when the ``manifest`` input is empty: the step's outputs are read from it).
+
+    Option values are joined to their option (``--out-dir=VALUE``) and the data words come last, after
+    ``--``: an input word that starts with ``-`` is a value or a file name, never an option."""
+    args = ["build", f"--out-dir={_text(env, 'out-dir') or 'out'}", "--format=github"]
+    data = _words(env, "data")
     shard = _text(env, "shard")
     if shard:
         if not re.fullmatch(r"\d+/\d+", shard) or not 1 <= int(shard.split("/")[0]) <= int(shard.split("/")[1]):
             raise InputError(f"shard: expected I/N with 1 <= I <= N (e.g. 2/3), found {shard!r}")
-        args += ["--shard", shard]
+        args.append(f"--shard={shard}")
     for name in ("kind", "format"):
         for value in _words(env, name + "s"):
-            args += [f"--{name}", value]
+            args.append(f"--{name}={value}")
     jobs = _text(env, "jobs")
     if jobs and not (jobs.isdigit() and int(jobs) >= 1):
         raise InputError(f"jobs: expected a number of worker processes, found {jobs!r}")
     for name in ("template-dir", "theme", "reference-docx", "watermark", "lang", "jobs"):
         value = _text(env, name)
         if value:
-            args += [f"--{name}", value]
+            args.append(f"--{name}={value}")
     for name in ("check", "strict", "force"):
         if _flag(env, name):
             args.append(f"--{name}")
@@ -77,7 +93,7 @@ def arguments(env: Mapping[str, str]) -> tuple[list[str], Path]:
         path = Path(manifest)
     else:
         path = Path(env.get("RUNNER_TEMP") or tempfile.gettempdir()) / f"reports-manifest-{os.getpid()}.json"
-    args += ["--manifest", str(path)]
+    args += [f"--manifest={path}", "--", *data]
     return args, path
 
 
@@ -100,9 +116,9 @@ def summary(manifest: Mapping[str, Any]) -> tuple[dict[str, str], str]:
     for record in failed[:20]:
         first = record["errors"][0]
         where = ":".join(str(p) for p in (first.get("file"), first.get("line")) if p is not None)
-        lines.append(f"| `{_cell(where)}` | {_cell(first.get('message', ''))} |")
+        lines.append(f"| {markdown_text(where)} | {markdown_text(first.get('message', ''))} |")
     for output in stale[:20]:
-        lines.append(f"| `{_cell(output.get('path', ''))}` | {output.get('status')} |")
+        lines.append(f"| {markdown_text(output.get('path', ''))} | {markdown_text(output.get('status', ''))} |")
     return values, "\n".join(lines) + "\n"
 
 
@@ -110,8 +126,55 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+# ASCII punctuation that Markdown (CommonMark and GitHub's tables, links, emphasis, autolinks) may read as
+# markup: shown literally with a backslash. HTML's five as entities, so no tag or attribute survives.
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|~:$@")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+# Characters that end a line for GitHub's log parser or act on a terminal: C0 and C1 controls, DEL, the
+# Unicode line and paragraph separators, bidi overrides and isolates, lone surrogates.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return named.get(char) or (f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}")
+
+
+def log_line(text: str) -> str:
+    """``text`` as one line of the job's log: every line break and control character shown as an escape
+    (``\\n``, ``\\x1b``), so nothing in it can start a line, and so a workflow command, of its own."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def command_data(text: str) -> str:
+    """``text`` as the data of a workflow command (``::error::DATA``): GitHub's own escaping of ``%``,
+    CR and LF, which its parser turns back into the characters in the annotation."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def output_lines(values: Mapping[str, str]) -> str:
+    """The step's outputs for ``$GITHUB_OUTPUT``, each as ``name<<DELIMITER``, the value, ``DELIMITER``.
+
+    The delimiter is random and drawn again until it occurs in no line of the value, so no value can end
+    its own entry early and add outputs of its own (a value ``m.json\\nok=true`` stays one value)."""
+    parts: list[str] = []
+    for name, value in values.items():
+        if not re.fullmatch(r"[a-z][a-z-]*", name):  # our own names; a check, not a hope
+            raise ValueError(f"not an output name: {name!r}")
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        while delimiter in value:
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        parts.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return "".join(parts)
+
+
+def markdown_text(text: object) -> str:
+    """``text`` as literal text in the job summary's Markdown, inside a table cell too: HTML's special
+    characters as entities, Markdown's punctuation with a backslash, line breaks as spaces, control
+    characters as visible escapes."""
+    flat = log_line(str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    return "".join(_HTML.get(c) or (f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c) for c in flat)
 
 
 def _append(path: str | None, text: str) -> None:
@@ -125,22 +188,22 @@ def main(env: Mapping[str, str] | None = None) -> int:
     try:
         args, manifest_path = arguments(env)
     except InputError as exc:
-        print(f"::error title=reports action::input {exc}", flush=True)
+        print(f"::error title=reports action::{log_line(command_data(f'input {exc}'))}", flush=True)
         return 2
     command = [sys.executable, "-m", "reports", *args]
-    print("reports " + " ".join(shlex.quote(a) for a in args), flush=True)
+    print(log_line("reports " + " ".join(shlex.quote(a) for a in args)), flush=True)
     code = subprocess.run(command, check=False).returncode
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, ValueError):
         manifest = None
-    if manifest is not None:
+    if isinstance(manifest, dict):
         values, text = summary(manifest)
         values["manifest"] = str(manifest_path)
-        _append(env.get("GITHUB_OUTPUT"), "".join(f"{key}={value}\n" for key, value in values.items()))
+        _append(env.get("GITHUB_OUTPUT"), output_lines(values))
         _append(env.get("GITHUB_STEP_SUMMARY"), text)
     else:
-        _append(env.get("GITHUB_OUTPUT"), "ok=false\n")
+        _append(env.get("GITHUB_OUTPUT"), output_lines({"ok": "false"}))
     return code
 
 

@@ -9,6 +9,7 @@ is reached inside the functions, when a command runs.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,30 @@ KIND_HELP = ("briefing, memo, or the NAME of your own template NAME.md.j2 in --t
              "(`reports templates` lists them).")
 
 
+MAX_TIMEOUT = 1_000_000.0  # seconds (11 days): far above any document, far inside what the timer can hold
+
+
+class Seconds(click.ParamType[float]):
+    """A time limit in seconds: a finite number from 0 to ``MAX_TIMEOUT``.
+
+    click's ``FloatRange`` lets ``inf`` and ``nan`` through (``nan`` compares false with both bounds), and
+    the interval timer then fails deep inside a build; here they are usage errors, exit 2."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 <= number <= MAX_TIMEOUT:
+            self.fail(f"{value!r} is not a number of seconds from 0 (no limit) to {MAX_TIMEOUT:,.0f}", param, ctx)
+        return number
+
+
 def render_options(func: Any) -> Any:
     options = [
         click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -52,7 +77,7 @@ def render_options(func: Any) -> Any:
                           "organisation (see docs/theme-guide.md)."),
         click.option("--strict", is_flag=True,
                      help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
-        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+        click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
         click.option("--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
                      metavar="MB", expose_value=False,
@@ -110,10 +135,14 @@ def check_kinds(kinds: tuple[str, ...], template_dir: Path | None) -> None:
 
 def pipeline_options(template_dir: Path | None, theme_file: Path | None, reference_docx: Path | None,
                      strict: bool, timeout: float, overrides: dict[str, str] | None = None) -> Any:
+    from reports.limits import source_date_epoch
     from reports.load import load_theme
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
+    # A bad SOURCE_DATE_EPOCH is one usage error before any document, not one failure per document;
+    # the writers read it through the same function.
+    source_date_epoch()
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
     meta = click.get_current_context().meta
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,

@@ -46,26 +46,29 @@ def templates(template_dir: Path | None, copy_to: Path | None, with_reference: b
     if with_reference or force:
         raise click.UsageError("--with-reference and --force go with --copy FOLDER")
     kinds, partials = list_templates(template_dir)
-    width = max(len(t.kind or t.name) for t in [*kinds, *partials]) if kinds or partials else 0
-    width = max(width, len(REFERENCE_DOCX))
+    # Every name and path is printed through display_path, the path column's one escape: a file name is
+    # the user's (or an attacker's) bytes, and an escape sequence or a bidi control in it must show as
+    # text, never act on the terminal. Widths are measured on what is printed.
+    rows = [(display_path(t.kind or t.name), t) for t in kinds] + [(display_path(t.name), t) for t in partials]
+    width = max([len(REFERENCE_DOCX), *(len(name) for name, _ in rows)])
     click.echo("Kinds (build one with --kind NAME):")
-    for t in kinds:
-        click.echo(f"  {t.kind:<{width}}  {_template_line(t)}")
+    for name, t in rows[:len(kinds)]:
+        click.echo(f"  {name:<{width}}  {_template_line(t)}")
     click.echo("Partials (included or imported by the kinds):")
-    for t in partials:
-        click.echo(f"  {t.name:<{width}}  {_template_line(t)}")
+    for name, t in rows[len(kinds):]:
+        click.echo(f"  {name:<{width}}  {_template_line(t)}")
     click.echo("Word reference document (styles of DOCX output; yours with --reference-docx):")
-    click.echo(f"  {REFERENCE_DOCX:<{width}}  built-in  {builtin_templates_dir() / REFERENCE_DOCX}")
+    click.echo(f"  {REFERENCE_DOCX:<{width}}  built-in  {display_path(builtin_templates_dir() / REFERENCE_DOCX)}")
     if template_dir is None:
         click.echo("Copy the built-ins to edit them: reports templates --copy FOLDER")
 
 
 def _template_line(t: Any) -> str:
     if not t.user:
-        return f"built-in  {t.path}"
+        return f"built-in  {display_path(t.path)}"
     line = f"yours     {display_path(t.path)}"
     if t.overrides is not None:
-        line += f"  (overrides the built-in {t.overrides})"
+        line += f"  (overrides the built-in {display_path(t.overrides)})"
     if t.not_a_kind:
         line += "  (not a kind: a kind's name has only lowercase letters, digits and hyphens)"
     return line

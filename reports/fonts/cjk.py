@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reports.errors import ThemeError, display_path
 from reports.fonts import memory
@@ -177,6 +178,12 @@ def _named(preferred: str) -> CjkFace:
             raise ThemeError(f"CJK font {display_path(path)}: {problem}")
         best = _best(_candidates_in(path))
         if best is None:
+            for index in range(_font_count(path)):  # a face passed over for its tables says why
+                lie = _tables_lie(path, index)
+                if lie:
+                    face = f" (face {index} of the collection)" if _font_count(path) > 1 else ""
+                    raise ThemeError(f"CJK font {display_path(path)}{face}: its tables disagree ({lie}); "
+                                     "the file is damaged or was altered: use another copy of the font")
             raise ThemeError(f"CJK font {display_path(path)}: no face in it draws Chinese (中文) and may be "
                              "embedded (TrueType or CFF outlines, embedding allowed)")
         return best.face
@@ -298,12 +305,59 @@ def _font_count(path: Path) -> int:
     return 1 if head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") else 0
 
 
+def _tables_lie(path: Path, index: int) -> str:
+    """How the tables of face ``index`` contradict its glyph count (``maxp.numGlyphs``), "" when they agree
+    (or when the face cannot be read at all: that is found, and said, elsewhere)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(str(path), fontNumber=index, lazy=True)
+    except Exception:  # not a font: not a lie about its glyphs
+        return ""
+    try:
+        return _glyph_count_lie(font, with_cmap=True) if all(tag in font for tag in _REQUIRED) else ""
+    except Exception as exc:  # a table that does not even parse contradicts the count too
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        font.close()
+
+
+def _glyph_count_lie(font: Any, *, with_cmap: bool = False) -> str:
+    # Every table both writers and the subsetter index by glyph must hold the glyphs maxp counts, and no
+    # character may map past them: fontTools and reportlab read such tables out of bounds, deep inside
+    # a build (IndexError, struct.error, KeyError 'glyph00000'), instead of refusing the face here.
+    count = font["maxp"].numGlyphs
+    if count < 1:
+        return "maxp counts no glyphs"
+    metrics = font["hhea"].numberOfHMetrics
+    if not 1 <= metrics <= count:
+        return f"hhea has {metrics} horizontal metrics for the {count} glyphs maxp counts"
+    if font.reader.tables["hmtx"].length < 4 * metrics + 2 * (count - metrics):
+        return f"hmtx is too short for the {count} glyphs maxp counts"
+    if "loca" in font.reader.tables:
+        width = 2 if font["head"].indexToLocFormat == 0 else 4
+        if font.reader.tables["loca"].length < (count + 1) * width:
+            return f"loca is too short for the {count} glyphs maxp counts"
+    elif "CFF " in font.reader.tables and len(font["CFF "].cff[0].CharStrings) != count:
+        return f"CFF has {len(font['CFF '].cff[0].CharStrings)} glyphs, maxp counts {count}"
+    return _cmap_lie(font, font.getBestCmap() or {}) if with_cmap else ""
+
+
+def _cmap_lie(font: Any, cmap: dict[int, str]) -> str:
+    # The character map is the costly table (~50 ms for a CJK face): read once, by ``coverage``.
+    count = font["maxp"].numGlyphs
+    counted = set(font.getGlyphOrder()[:count])
+    beyond = min((code for code, name in cmap.items() if name not in counted and font.getGlyphID(name) >= count),
+                 default=None)
+    return f"cmap maps U+{beyond:04X} past the {count} glyphs maxp counts" if beyond is not None else ""
+
+
 def _inspect(path: Path, index: int) -> _Candidate | None:
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(path), fontNumber=index, lazy=True)
     try:
-        if any(tag not in font for tag in _REQUIRED):
+        if any(tag not in font for tag in _REQUIRED) or _glyph_count_lie(font):
             return None
         if "glyf" in font and "loca" in font:
             converted = False
@@ -335,7 +389,11 @@ def coverage(face: CjkFace) -> frozenset[int]:
 
     font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
     try:
-        return frozenset(font.getBestCmap() or {})
+        cmap = font.getBestCmap() or {}
+        lie = _cmap_lie(font, cmap)
+        if lie:  # a face that maps characters to glyphs it does not have draws nothing: passed over
+            raise ValueError(lie)
+        return frozenset(cmap)
     finally:
         font.close()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from typing import Any
 
 from docx import Document as open_docx
 from docx.shared import Mm
 
 from reports import tree as t
+from reports.limits import source_date_epoch
 from reports.theme import Theme
 from reports.writers.docx import access as docx_access
 from reports.writers.docx import theme as docx_theme
@@ -68,9 +68,9 @@ def _core_properties(document: Any, meta: t.Meta) -> None:
 
 
 def _creation_time(meta: t.Meta) -> dt.datetime:
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return dt.datetime.fromtimestamp(int(env), tz=dt.UTC).replace(tzinfo=None)
+    epoch = source_date_epoch()  # the one reading of the variable, shared with the PDF writer
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
     try:
         day = dt.date.fromisoformat(meta.iso_date)
     except ValueError:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
 
 from reportlab.lib.units import mm
@@ -24,6 +23,7 @@ from reports import tree as t
 from reports.errors import Problem, RenderError
 from reports.fonts.faces import cjk_ready, ensure_cjk, unembedded_fonts
 from reports.fonts.scripts import CJK_RUN
+from reports.limits import source_date_epoch
 from reports.theme import Theme
 from reports.version import __version__
 from reports.writers.pagination import Pagination
@@ -157,9 +157,9 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
 def creation_epoch(meta: t.Meta) -> int:
     """SOURCE_DATE_EPOCH when set, else the document's date at midnight UTC, else 2000-01-01."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return int(env)
+    epoch = source_date_epoch()  # the one reading of the variable, shared with the DOCX writer
+    if epoch is not None:
+        return epoch
     try:
         day = dt.date.fromisoformat(meta.iso_date)
     except ValueError:
