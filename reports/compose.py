@@ -23,6 +23,7 @@ from jinja2.loaders import split_template_path
 from reports import i18n
 from reports.errors import Problem, ReportsError, TemplateError
 from reports.filters import FILTERS, LOCALE_FILTERS, FilterError, MarkdownText, Message, escape_markdown
+from reports.limits import memory_cap_mb
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
@@ -400,7 +401,9 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ZeroDivisionError):
         return "division by zero"
     if isinstance(exc, MemoryError):
-        return "the template ran out of memory"
+        cap = memory_cap_mb()  # the worker's --memory-limit, when one is set
+        return (f"the template used more than {cap} MB; stopped (raise it with --memory-limit)" if cap
+                else "the template ran out of memory")
     if isinstance(exc, KeyError):
         if type(exc) is not KeyError:  # our own, with a message of its own (e.g. data.party('x'))
             return str(exc)

@@ -240,7 +240,29 @@ def cap_memory(limit_mb: int | None) -> bool:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     except (ValueError, OSError):
         return False
+    global _cap_mb
+    _cap_mb = limit_mb
     return True
+
+
+_cap_mb: int | None = None  # the cap this process set itself, for messages
+
+
+def memory_cap_mb() -> int | None:
+    """The ``--memory-limit`` this process renders under (set by ``cap_memory``), or None."""
+    return _cap_mb
+
+
+def near_memory_cap(margin_mb: int = 16) -> bool:
+    """True when this process holds within ``margin_mb`` of its ``RLIMIT_DATA``: an error it meets then
+    is the cap's doing, whatever a C library made of the failed allocation (some raise ``SystemError``
+    or their own error instead of ``MemoryError``)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_DATA)
+    return soft != resource.RLIM_INFINITY and _held_bytes("VmData:") + margin_mb * 1024 * 1024 >= soft
 
 
 def _held_bytes(field: str) -> int:

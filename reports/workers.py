@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reports.digests import data_digest
-from reports.errors import Problem, ReportsError
-from reports.limits import internal_problem, traceback_text
+from reports.errors import Problem, RenderError, ReportsError
+from reports.limits import internal_problem, near_memory_cap, traceback_text
 from reports.model import Agreement
-from reports.pipeline import Options, render_formats
+from reports.pipeline import Options, Rendered, render, render_formats
 from reports.results import problems_of
 from reports.supervisor import supervised, worker_died
 
@@ -80,11 +80,13 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
     except MemoryError:
         # The cap (or the machine) refused an allocation: this agreement stops, its worker is replaced.
         done.documents.clear()
-        cap = f"more than {limit_mb} MB" if limit_mb else "all the memory it could have"
-        fix = " (raise it with --memory-limit)" if limit_mb else ""
-        done.errors.append(Problem(file=task.source, field=kind or None, message=f"used {cap}; stopped{fix}"))
+        done.errors.append(memory_problem(task.source, kind, limit_mb))
         return done, True
     except Exception as exc:  # a bug of ours: this agreement fails, the others still build
+        if limit_mb and near_memory_cap():  # a library that failed to allocate in its own way
+            done.documents.clear()
+            done.errors.append(memory_problem(task.source, kind, limit_mb))
+            return done, True
         done.errors.append(internal_problem(task.source, exc))
         done.tracebacks.append(traceback_text(exc))
     return done, False
@@ -150,3 +152,62 @@ def _chunk_results(future: Future[list[Done]], chunk: Sequence[Task]) -> list[Do
     except Exception as exc:  # the task could not be sent to a worker or its result not returned: a bug
         return [Done(task.source, errors=[internal_problem(task.source, exc)], tracebacks=[traceback_text(exc)])
                 for task in chunk]
+
+
+# --------------------------------------------------------------------------- one document
+
+
+class WorkerBug(Exception):
+    """A bug of ours met in a worker: its one-line problem and its traceback, carried back as text."""
+
+    def __init__(self, problem: Problem, traceback: str) -> None:
+        super().__init__(problem.message)
+        self.problem, self.traceback = problem, traceback
+
+    def __reduce__(self) -> tuple[type[WorkerBug], tuple[Problem, str]]:  # it travels back from a worker
+        return WorkerBug, (self.problem, self.traceback)
+
+
+@dataclass(frozen=True)
+class _One:
+    agreement: Agreement
+    kind: str
+    fmt: str
+    options: Options
+    source: str
+
+
+def render_isolated(agreement: Agreement, kind: str, fmt: str, options: Options, *, source: str) -> Rendered:
+    """``pipeline.render`` in one supervised worker under ``options.memory_limit``, as a build renders:
+    the calling process never carries the document's memory. Raises what ``render`` raises (a
+    ``ReportsError``), ``RenderError`` for the memory cap or a worker that died, and ``WorkerBug`` for
+    a bug of ours."""
+    task = _One(agreement, kind, fmt, options, source)
+    (outcome,) = supervised([task], 1, options.memory_limit, _work_one, _one_died)
+    if isinstance(outcome, Rendered):
+        return outcome
+    raise outcome
+
+
+def _work_one(task: _One, limit_mb: int | None) -> tuple[Rendered | Exception, bool]:
+    try:
+        return render(task.agreement, task.kind, task.fmt, task.options, source=task.source), False
+    except ReportsError as exc:
+        return exc, False
+    except MemoryError:
+        return RenderError("", [memory_problem(task.source, task.kind, limit_mb)]), True
+    except Exception as exc:  # a bug of ours, unless the cap is what the library met
+        if limit_mb and near_memory_cap():
+            return RenderError("", [memory_problem(task.source, task.kind, limit_mb)]), True
+        return WorkerBug(internal_problem(task.source, exc), traceback_text(exc)), False
+
+
+def _one_died(task: _One) -> RenderError:
+    return RenderError("", [worker_died(task.source)])
+
+
+def memory_problem(source: str, kind: str | None, limit_mb: int | None) -> Problem:
+    """``SOURCE: KIND: used more than N MB; stopped``: the memory cap stopped a document."""
+    cap = f"more than {limit_mb} MB" if limit_mb else "all the memory it could have"
+    fix = " (raise it with --memory-limit)" if limit_mb else ""
+    return Problem(file=source, field=kind or None, message=f"used {cap}; stopped{fix}")

@@ -43,6 +43,13 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(1)
         except Exception as exc:  # a bug of ours: one line, and the traceback only under --debug
+            from reports.workers import WorkerBug
+
+            if isinstance(exc, WorkerBug):  # met in a worker: its own line, and its traceback carried back
+                if ctx.meta.get("reports.debug"):
+                    click.echo(exc.traceback, err=True)
+                click.echo(exc.problem.format(), err=True)
+                ctx.exit(EXIT_INTERNAL)
             if ctx.meta.get("reports.debug"):
                 import traceback
 

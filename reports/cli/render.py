@@ -19,8 +19,7 @@ from reports.cli.options import (
     reference_option,
     render_options,
 )
-from reports.errors import Problem, RenderError, display_path
-from reports.limits import cap_memory
+from reports.errors import display_path
 
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
@@ -28,7 +27,7 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     from reports.load import load_agreement
     from reports.output import check_target, prepare_out_dir, write_atomic
     from reports.paths import default_data_file
-    from reports.pipeline import render
+    from reports.workers import render_isolated
 
     check_kinds((kind,), options.template_dir)
     source = data or default_data_file()
@@ -36,15 +35,8 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     if output is not None and str(output) != "-":
         check_target(output)  # a device, FIFO or folder is refused before any work is done
     agreement = load_agreement(source)
-    # One document, in this process: the cap is this process's own (a build renders in workers instead).
-    cap_memory(options.memory_limit)
-    try:
-        result = render(agreement, kind, fmt, options, source=str(source))
-    except MemoryError:
-        limit = options.memory_limit
-        raise RenderError("", [Problem(file=str(source), field=kind, message=(
-            f"used more than {limit} MB; stopped (raise it with --memory-limit)" if limit
-            else "used all the memory it could have; stopped"))]) from None
+    # In a supervised worker under the memory cap, as a build renders: this process never carries it.
+    result = render_isolated(agreement, kind, fmt, options, source=str(source))
     print_problems(result.warnings, "text", warning=True)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(result.data)
