@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reports import safe_open
 from reports.errors import Problem, RenderError, ReportsError
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: a 36 MP camera picture passes, a decompression bomb does not
@@ -136,14 +137,27 @@ def _identity(path: str | Path) -> tuple[str, int, int]:
 
 
 def _read(path: str | Path) -> bytes:
+    # Opened one component at a time without following any link (``path`` is the real path its folder
+    # check found), so a folder swapped for a link after that check is refused, not followed; a file
+    # with other hard links is refused too (one of them may lie outside the folder).
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        data = safe_open.read_fd(safe_open.open_real(path), MAX_BYTES)
+    except safe_open.Refused as exc:
+        raise ImageError(path, _REFUSALS.get(exc.kind) or f"cannot read the image: {exc}") from None
     except OSError as exc:
         raise ImageError(path, f"cannot read the image: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
         raise ImageError(path, f"image file is over the limit of {MAX_BYTES // (1024 * 1024)} MB")
     return data
+
+
+_REFUSALS = {
+    "missing": "image file not found",
+    "outside": "image path passes through a link (changed after it was checked); not read",
+    "folder": "not a regular file; an image must be a PNG or JPEG file",
+    "special": "not a regular file; an image must be a PNG or JPEG file",
+    "hardlink": safe_open.MESSAGES["hardlink"],
+}
 
 
 def _open(path: str | Path, data: bytes) -> Any:
