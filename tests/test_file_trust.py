@@ -205,3 +205,29 @@ def test_a_catalogue_hard_link_is_refused_by_the_command_line(tmp_path: Path) ->
     assert result.exit_code == 1, result.output
     assert "messages.po: message catalogue is a hard link" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "out.pdf").exists()
+
+
+# --------------------------------------------------------------------------- the manifest's place
+
+
+def test_the_manifest_is_refused_over_a_built_in_template_the_font_and_a_catalogue(tmp_path: Path) -> None:
+    from reports.errors import OutputError
+    from reports.manifest import refuse_manifest_target
+    from reports.paths import builtin_templates_dir
+    from reports.pipeline import Options
+    from reports.theme import DEFAULT_THEME
+
+    font = tmp_path / "theme" / "font.ttf"
+    theme = DEFAULT_THEME.model_copy(update={"fonts": DEFAULT_THEME.fonts.model_copy(update={"cjk": str(font)})})
+    folder, _ = _template_folder(tmp_path)
+    options = Options(theme=theme, template_dir=folder)
+    for target, what in ((builtin_templates_dir() / "memo.md.j2", "a built-in template"),
+                         (builtin_templates_dir() / "locales" / "zh" / "LC_MESSAGES" / "messages.po",
+                          "a built-in template"),
+                         (font, "the font"),
+                         (folder / "locales" / "de" / "LC_MESSAGES" / "messages.po", "a file in the template folder")):
+        with pytest.raises(OutputError) as info:
+            refuse_manifest_target(target, paths=[], inputs=[], out_dir=tmp_path / "out", documents=[],
+                                   options=options)
+        assert f"the manifest would overwrite {what}" in info.value.format_message(), target
+    refuse_manifest_target(Path("-"), paths=[], inputs=[], out_dir=tmp_path / "out", documents=[], options=options)
