@@ -386,6 +386,30 @@ def _split_checked(folder: Path, output: str) -> None:
     assert b"kept" in content
 
 
+def header_pictures() -> bytes:
+    """A header holding a PNG that carries a text chunk and a trailer (kept, encoded again) and an EMF
+    picture (a metafile that cannot be checked: removed, with the warning)."""
+    from tests.catalogue_images import png_with_passengers
+
+    data = with_header(_picture("rIdLogo"), _picture("rIdMeta"))
+    return rewrite(data, {
+        "word/_rels/header1.xml.rels": new_rels(("rIdLogo", "image", "media/logo.png", False),
+                                                ("rIdMeta", "image", "media/mark.emf", False)),
+        "word/media/logo.png": png_with_passengers(),
+        "word/media/mark.emf": b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 40,
+    })
+
+
+def _pictures_checked(folder: Path, output: str) -> None:
+    from tests.catalogue_images import MARKER
+
+    with zipfile.ZipFile(folder / "out.docx") as package:
+        media = {n: package.read(n) for n in package.namelist() if n.startswith("word/media/")}
+    assert [n for n in media if n.endswith(".png")], "the header's PNG went"
+    assert not [n for n in media if n.endswith(".emf")], "the EMF was kept"
+    assert all(MARKER not in data for data in media.values()), "the PNG's own bytes were copied"
+
+
 def _notes_checked(folder: Path, output: str) -> None:
     content = _parts(folder)
     for needle in (b"REFERENCE-OWN-NOTE", b"DOCVAR-VALUE", b"docVars", b"updateFields"):
@@ -428,6 +452,9 @@ CASES: list[Case] = [
          "three runs and never ended, a stray end mark, and a HYPERLINK to the web with \\l", "a.yaml", _DATA,
          _FIELDS_WARNING + "fields not known to be safe (HYPERLINK to another file); unterminated fields "
          "(INCLUDETEXT)", 0, args=_ARGS, setup=_ref(split_unterminated_field), extra=_split_checked),
+    Case("ref-header-pictures", "a reference whose header holds a PNG with a text chunk and a trailer after IEND "
+         "(encoded again) and an EMF picture (removed)", "a.yaml", _DATA, _FIELDS_WARNING + "pictures that are "
+         "not a sound PNG or JPEG (mark.emf)", 0, args=_ARGS, setup=_ref(header_pictures), extra=_pictures_checked),
     Case("ref-notes-and-variables", "a reference with its own footnote, document variables (w:docVars) and "
          "w:updateFields", "a.yaml", _DATA, _FIELDS_WARNING + "the setting that updates every field on opening; "
          "document variables", 0, args=_ARGS, setup=_ref(notes_and_variables), extra=_notes_checked),
