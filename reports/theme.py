@@ -141,9 +141,10 @@ def _font_inside(base: Path | None, value: str) -> str:
     except safe_open.Refused as exc:
         if exc.kind == "outside":
             raise ValueError(outside) from None
-        if exc.kind == "missing":
-            raise ValueError(f"CJK font {value!r}: file not found in the theme's folder") from None
-        raise ValueError(f"CJK font {value!r} {exc}") from None
+        if exc.kind == "hardlink":
+            raise ValueError(f"CJK font {value!r} {exc}") from None
+        # Missing, a FIFO, a folder: the path is inside, so the font check says what is wrong with it.
+        return os.path.join(os.path.realpath(base), *safe_open.split_relative(relative))
     return real
 
 
