@@ -177,7 +177,7 @@ _REFUSALS = {
     "outside": "image path passes through a link (changed after it was checked); not read",
     "folder": "not a regular file; an image must be a PNG or JPEG file",
     "special": "not a regular file; an image must be a PNG or JPEG file",
-    "hardlink": safe_open.MESSAGES["hardlink"],
+    "hardlink": "image file " + safe_open.MESSAGES["hardlink"],
 }
 
 

@@ -231,3 +231,31 @@ def test_the_manifest_is_refused_over_a_built_in_template_the_font_and_a_catalog
                                    options=options)
         assert f"the manifest would overwrite {what}" in info.value.format_message(), target
     refuse_manifest_target(Path("-"), paths=[], inputs=[], out_dir=tmp_path / "out", documents=[], options=options)
+
+
+def test_a_hard_linked_picture_in_a_template_folder_is_refused_at_its_line(tmp_path: Path) -> None:
+    from tests.catalogue_images import png
+
+    folder, outside = _template_folder(tmp_path)
+    (outside / "chart.png").write_bytes(png(20, 10))
+    os.link(outside / "chart.png", folder / "chart.png")
+    (folder / "memo.md.j2").write_text("# Memo\n\n![chart](chart.png)\n", encoding="utf-8")
+    data = Path(__file__).parent.parent / "data" / "zhejiang-alibaba-2023.yaml"
+    result = CliRunner().invoke(main, ["docx", str(data), "--kind", "memo", "--template-dir", str(folder),
+                                       "-o", str(tmp_path / "out.docx")])
+    environment.cache_clear()
+    assert result.exit_code == 1, result.output
+    expected = f"memo.md.j2:3: image {folder.resolve()}/chart.png: image file is a hard link"
+    assert expected in result.output, result.output
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_theme_on_standard_input_cannot_name_a_font_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys as system
+
+    monkeypatch.setattr(system, "stdin", io.TextIOWrapper(io.BytesIO(b"fonts:\n  cjk: fonts/song.ttf\n")))
+    with pytest.raises(ThemeError) as info:
+        load_theme("-")
+    assert "<stdin>:2:3: fonts.cjk: CJK font 'fonts/song.ttf': a theme read from standard input cannot name a " \
+           "font file" in info.value.format_message(), info.value.format_message()
