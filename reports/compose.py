@@ -132,8 +132,8 @@ class ConfinedLoader(jinja2.BaseLoader):
     """Loads templates from the given folders, and only from there: every template, partial, import
     and include is opened through ``reports.safe_open``, one path component at a time from the folder's
     descriptor, never following a link the system could swap. Links that stay inside the folders are
-    followed (by reading them); one that leaves them is refused, and so is a hard-linked file in a
-    folder other than the built-in templates (the last folder)."""
+    followed (by reading them); one that leaves them is refused, and so is a hard-linked file anywhere
+    but in the built-in templates (an installer may hard-link those)."""
 
     def __init__(self, folders: Sequence[Path]) -> None:
         self.folders = [os.path.abspath(f) for f in folders]
@@ -145,7 +145,7 @@ class ConfinedLoader(jinja2.BaseLoader):
             candidate = os.path.join(folder, *pieces)
             others = [f for f in self.folders if f != folder]
             try:
-                fd, _real = safe_open.open_inside(folder, pieces, also=others, trusted=self.folders[-1:])
+                fd, _real = safe_open.open_inside(folder, pieces, also=others, trusted=[builtin_templates_dir()])
             except safe_open.Refused as exc:
                 if exc.kind in ("missing", "folder"):
                     continue  # as if the file were not there (a dangling link inside the folder too)
