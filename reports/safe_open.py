@@ -81,6 +81,8 @@ def open_inside(root: str | os.PathLike[str], relative: str | os.PathLike[str] |
     names = split_relative(relative)
     roots = [_root(r) for r in (root, *also)]
     trusted_roots = [_root(r)[0] for r in trusted]
+    if not _BY_DESCRIPTOR:
+        return _by_real_path(roots, names, trusted_roots)
     return _walk(roots, 0, names, trusted_roots)
 
 
@@ -88,6 +90,11 @@ def open_real(path: str | os.PathLike[str]) -> int:
     """Open an absolute path that names no link anywhere (a real path, checked to lie in its folder
     before), refusing a link at any step and a hard-linked file. Raises ``Refused``."""
     text = os.path.abspath(os.fspath(path))
+    if not _BY_DESCRIPTOR:
+        if os.path.realpath(text) != text:
+            raise Refused("outside")
+        fd, _ = _by_real_path([(os.path.dirname(text), os.path.dirname(text))], [os.path.basename(text)], [])
+        return fd
     names = [n for n in text.split(os.sep) if n]
     fd, _ = _walk([(os.sep, os.sep)], 0, names, [], follow=False)
     return fd
@@ -100,6 +107,32 @@ def read_fd(fd: int, limit: int) -> bytes:
 
 
 # --------------------------------------------------------------------------- the walk
+
+# Windows has no ``dir_fd``: there the path is checked whole (real path inside a root) and then opened,
+# which leaves the window this module closes elsewhere; the checks themselves are the same.
+_BY_DESCRIPTOR = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd and bool(_NOFOLLOW)
+
+
+def _by_real_path(roots: list[tuple[str, str]], names: list[str], trusted: list[str]) -> tuple[int, str]:
+    real = os.path.realpath(os.path.join(roots[0][0], *names))
+    if _home(roots, real) is None:
+        raise Refused("outside")
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise Refused("missing") from None
+    except OSError as exc:
+        raise Refused("unreadable", exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise Refused("folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused("special")
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK)
+    except OSError as exc:
+        raise Refused("unreadable", exc.strerror or str(exc)) from None
+    return _checked(fd, real, trusted)
+
 
 
 def _root(folder: str | os.PathLike[str]) -> tuple[str, str]:

@@ -120,8 +120,13 @@ def test_a_link_inside_the_folder_is_still_followed(tmp_path: Path, shipped: Agr
     assert text.count("Inside the folder.") == 3, text
 
 
-def test_safe_open_refuses_every_way_out_alike(tmp_path: Path) -> None:
+@pytest.mark.parametrize("by_descriptor", [True, False], ids=["dir_fd", "whole-path (no dir_fd, Windows)"])
+def test_safe_open_refuses_every_way_out_alike(tmp_path: Path, by_descriptor: bool,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safe_open, "_BY_DESCRIPTOR", by_descriptor)
     folder, outside = _template_folder(tmp_path)
+    fd, real = safe_open.open_inside(folder, "sub/part.md.j2")
+    assert safe_open.read_fd(fd, 100) == b"Inside the folder.\n" and real == str(folder / "sub" / "part.md.j2")
     os.symlink(outside, folder / "out")
     os.symlink(tmp_path / "nowhere", folder / "gone")
     for relative in ("../outside/part.md.j2", "out/part.md.j2", "out/missing.md.j2", "gone/x", "/etc/passwd",
