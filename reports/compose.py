@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
-import stat
 import traceback
 from collections.abc import Callable, Generator, Mapping, Sequence
 from functools import lru_cache
@@ -20,7 +19,7 @@ from typing import Any, cast
 import jinja2
 from jinja2.loaders import split_template_path
 
-from reports import i18n
+from reports import i18n, safe_open
 from reports.errors import Problem, ReportsError, TemplateError
 from reports.filters import FILTERS, LOCALE_FILTERS, FilterError, MarkdownText, Message, escape_markdown
 from reports.limits import memory_cap_mb
@@ -131,57 +130,41 @@ class TemplateRefused(jinja2.TemplateError):
 
 class ConfinedLoader(jinja2.BaseLoader):
     """Loads templates from the given folders, and only from there: every template, partial, import
-    and include is resolved to its real path (links followed) and refused unless that path lies
-    inside one of the folders. Links that stay inside are fine."""
+    and include is opened through ``reports.safe_open``, one path component at a time from the folder's
+    descriptor, never following a link the system could swap. Links that stay inside the folders are
+    followed (by reading them); one that leaves them is refused, and so is a hard-linked file anywhere
+    but in the built-in templates (an installer may hard-link those)."""
 
     def __init__(self, folders: Sequence[Path]) -> None:
         self.folders = [os.path.abspath(f) for f in folders]
-        self.roots = [os.path.realpath(f) for f in folders]
         self.served: set[str] = set()  # file names of the templates handed to Jinja (for error lines)
-
-    def _inside(self, real: str) -> bool:
-        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)  # refuses ".." with TemplateNotFound
         for folder in self.folders:
             candidate = os.path.join(folder, *pieces)
-            if not os.path.lexists(candidate):
-                continue
-            real = os.path.realpath(candidate)
-            if not self._inside(real):
-                raise TemplateRefused(f"{template!r} is outside the template folder", candidate)
+            others = [f for f in self.folders if f != folder]
             try:
-                info = os.stat(real)
-            except OSError:
-                continue  # a dangling link inside the folder: as if the file were not there
-            if stat.S_ISDIR(info.st_mode):
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                raise TemplateRefused(f"{template!r} is not a regular file", candidate)
-            source = self._read(template, candidate, real, info)
+                fd, _real = safe_open.open_inside(folder, pieces, also=others, trusted=[builtin_templates_dir()])
+            except safe_open.Refused as exc:
+                if exc.kind in ("missing", "folder"):
+                    continue  # as if the file were not there (a dangling link inside the folder too)
+                raise TemplateRefused(_refusal(template, exc), candidate) from None
+            data = safe_open.read_fd(fd, MAX_TEMPLATE_BYTES)
+            if len(data) > MAX_TEMPLATE_BYTES:
+                raise TemplateRefused(f"{template!r} is over the limit of {MAX_TEMPLATE_BYTES:,} bytes", candidate)
+            source = _decode(template, candidate, data)
             self.served.add(candidate)
             return source, candidate, lambda: True
         raise jinja2.TemplateNotFound(template)
 
-    @staticmethod
-    def _read(template: str, candidate: str, real: str, checked: os.stat_result) -> str:
-        # Opened without following a last link and without blocking, then checked to be the very file
-        # that was looked at: a link or FIFO swapped in meanwhile is refused rather than read. At most
-        # the limit plus one byte is read, whatever size the file reports.
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(real, flags)
-        except OSError as exc:
-            raise TemplateRefused(f"{template!r} cannot be read ({exc.strerror or exc})", candidate) from None
-        with os.fdopen(fd, "rb") as handle:
-            now = os.fstat(handle.fileno())
-            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (checked.st_dev, checked.st_ino):
-                raise TemplateRefused(f"{template!r} changed while it was being read", candidate)
-            data = handle.read(MAX_TEMPLATE_BYTES + 1)
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise TemplateRefused(f"{template!r} is over the limit of {MAX_TEMPLATE_BYTES:,} bytes", candidate)
-        return _decode(template, candidate, data)
+
+def _refusal(template: str, exc: safe_open.Refused) -> str:
+    if exc.kind == "outside":
+        return f"{template!r} is outside the template folder"
+    if exc.kind == "unreadable":
+        return f"{template!r} cannot be read ({exc.detail or 'refused'})"
+    return f"{template!r} {safe_open.MESSAGES[exc.kind]}"
 
 
 def _decode(template: str, candidate: str, data: bytes) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
+from reports import safe_open
 from reports.errors import Problem, TemplateError, shorten
 from reports.tree import Labels
 
@@ -260,8 +261,22 @@ def find_catalogues(locale: Locale, template_dir: Path | None = None) -> list[Pa
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    real, root = os.path.realpath(path), os.path.realpath(folder)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+    # The walk of reports.safe_open, as the read will do it: only a link out of the folder is refused
+    # here; every other fault is the read's to report.
+    try:
+        os.close(_open(path)[0])
+    except safe_open.Refused as exc:
+        return exc.kind != "outside"
+    return True
+
+
+def _open(path: Path) -> tuple[int, str]:
+    """Open a catalogue (``FOLDER/locales/NAME/LC_MESSAGES/messages.po``) inside its template folder,
+    one component at a time (links followed only inside, no hard-linked file outside the built-ins)."""
+    folder = path.parents[3]
+    from reports.paths import builtin_templates_dir
+
+    return safe_open.open_inside(folder, path.relative_to(folder).parts, trusted=[builtin_templates_dir()])
 
 
 def chain(files: list[Path]) -> gettext.NullTranslations:
@@ -311,20 +326,23 @@ def compiled(path: Path) -> bytes:
 
 
 def _read(path: Path) -> tuple[bytes, tuple[str, int, int, int]]:
-    # Not blocking on a FIFO, never past the limit, and the very file that was looked at.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    # Not blocking on a FIFO, never past the limit, never through a link out of the folder, and the
+    # very file that was looked at (the descriptor the walk opened).
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise _catalogue_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _catalogue_error(path, "is not a regular file")
-        data = handle.read(MAX_CATALOGUE_BYTES + 1)
+        fd, real = _open(path)
+    except safe_open.Refused as exc:
+        if exc.kind == "outside":
+            raise _catalogue_error(path, "is outside the template folder") from None
+        if exc.kind in ("folder", "special"):
+            raise _catalogue_error(path, "is not a regular file") from None
+        if exc.kind == "hardlink":
+            raise _catalogue_error(path, str(exc)) from None
+        raise _catalogue_error(path, f"cannot be read ({exc.detail or exc})") from None
+    info = os.fstat(fd)
+    data = safe_open.read_fd(fd, MAX_CATALOGUE_BYTES)
     if len(data) > MAX_CATALOGUE_BYTES:
         raise _catalogue_error(path, f"is over the limit of {MAX_CATALOGUE_BYTES:,} bytes")
-    return data, (os.path.realpath(path), info.st_ino, info.st_mtime_ns, len(data))
+    return data, (real, info.st_ino, info.st_mtime_ns, len(data))
 
 
 def _compile_po(path: Path, data: bytes) -> bytes:

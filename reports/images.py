@@ -2,10 +2,12 @@
 
 Part of write. An image comes from a template folder or a theme, so it may be hostile or simply broken:
 it is read with a size limit, its pixel count is checked from the header before any pixel is decoded (a
-small PNG can claim 20000x20000 pixels and inflate to gigabytes), it is decoded once to prove it whole,
-and a large one is scaled down to what the page can show (``MAX_DPI`` at its printed size) and encoded
-again with fixed settings, so documents stay small and identical byte for byte. Every failure is one
-``ImageError`` naming the file; the caller says who named it (a template line, the theme's ``logo``).
+small PNG can claim 20000x20000 pixels and inflate to gigabytes) and so is its shape (``MAX_ASPECT``), it
+is decoded once to prove it whole, turned upright as its EXIF says, a large one is scaled down to what
+the page can show (``MAX_DPI`` at its printed size), and every one is encoded again with fixed settings:
+the file's bytes are never copied into a document (its text chunks, EXIF, comments or a trailer after its
+end would travel with them), and the same file gives the same bytes. Every failure is one ``ImageError``
+naming the file; the caller says who named it (a template line, the theme's ``logo``).
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reports import safe_open
 from reports.errors import Problem, RenderError, ReportsError
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: a 36 MP camera picture passes, a decompression bomb does not
 MAX_BYTES = 64 * 1024 * 1024  # the file itself
 MAX_DPI = 300  # the most detail a printed page can use; larger images are scaled down to it
 JPEG_QUALITY = 90
+# A picture whose sides differ more than this many times is refused: fitted to the page, its short side
+# would print thinner than a hair (a 1 x 40,000,000 strip would be 0.00002 pt, rounded to nothing).
+MAX_ASPECT = 1000
+MIN_SIDE_PT = 0.01  # no drawn side is ever smaller (a whole number of EMU in Word, never zero)
 FORMATS = ("PNG", "JPEG")
 _POINTS_PER_INCH = 72.0
 _OBJECT_REPR = re.compile(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>")
@@ -50,7 +57,7 @@ def describe(name: str, reason: str) -> str:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image ready to embed: its bytes (the original file or a smaller copy) and its printed size."""
+    """An image ready to embed: its bytes (always encoded again, see ``_encode``) and its printed size."""
 
     data: bytes
     format: str  # "PNG" or "JPEG"
@@ -58,7 +65,7 @@ class Picture:
     pixel_height: int
     width_pt: float  # the size to draw it at, in points
     height_pt: float
-    scaled: bool  # True when ``data`` is a scaled-down copy rather than the file's own bytes
+    scaled: bool  # True when ``data`` holds fewer pixels than the file (scaled down to what the page shows)
 
 
 def picture(path: str | Path, *, box: tuple[float, float], width_pt: float | None = None) -> Picture:
@@ -100,6 +107,21 @@ def verify(path: str | Path) -> tuple[int, int]:
     return size
 
 
+def reencode(data: bytes, name: str) -> tuple[bytes, str]:
+    """A PNG or JPEG held in memory (a picture of a reference document's header), checked and decoded as
+    ``picture`` does and encoded again: returns (bytes, ``"PNG"`` or ``"JPEG"``). Raises ``ImageError``
+    (naming ``name``) for anything else, a damaged image or one over the limits."""
+    if len(data) > MAX_BYTES:
+        raise ImageError(name, f"image is over the limit of {MAX_BYTES // (1024 * 1024)} MB")
+    image = _open(name, data)
+    fmt = "JPEG" if image.format == "MPO" else image.format
+    info = dict(image.info)
+    _decode(name, image)
+    upright = _upright(name, image)
+    keep = fmt == "JPEG" and upright is image and image.format == "JPEG"
+    return _encode(name, upright, fmt, info, keep=keep), fmt
+
+
 def named_by_template(exc: ImageError, template: str, line: int | None) -> RenderError:
     """The error for an image a template named: located at the template's line, naming the image file."""
     if not template:  # a tree built by hand: the file is all there is to name
@@ -136,14 +158,27 @@ def _identity(path: str | Path) -> tuple[str, int, int]:
 
 
 def _read(path: str | Path) -> bytes:
+    # Opened one component at a time without following any link (``path`` is the real path its folder
+    # check found), so a folder swapped for a link after that check is refused, not followed; a file
+    # with other hard links is refused too (one of them may lie outside the folder).
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        data = safe_open.read_fd(safe_open.open_real(path), MAX_BYTES)
+    except safe_open.Refused as exc:
+        raise ImageError(path, _REFUSALS.get(exc.kind) or f"cannot read the image: {exc}") from None
     except OSError as exc:
         raise ImageError(path, f"cannot read the image: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
         raise ImageError(path, f"image file is over the limit of {MAX_BYTES // (1024 * 1024)} MB")
     return data
+
+
+_REFUSALS = {
+    "missing": "image file not found",
+    "outside": "image path passes through a link (changed after it was checked); not read",
+    "folder": "not a regular file; an image must be a PNG or JPEG file",
+    "special": "not a regular file; an image must be a PNG or JPEG file",
+    "hardlink": "image file " + safe_open.MESSAGES["hardlink"],
+}
 
 
 def _open(path: str | Path, data: bytes) -> Any:
@@ -170,6 +205,9 @@ def _open(path: str | Path, data: bytes) -> Any:
     if width * height > MAX_PIXELS:
         raise ImageError(path, f"image is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels), "
                                f"over the limit of {MAX_PIXELS // 1_000_000} megapixels; make it smaller")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageError(path, f"image is {width}x{height} pixels: one side is more than {MAX_ASPECT:,} times "
+                               "the other, too thin to print; crop or pad it")
     return image
 
 
@@ -183,25 +221,58 @@ def _decode(path: str | Path, image: Any) -> None:
 def _prepare(path: str | Path, box: tuple[float, float], width_pt: float | None) -> Picture:
     data = _read(path)
     image = _open(path, data)
+    fmt = "JPEG" if image.format == "MPO" else image.format  # MPO: a camera's JPEG with extra frames
+    info = dict(image.info)
     px_w, px_h = image.size
+    turned = _orientation(image) in (5, 6, 7, 8)  # a camera's portrait photo: stored lying on its side
+    if turned:
+        px_w, px_h = px_h, px_w
     natural_w = px_w * _POINTS_PER_INCH / _dpi(image)
     draw_w = width_pt if width_pt else natural_w
     draw_h = draw_w * px_h / px_w
     factor = min(1.0, box[0] / draw_w, box[1] / draw_h)
-    draw_w, draw_h = draw_w * factor, draw_h * factor
+    # Never a zero size (Word rounds to whole EMU, 1/12700 pt): the aspect limit keeps this a rounding
+    # guard, not a change of proportions a reader could see.
+    draw_w, draw_h = max(draw_w * factor, MIN_SIDE_PT), max(draw_h * factor, MIN_SIDE_PT)
     # The most pixels the printed size can show; an image with more is scaled down to that.
     want_w = max(1, math.ceil(draw_w / _POINTS_PER_INCH * MAX_DPI))
-    if px_w <= want_w:
-        _decode(path, image)
-        fmt = "JPEG" if image.format == "MPO" else image.format
-        return Picture(data, fmt, px_w, px_h, draw_w, draw_h, scaled=False)
-    want_h = max(1, round(px_h * want_w / px_w))
-    fmt = "JPEG" if image.format == "MPO" else image.format  # MPO: a camera's JPEG with extra frames
-    if fmt == "JPEG":
-        image.draft(image.mode, (want_w, want_h))  # decode at a reduced scale: less memory and time
+    scaled = px_w > want_w
+    want_h = max(1, round(px_h * want_w / px_w)) if scaled else px_h
+    if scaled and fmt == "JPEG":
+        size = (want_h, want_w) if turned else (want_w, want_h)
+        image.draft(image.mode, size)  # decode at a reduced scale: less memory and time
     _decode(path, image)
-    small = _resize(path, image, (want_w, want_h))
-    return Picture(_encode(path, small, fmt, image.info), fmt, want_w, want_h, draw_w, draw_h, scaled=True)
+    upright = _upright(path, image)
+    if scaled:
+        upright = _resize(path, upright, (want_w, want_h))
+    # Always encoded again, never copied: text chunks, EXIF, comments and whatever trails the image's
+    # end (all of it the file's to say, none of it ours to pass on) stay behind. A JPEG that is neither
+    # scaled nor turned keeps its own quantisation tables ("keep"), so it loses nothing to this.
+    keep = fmt == "JPEG" and not scaled and upright is image and image.format == "JPEG"
+    out = _encode(path, upright, fmt, info, keep=keep)
+    width, height = upright.size
+    return Picture(out, fmt, width, height, draw_w, draw_h, scaled=scaled)
+
+
+def _orientation(image: Any) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)  # EXIF Orientation
+    except Exception:  # a damaged EXIF block says nothing about orientation
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _upright(path: str | Path, image: Any) -> Any:
+    """``image`` turned as its EXIF orientation says (the EXIF itself is not kept, so the turn is made
+    in the pixels); the same object when there is nothing to turn."""
+    if _orientation(image) == 1:
+        return image
+    from PIL import ImageOps
+
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception as exc:
+        raise ImageError(path, f"{_kind_of(image)} cannot be turned upright ({_reason(exc)})") from None
 
 
 def _dpi(image: Any) -> float:
@@ -228,21 +299,29 @@ def _resize(path: str | Path, image: Any, size: tuple[int, int]) -> Any:
         raise ImageError(path, f"{_kind_of(image)} cannot be scaled down ({_reason(exc)})") from None
 
 
-def _encode(path: str | Path, image: Any, fmt: str, info: dict[str, Any]) -> bytes:
-    # Fixed settings and no metadata that changes between runs: the same file gives the same bytes.
+def _encode(path: str | Path, image: Any, fmt: str, info: dict[str, Any], *, keep: bool = False) -> bytes:
+    # Fixed settings and no metadata but the colour profile: the same file gives the same bytes, and
+    # nothing the file carried beside its pixels (text chunks, EXIF, comments, a trailer) is passed on.
     out = io.BytesIO()
     options: dict[str, Any] = {}
+    image.info = {}  # Pillow writes some of what it read (a JPEG's comment) unless told otherwise
     if info.get("icc_profile"):
         options["icc_profile"] = info["icc_profile"]
     try:
         if fmt == "JPEG":
             if image.mode not in ("L", "RGB", "CMYK"):
                 image = image.convert("RGB")
-            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False, **options)
+                keep = False
+            quality: Any = "keep" if keep else JPEG_QUALITY
+            image.save(out, "JPEG", quality=quality, optimize=False, progressive=False, **options)
         else:
+            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+                image = image.convert("RGBA" if "A" in image.mode else "RGB")
+            if image.mode == "P" and "transparency" in info:
+                options["transparency"] = info["transparency"]
             image.save(out, "PNG", compress_level=6, optimize=False, **options)
-    except (OSError, ValueError, zlib.error) as exc:
-        raise ImageError(path, f"cannot encode the scaled-down image ({_reason(exc)})") from None
+    except (OSError, ValueError, TypeError, zlib.error) as exc:
+        raise ImageError(path, f"cannot encode the image again ({_reason(exc)})") from None
     return out.getvalue()
 
 

@@ -58,17 +58,26 @@ def load_theme(path: str | Path, *, max_bytes: int = 1024 * 1024) -> Theme:
 
 def _resolve_inside(base: Path, relative: Path, source: str) -> Path:
     # The theme may name files only inside its own folder: a shared theme must not read /etc/passwd.
+    # The walk (reports.safe_open) follows a link only while it stays inside and never looks at what an
+    # outside path names, so the answer for an outside path is the same whether or not it exists.
+    from reports import images, safe_open
+
     if relative.is_absolute() or relative.drive:
         raise ThemeError("", [Problem(source, "must be a path relative to the theme file", field="logo")])
-    target = (base / relative).resolve()
-    if not target.is_relative_to(base):
-        raise ThemeError("", [Problem(source, "must stay inside the theme's folder (no '..')", field="logo")])
-    if not target.is_file():
-        raise ThemeError("", [Problem(source, f"logo file not found: {target}", field="logo")])
+    try:
+        fd, real = safe_open.open_inside(base, str(relative))
+        os.close(fd)
+    except safe_open.Refused as exc:
+        if exc.kind == "outside":
+            message = "must stay inside the theme's folder (no '..', no link out of it)"
+        elif exc.kind == "missing":
+            message = f"logo file not found: {relative}"
+        else:
+            message = f"logo file {relative} {exc}"
+        raise ThemeError("", [Problem(source, message, field="logo")]) from None
     # A real, bounded open and decode (pixel count checked before decoding): a damaged or oversized logo
     # is reported here, at the theme's ``logo`` field, not half-way through the first document.
-    from reports import images
-
+    target = Path(real)
     try:
         images.verify(target)
     except images.ImageError as exc:

@@ -6,6 +6,7 @@ pandoc's WriterOptions. Writers never read files other than the ones the theme n
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -101,14 +102,50 @@ class Fonts(BaseModel):
 
         if value in CJK_FAMILIES:
             return value
-        base = (info.context or {}).get("base") if isinstance(info.context, dict) else None
-        if is_font_path(value) and base is not None and not Path(value).expanduser().is_absolute():
-            value = str(Path(base) / value)
+        context = info.context if isinstance(info.context, dict) else {}
+        if (is_font_path(value) or value.startswith("~")) and "base" in context:
+            # Read from a theme file: the font must lie in that file's folder (a shared theme must not
+            # embed a file from anywhere on the machine). A family name is no path and stays a lookup.
+            value = _font_inside(context["base"], value)
         try:
             find_cjk_face(value)
         except ThemeError as exc:
             raise ValueError(exc.problems[0].message if exc.problems else str(exc)) from None
         return value
+
+
+def _font_inside(base: Path | None, value: str) -> str:
+    """The real path of the theme's font file ``value``, opened inside ``base`` (``reports.safe_open``).
+
+    An outside path gets one message whether or not it exists: it is refused before anything is looked at.
+    """
+    from reports import safe_open
+
+    outside = (f"CJK font {value!r}: a font file must lie inside the theme's folder (a relative path, no "
+               "'..', '~' or link out of it); or give a family name")
+    if base is None:
+        raise ValueError(f"CJK font {value!r}: a theme read from standard input cannot name a font file; "
+                         "give a family name")
+    relative: str | list[str] = value
+    if os.path.isabs(value):  # an absolute path is fine when it names a file in the theme's folder
+        absolute = os.path.normpath(value)
+        for form in (os.path.realpath(base), os.path.abspath(base)):
+            if absolute.startswith(form.rstrip(os.sep) + os.sep):
+                relative = absolute[len(form.rstrip(os.sep)) + 1:]
+                break
+        else:
+            raise ValueError(outside)
+    try:
+        fd, real = safe_open.open_inside(base, relative)
+        os.close(fd)
+    except safe_open.Refused as exc:
+        if exc.kind == "outside":
+            raise ValueError(outside) from None
+        if exc.kind == "hardlink":
+            raise ValueError(f"CJK font {value!r} {exc}") from None
+        # Missing, a FIFO, a folder: the path is inside, so the font check says what is wrong with it.
+        return os.path.join(os.path.realpath(base), *safe_open.split_relative(relative))
+    return real
 
 
 class Theme(BaseModel):

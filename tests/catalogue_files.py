@@ -119,6 +119,34 @@ def _lines_short(_folder: Path, output: str) -> None:
     assert longest < 600, longest
 
 
+def _manifest_link(target: str):  # type: ignore[no-untyped-def]
+    # m.json is a link someone else made: to this process's standard output, or to a file of theirs.
+    def setup(folder: Path) -> None:
+        if not target.startswith("/"):
+            (folder / target).write_text("theirs\n", encoding="utf-8")
+        os.symlink(target, folder / "m.json")
+    return setup
+
+
+def _link_kept(target: str):  # type: ignore[no-untyped-def]
+    def extra(folder: Path, _output: str) -> None:
+        assert os.readlink(folder / "m.json") == target, "the link was replaced"
+        if not target.startswith("/"):
+            assert (folder / target).read_text("utf-8") == "theirs\n", "the link's target was written"
+        assert not (folder / "out").exists(), "the build ran although its manifest was refused"
+    return extra
+
+
+def _manifest_on_stdout(folder: Path, output: str) -> None:
+    start = output.index("{")
+    manifest, _ = json.JSONDecoder().raw_decode(output[start:])
+    assert manifest["inputs"][0]["id"] == SHIPPED_ID, manifest
+    assert not (folder / "-").exists(), "the manifest went to a file named -"
+
+
+MANIFEST = ("build", "{file}", "-d", "{dir}/out", "--kind", "memo", "--format", "pdf", "-j", "1", "--manifest")
+
+
 CASES: list[Case] = [
     # ---- inputs that are not regular files
     Case("file-dev-zero-link", "a data file that is a link to /dev/zero", "x.yaml", None,
@@ -167,6 +195,19 @@ CASES: list[Case] = [
          args=("build", "{dir}/data", "-d", "{dir}/out", "--kind", "memo", "--format", "pdf",
                "--manifest", "{dir}/m.json"),
          setup=_not_utf8_data, process=True, extra=_manifest_names_the_file_escaped),
+    # ---- the manifest never replaces a link, and - is standard output
+    Case("file-manifest-link-stdout", "--manifest naming a link to /proc/self/fd/1 (standard output)", "a.yaml",
+         SHIPPED_BYTES, "m.json: is a link; the manifest never replaces a link it did not make", 1,
+         args=(*MANIFEST, "{dir}/m.json"), setup=_manifest_link("/proc/self/fd/1"), process=True,
+         extra=_link_kept("/proc/self/fd/1")),
+    Case("file-manifest-link-file", "--manifest naming a link to someone else's file", "a.yaml", SHIPPED_BYTES,
+         "m.json: is a link; the manifest never replaces a link it did not make", 1,
+         args=(*MANIFEST, "{dir}/m.json"), setup=_manifest_link("theirs.json"), extra=_link_kept("theirs.json")),
+    Case("file-manifest-stdout", "--manifest - (standard output)", "a.yaml", SHIPPED_BYTES, '"inputs"', 0,
+         args=(*MANIFEST, "-"), process=True, extra=_manifest_on_stdout),
+    Case("file-manifest-stdout-json", "--manifest - with --format json (both on standard output)", "a.yaml",
+         SHIPPED_BYTES, "--manifest - and --format json both write the manifest to standard output", 2,
+         args=(*MANIFEST, "-", "--format", "json")),
     # ---- loader messages
     Case("file-long-number", "a number of 5,000 digits in YAML", "a.yaml", LONG_YAML.encode(),
          f"a.yaml:{LONG_YAML_AT}: participating_units[0].count: number too long (5,000 digits)"),

@@ -51,6 +51,54 @@ GARBAGE_PNG = PNG_MAGIC + b"this is not image data " * 8
 TRUNCATED_JPEG = jpeg()[:-400]
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 
+# A picture that carries more than its pixels: a text chunk before its data and a trailer after IEND.
+MARKER = b"CARRIED-BESIDE-THE-PIXELS"
+
+
+def png_with_passengers() -> bytes:
+    plain = png(60, 30)
+    head, rest = plain[:33], plain[33:]  # the magic and IHDR, then IDAT and IEND
+    return head + _chunk(b"tEXt", b"Comment\x00" + MARKER) + rest + b"TRAILER " + MARKER
+
+
+def jpeg_with_passengers() -> bytes:
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((80, 40)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010E] = MARKER.decode()  # ImageDescription
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, exif=exif.tobytes(), comment=MARKER)
+    return out.getvalue() + MARKER
+
+
+def _media(folder: Path) -> list[bytes]:
+    import zipfile
+
+    [docx] = list((folder / "out").glob("*-briefing.docx"))
+    with zipfile.ZipFile(docx) as package:
+        return [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+
+
+def _passengers_left_behind(folder: Path, output: str) -> None:
+    media = _media(folder)
+    assert media, "the picture is missing from the DOCX"
+    assert all(MARKER not in data for data in media), "the file's own bytes travelled into the DOCX"
+    [pdf] = list((folder / "out").glob("*-briefing.pdf"))
+    assert MARKER not in pdf.read_bytes()
+
+
+def _thin_but_seen(folder: Path, output: str) -> None:
+    import re as pattern
+    import zipfile
+
+    [docx] = list((folder / "out").glob("*-briefing.docx"))
+    with zipfile.ZipFile(docx) as package:
+        body = package.read("word/document.xml").decode()
+    extents = [(int(cx), int(cy)) for cx, cy in pattern.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', body)]
+    assert extents and all(cx > 0 and cy > 0 for cx, cy in extents), extents
+
+
 THEME = b"logo: logo.png\nlogo_width_mm: 40\n"
 TEMPLATE = b"---\ntitle: Pictures\n---\n\n# Pictures\n\nA chart follows.\n\n![chart](chart.png)\n"
 # Markdown line of the image in TEMPLATE (front matter included), which the message names.
@@ -124,6 +172,20 @@ CASES: list[Case] = [
                    process=True, max_rss_mb=300, extra=_one_clear_line),
     _template_case("template-truncated-jpeg", "a truncated JPEG in a template", TRUNCATED_JPEG,
                    "chart.png: JPEG image is damaged (image file is truncated", extra=_one_clear_line),
+    _template_case("template-thin", "a 1x40,000,000 PNG in a template (40 megapixels, but a hair's width)",
+                   png(1, 40_000_000, pixels=False),
+                   "image is 1x40000000 pixels: one side is more than 1,000 times the other, too thin to print",
+                   extra=_one_clear_line),
+    _logo_case("logo-thin", "a 3000x2 PNG logo (a line, not a picture)", png(3000, 2),
+               "theme.yaml: logo: logo.png: image is 3000x2 pixels: one side is more than 1,000 times the other"),
+    _template_case("template-thin-accepted", "a 1x1000 PNG in a template (thin, but within the limit: printed "
+                   "with a size above zero)", png(1, 1000), "", code=0, extra=_thin_but_seen),
+    _template_case("template-png-passengers", "a PNG with a text chunk and a trailer after IEND in a template "
+                   "(encoded again: neither reaches the documents)", png_with_passengers(), "", code=0,
+                   extra=_passengers_left_behind),
+    _template_case("template-jpeg-passengers", "a JPEG with EXIF, a comment and a trailer in a template (encoded "
+                   "again: none of them reaches the documents)", jpeg_with_passengers(), "", code=0,
+                   extra=_passengers_left_behind),
     Case("img-template-6000", "a 6000x6000 PNG (36 megapixels) in a template (accepted, scaled down)",
          "tpl/briefing.md.j2", TEMPLATE, "", 0,
          args=("build", "-d", "{dir}/out", "--template-dir", "{dir}/tpl", "--kind", "briefing", "-j", "1"),

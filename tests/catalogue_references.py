@@ -280,6 +280,142 @@ def _check_output(folder: Path, output: str) -> None:
     assert_clean((folder / "out.docx").read_bytes())
 
 
+# --------------------------------------------------------------------------- fields, notes and settings
+
+UNC = "\\\\\\\\host\\\\share\\\\toc.docx"  # \\host\share\toc.docx, as Word writes it in a field
+
+
+def _run(xml: str) -> str:
+    return f"<w:r>{xml}</w:r>"
+
+
+def _complex(*pieces: str, result: str = "shown", end: bool = True) -> str:
+    """A complex field: begin, the instruction in ``pieces`` (one run each), separate, result, end."""
+    runs = [_run('<w:fldChar w:fldCharType="begin"/>'),
+            *(_run(f'<w:instrText xml:space="preserve">{p}</w:instrText>') for p in pieces)]
+    if end:
+        runs += [_run('<w:fldChar w:fldCharType="separate"/>'), _run(f"<w:t>{result}</w:t>"),
+                 _run('<w:fldChar w:fldCharType="end"/>')]
+    return "".join(runs)
+
+
+def _simple(instruction: str, result: str = "shown") -> str:
+    return f'<w:fldSimple w:instr="{instruction}">{_run(f"<w:t>{result}</w:t>")}</w:fldSimple>'
+
+
+def with_header(*paragraphs: str) -> bytes:
+    """The blank reference with a header holding ``paragraphs`` (their inner XML)."""
+    body = "".join(f"<w:p>{p}</w:p>" for p in paragraphs)
+    return rewrite(blank(), {
+        "word/_rels/document.xml.rels": add_rels(("rIdHdr", "header", "header1.xml", False)),
+        "word/document.xml": insert(b"<w:pgSz", '<w:headerReference w:type="default" r:id="rIdHdr"/>'),
+        "word/header1.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W}" '
+                            f'xmlns:r="{R}">{body}</w:hdr>'.encode(),
+        "[Content_Types].xml": content_type("word/header1.xml", WML + "header+xml"),
+    })
+
+
+def outward_fields() -> bytes:
+    """Fields that load files or show the reader's clock, one unterminated, beside fields that are safe."""
+    return with_header(
+        _complex(' INCLUDEPICTURE "http://evil.example/p.png" \\d ', end=False) + _run("<w:t>after</w:t>"),
+        _simple(f' RD &quot;{UNC}&quot; '),
+        _complex(" HYPERLINK ", f'"{UNC}" '),
+        _simple(" DATE \\@ &quot;d MMMM yyyy&quot; "),
+        _simple(" PAGE ", "7") + _complex(' HYPERLINK \\l "top" ', result="to the top"))
+
+
+def split_unterminated_field() -> bytes:
+    """The variant: an INCLUDETEXT split over three runs that is never ended, and a stray end mark."""
+    return with_header(_run('<w:fldChar w:fldCharType="end"/>') + _run("<w:t>kept</w:t>"),
+                       _simple(' HYPERLINK &quot;http://evil.example/&quot; \\l &quot;x&quot; '),
+                       _complex(" INCLUDE", 'TEXT "\\\\\\\\evil-host', '\\\\x.docx" ', end=False))
+
+
+def notes_and_variables() -> bytes:
+    """A reference with its own footnote, document variables and "update fields on opening"."""
+    notes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+             '</w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>REFERENCE-OWN-NOTE</w:t></w:r></w:p>'
+             '</w:footnote></w:footnotes>')
+    return rewrite(blank(), {
+        "word/settings.xml": _settings_with(b'<w:updateFields w:val="true"/>',
+                                            b'<w:docVars><w:docVar w:name="secret" w:val="DOCVAR-VALUE"/></w:docVars>'),
+        "word/_rels/document.xml.rels": add_rels(("rIdNotes", "footnotes", "footnotes.xml", False)),
+        "word/footnotes.xml": notes.encode(),
+        "[Content_Types].xml": content_type("word/footnotes.xml", WML + "footnotes+xml"),
+    })
+
+
+def _settings_with(*elements: bytes) -> Callable[[bytes], bytes]:
+    # Appended last: Word's schema order is not checked for what the cleaning removes anyway.
+    def edit(xml: bytes) -> bytes:
+        return xml.replace(b"</w:settings>", b"".join(elements) + b"</w:settings>")
+    return edit
+
+
+def _parts(folder: Path) -> bytes:
+    with zipfile.ZipFile(folder / "out.docx") as package:
+        return b"".join(package.read(n) for n in package.namelist())
+
+
+def _instructions(folder: Path) -> list[str]:
+    """Every field instruction in the output (simple and complex), the writer's own included."""
+    found = []
+    for part in re.findall(rb"<w:instrText[^>]*>([^<]*)</w:instrText>|w:instr=\"([^\"]*)\"", _parts(folder)):
+        found.append(b"".join(part).decode())
+    return found
+
+
+def _fields_checked(folder: Path, output: str) -> None:
+    content, instructions = _parts(folder), " | ".join(_instructions(folder))
+    for needle in (b"evil.example", b"host"):
+        assert needle not in content, needle
+    for word in ("RD ", "DATE", "INCLUDE", "share"):
+        assert word not in instructions, (word, instructions)
+    assert b"after" in content and "PAGE" in instructions and 'HYPERLINK \\l "top"' in instructions, instructions
+
+
+def _split_checked(folder: Path, output: str) -> None:
+    content, instructions = _parts(folder), " | ".join(_instructions(folder))
+    for needle in (b"evil", b"x.docx"):
+        assert needle not in content, needle
+    for word in ("INCLUDE", "TEXT", "HYPERLINK"):
+        assert word not in instructions, (word, instructions)
+    assert b"kept" in content
+
+
+def header_pictures() -> bytes:
+    """A header holding a PNG that carries a text chunk and a trailer (kept, encoded again) and an EMF
+    picture (a metafile that cannot be checked: removed, with the warning)."""
+    from tests.catalogue_images import png_with_passengers
+
+    data = with_header(_picture("rIdLogo"), _picture("rIdMeta"))
+    return rewrite(data, {
+        "word/_rels/header1.xml.rels": new_rels(("rIdLogo", "image", "media/logo.png", False),
+                                                ("rIdMeta", "image", "media/mark.emf", False)),
+        "word/media/logo.png": png_with_passengers(),
+        "word/media/mark.emf": b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 40,
+    })
+
+
+def _pictures_checked(folder: Path, output: str) -> None:
+    from tests.catalogue_images import MARKER
+
+    with zipfile.ZipFile(folder / "out.docx") as package:
+        media = {n: package.read(n) for n in package.namelist() if n.startswith("word/media/")}
+    assert [n for n in media if n.endswith(".png")], "the header's PNG went"
+    assert not [n for n in media if n.endswith(".emf")], "the EMF was kept"
+    assert all(MARKER not in data for data in media.values()), "the PNG's own bytes were copied"
+
+
+def _notes_checked(folder: Path, output: str) -> None:
+    content = _parts(folder)
+    for needle in (b"REFERENCE-OWN-NOTE", b"DOCVAR-VALUE", b"docVars", b"updateFields"):
+        assert needle not in content, needle
+
+
 # --------------------------------------------------------------------------- catalogue rows
 
 
@@ -304,7 +440,24 @@ def _case(name: str, what: str, builder: Callable[[], bytes], message: str, code
                 extra=extra, **more)  # type: ignore[arg-type]
 
 
+_FIELDS_WARNING = "ref.docx: warning: removed from the reference document, so that nothing in it reaches the output: "
+
 CASES: list[Case] = [
+    Case("ref-fields-outward", "a reference whose header holds an unterminated INCLUDEPICTURE of a web address, "
+         "RD and HYPERLINK fields naming a share (\\\\host\\share), and DATE, beside PAGE and an internal "
+         "HYPERLINK (kept)", "a.yaml", _DATA, _FIELDS_WARNING + "fields not known to be safe (DATE, HYPERLINK to "
+         "another file and 1 more); unterminated fields (INCLUDEPICTURE)", 0, args=_ARGS,
+         setup=_ref(outward_fields), extra=_fields_checked),
+    Case("ref-fields-split-unterminated", "a reference whose header holds an INCLUDETEXT of a share split over "
+         "three runs and never ended, a stray end mark, and a HYPERLINK to the web with \\l", "a.yaml", _DATA,
+         _FIELDS_WARNING + "fields not known to be safe (HYPERLINK to another file); unterminated fields "
+         "(INCLUDETEXT)", 0, args=_ARGS, setup=_ref(split_unterminated_field), extra=_split_checked),
+    Case("ref-header-pictures", "a reference whose header holds a PNG with a text chunk and a trailer after IEND "
+         "(encoded again) and an EMF picture (removed)", "a.yaml", _DATA, _FIELDS_WARNING + "pictures that are "
+         "not a sound PNG or JPEG (mark.emf)", 0, args=_ARGS, setup=_ref(header_pictures), extra=_pictures_checked),
+    Case("ref-notes-and-variables", "a reference with its own footnote, document variables (w:docVars) and "
+         "w:updateFields", "a.yaml", _DATA, _FIELDS_WARNING + "the setting that updates every field on opening; "
+         "document variables", 0, args=_ARGS, setup=_ref(notes_and_variables), extra=_notes_checked),
     # Its links and fields point at the secret beside the case folder: the check that the secret never
     # reaches an output then also shows that nothing in the reference was followed.
     Case("ref-hostile", "a reference DOCX with an attached template on the web, external links, macros, "

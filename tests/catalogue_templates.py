@@ -33,6 +33,21 @@ def _link(name: str, target: str):  # type: ignore[no-untyped-def]
     return setup
 
 
+def _hard_link(name: str):  # type: ignore[no-untyped-def]
+    # T/NAME becomes a second name of a file kept outside T (in the case folder, so that nothing beside
+    # the case changes): nothing in T tells where the other name is.
+    def setup(folder: Path) -> None:
+        other = folder / "elsewhere" / "part.md.j2"
+        other.parent.mkdir(exist_ok=True)
+        other.write_text("# Elsewhere\n", encoding="utf-8")
+        target = folder / "T" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        os.link(other, target)
+    return setup
+
+
 def _fifo(folder: Path) -> None:
     (folder / "T").mkdir(exist_ok=True)
     os.mkfifo(folder / "T" / "pipe.md.j2")
@@ -60,6 +75,10 @@ CAP = "a template may produce at most 10,000,000"
 
 CASES: list[Case] = [
     # -- issue 11.1: nothing outside the template folder or the built-in templates is read
+    _case("include-hard-link", "a template including a hard link (its other name lies outside the folder)",
+          INCLUDE_EVIL, "T/memo.md.j2:3: 'evil.md.j2' is a hard link", setup=_hard_link("evil.md.j2")),
+    _case("template-hard-link", "the template itself a hard link", "# replaced by the link\n",
+          "T/memo.md.j2: 'memo.md.j2' is a hard link", setup=_hard_link("memo.md.j2")),
     _case("include-link-out", "a template including a link to a file outside the template folder", INCLUDE_EVIL,
           "T/memo.md.j2:3: 'evil.md.j2' is outside the template folder",
           setup=_link("evil.md.j2", "outside/secret.txt")),

@@ -108,9 +108,15 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Record the real path of every file opened; a FIFO is never opened (it would block the test)."""
     opened: list[str] = []
 
-    def note(target: object) -> None:
+    def note(target: object, dir_fd: int | None = None, flags: object = 0) -> None:
         if isinstance(target, str | bytes | os.PathLike):
-            real = os.path.realpath(os.fsdecode(target))
+            name = os.fsdecode(target)
+            if dir_fd is not None:  # opened relative to a folder's descriptor (reports.safe_open)
+                name = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), name)
+            real = os.path.realpath(name)
+            if isinstance(flags, int) and flags & getattr(os, "O_NOFOLLOW", 0):
+                # A last link is not followed (the open fails): what is opened is the link itself.
+                real = os.path.join(os.path.realpath(os.path.dirname(name)), os.path.basename(name))
             opened.append(real)
             if os.path.exists(real) and stat.S_ISFIFO(os.stat(real).st_mode):
                 raise AssertionError(f"a FIFO was opened: {real}")
@@ -123,7 +129,7 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             return opener_method
 
         def opener(target: Any, *args: Any, **kwargs: Any) -> Any:
-            note(target)
+            note(target, kwargs.get("dir_fd"), args[0] if args else kwargs.get("flags", 0))
             return original(target, *args, **kwargs)
         return opener
 

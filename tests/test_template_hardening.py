@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,17 +137,22 @@ def test_other_encodings_and_byte_order_marks(tmp_path: Path, shipped: Agreement
     assert document.meta.title == "BOM"
 
 
-def test_a_template_swapped_while_it_is_read_is_refused(tmp_path: Path, shipped: Agreement,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = _folder(tmp_path, {"memo.md.j2": "# Memo\n", "other.md.j2": "# Other\n"})
-    real_stat = os.stat
+def test_a_folder_swapped_for_a_link_between_check_and_read_is_refused(tmp_path: Path, shipped: Agreement,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk opens "sub" from the folder's descriptor without following links: a folder swapped for a
+    # link to the outside just before that step is seen as the link it now is (reports.safe_open).
+    secret = _secret(tmp_path)
+    folder = _folder(tmp_path, {"memo.md.j2": '{% include "sub/secret.txt" %}\n', "sub/secret.txt": "inside\n"})
+    real_open = os.open
 
-    def swapped(path: object, *args: object, **kwargs: object) -> os.stat_result:
-        # What the loader looked at was another file than the one it then opens.
-        return real_stat(folder / "other.md.j2" if str(path).endswith("memo.md.j2") else path)  # type: ignore[arg-type]
+    def swapping(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if path == "sub" and kwargs.get("dir_fd") is not None and (folder / "sub").is_dir():
+            shutil.rmtree(folder / "sub")
+            os.symlink(secret.parent, folder / "sub")
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(os, "stat", swapped)
-    _located(_problem(shipped, folder), folder / "memo.md.j2", None, "'memo.md.j2' changed while it was being read")
+    monkeypatch.setattr(os, "open", swapping)
+    _located(_problem(shipped, folder), folder / "memo.md.j2", 1, "'sub/secret.txt' is outside the template folder")
 
 
 def test_an_oversized_template_is_refused_before_it_is_read_whole(tmp_path: Path, shipped: Agreement) -> None:

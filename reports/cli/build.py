@@ -58,7 +58,8 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--shard", callback=_shard, metavar="I/N",
               help="Build only the I-th of N stable slices of the inputs (for a CI matrix).")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write a JSON manifest: inputs, outputs with size, pages and sha256, errors.")
+              help="Write a JSON manifest: inputs, outputs with size, pages and sha256, errors "
+                   "(- for standard output).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first agreement that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
@@ -91,6 +92,9 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     if len(styles) > 1:
         raise click.UsageError(f"choose one report format, not {' and '.join(styles)}")
     style = styles[0] if styles else "text"
+    if manifest is not None and str(manifest) == "-" and style == "json":
+        raise click.UsageError("--manifest - and --format json both write the manifest to standard output; "
+                               "choose one")
     doc_formats = tuple(f for f in formats if f in DOC_FORMATS) or DOC_FORMATS
     options = pipeline_options(template_dir, theme_file, reference_docx, strict, timeout)
     inputs = list(data) or [default_data_file()]

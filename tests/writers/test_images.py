@@ -41,10 +41,11 @@ def _docx_image_sizes(data: bytes) -> list[tuple[int, int]]:
                 if n.startswith("word/media/")]
 
 
-def test_a_small_image_is_embedded_as_it_is(tmp_path: Path) -> None:
+def test_a_small_image_is_embedded_at_its_size_encoded_again(tmp_path: Path) -> None:
     data = png(40, 20)
     pic = images.picture(_file(tmp_path, "a.png", data), box=A4_TEXT)
-    assert (pic.data, pic.format, pic.pixel_width, pic.pixel_height, pic.scaled) == (data, "PNG", 40, 20, False)
+    assert (pic.format, pic.pixel_width, pic.pixel_height, pic.scaled) == ("PNG", 40, 20, False)
+    assert Image.open(io.BytesIO(pic.data)).tobytes() == Image.open(io.BytesIO(data)).tobytes()  # same pixels
     assert (pic.width_pt, pic.height_pt) == (40, 20)  # one pixel per point when the file states no resolution
 
 
@@ -179,3 +180,25 @@ def test_a_logo_broken_after_loading_is_still_one_message(tmp_path: Path) -> Non
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (str(tmp_path / "theme.yaml"), "logo")
     assert "PNG image is damaged" in problem.message
+
+
+def test_a_photo_stored_on_its_side_is_turned_upright_and_loses_its_exif(tmp_path: Path) -> None:
+    # The EXIF is not carried into the document, so its orientation is applied to the pixels instead.
+    image = Image.linear_gradient("L").resize((80, 40)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    pic = images.picture(_file(tmp_path, "side.jpg", out.getvalue()), box=A4_TEXT)
+    again = Image.open(io.BytesIO(pic.data))
+    assert (pic.pixel_width, pic.pixel_height) == again.size == (40, 80)
+    assert (pic.width_pt, pic.height_pt) == (40, 80) and not again.getexif()
+    images._cache.clear()
+    assert images.picture(_file(tmp_path, "side.jpg", out.getvalue()), box=A4_TEXT).data == pic.data
+
+
+def test_a_picture_too_thin_to_print_is_refused_and_a_thin_one_keeps_a_size(tmp_path: Path) -> None:
+    with pytest.raises(images.ImageError, match="one side is more than 1,000 times the other"):
+        images.picture(_file(tmp_path, "strip.png", png(2001, 2)), box=A4_TEXT)
+    pic = images.picture(_file(tmp_path, "thin.png", png(1, 1000)), box=(400, 0.5))
+    assert pic.width_pt >= images.MIN_SIDE_PT and pic.height_pt > 0

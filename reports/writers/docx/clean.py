@@ -2,8 +2,11 @@
 
 Part of write (DOCX), between reading a reference (docx_archive) and assembling its clean package
 (docx_reference): from every kept part (styles, settings, headers, footers, notes ...) anything active or
-pointing outside is removed: OLE objects, ActiveX controls, sub-documents, fields that load other files
-(INCLUDETEXT ...), VML addresses, data bindings, settings that name other files, and every reference to a
+pointing outside is removed: OLE objects, ActiveX controls, sub-documents, every field not on the
+allow-list (``SAFE_FIELDS``: page numbers, style and bookmark references, the contents, internal links;
+not INCLUDETEXT, RD, a HYPERLINK to a file or share, nor DATE and TIME, which show the reader's clock),
+unterminated fields, VML addresses, data bindings, settings that name other files or act on opening
+(document variables, updating every field), the reference's own footnotes, and every reference to a
 relationship that was not kept. What a reader should hear about is gathered in a ``Report`` and told as
 one warning; body content and parts that are merely not needed go without a word.
 """
@@ -24,15 +27,23 @@ _VML = ("urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:offic
 # Field instructions that make Word load another file or talk to another program when it updates fields.
 _LOADING_FIELD = re.compile(r"^\s*(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|DATABASE)\b",
                             re.IGNORECASE)
+# The fields a kept part may hold: they read only the document itself. Everything else goes (with the
+# warning): fields that load files or talk to programs, RD, HYPERLINK to anything but a bookmark (\l),
+# DATE and TIME (the reader's clock, so the document would read differently on every day it is opened).
+SAFE_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTION", "SECTIONPAGES", "STYLEREF", "TOC", "PAGEREF", "REF",
+                         "NOTEREF", "SEQ", "HYPERLINK"})
+_FIELD_TOKENS = re.compile(r'"[^"]*"|\S+')
+_HYPERLINK_ARGUMENTS = {"\\l", "\\o", "\\t"}  # switches followed by a value; \n (new window) has none
 # Elements that run or embed something from outside: removed from every kept part.
 _ACTIVE = {w(name) for name in ("object", "control", "altChunk", "subDoc")}
 # Settings that point outside the document or pull styles from elsewhere.
 _OUTWARD_SETTINGS = {w(name): label for name, label in (
     ("attachedTemplate", "the attached template"), ("mailMerge", "a mail-merge data source"),
-    ("linkStyles", ""), ("saveThroughXslt", ""), ("attachedSchema", ""))}
+    ("linkStyles", ""), ("saveThroughXslt", ""), ("attachedSchema", ""), ("docVars", "document variables"),
+    ("updateFields", "the setting that updates every field on opening"))}
 # Containers removed with an element that points at a dropped relationship (a picture goes whole).
 _CONTAINERS = {w("drawing"), w("pict"), w("object"), w("control")}
-_SUSPECT_TAGS = {*_ACTIVE, w("dataBinding"), w("fldSimple")}
+_SUSPECT_TAGS = {*_ACTIVE, w("dataBinding"), w("fldSimple"), w("fldData")}
 _VML_PREFIXES = tuple(f"{{{uri}}}" for uri in _VML)
 _URL_ATTRS = {"src", "href", "althref"}
 
@@ -42,6 +53,11 @@ EMBEDDED = "embedded objects (OLE, ActiveX)"
 CUSTOM_XML = "custom XML data"
 EXTERNAL_LINKS = "external links"
 _LOADING = "fields that load other files"
+_UNSAFE = "fields not known to be safe"
+_UNTERMINATED = "unterminated fields"
+# Footnotes and endnotes of these types are the note area's furniture (the separator line); any other
+# note is the reference's own content and is left out.
+_NOTE_FURNITURE = {"separator", "continuationSeparator", "continuationNotice"}
 
 
 @dataclass
@@ -111,12 +127,12 @@ def clean_story(root: Any, kept: set[str], report: Report) -> None:
             report.add(EMBEDDED)
             remove(element)
             continue
-        if element.tag == w("dataBinding"):  # bound to custom XML, which is not kept
+        if element.tag in (w("dataBinding"), w("fldData")):  # bound to custom XML; a field's binary data
             remove(element)
             continue
         if element.tag == w("fldSimple"):
-            if _loads_files(element.get(w("instr"), ""), report):
-                _unwrap(element)
+            if not _safe_field(element.get(w("instr"), ""), report):
+                _unwrap(element)  # the field goes, the text it last showed stays
             continue
         namespace = etree.QName(element).namespace
         for attr in list(element.attrib):
@@ -133,14 +149,51 @@ def clean_story(root: Any, kept: set[str], report: Report) -> None:
                     remove(_container(element, root))
                     break
     _clean_fields(root, report)
+    _drop_own_notes(root)
 
 
-def _loads_files(instruction: str, report: Report) -> bool:
-    """Whether a field with ``instruction`` loads other files (then it is reported)."""
-    if not _LOADING_FIELD.match(instruction):
+def _safe_field(instruction: str, report: Report) -> bool:
+    """Whether a field with ``instruction`` is on the allow-list; one that is not is reported (an empty
+    instruction, which does nothing, goes without a word)."""
+    tokens = _FIELD_TOKENS.findall(instruction)
+    if not tokens:
         return False
-    report.add(_LOADING, instruction.split()[0].upper())
+    name = tokens[0].upper()
+    if _LOADING_FIELD.match(instruction):
+        report.add(_LOADING, name)
+        return False
+    arguments = [t.strip('"') for t in tokens[1:]]
+    # A share (\\host\share, written \\\\host in a field) or an address anywhere names another file.
+    outward = any(a.startswith("\\\\") or "://" in a for a in arguments)
+    if name not in SAFE_FIELDS or outward or (name == "HYPERLINK" and not _to_bookmark(tokens[1:])):
+        report.add(_UNSAFE, name if name != "HYPERLINK" else "HYPERLINK to another file")
+        return False
     return True
+
+
+def _to_bookmark(arguments: list[str]) -> bool:
+    """A HYPERLINK's arguments are only switches, with ``\\l`` (a bookmark in this document) among them."""
+    index, bookmark = 0, False
+    while index < len(arguments):
+        switch = arguments[index].lower()
+        if switch in _HYPERLINK_ARGUMENTS and index + 1 < len(arguments):
+            bookmark = bookmark or switch == "\\l"
+            index += 2
+        elif switch == "\\n":
+            index += 1
+        else:
+            return False  # an address: a web page, a file or a share
+    return bookmark
+
+
+def _drop_own_notes(root: Any) -> None:
+    # The notes part is kept for its separators; the reference's own notes are content and never reach
+    # the output (the writer numbers its notes after what is left).
+    if root.tag not in (w("footnotes"), w("endnotes")):
+        return
+    for note in list(root):
+        if note.tag in (w("footnote"), w("endnote")) and note.get(w("type")) not in _NOTE_FURNITURE:
+            root.remove(note)
 
 
 def _suspects(root: Any) -> list[Any]:
@@ -159,23 +212,57 @@ def _suspects(root: Any) -> list[Any]:
     return found
 
 
+@dataclass
+class _Field:
+    """A complex field met in a part: its begin/separate/end marks and its instruction pieces."""
+
+    marks: list[Any]
+    pieces: list[Any] = field(default_factory=list)
+    separated: bool = False
+
+
 def _clean_fields(root: Any, report: Report) -> None:
-    # A complex field's instruction may be split over several runs: gather it between begin and
-    # separate (or end), nested fields on a stack, and blank the instruction of a field that loads files.
-    stack: list[list[Any]] = []
-    for element in root.iter(w("fldChar"), w("instrText")):
-        if element.tag == w("instrText"):
-            if stack:
-                stack[-1].append(element)
+    # A complex field's instruction may be split over several runs: gather it between begin and separate
+    # (or end), nested fields on a stack. A field not on the allow-list, or one never ended, loses its
+    # marks and instruction (the text it last showed stays); a stray mark or instruction goes too.
+    fields: list[_Field] = []
+    for element in list(root.iter(w("fldChar"), w("instrText"), w("delInstrText"))):
+        if element.tag != w("fldChar"):
+            if fields and not fields[-1].separated:
+                fields[-1].pieces.append(element)
+            else:
+                _remove_run_part(element)
             continue
         kind = element.get(w("fldCharType"))
         if kind == "begin":
-            stack.append([])
-        elif kind == "end" and stack:
-            pieces = stack.pop()
-            if _loads_files("".join(p.text or "" for p in pieces), report):
-                for piece in pieces:
-                    piece.text = ""
+            fields.append(_Field([element]))
+        elif not fields:
+            _remove_run_part(element)
+        elif kind == "separate":
+            fields[-1].marks.append(element)
+            fields[-1].separated = True
+        elif kind == "end":
+            done = fields.pop()
+            done.marks.append(element)
+            if not _safe_field("".join(p.text or "" for p in done.pieces), report):
+                _drop_field(done)
+    for unended in fields:
+        instruction = "".join(p.text or "" for p in unended.pieces).split()
+        report.add(_UNTERMINATED, instruction[0].upper() if instruction else "")
+        _drop_field(unended)
+
+
+def _drop_field(found: _Field) -> None:
+    for element in (*found.marks, *found.pieces):
+        _remove_run_part(element)
+
+
+def _remove_run_part(element: Any) -> None:
+    # The mark or instruction goes, and its run with it when nothing but formatting is left.
+    run = element.getparent()
+    remove(element)
+    if run is not None and run.tag == w("r") and all(child.tag == w("rPr") for child in run):
+        remove(run)
 
 
 def _detached(element: Any, root: Any) -> bool:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reports import images
 from reports.errors import Problem, RenderError
 from reports.paths import builtin_templates_dir
 from reports.writers.docx.archive import (
@@ -99,6 +100,7 @@ _WEB_SCHEMES = ("http://", "https://", "mailto:")
 _IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
                 "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff", "emf": "image/x-emf",
                 "wmf": "image/x-wmf"}
+_UNCHECKED_PICTURES = "pictures that are not a sound PNG or JPEG"
 _FONT_TYPES = {"odttf": "application/vnd.openxmlformats-officedocument.obfuscatedFont"}
 
 
@@ -295,9 +297,19 @@ def _copy_part_rels(archive: Archive, source: str, target: str, allowed: set[str
         types = _IMAGE_TYPES if rel.kind == "image" else _FONT_TYPES if rel.kind == "font" else {}
         if extension not in types or not archive.has(rel.target):
             continue  # an SVG, a broken link, an odd font: the picture is removed with its reference
+        data = archive.read(rel.target)
+        if rel.kind == "image":
+            # Encoded again, never copied (what a file carries beside its pixels stays behind); a
+            # picture that is not a sound PNG or JPEG (EMF, GIF, damaged ...) goes with its reference.
+            try:
+                data, fmt = images.reencode(data, f"{archive.name}: {rel.target}")
+            except images.ImageError:
+                report.add(_UNCHECKED_PICTURES, rel.target.rsplit("/", 1)[-1])
+                continue
+            extension = "png" if fmt == "PNG" else "jpeg"
         folder = "word/media" if rel.kind == "image" else "word/fonts"
         name = f"{folder}/{rel.kind}{sum(p.startswith(folder) for p in package.parts) + 1}.{extension}"
-        package.add(name, archive.read(rel.target))
+        package.add(name, data)
         package.defaults[extension] = types[extension]
         package.relate(target, rel.id, rel.kind, name)
         kept.add(rel.id)
