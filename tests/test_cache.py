@@ -302,14 +302,18 @@ def _give_id(value: dict[str, Any], stem: str, new_id: str) -> None:
                         for name, entry in value["outputs"].items()}
 
 
+def _add_entry(value: dict[str, Any], name: str) -> None:
+    value["outputs"][name] = value["outputs"]["alpha-note.pdf"]
+
+
 RECORD_LIES: dict[str, Callable[[dict[str, Any]], None]] = {
     "another agreement's id": lambda v: _give_id(v, "alpha", "beta-2"),
     "an id no data file has": lambda v: _give_id(v, "alpha", "gamma"),
     "an id leaving the folder": lambda v: _give_id(v, "alpha", "../escaped"),
     "an id with a slash": lambda v: _give_id(v, "alpha", "sub/alpha"),
-    "a kind with a slash": lambda v: v["outputs"].update({"alpha-a/../../memo.pdf": v["outputs"]["alpha-note.pdf"]}),
-    "an output name outside the folder": lambda v: v["outputs"].update({"../x-note.pdf": v["outputs"]["alpha-note.pdf"]}),
-    "an unknown format": lambda v: v["outputs"].update({"alpha-note.exe": v["outputs"]["alpha-note.pdf"]}),
+    "a kind with a slash": lambda v: _add_entry(v, "alpha-a/../../memo.pdf"),
+    "an output name outside the folder": lambda v: _add_entry(v, "../x-note.pdf"),
+    "an unknown format": lambda v: _add_entry(v, "alpha-note.exe"),
 }
 
 
