@@ -261,6 +261,7 @@ def compiled(path: Path) -> bytes:
         return cached
     data, key = _read(path)
     mo = data if path.suffix == ".mo" else _compile_po(path, data)
+    check_contents(path, mo)
     with _lock:
         _COMPILED[key] = mo
     return mo
@@ -300,6 +301,101 @@ def _compile_po(path: Path, data: bytes) -> bytes:
     return out.getvalue()
 
 
+# --------------------------------------------------------------------------- what a catalogue may hold
+
+_MO_MAGIC = {b"\xde\x12\x04\x95": "<", b"\x95\x04\x12\xde": ">"}
+# All the strings of a catalogue together, once read out of the file: no more than a catalogue file may
+# hold. In a .mo each string is a (length, offset) pair in the file's own tables, and nothing stops
+# thousands of pairs from naming the same megabyte: read naively, 2 MB become gigabytes.
+MAX_CATALOGUE_TEXT = MAX_CATALOGUE_BYTES
+
+
+def check_contents(path: Path, mo: bytes) -> None:
+    """Refuse a compiled catalogue whose tables point outside it or expand beyond ``MAX_CATALOGUE_TEXT``,
+    or whose translations pad a placeholder (``%(name)900000000s``: the width would run unbounded).
+
+    Raises ``TemplateError`` naming the catalogue file and the msgid; checked before Python's gettext
+    reads the strings."""
+    pairs = _mo_strings(path, mo)
+    for original, translation in pairs:
+        msgid = original.split(b"\0")[0].split(b"\x04")[-1].decode("utf-8", "replace")
+        if not original:
+            continue  # the header: metadata, never formatted
+        for text in translation.split(b"\0"):  # the plural forms
+            _refuse_padding(path, msgid, text.decode("utf-8", "replace"))
+
+
+def _mo_strings(path: Path, mo: bytes) -> list[tuple[bytes, bytes]]:
+    """The (original, translation) pairs of a .mo, each table entry checked against the file first."""
+    order = _MO_MAGIC.get(mo[:4])
+    if order is None or len(mo) < 20:
+        return []  # not a .mo at all: gettext says so, in the message it has always given
+    count, originals, translations = struct.unpack(order + "3I", mo[8:20])
+    if count * 16 > len(mo) or max(originals, translations) + count * 8 > len(mo):
+        raise _catalogue_error(path, f"is not a compiled gettext .mo file (its tables name {count:,} "
+                               f"strings, more than its {len(mo):,} bytes can hold)")
+    table = []
+    total = 0
+    for start in (originals, translations):
+        lengths = struct.unpack(f"{order}{2 * count}I", mo[start:start + 8 * count])
+        for length, offset in zip(lengths[0::2], lengths[1::2], strict=True):
+            if offset + length > len(mo):
+                raise _catalogue_error(path, f"is not a compiled gettext .mo file (a string at byte "
+                                       f"{offset:,} runs past its end, {len(mo):,} bytes)")
+            total += length
+            table.append((offset, length))
+    if total > MAX_CATALOGUE_TEXT:
+        raise _catalogue_error(path, f"is over the limit: its strings come to {total:,} bytes once read "
+                               f"(at most {MAX_CATALOGUE_TEXT:,}); its tables name the same bytes again "
+                               "and again")
+    texts = [mo[offset:offset + length] for offset, length in table]
+    return list(zip(texts[:count], texts[count:], strict=True))
+
+
+def printf_specs(fmt: str) -> Iterator[tuple[str, str, str]]:
+    """(key, width, precision) of each ``%`` conversion in ``fmt``, read as Python reads them ("" for
+    what is absent). One pass: a pattern searched from every ``%(`` to the end made ``%(%(%(...``
+    quadratic."""
+    i, n = 0, len(fmt)
+    while (i := fmt.find("%", i)) >= 0:
+        i += 1
+        key_start = i
+        if i < n and fmt[i] == "(":  # a mapping key: to its matching ')', as Python counts them
+            depth, i = 1, i + 1
+            while i < n and depth:
+                depth += (fmt[i] == "(") - (fmt[i] == ")")
+                i += 1
+        key = fmt[key_start + 1:i - 1] if i > key_start else ""
+        while i < n and fmt[i] in "-#0 +":
+            i += 1
+        width, i = _number(fmt, i)
+        precision = ""
+        if i < n and fmt[i] == ".":
+            precision, i = _number(fmt, i + 1)
+        yield key, width, precision
+
+
+def _number(fmt: str, i: int) -> tuple[str, int]:
+    """The width or precision at ``i`` ('*', digits or "") and where it ends."""
+    if fmt.startswith("*", i):
+        return "*", i + 1
+    end = i
+    while end < len(fmt) and fmt[end] in "0123456789":
+        end += 1
+    return fmt[i:end], end
+
+
+def _refuse_padding(path: Path, msgid: str, translation: str) -> None:
+    # A width or precision in a label's placeholder pads or cuts the value, which no translation needs,
+    # and a width of 900000000 asks '%' for gigabytes. (A literal "%%" is not a conversion.)
+    for key, width, precision in printf_specs(translation.replace("%%", "")):
+        if width or precision:
+            shown = f"%({key})" if key else "%"
+            raise _catalogue_error(
+                path, f"translation of {msgid[:60]!r} gives its placeholder {shown} a width or precision "
+                f"({width}{'.' if precision else ''}{precision}); write {shown}s without one")
+
+
 def _catalogue_error(path: Path, message: str, line: int | None = None) -> TemplateError:
     text = f"message catalogue {message}"
     return TemplateError(text, [Problem(file=str(path), line=line, message=text)])
@@ -321,11 +417,13 @@ __all__ = [
     "activate",
     "candidates",
     "chain",
+    "check_contents",
     "compiled",
     "current",
     "find_catalogues",
     "format_locale",
     "parse_tag",
     "placeholders",
+    "printf_specs",
     "resolve",
 ]

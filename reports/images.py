@@ -31,7 +31,9 @@ MAX_DPI = 300  # the most detail a printed page can use; larger images are scale
 JPEG_QUALITY = 90
 FORMATS = ("PNG", "JPEG")
 _POINTS_PER_INCH = 72.0
-_OBJECT_REPR = re.compile(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>")
+# (?<!\s): start only where a run of spaces starts, or a long run of spaces is searched from each of its
+# characters (quadratic).
+_OBJECT_REPR = re.compile(r"(?<!\s)\s*<[^<>]* object at 0x[0-9a-fA-F]+>")
 
 
 class ImageError(Exception):
