@@ -336,6 +336,19 @@ def _validated(parsed: object, tool: str) -> tuple[dict[str, Entry], dict[str, t
     raw_outputs, raw_inputs = parsed["outputs"], parsed["inputs"]
     if not isinstance(raw_outputs, dict) or not isinstance(raw_inputs, dict):
         raise TypeError("outputs and inputs must be mappings")
+    inputs: dict[str, tuple[str, str]] = {}
+    owners: dict[str, str] = {}
+    for source, value in raw_inputs.items():
+        if not (isinstance(value, list) and len(value) == 2 and _is_hex(value[0])):
+            raise TypeError(source)
+        if len(source) > MAX_SOURCE_LENGTH or "\0" in source:
+            raise _Unsafe(f"{_shown(source)} is not the path of a data file")
+        if not is_agreement_id(value[1]):
+            raise _Unsafe(f"{_shown(value[1])} is not an agreement id")
+        if value[1] in owners:  # two data files cannot have one id: a build refuses that
+            raise _Unsafe(f"two data files with the id {value[1]!r}")
+        owners[value[1]] = source
+        inputs[source] = (value[0], value[1])
     outputs: dict[str, Entry] = {}
     for name, item in raw_outputs.items():
         if not is_output_name(name):
@@ -350,19 +363,6 @@ def _validated(parsed: object, tool: str) -> tuple[dict[str, Entry], dict[str, t
             raise TypeError(name)
         outputs[name] = Entry(key, sha, size, pages, (ident[0], ident[1], ident[2], ident[3]),
                               tuple(_problem(w) for w in warnings))
-    inputs: dict[str, tuple[str, str]] = {}
-    owners: dict[str, str] = {}
-    for source, value in raw_inputs.items():
-        if not (isinstance(value, list) and len(value) == 2 and _is_hex(value[0])):
-            raise TypeError(source)
-        if len(source) > MAX_SOURCE_LENGTH or "\0" in source:
-            raise _Unsafe(f"{_shown(source)} is not the path of a data file")
-        if not is_agreement_id(value[1]):
-            raise _Unsafe(f"{_shown(value[1])} is not an agreement id")
-        if value[1] in owners:  # two data files cannot have one id: a build refuses that
-            raise _Unsafe(f"two data files with the id {value[1]!r}")
-        owners[value[1]] = source
-        inputs[source] = (value[0], value[1])
     return outputs, inputs
 
 
