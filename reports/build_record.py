@@ -243,8 +243,10 @@ def max_record_bytes(out_dir: Path) -> int:
     return MAX_HEADER_BYTES + count * MAX_BYTES_PER_FILE
 
 
-# A JSON string (escapes included; the unrolled form never backtracks), or one structural character.
-_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[][{},]')
+# A JSON string (escapes included; the unrolled form never backtracks), a quote that opens no string
+# that ends (the scan stops there: searching again from each quote after it would be quadratic), or one
+# structural character.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|"|[][{},]')
 
 
 def _check_shape(raw: bytes) -> None:
@@ -257,6 +259,8 @@ def _check_shape(raw: bytes) -> None:
             if len(commas) >= MAX_DEPTH:
                 raise _Unsafe(f"values nested deeper than the {MAX_DEPTH} levels a record has")
             commas.append(0 if token == b"[" else -1)
+        elif token == b'"':
+            raise ValueError("a string that does not end")
         elif token in (b"]", b"}"):
             if not commas:
                 raise ValueError("unbalanced brackets")
