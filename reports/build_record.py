@@ -195,6 +195,8 @@ class Record:
             self.changed = True
 
     def put_input(self, source: str, digest: str, agreement_id: str) -> None:
+        if len(source) > MAX_SOURCE_LENGTH or "\0" in source or not is_agreement_id(agreement_id):
+            return  # reading would refuse the record; unrecorded, the file is simply loaded next time
         if self.inputs.get(source) != (digest, agreement_id):
             self.inputs[source] = (digest, agreement_id)
             self.changed = True
