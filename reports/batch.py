@@ -17,13 +17,14 @@ This module is the build's entry point (``build``) and its order of steps; the s
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
 from reports.build_record import RECORD_NAME, Entry, Record
-from reports.digests import Keys, data_digest
+from reports.digests import DATA_DIGEST_LIMIT, Keys, read_regular
 from reports.emit import reuse, write_one
 from reports.errors import DataError, OutputError, Problem, ReportsError, display_path
 from reports.inputs import DATA_SUFFIXES, collect_inputs, in_shard, parse_shard
@@ -73,7 +74,9 @@ def build(
 
     Incremental: a document whose key (see ``reports.digests``) and file are those recorded in the output
     folder's record is not made again; ``force`` makes every document, ``incremental=False`` neither
-    reads nor writes the record. ``check`` uses the record only where the file's sha256 proves it current.
+    reads nor writes the record. ``check`` never reads the record: every document is made in memory and
+    compared byte for byte with the file on disk (a record travels with the documents, so whoever can
+    change a document can change the record to match it).
 
     With ``manifest``, writes the manifest there whatever happens (``result.manifest_error`` says if it
     could not be written). ``on_start(n)`` is called once the n agreements to build are known, and
@@ -91,9 +94,17 @@ def build(
     named = collect_inputs(paths)
     files = [f for f in named if in_shard(f, shard)] if shard is not None else named
     records: dict[str, InputRecord] = {}
-    plan = _Plan(out_dir, opts, kinds, formats, check=check, force=force) if incremental and files else None
+    plan = _Plan(out_dir, opts, kinds, formats, force=force) if incremental and files and not check else None
     try:
         tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast, plan)
+        if isinstance(stop, _RecordLied) and plan is not None:
+            # The record gave an id that another data file has: it is not followed, and the files are
+            # loaded again, every one of them, as with no record.
+            plan.record.discard(str(stop))
+            plan.current.clear()
+            result.inputs.clear()
+            records.clear()
+            tasks, stop = _load_all(files, kinds, formats, opts, result, records, fail_fast, plan)
     except KeyboardInterrupt as exc:  # stopped while loading: nothing is built, the manifest still says so
         result.interrupted, result.terminated = True, isinstance(exc, Terminated)
         tasks, stop = [], None
@@ -124,6 +135,8 @@ def build(
     if on_progress:
         for record in result.failed:  # failed to load: finished already
             on_progress(record)
+    if plan is not None:
+        result.record_error = plan.record.warning
     try:
         _render_and_write(result, records, tasks, check, fail_fast, on_progress, executor, plan, kinds)
     finally:
@@ -131,8 +144,9 @@ def build(
             try:
                 plan.record.write()
             except ReportsError as exc:
-                result.record_error = (f"warning: the build record could not be written, so the next build "
-                                       f"makes every document again: {exc.format_message()}")
+                result.record_error = "\n".join(filter(None, [
+                    result.record_error, "warning: the build record could not be written, so the next build "
+                    f"makes every document again: {exc.format_message()}"]))
     if result.interrupted:
         reason = "interrupted"
     elif result.stopped:
@@ -150,16 +164,16 @@ class _Plan:
     """What the record says about this build: which documents are current and need not be made."""
 
     def __init__(self, out_dir: Path, options: Options, kinds: Sequence[str], formats: Sequence[str], *,
-                 check: bool, force: bool) -> None:
+                 force: bool) -> None:
         self.keys = Keys(options, kinds, formats)
         self.record = Record.read(out_dir, self.keys.tool)
-        self.check, self.force = check, force
+        self.force = force
         self.formats = tuple(formats)
         # source -> {kind: the recorded entry of each format}, for the documents found current
         self.current: dict[str, dict[str, list[Entry]]] = {}
 
-    def known_id(self, source: str, digest: str | None) -> str | None:
-        return None if self.force else self.record.known_id(source, digest)
+    def known_id(self, source: str, digest: str | None, data: bytes | None) -> str | None:
+        return None if self.force else self.record.known_id(source, digest, data)
 
     def current_kinds(self, source: str, digest: str, agreement_id: str, kinds: Sequence[str]) -> tuple[str, ...]:
         """Find the kinds of ``source`` whose every format is current; return the kinds still to make."""
@@ -167,7 +181,7 @@ class _Plan:
         if not self.force:
             for kind in kinds:
                 entries = [self.record.current(f"{agreement_id}-{kind}.{fmt}",
-                                               self.keys.key(source, digest, kind, fmt), exact=self.check)
+                                               self.keys.key(source, digest, kind, fmt))
                            for fmt in self.formats]
                 if all(entries):
                     found[kind] = [e for e in entries if e is not None]
@@ -182,6 +196,10 @@ class _Plan:
         self.record.put_input(source, digest, agreement_id)
 
 
+class _RecordLied(DataError):
+    """An id the record gave for one data file is the id of another: the record is not followed."""
+
+
 def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str], opts: Options,
               result: BuildResult, records: dict[str, InputRecord], fail_fast: bool,
               plan: _Plan | None) -> tuple[list[Task], ReportsError | None]:
@@ -191,13 +209,15 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
 
     tasks: list[Task] = []
     owners: dict[str, str] = {}
+    from_record: set[str] = set()  # the ids taken from the record rather than from a loaded file
     for file in files:
         record = InputRecord(file=str(file))
         result.inputs.append(record)
         records[record.file] = record
-        digest = data_digest(file) if plan is not None and str(file) != "-" else None
+        data = read_regular(file, DATA_DIGEST_LIMIT) if plan is not None and str(file) != "-" else None
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
         agreement: Agreement | None = None
-        known = plan.known_id(str(file), digest) if plan is not None else None
+        known = plan.known_id(str(file), digest, data) if plan is not None else None
         if known is None:
             try:
                 agreement = load_agreement(file)
@@ -206,9 +226,16 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
             except Exception as exc:  # a bug of ours in loading: this file fails, the others still build
                 record.errors.append(internal_problem(str(file), exc))
                 record.tracebacks.append(traceback_text(exc))
-        if known is not None or agreement is not None:
-            record.id = known if known is not None else agreement.id if agreement is not None else None
-            assert record.id is not None
+        found = known if known is not None else agreement.id if agreement is not None else None
+        if plan is not None and agreement is not None and plan.record.claims_other_id(str(file), digest, found):
+            # The file's bytes are those recorded, yet it declares another id: the record lied.
+            return tasks, _RecordLied(f"it gives {display_path(file)} an id the file does not have")
+        if found is not None:
+            record.id = found
+            if found in owners and (found in from_record or known is not None):
+                return tasks, _RecordLied(f"it gives the id {found!r} to more than one data file")
+            if known is not None:
+                from_record.add(found)
             if record.id in owners:
                 message = (f"id {record.id!r} is already used by {display_path(owners[record.id])}; two "
                            "agreements would write the same files, so nothing was built")

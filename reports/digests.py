@@ -108,7 +108,10 @@ def hash_regular(path: str | os.PathLike[str], limit: int) -> str | None:
     return digest.hexdigest() if seen <= limit else None
 
 
-def data_digest(path: str | os.PathLike[str], limit: int = 5 * 1024 * 1024) -> str | None:
+DATA_DIGEST_LIMIT = 5 * 1024 * 1024  # the loader's default limit (load.DEFAULT_MAX_BYTES)
+
+
+def data_digest(path: str | os.PathLike[str], limit: int = DATA_DIGEST_LIMIT) -> str | None:
     """sha256 of a data file's bytes, or None when it is not a readable regular file within ``limit``
     (then the build loads it as usual, and reports what is wrong with it)."""
     data = read_regular(path, limit)

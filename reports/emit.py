@@ -12,8 +12,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from reports.build_record import Entry
+from reports.build_record import Entry, is_agreement_id, is_output_name
 from reports.errors import OutputError, display_path
+from reports.kinds import is_kind_name
 from reports.limits import internal_problem, traceback_text
 from reports.output import is_unchanged, write_atomic
 from reports.results import BuildResult, InputRecord, OutputRecord, problems_of
@@ -35,7 +36,11 @@ def _page_count(fmt: str, data: bytes) -> int | None:
 
 def reuse(result: BuildResult, record: InputRecord, kind: str, fmt: str, entry: Entry, check: bool) -> None:
     """Report a document the record shows current as it is on disk: neither made nor written again."""
-    target = result.out_dir / f"{record.id}-{kind}.{fmt}"
+    try:
+        target = _target(result, record, kind, fmt)
+    except OutputError as exc:
+        record.errors.extend(problems_of(exc, record.file))
+        return
     status = NOT_WRITTEN if result.stopped else "ok" if check else "unchanged"
     result.reused += 0 if result.stopped else 1
     described = OutputRecord(path=target.as_posix(), kind=kind, format=fmt, size=entry.size, sha256=entry.sha256,
@@ -46,9 +51,11 @@ def reuse(result: BuildResult, record: InputRecord, kind: str, fmt: str, entry: 
 def write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, data: bytes,
               check: bool) -> OutputRecord | None:
     """Write (or, with ``check``, compare) one document; return its record when that succeeded."""
-    target = result.out_dir / f"{record.id}-{kind}.{fmt}"
-    # The id is a validated slug, so this cannot leave out_dir; the assertion guards future changes.
-    assert target.parent == result.out_dir, target
+    try:
+        target = _target(result, record, kind, fmt)
+    except OutputError as exc:
+        record.errors.extend(problems_of(exc, record.file))
+        return None
     if result.stopped:
         record.unwritten.append(_describe(target, kind, fmt, data, NOT_WRITTEN))
         return None
@@ -70,6 +77,19 @@ def write_one(result: BuildResult, record: InputRecord, kind: str, fmt: str, dat
         return None
     record.outputs.append(output)
     return output
+
+
+def _target(result: BuildResult, record: InputRecord, kind: str, fmt: str) -> Path:
+    """The file a document goes to; raises ``OutputError`` unless it is a document's name in the folder.
+
+    Ids come from a loaded agreement (a validated slug) or from a build record that passed the same
+    check, and kinds are checked before a build starts; this is the last line, checked on every write
+    (never an ``assert``, which ``python -O`` removes)."""
+    name = f"{record.id}-{kind}.{fmt}"
+    if not (record.id and is_agreement_id(record.id) and is_kind_name(kind) and is_output_name(name)):
+        raise OutputError(f"refusing to write {name!r}: not the name of a document inside "
+                          f"{display_path(result.out_dir)}")
+    return result.out_dir / name
 
 
 def _emit(target: Path, kind: str, fmt: str, data: bytes, check: bool) -> OutputRecord:

@@ -22,9 +22,7 @@ import gettext
 import io
 import os
 import re
-import stat
 import struct
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,13 +31,21 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from reports import safe_open
-from reports.errors import Problem, TemplateError, shorten
+from reports.catalogues import (
+    catalogue_error,
+    check_contents,
+    clear_cache,
+    compiled,
+    open_catalogue,
+    printf_specs,
+    read_catalogue,
+)
+from reports.errors import Problem, shorten
 from reports.tree import Labels
 
 DEFAULT_TAG = "en"
 DOMAIN = "messages"
 CATALOGUE_FOLDER = "locales"  # inside a template folder
-MAX_CATALOGUE_BYTES = 2 * 1024 * 1024  # one .po or .mo file; ours are a few kilobytes
 # A bare language whose Babel default is not the house style: "en" alone is British English (day month
 # year, no serial comma), as the tool printed before it knew locales; "en-US" gives US dates and lists.
 FORMAT_DEFAULTS = {"en": "en_GB"}
@@ -203,7 +209,7 @@ def _slip_warning(files: list[Path], slips: list[str]) -> Problem:
     if path.suffix == ".po":
         from babel.messages.pofile import read_po
 
-        entry = read_po(io.BytesIO(_read(path)[0])).get(msgid)
+        entry = read_po(io.BytesIO(read_catalogue(path)[0])).get(msgid)
         line = entry.lineno if entry is not None else None
     translation = shorten(_translations(path).gettext(msgid), 80)
     more = f" (and {len(slips) - 1} more: {', '.join(repr(m) for m in slips[1:])})" if len(slips) > 1 else ""
@@ -254,7 +260,7 @@ def find_catalogues(locale: Locale, template_dir: Path | None = None) -> list[Pa
                 if not os.path.lexists(path):
                     continue
                 if not _inside(path, root.parent):
-                    raise _catalogue_error(path, "is outside the template folder")
+                    raise catalogue_error(path, "is outside the template folder")
                 found.append(path)
                 break
     return found
@@ -264,19 +270,10 @@ def _inside(path: Path, folder: Path) -> bool:
     # The walk of reports.safe_open, as the read will do it: only a link out of the folder is refused
     # here; every other fault is the read's to report.
     try:
-        os.close(_open(path)[0])
+        os.close(open_catalogue(path)[0])
     except safe_open.Refused as exc:
         return exc.kind != "outside"
     return True
-
-
-def _open(path: Path) -> tuple[int, str]:
-    """Open a catalogue (``FOLDER/locales/NAME/LC_MESSAGES/messages.po``) inside its template folder,
-    one component at a time (links followed only inside, no hard-linked file outside the built-ins)."""
-    folder = path.parents[3]
-    from reports.paths import builtin_templates_dir
-
-    return safe_open.open_inside(folder, path.relative_to(folder).parts, trusted=[builtin_templates_dir()])
 
 
 def chain(files: list[Path]) -> gettext.NullTranslations:
@@ -295,82 +292,7 @@ def _translations(path: Path) -> gettext.GNUTranslations:
         return gettext.GNUTranslations(io.BytesIO(compiled(path)))
     except (OSError, UnicodeDecodeError, ValueError, LookupError, SyntaxError, struct.error) as exc:
         what = "a compiled gettext .mo file" if path.suffix == ".mo" else "a usable .po file"
-        raise _catalogue_error(path, f"is not {what} ({exc})") from None
-
-
-# --------------------------------------------------------------------------- compiling catalogues
-
-_lock = threading.Lock()
-_COMPILED: dict[tuple[str, int, int, int], bytes] = {}
-
-
-def compiled(path: Path) -> bytes:
-    """The ``.mo`` bytes of a catalogue, compiled from its ``.po`` once per version of the file (known by
-    its inode, size and modification time, so an edit is seen without reading an unchanged file again).
-
-    Raises ``TemplateError`` (``FILE:LINE: ...``) for a file that is not a usable catalogue."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise _catalogue_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    key = (os.path.realpath(path), info.st_ino, info.st_mtime_ns, info.st_size)
-    with _lock:
-        cached = _COMPILED.get(key) if stat.S_ISREG(info.st_mode) else None
-    if cached is not None:
-        return cached
-    data, key = _read(path)
-    mo = data if path.suffix == ".mo" else _compile_po(path, data)
-    with _lock:
-        _COMPILED[key] = mo
-    return mo
-
-
-def _read(path: Path) -> tuple[bytes, tuple[str, int, int, int]]:
-    # Not blocking on a FIFO, never past the limit, never through a link out of the folder, and the
-    # very file that was looked at (the descriptor the walk opened).
-    try:
-        fd, real = _open(path)
-    except safe_open.Refused as exc:
-        if exc.kind == "outside":
-            raise _catalogue_error(path, "is outside the template folder") from None
-        if exc.kind in ("folder", "special"):
-            raise _catalogue_error(path, "is not a regular file") from None
-        if exc.kind == "hardlink":
-            raise _catalogue_error(path, str(exc)) from None
-        raise _catalogue_error(path, f"cannot be read ({exc.detail or exc})") from None
-    info = os.fstat(fd)
-    data = safe_open.read_fd(fd, MAX_CATALOGUE_BYTES)
-    if len(data) > MAX_CATALOGUE_BYTES:
-        raise _catalogue_error(path, f"is over the limit of {MAX_CATALOGUE_BYTES:,} bytes")
-    return data, (real, info.st_ino, info.st_mtime_ns, len(data))
-
-
-def _compile_po(path: Path, data: bytes) -> bytes:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import PoFileError, read_po
-
-    try:
-        catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except PoFileError as exc:
-        # Babel counts lines from 0 and ends its message with "on LINE"; the message names the line once.
-        message = re.sub(r" on \d+$", "", str(exc))
-        raise _catalogue_error(path, f"is not a valid .po file: {message}", exc.lineno + 1) from None
-    except (UnicodeDecodeError, ValueError, LookupError) as exc:
-        raise _catalogue_error(path, f"is not a valid .po file ({exc})") from None
-    out = io.BytesIO()
-    write_mo(out, catalog, use_fuzzy=False)  # a fuzzy entry is a guess: the English label stands
-    return out.getvalue()
-
-
-def _catalogue_error(path: Path, message: str, line: int | None = None) -> TemplateError:
-    text = f"message catalogue {message}"
-    return TemplateError(text, [Problem(file=str(path), line=line, message=text)])
-
-
-def clear_cache() -> None:
-    """Forget every compiled catalogue (tests; a long-running watcher sees edits anyway, by mtime)."""
-    with _lock:
-        _COMPILED.clear()
+        raise catalogue_error(path, f"is not {what} ({exc})") from None
 
 
 __all__ = [
@@ -383,11 +305,14 @@ __all__ = [
     "activate",
     "candidates",
     "chain",
+    "check_contents",
+    "clear_cache",
     "compiled",
     "current",
     "find_catalogues",
     "format_locale",
     "parse_tag",
     "placeholders",
+    "printf_specs",
     "resolve",
 ]

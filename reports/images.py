@@ -38,7 +38,9 @@ MAX_ASPECT = 1000
 MIN_SIDE_PT = 0.01  # no drawn side is ever smaller (a whole number of EMU in Word, never zero)
 FORMATS = ("PNG", "JPEG")
 _POINTS_PER_INCH = 72.0
-_OBJECT_REPR = re.compile(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>")
+# (?<!\s): start only where a run of spaces starts, or a long run of spaces is searched from each of its
+# characters (quadratic).
+_OBJECT_REPR = re.compile(r"(?<!\s)\s*<[^<>]* object at 0x[0-9a-fA-F]+>")
 
 
 class ImageError(Exception):

@@ -83,7 +83,7 @@ class BuildResult:
     stopped: str | None = None  # why writing stopped before the end (a full disk, an unwritable folder)
     workers: int = 0  # worker processes started (0: built in this process or by the caller's executor)
     manifest_error: str | None = None  # the manifest could not be written
-    record_error: str | None = None  # the incremental-build record could not be written (a warning)
+    record_error: str | None = None  # a warning about the build record: ignored as untrustworthy, or not written
     rendered: int = 0  # documents made this time
     reused: int = 0  # documents the record showed current, so not made again
 

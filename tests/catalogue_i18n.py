@@ -35,6 +35,19 @@ def _po_fifo(folder: Path) -> None:
     os.mkfifo(fifo)
 
 
+def _mo(pairs: int, blob: bytes, *, past_end: int = 0) -> bytes:
+    """A .mo whose ``pairs`` originals and translations all name the same ``blob`` (or, with
+    ``past_end``, one that says its string runs that many bytes past the end of the file)."""
+    import struct
+
+    head = 28
+    originals, translations = head, head + 8 * pairs
+    at = translations + 8 * pairs
+    entry = struct.pack("<2I", len(blob) + past_end, at)
+    return (struct.pack("<7I", 0x950412DE, 0, pairs, originals, translations, 0, 0) + entry * (2 * pairs)
+            + blob)
+
+
 def _case(name: str, what: str, message: str, files: tuple[tuple[str, bytes], ...] = (),
           setup=None, process: bool = False) -> Case:  # type: ignore[no-untyped-def]
     return Case(name=f"i18n-{name}", input=what, file="zh.yaml", content=CHINESE, message=message, exit_code=1,
@@ -57,4 +70,17 @@ CASES: list[Case] = [
     _case("mo-garbage", "a compiled catalogue (.mo) that is not one",
           "messages.mo: message catalogue is not a compiled gettext .mo file",
           files=((PO.replace(".po", ".mo"), b"\x00" * 64),)),
+    _case("po-padded-placeholder", "a translation whose placeholder asks for a width of 900,000,000",
+          "messages.po: message catalogue translation of 'Page %(page)s of %(pages)s' gives its placeholder "
+          "%(page) a width or precision (900000000)",
+          files=((PO, HEADER + b'msgid "Page %(page)s of %(pages)s"\nmsgstr "%(page)900000000s / %(pages)s"\n'),)),
+    _case("po-precision-placeholder", "a translation whose placeholder has a precision (and a '*' width)",
+          "messages.po: message catalogue translation of 'Figure %(number)s' gives its placeholder %(number) a "
+          "width or precision (*.5)", files=((PO, HEADER + b'msgid "Figure %(number)s"\nmsgstr "%(number)*.5s"\n'),)),
+    _case("mo-shared-strings", "a 1.3 MB .mo whose 40,000 strings all name the same 1 MB (41 GB once read)",
+          "messages.mo: message catalogue is over the limit: its strings come to 40,960,000,000 bytes once read",
+          files=((PO.replace(".po", ".mo"), _mo(20_000, b"x" * 1_024_000)),)),
+    _case("mo-string-past-end", "a .mo whose table says a string runs past the end of the file",
+          "messages.mo: message catalogue is not a compiled gettext .mo file (a string at byte 44 runs past "
+          "its end, 47 bytes)", files=((PO.replace(".po", ".mo"), _mo(1, b"abc", past_end=10**9)),)),
 ]

@@ -379,15 +379,19 @@ def test_lang_reaches_the_options_and_a_bad_tag_is_a_usage_error(tmp_path: Path,
 def test_force_makes_every_document_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import reports.workers
 
-    made: list[str] = []
+    log = tmp_path / "made.txt"  # the workers are forked from this process, spy and all: they write here
     real = reports.workers.render_formats
 
     def spy(agreement: Any, kind: str, *args: Any, **kwargs: Any) -> Any:
-        made.append(kind)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(kind + "\n")
         return real(agreement, kind, *args, **kwargs)
 
+    def made() -> list[str]:
+        return log.read_text("utf-8").split() if log.exists() else []
+
     monkeypatch.setattr(reports.workers, "render_formats", spy)
-    command = ["build", str(SHIPPED), "-d", str(tmp_path), "--format", "pdf", "-j", "1"]
-    assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]
-    assert CliRunner().invoke(main, command).exit_code == 0 and made == ["briefing", "memo"]  # all current
-    assert CliRunner().invoke(main, [*command, "--force"]).exit_code == 0 and made == ["briefing", "memo"] * 2
+    command = ["build", str(SHIPPED), "-d", str(tmp_path / "out"), "--format", "pdf", "-j", "1"]
+    assert CliRunner().invoke(main, command).exit_code == 0 and made() == ["briefing", "memo"]
+    assert CliRunner().invoke(main, command).exit_code == 0 and made() == ["briefing", "memo"]  # all current
+    assert CliRunner().invoke(main, [*command, "--force"]).exit_code == 0 and made() == ["briefing", "memo"] * 2

@@ -46,7 +46,9 @@ def parser() -> MarkdownIt:
     return md
 
 
-_IMAGE_ATTRS = re.compile(r"\{[ \t]*((?:[A-Za-z][\w-]*=(?:\"[^\"\n{}]*\"|[^\s\"{}]+)[ \t]*)+)\}")
+# An unquoted value runs to a space, '}' or '"' (the lookahead): without it "{a=b=b=b=b..." could be cut
+# into pairs in exponentially many ways before the missing '}' was found.
+_IMAGE_ATTRS = re.compile(r"\{[ \t]*((?:[A-Za-z][\w-]*=(?:\"[^\"\n{}]*\"|[^\s\"{}]+(?=[\s}\"]))[ \t]*)+)\}")
 IMAGE_ATTR = re.compile(r"([A-Za-z][\w-]*)=(?:\"([^\"]*)\"|(\S+))")
 
 

@@ -33,7 +33,8 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
     while i < len(groups):
         j = i + 1  # a row of one date always fits: its label is no wider than the figure
         placed = place(groups[i:j], style)
-        assert placed is not None
+        if placed is None:  # a real check, not an assert: python -O must not carry on with nothing
+            raise RuntimeError("a timeline row of one date found no place; its label is wider than the figure")
         chosen = (j, placed)
         while j < len(groups):
             j += 1

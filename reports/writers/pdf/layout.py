@@ -204,7 +204,17 @@ def without_empty_pages(story: list[Flowable]) -> list[Flowable]:
     return out
 
 
+_BRACKETED_OR_SPACES = re.compile(r"<[^<>]*>|\s+")
+
+
+def _drop_object_name(match: re.Match[str]) -> str:
+    piece = match.group()
+    return " " if not piece.startswith("<") or "@0x" in piece else piece
+
+
 def _layout_reason(exc: LayoutError) -> str:
     # reportlab's text names its own objects ("<Table@0x7F...>"): keep only the words a reader can use.
-    text = re.sub(r"<[^<>]*@0x[0-9A-Fa-f]+[^<>]*>|\s+", " ", str(exc)).strip()
+    # A bracketed piece is dropped when it holds "@0x": one pass, never a search back and forth inside a
+    # piece (a message can quote a paragraph of the data).
+    text = _BRACKETED_OR_SPACES.sub(_drop_object_name, str(exc)).strip()
     return text[:160] or "LayoutError"
