@@ -26,14 +26,8 @@ from reports.filters import FILTERS, LOCALE_FILTERS, FilterError, MarkdownText, 
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
-from reports.template_limits import (
-    MAX_OUTPUT,
-    BoundedSandbox,
-    TemplateLimitError,
-    check_text,
-    end_budget,
-    start_budget,
-)
+from reports.template_bounds import modulo
+from reports.template_limits import MAX_OUTPUT, BoundedSandbox, TemplateLimitError, check_text, end_budget, start_budget
 from reports.tree import Document, ParseWarning
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -72,11 +66,11 @@ def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     marked = {key: _finalize(value) for key, value in variables.items()}
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
     try:
-        return Message(translated % marked, translated % plain)
+        return Message(modulo(translated, marked), modulo(translated, plain))  # bounded, as % in a template
     except (KeyError, ValueError, TypeError):
         # A translation that misspells or drops a placeholder is the translator's slip: the English
         # label is printed instead (a slip in the template's own msgid is still the template's error).
-        return Message(message % marked, message % plain)
+        return Message(modulo(message, marked), modulo(message, plain))
 
 
 def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:

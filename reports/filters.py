@@ -31,7 +31,9 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 # syntax, and a dot after a digit or at the start (a "1." list). Not escaped: punctuation that is never
 # syntax here (, ; ? ' " / and a dot in prose), since each escape costs the parser a token.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:&=$]|(?<![^0-9])\.)")
-_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+# A match starts only where a run of whitespace starts: the same matches, but a long run without a
+# line break is scanned once rather than once from each of its characters (quadratic).
+_BREAKS = re.compile(r"(?<!\s)\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 
 class MarkdownText(str):

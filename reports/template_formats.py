@@ -64,7 +64,7 @@ def _value_room(value: object, conversion: str) -> int:
     return text_size(value, room=ascii_room if conversion == "a" else repr_room)
 
 
-def _lookup(args: object, key: str) -> object:
+def _lookup(args: object, key: str | bytes) -> object:
     # The value a ``%(key)s`` spec takes; looking it up in a template's mappings has no side effects.
     if isinstance(args, Mapping):
         return args.get(key)
@@ -117,8 +117,8 @@ def printf_room(fmt: str | bytes | bytearray, args: object) -> int:
         if conversion == "%":
             total += sum(sizes) + 1
         else:
-            if key is not None:
-                value = _lookup(args, key)
+            if key is not None:  # a bytes format looks its keys up as bytes
+                value = _lookup(args, key.encode("latin-1") if text is not fmt else key)
             else:
                 value = values[position] if position < len(values) else None
                 position += 1
