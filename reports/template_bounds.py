@@ -76,8 +76,7 @@ def power(left: Any, right: Any) -> Any:
 
 def plus(left: Any, right: Any) -> Any:
     """``+`` of text, bytes, lists and tuples."""
-    sequences = _TEXT | list | tuple
-    if isinstance(left, sequences) and isinstance(right, sequences):
+    if isinstance(left, _TEXT | list | tuple) and isinstance(right, _TEXT | list | tuple):
         check_size(left, len(left) + len(right), "'+'")
         if not isinstance(left, _TEXT):
             size = text_size(left) + text_size(right)
