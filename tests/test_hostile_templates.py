@@ -14,7 +14,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from reports.compose import environment, render_markdown
@@ -183,11 +183,12 @@ def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         sized.map(lambda a: f"('{{0:{{1}}}}'.format({a[0]}, '>' ~ {a[1]}))"),
         sized.map(lambda a: f"('{{:{{}}.{{}}}}'.format({a[0]}, {a[1]}, 3))"),
         st.tuples(inner, st.sampled_from(["center", "ljust", "rjust", "zfill", "expandtabs"]), _HUGE)
-        .map(lambda a: f"({a[0]}).{a[1]}({a[2]})"),
-        pair.map(lambda a: f"({a[0]}).replace('x', {a[1]})"),
-        pair.map(lambda a: f"({a[0]}).join([{a[1]}, {a[1]}, {a[1]}])"),
-        inner.map(lambda a: f"({a}).encode('utf-32')"),
-        inner.map(lambda a: f"({a}).encode('ascii', 'namereplace').decode('latin-1')"),
+        .map(lambda a: f"({a[0]} ~ '').{a[1]}({a[2]})"),  # ~ '' makes any value text
+        pair.map(lambda a: f"({a[0]} ~ '').replace('x', {a[1]} ~ '')"),
+        pair.map(lambda a: f"({a[0]} ~ '').join([{a[1]} ~ '', {a[1]} ~ '', 'x'])"),
+        inner.map(lambda a: f"({a} ~ '').encode('utf-32')"),
+        inner.map(lambda a: f"({a} ~ '').encode('ascii', 'namereplace').decode('latin-1')"),
+        sized.map(lambda a: f"(({a[0]} ~ '').encode() * {a[1]})"),
         st.tuples(inner, st.sampled_from(["tojson", "pprint", "urlencode", "e", "string", "upper", "list",
                                           "title", "forceescape", "reverse"]))
         .map(lambda a: f"({a[0]} | {a[1]})"),
@@ -211,8 +212,11 @@ def test_hostile_compositions_end_in_a_document_or_one_located_error(tmp_path: P
     folder = tmp_path / "T"
     result, peak = _render(folder, shipped, f"# Memo\n{{{{ {expression} }}}}\n")
     if isinstance(result, Problem):
+        event("refused: " + result.message.split(" would make")[0] if "would make" in result.message
+              else "another located error")
         assert (Path(result.file), result.line) == (folder / "memo.md.j2", 2), result
         assert "internal error" not in result.message
     else:
+        event("a document")
         assert len(result) <= MAX_OUTPUT
     assert peak < PEAK, f"{expression}: a peak of {peak:,} bytes"
