@@ -128,6 +128,13 @@ def test_a_long_run_of_spaces_is_escaped_in_linear_time(tmp_path: Path, shipped:
     assert result == "x" + " " * 9000000 + "y z"
 
 
+def test_a_value_full_of_markdown_punctuation_is_escaped_at_c_speed(tmp_path: Path, shipped: Agreement) -> None:
+    # One substitution with a group reference called Python once per escape: seconds for this value,
+    # past the render's time limit under tracemalloc.
+    result, _peak = _render(tmp_path / "T", shipped, "{{ ('\\\\*1.' * 1000000) }}")
+    assert result == "\\\\\\*1\\." * 1000000
+
+
 def test_the_bounds_count_what_python_counts() -> None:
     # A nested key's closing parenthesis ends the key only when the parentheses balance.
     assert printf_room("%(x(y)s)999999999s", {"x(y)s": 1}) > 999_999_999
