@@ -88,8 +88,8 @@ def plus(left: Any, right: Any) -> Any:
 
 def modulo(left: Any, right: Any) -> Any:
     """``%`` on text or bytes: printf-style formatting, every spec read (``template_formats``)."""
-    if isinstance(left, _TEXT):
-        check_size(left, printf_room(left, right), "'%'")
+    if isinstance(left, _TEXT):  # Markup escapes what it formats: five characters for one at most
+        check_size(left, printf_room(left, right) * (5 if isinstance(left, Markup) else 1), "'%'")
     return left % right
 
 
@@ -180,7 +180,7 @@ def bounded_method(env: Any, value: Any) -> Callable[..., Any] | None:
     if name == "join":
         def joined(items: Iterable[Any]) -> Any:
             listed = list(_bounded_items(items, what))
-            check_size(owner, _join_room(owner, listed), what)
+            check_size(owner, _join_room(owner, listed) * (5 if isinstance(owner, Markup) else 1), what)
             return value(listed)
         return joined
     if name in ("format", "format_map") and isinstance(owner, str):

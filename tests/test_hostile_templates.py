@@ -92,6 +92,11 @@ REFUSED = [
     ("('\\u4e2d' * 1500000) | urlencode", _cap("urlencode", "13,500,000")),
     ("('<' * 3000000) | e", _cap("e", "15,000,000")),
     ("('x\\t' * 2000000).expandtabs(8)", _cap("str.expandtabs()", "20,000,000")),
+    # Markup (|safe) escapes what it formats or joins: five characters for one
+    ("('%s' | safe) % ('<' * 3000000)", _cap("'%'", "15,000,010")),
+    ("('' | safe).join(['<' * 3000000])", _cap("Markup.join()", "15,000,000")),
+    ("('{}' | safe).format('<' * 3000000)", _cap("str.format()", "15,000,002")),
+    ("('x' | safe).center(10**9)", _cap("Markup.center()", "1,000,000,000")),
     # the translated labels format with printf too
     ("_('%(n)999999999s', n=1)", _cap("'%'", "1,000,000,014")),
 ]
