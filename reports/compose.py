@@ -26,14 +26,8 @@ from reports.limits import memory_cap_mb
 from reports.model import Agreement
 from reports.parse import parse_markdown
 from reports.paths import builtin_templates_dir
-from reports.template_limits import (
-    MAX_OUTPUT,
-    BoundedSandbox,
-    TemplateLimitError,
-    check_text,
-    end_budget,
-    start_budget,
-)
+from reports.template_bounds import modulo
+from reports.template_limits import MAX_OUTPUT, BoundedSandbox, TemplateLimitError, check_text, end_budget, start_budget
 from reports.tree import Document, ParseWarning
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -73,9 +67,11 @@ def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
     text = translated if i18n.usable_translation(translated, message) else message  # a translator's slip
     try:
-        return Message(text % marked, text % plain)
-    except (KeyError, ValueError, TypeError):  # English for a slip too (a msgid's own is the template's error)
-        return Message(message % marked, message % plain)
+        return Message(modulo(text, marked), modulo(text, plain))  # bounded, as % in a template
+    except (KeyError, ValueError, TypeError):
+        # A translation that misspells or drops a placeholder is the translator's slip: the English
+        # label is printed instead (a slip in the template's own msgid is still the template's error).
+        return Message(modulo(message, marked), modulo(message, plain))
 
 
 def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:

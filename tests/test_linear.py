@@ -21,7 +21,7 @@ from reports.limits import DEFAULT_TIMEOUT
 from reports.load import load_agreement
 from reports.parse.markdown import _IMAGE_ATTRS
 from reports.pipeline import Options, render
-from reports.template_limits import _printf_widths
+from reports.template_formats import printf_room
 from reports.writers.pdf.layout import _layout_reason
 from tests.conftest import SHIPPED
 
@@ -58,8 +58,8 @@ CASES: dict[str, Callable[[int], Callable[[], object]]] = {
     "escape_markdown, space and newline": lambda n: lambda: escape_markdown("a" + " \n" * n + "b"),
     "image attributes": lambda n: lambda: _IMAGE_ATTRS.match("{a=" + "b=b" * n),
     "image attributes, spaces": lambda n: lambda: _IMAGE_ATTRS.match("{a=b" + " " * n),
-    "printf widths, open keys": lambda n: lambda: _printf_widths("%(" * n, ()),
-    "printf widths, many conversions": lambda n: lambda: _printf_widths("%5s" * n, ()),
+    "printf room, open keys": lambda n: lambda: printf_room("%(" * n, ()),
+    "printf room, many conversions": lambda n: lambda: printf_room("%5s" * n, ()),
     "layout message": lambda n: lambda: _layout_reason(_Exc("<@0x" + "A" * n)),  # type: ignore[arg-type]
     "layout message, spaces": lambda n: lambda: _layout_reason(_Exc(" " * n + "x")),  # type: ignore[arg-type]
     "image message": lambda n: lambda: _reason(_Exc("a" + " " * n + "b")),
@@ -77,7 +77,7 @@ def test_work_on_long_input_is_linear(case: str) -> None:
 def test_printf_specs_reads_keys_widths_and_precisions_as_python_does() -> None:
     assert list(printf_specs("%(a(b))-5.2s %*d %% %.*f %(x)s")) == [
         ("a(b)", "5", "2"), ("", "*", ""), ("", "", ""), ("", "", ""), ("", "", "*"), ("x", "", "")]
-    assert _printf_widths("%(name)900s", {"name": 1}) == 900
+    assert printf_room("%(name)900s", {"name": 1}) >= 900  # the sandbox's reading asks for the width too
 
 
 def test_escape_markdown_joins_the_lines_of_a_value_as_before() -> None:
