@@ -15,11 +15,11 @@ import re
 import stat
 import struct
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from reports import safe_open
 from reports.errors import Problem, TemplateError
+from reports.printf import printf_specs
 
 MAX_CATALOGUE_BYTES = 2 * 1024 * 1024  # one .po or .mo file; ours are a few kilobytes
 
@@ -149,48 +149,16 @@ def _mo_strings(path: Path, mo: bytes) -> list[tuple[bytes, bytes]]:
     return list(zip(texts[:count], texts[count:], strict=True))
 
 
-def printf_specs(fmt: str) -> Iterator[tuple[str, str, str]]:
-    """(key, width, precision) of each ``%`` conversion in ``fmt``, read as Python reads them ("" for
-    what is absent). One pass: a pattern searched from every ``%(`` to the end made ``%(%(%(...``
-    quadratic."""
-    i, n = 0, len(fmt)
-    while (i := fmt.find("%", i)) >= 0:
-        i += 1
-        key_start = i
-        if i < n and fmt[i] == "(":  # a mapping key: to its matching ')', as Python counts them
-            depth, i = 1, i + 1
-            while i < n and depth:
-                depth += (fmt[i] == "(") - (fmt[i] == ")")
-                i += 1
-        key = fmt[key_start + 1:i - 1] if i > key_start else ""
-        while i < n and fmt[i] in "-#0 +":
-            i += 1
-        width, i = _number(fmt, i)
-        precision = ""
-        if i < n and fmt[i] == ".":
-            precision, i = _number(fmt, i + 1)
-        yield key, width, precision
-
-
-def _number(fmt: str, i: int) -> tuple[str, int]:
-    """The width or precision at ``i`` ('*', digits or "") and where it ends."""
-    if fmt.startswith("*", i):
-        return "*", i + 1
-    end = i
-    while end < len(fmt) and fmt[end] in "0123456789":
-        end += 1
-    return fmt[i:end], end
-
-
 def _refuse_padding(path: Path, msgid: str, translation: str) -> None:
     # A width or precision in a label's placeholder pads or cuts the value, which no translation needs,
     # and a width of 900000000 asks '%' for gigabytes. (A literal "%%" is not a conversion.)
-    for key, width, precision in printf_specs(translation.replace("%%", "")):
-        if width or precision:
-            shown = f"%({key})" if key else "%"
+    for spec in printf_specs(translation):
+        if spec.conversion != "%" and (spec.width or spec.precision):
+            shown = f"%({spec.key})" if spec.key else "%"
+            size = f"{spec.width}{'.' if spec.precision else ''}{spec.precision}"
             raise catalogue_error(
                 path, f"translation of {msgid[:60]!r} gives its placeholder {shown} a width or precision "
-                f"({width}{'.' if precision else ''}{precision}); write {shown}s without one")
+                f"({size}); write {shown}s without one")
 
 
 def catalogue_error(path: Path, message: str, line: int | None = None) -> TemplateError:

@@ -37,7 +37,6 @@ from reports.catalogues import (
     clear_cache,
     compiled,
     open_catalogue,
-    printf_specs,
     read_catalogue,
 )
 from reports.errors import Problem, shorten
@@ -313,6 +312,5 @@ __all__ = [
     "format_locale",
     "parse_tag",
     "placeholders",
-    "printf_specs",
     "resolve",
 ]

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedFormatter
 from markupsafe import EscapeFormatter
 
+from reports.printf import printf_specs
 from reports.template_sizes import (
     HUGE,
     MAX_OUTPUT,
@@ -30,7 +31,6 @@ from reports.template_sizes import (
     whole,
 )
 
-_PRINTF_FLAGS = "-+ #0"
 _NUMERIC = "diuoxXeEfFgG"
 _FLOAT_ROOM = 330  # '%f' % 1e308: 309 digits, a point, six decimals, a sign
 
@@ -75,55 +75,29 @@ def _lookup(args: object, key: str | bytes) -> object:
 
 
 def printf_room(fmt: str | bytes | bytearray, args: object) -> int:
-    """An upper bound on ``len(fmt % args)``, read spec by spec without formatting anything."""
+    """An upper bound on ``len(fmt % args)``, read spec by spec (``reports.printf``) without formatting."""
     text = fmt.decode("latin-1") if isinstance(fmt, bytes | bytearray) else fmt
     values: Sequence[object] = args if isinstance(args, tuple) else (args,)
     position = 0  # the next positional argument
     total = len(text)
-    end = len(text)
-    i = text.find("%")
-    while 0 <= i < end - 1:
-        i += 1
-        key: str | None = None
-        if text[i] == "(":  # a mapping key: parentheses nest, as Python counts them
-            depth, start = 1, i + 1
-            i += 1
-            while i < end and depth:
-                depth += {"(": 1, ")": -1}.get(text[i], 0)
-                i += 1
-            if depth:
-                break  # Python reports the incomplete key
-            key = text[start:i - 1]
-        while i < end and text[i] in _PRINTF_FLAGS:
-            i += 1
-        sizes = [0, 0]
-        for which in (0, 1):
-            if which == 1:
-                if i >= end or text[i] != ".":
-                    break
-                i += 1
-            if i < end and text[i] == "*":  # taken from the arguments, in order
+    for spec in printf_specs(text):
+        sizes = 0
+        for part in (spec.width, spec.precision):
+            if part == "*":  # taken from the arguments, in order
                 taken = whole(values[position]) if position < len(values) else None
-                sizes[which] = abs(taken) if taken is not None else 0
+                sizes += abs(taken) if taken is not None else 0
                 position += 1
-                i += 1
-            else:
-                sizes[which], i = _digits(text, i)
-        while i < end and text[i] in "hlL":
-            i += 1
-        if i >= end:
-            break  # Python reports the incomplete format
-        conversion = text[i]
-        if conversion == "%":
-            total += sum(sizes) + 1
+            elif part:  # Python refuses a width past a C int; a run too long to read is "over the cap"
+                sizes += int(part) if len(part) <= 18 else HUGE
+        if spec.conversion == "%":
+            total += sizes + 1
+            continue
+        if spec.key is not None:  # a bytes format looks its keys up as bytes
+            value = _lookup(args, spec.key.encode("latin-1") if text is not fmt else spec.key)
         else:
-            if key is not None:  # a bytes format looks its keys up as bytes
-                value = _lookup(args, key.encode("latin-1") if text is not fmt else key)
-            else:
-                value = values[position] if position < len(values) else None
-                position += 1
-            total += sum(sizes) + _value_room(value, conversion)
-        i = text.find("%", i + 1)
+            value = values[position] if position < len(values) else None
+            position += 1
+        total += sizes + _value_room(value, spec.conversion)
     return total
 
 

@@ -15,12 +15,12 @@ import pytest
 
 from reports import build_record
 from reports.filters import escape_markdown
-from reports.i18n import printf_specs
 from reports.images import _reason
 from reports.limits import DEFAULT_TIMEOUT
 from reports.load import load_agreement
 from reports.parse.markdown import _IMAGE_ATTRS
 from reports.pipeline import Options, render
+from reports.printf import Spec, printf_specs
 from reports.template_formats import printf_room
 from reports.writers.pdf.layout import _layout_reason
 from tests.conftest import SHIPPED
@@ -75,8 +75,9 @@ def test_work_on_long_input_is_linear(case: str) -> None:
 
 
 def test_printf_specs_reads_keys_widths_and_precisions_as_python_does() -> None:
-    assert list(printf_specs("%(a(b))-5.2s %*d %% %.*f %(x)s")) == [
-        ("a(b)", "5", "2"), ("", "*", ""), ("", "", ""), ("", "", ""), ("", "", "*"), ("x", "", "")]
+    assert list(printf_specs("%(a(b))-5.2s %*d %% %.*f %(x)s %lld %(unclosed")) == [
+        Spec("a(b)", "5", "2", "s"), Spec(None, "*", "", "d"), Spec(None, "", "", "%"), Spec(None, "", "*", "f"),
+        Spec("x", "", "", "s"), Spec(None, "", "", "d")]  # an unclosed key ends the reading, as in Python
     assert printf_room("%(name)900s", {"name": 1}) >= 900  # the sandbox's reading asks for the width too
 
 
