@@ -264,9 +264,8 @@ def template_digest(kind: str, template_dir: Path | None) -> str:
             return _all_templates(folders)  # the loader refuses it; be safe rather than clever
         states[name] = []
         for folder in folders:
-            path = os.path.join(folder, *pieces)
-            states[name].append(_file_state(path))
-            source = read_regular(path, _TEMPLATE_MAX_BYTES)
+            state, source = _template_state(folder, pieces)
+            states[name].append(state)
             if source is None:
                 continue
             referenced = _references(source)
@@ -274,6 +273,23 @@ def template_digest(kind: str, template_dir: Path | None) -> str:
                 return _all_templates(folders)
             pending.extend(referenced)
     return _sha("templates", [str(f) for f in folders], sorted(states.items()))
+
+
+def _template_state(folder: Path, pieces: list[str]) -> tuple[object, bytes | None]:
+    """What the template ``pieces`` in ``folder`` contributes to a key, and its source: read as the
+    loader reads it (``reports.safe_open``: links only while they stay inside, no hard-linked file
+    outside the built-ins), so that the key never reads a file the loader would refuse."""
+    from reports import safe_open
+    from reports.paths import builtin_templates_dir
+
+    try:
+        fd, _real = safe_open.open_inside(folder, pieces, trusted=[builtin_templates_dir()])
+    except safe_open.Refused as exc:
+        return ("absent" if exc.kind == "missing" else f"refused {exc.kind}"), None
+    source = safe_open.read_fd(fd, _TEMPLATE_MAX_BYTES)
+    if len(source) > _TEMPLATE_MAX_BYTES:
+        return ["too large", len(source)], None
+    return hashlib.sha256(source).hexdigest(), source
 
 
 def _all_templates(folders: Sequence[Path]) -> str:

@@ -18,6 +18,7 @@ import pathlib
 import site
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,11 +105,24 @@ def _allowed(folder: Path) -> tuple[str, ...]:
 
 
 @contextmanager
-def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Record the real path of every file opened; a FIFO is never opened (it would block the test)."""
-    opened: list[str] = []
+def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Record the real path of every file opened, in this process and in the workers forked from it
+    (each appends to one log file, read back by iterating what is yielded); a FIFO is never opened (it
+    would block the test)."""
+    log = Path(tempfile.mkdtemp(prefix="reports-opened-")) / "opened.txt"
+    log.write_text("", "utf-8")
+    real_open = builtins.open
+
+    class Opened:
+        def __iter__(self) -> Iterator[str]:
+            with real_open(log, encoding="utf-8") as lines:
+                return iter(lines.read().splitlines())
+
+    opened = Opened()
 
     def note(target: object, dir_fd: int | None = None, flags: object = 0) -> None:
+        if isinstance(flags, int) and flags & getattr(os, "O_DIRECTORY", 0):
+            return  # a folder opened to walk through it (reports.safe_open from "/"): no file's bytes are read
         if isinstance(target, str | bytes | os.PathLike):
             name = os.fsdecode(target)
             if dir_fd is not None:  # opened relative to a folder's descriptor (reports.safe_open)
@@ -117,7 +131,8 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             if isinstance(flags, int) and flags & getattr(os, "O_NOFOLLOW", 0):
                 # A last link is not followed (the open fails): what is opened is the link itself.
                 real = os.path.join(os.path.realpath(os.path.dirname(name)), os.path.basename(name))
-            opened.append(real)
+            with real_open(log, "a", encoding="utf-8") as out:  # the original open: not recorded itself
+                out.write(real + "\n")
             if os.path.exists(real) and stat.S_ISFIFO(os.stat(real).st_mode):
                 raise AssertionError(f"a FIFO was opened: {real}")
 
