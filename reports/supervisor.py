@@ -110,6 +110,8 @@ def supervised(tasks: Sequence[Any], workers: int, limit_mb: int | None,
                         continue
                     worker.task = index
             busy = [w for w in pool if w.task is not None]
+            if not busy:  # a worker went while idle and its task waits: start its successor first
+                continue
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
                 held = worker.task
