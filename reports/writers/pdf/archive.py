@@ -79,7 +79,8 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> b
         f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>",
         f"<xmp:CreatorTool>{escape(tool)}</xmp:CreatorTool>",
         f"<pdf:Producer>{escape(tool)}</pdf:Producer>",
-        "<pdf:Trapped>False</pdf:Trapped>",
+        # No pdf:Trapped: PDF/A-2 knows it only from an extension schema, and the Info dictionary's
+        # /Trapped needs no XMP twin (ISO 19005-2 §6.6.2.3.1 lists the entries that do).
     ]
     if keywords:
         fields.append(f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
@@ -135,8 +136,10 @@ def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
     info.__class__ = _Info  # same fields, empty ones left out
     catalog = doc.Catalog
     catalog.__NoDefault__ = _CATALOG_KEYS  # reportlab writes only the catalog keys named there
+    # filters=None: no /Filter key at all (PDF/A wants the metadata stream readable as it is; reportlab
+    # writes an empty "/Filter []" for filters=[]). Our documents set no default stream filters.
     metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                         xmp(meta, epoch, info.creator, info.keywords, archival), filters=[])
+                         xmp(meta, epoch, info.creator, info.keywords, archival), filters=None)
     catalog.Metadata = doc.Reference(metadata)
     profile = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
     catalog.OutputIntents = PDFArray([PDFDictionary({
