@@ -27,6 +27,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from reports import tree as t
+from reports.writers.pdf.conformance import conform
 from reports.writers.xmltext import xml_safe
 
 _CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents"]
@@ -151,6 +152,7 @@ def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
     preferences["DisplayDocTitle"] = "true"
     catalog.ViewerPreferences = preferences
     doc._pdfVersion = (1, 7)
+    conform(doc)  # stream EOLs, subset tags, ToUnicode CMaps: see conformance.py
 
 
 __all__ = ["make_archival", "srgb_profile", "xmp"]
