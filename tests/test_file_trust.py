@@ -21,7 +21,7 @@ from reports import safe_open
 from reports.cli import main
 from reports.compose import environment, render_markdown
 from reports.errors import ReportsError, TemplateError, ThemeError
-from reports.load import load_theme
+from reports.load import load_agreement, load_theme
 from reports.model import Agreement
 from tests.catalogue_case import SECRET
 
@@ -264,3 +264,33 @@ def test_a_theme_on_standard_input_cannot_name_a_font_file(monkeypatch: pytest.M
         load_theme("-")
     assert "<stdin>:2:3: fonts.cjk: CJK font 'fonts/song.ttf': a theme read from standard input cannot name a " \
            "font file" in info.value.format_message(), info.value.format_message()
+
+
+def test_a_font_folder_swapped_for_a_link_after_the_theme_was_checked_is_not_read(tmp_path: Path) -> None:
+    # The theme's font is read again at every use (fontTools, reportlab), through reports.safe_open:
+    # a folder swapped for a link to another font after the theme was loaded is refused, never embedded.
+    from reports.fonts import cjk
+    from reports.pipeline import Options, render
+    from tests.conftest import SHIPPED
+    from tests.writers.test_cjk_fonts import cff_font
+
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "fonts").mkdir(parents=True)
+    cff_font(theme_dir / "fonts" / "song.otf", family="Theme Song")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cff_font(outside / "song.otf", family="Outside Song")
+    theme = load_theme(_theme(theme_dir, "fonts:\n  cjk: fonts/song.otf\n"))
+    agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names
+    cjk.clear_cache()
+    try:
+        before = render(agreement, "memo", "pdf", Options(theme=theme, timeout=None), source="deal.yaml").data
+        assert b"ThemeSong" in before or b"Theme Song" in before or b"CJK-ThemeSong" in before
+        cjk.clear_cache()  # a new process, or a watch after the fonts were read: nothing remembered
+        shutil.rmtree(theme_dir / "fonts")
+        os.symlink(outside, theme_dir / "fonts")
+        with pytest.raises(ThemeError) as refused:
+            render(agreement, "memo", "pdf", Options(theme=theme, timeout=None), source="deal.yaml")
+        assert "CJK font" in refused.value.format_message()
+    finally:
+        cjk.clear_cache()

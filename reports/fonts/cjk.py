@@ -24,6 +24,7 @@ search's answer is remembered between runs by ``reports.fonts.memory``.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import shutil
 import struct
@@ -108,6 +109,26 @@ class CjkFace:
     index: int  # the face's number in a collection (.ttc / .otc); 0 for a single font
     family: str  # its family name as Word knows it (name ID 1, English): what a DOCX names
     needs_conversion: bool  # CFF outlines: converted to TrueType, per character set, before embedding
+    # Named by a theme as a file in its folder: read through reports.safe_open every time (``face_file``).
+    confined: bool = False
+
+
+def face_file(face: CjkFace) -> str | io.BytesIO:
+    """What fontTools and reportlab open for ``face``: its path; or, for a face a theme names as a file,
+    its bytes read through ``reports.safe_open`` (no link followed at any step, no hard link), so that a
+    folder swapped for a link after the theme was checked cannot bring another file in."""
+    if not face.confined:
+        return str(face.path)
+    from reports import safe_open
+
+    try:
+        data = safe_open.read_fd(safe_open.open_real(face.path), MAX_FONT_BYTES)
+    except safe_open.Refused as exc:
+        raise ThemeError(f"CJK font {display_path(face.path)}: {safe_open.MESSAGES.get(exc.kind, exc.kind)}") \
+            from None
+    if len(data) > MAX_FONT_BYTES:
+        raise ThemeError(f"CJK font {display_path(face.path)}: larger than {MAX_FONT_BYTES // 2**20} MB")
+    return io.BytesIO(data)
 
 
 @dataclass(frozen=True)
@@ -186,7 +207,7 @@ def _named(preferred: str) -> CjkFace:
                                      "the file is damaged or was altered: use another copy of the font")
             raise ThemeError(f"CJK font {display_path(path)}: no face in it draws Chinese (中文) and may be "
                              "embedded (TrueType or CFF outlines, embedding allowed)")
-        return best.face
+        return dataclasses.replace(best.face, confined=True)
     wanted = preferred.casefold()
     files = [Path(f) for f, _, _, families in _fontconfig(False) if wanted in families]
     found = [c for path in dict.fromkeys([*files, *_search_files()]) for c in _candidates_in(path)
@@ -387,7 +408,7 @@ def coverage(face: CjkFace) -> frozenset[int]:
     """The code points ``face`` has a glyph for."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    font = TTFont(face_file(face), fontNumber=face.index, lazy=True)
     try:
         cmap = font.getBestCmap() or {}
         lie = _cmap_lie(font, cmap)

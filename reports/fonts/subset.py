@@ -20,7 +20,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from reports.fonts.cjk import CjkFace, coverage
+from reports.fonts.cjk import CjkFace, coverage, face_file
 from reports.fonts.forget import on_forget
 
 # Dropped from an embedded subset: bitmaps, vertical metrics, shaping and device-metric tables that
@@ -70,7 +70,7 @@ def _truetype_subset(face: CjkFace, chars: str) -> Any:
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    font = TTFont(face_file(face), fontNumber=face.index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     # Removed before the subsetter looks: it would read the shaping tables (0.03-0.05 s for a CJK face)
     # only to drop them.
     for tag in _DROPPED:
@@ -97,7 +97,7 @@ def _converted(face: CjkFace, chars: str) -> Any:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    source = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    source = TTFont(face_file(face), fontNumber=face.index, lazy=True)
     cmap = source.getBestCmap() or {}
     mapping = {code: cmap[code] for code in sorted({ord(c) for c in chars}) if code in cmap}
     order = [".notdef", *dict.fromkeys(name for name in mapping.values() if name != ".notdef")]
@@ -176,7 +176,7 @@ def register_pdf_face(face: CjkFace, text: str = "") -> str:
         else:
             name = f"CJK-{stem}-{face.index}"
             if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
+                pdfmetrics.registerFont(TTFont(name, face_file(face), subfontIndex=face.index))
     return name
 
 
