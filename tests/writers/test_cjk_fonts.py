@@ -130,7 +130,7 @@ def test_collection_face_found_by_family_name_in_any_language(only: object) -> N
 
 def test_theme_named_file_wins_over_the_machine(tmp_path: Path) -> None:
     path = cff_font(tmp_path / "mine.otf")
-    assert find_cjk_face(str(path)) == CjkFace(path, 0, "Test Song CFF", needs_conversion=True)
+    assert find_cjk_face(str(path)) == CjkFace(path, 0, "Test Song CFF", needs_conversion=True, confined=True)
 
 
 def test_theme_named_family_wins_over_a_truetype_face(tmp_path: Path, only: object) -> None:
@@ -181,7 +181,7 @@ def test_unusable_theme_file_is_one_theme_error(tmp_path: Path, make: object, me
 def test_a_relative_file_is_taken_in_the_theme_folder(tmp_path: Path) -> None:
     (tmp_path / "fonts").mkdir()
     path = cff_font(tmp_path / "fonts" / "mine.otf")
-    assert find_cjk_face("fonts/mine.otf", base=tmp_path) == CjkFace(path, 0, "Test Song CFF", True)
+    assert find_cjk_face("fonts/mine.otf", base=tmp_path) == CjkFace(path, 0, "Test Song CFF", True, confined=True)
     assert find_cjk_face(str(path), base=tmp_path / "elsewhere") == CjkFace(path, 0, "Test Song CFF", True)
     with pytest.raises(ThemeError, match="no such file"):
         find_cjk_face("fonts/mine.otf", base=tmp_path / "elsewhere")
