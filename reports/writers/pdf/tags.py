@@ -140,6 +140,14 @@ class LangText(PDFTextObject):  # type: ignore[misc]
     span_font = ""
     span_lang = ""
     _in_span = False
+    # What each line of the paragraph being drawn gets at its end (``pdf_spaces``): the space reportlab
+    # dropped where it wrapped, drawn after the last glyph, so the marked content reads words.
+    line_ends: list[str] | None = None
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab ends each paragraph line here
+        if TStar and self.line_ends:
+            text += self.line_ends.pop(0)
+        super()._textOut(text, TStar)
 
     def _switch(self, font: str) -> None:
         wanted = font == self.span_font
@@ -213,6 +221,10 @@ class Tagged:
         for part in parts:
             if isinstance(part, Tagged) and part._struct is None:
                 part._struct = self._struct
+        for part in parts[:-1]:  # a piece followed by another on the next page: its text goes on there
+            part._continued = True
+        if parts:
+            parts[-1]._continued = getattr(self, "_continued", False)
         mark = getattr(self, "_bookmark", None)
         if mark is not None and parts:  # a heading split over pages: its outline entry goes with its start
             parts[0]._bookmark = mark
@@ -222,8 +234,20 @@ class Tagged:
 class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
     """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P).
 
-    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``).
+    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``), and each line ends with
+    the space reportlab dropped there, if any (``pdf_spaces``).
     """
+
+    _continued = False  # a piece of a split paragraph with more of it on the next page
+
+    def beginText(self, x: float, y: float) -> Any:
+        text = self.canv.beginText(x, y)
+        lines = self.blPara.lines
+        if isinstance(text, LangText) and (len(lines) > 1 or self._continued) and not self.style.endDots:
+            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
+
+            text.line_ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
+        return text
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         frags = self.frags
