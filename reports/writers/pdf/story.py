@@ -22,9 +22,10 @@ from reports.fonts.faces import monospace
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
+from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.styles import Sheet
-from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph, TTableOfContents
+from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
 from reports.writers.pdf.text import Span, fast_paragraph
 from reports.writers.xmltext import xml_safe
 

@@ -25,7 +25,6 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
-from reportlab.platypus.tableofcontents import TableOfContents
 
 
 class Element:
@@ -277,7 +276,7 @@ class THRule(HRFlowable):  # type: ignore[misc]
             super().drawOn(canvas, x, y, _sW)
 
 
-def _table_events(table: Table, event: str, *args: Any) -> None:
+def table_events(table: Table, event: str, *args: Any) -> None:
     # reportlab's render callback: backgrounds and grid lines are decoration; cells are drawn by their
     # own (tagged) flowables between them.
     tagger = tagger_of(table.canv)
@@ -298,7 +297,7 @@ class TTable(Table):  # type: ignore[misc]
     """
 
     def __init__(self, *args: Any, font: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("renderCB", _table_events)
+        kwargs.setdefault("renderCB", table_events)
         super().__init__(*args, **kwargs)
         if font is not None:
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
@@ -326,31 +325,6 @@ class TList(ListFlowable):  # type: ignore[misc]
         return drawer
 
 
-class TTableOfContents(TableOfContents):  # type: ignore[misc]
-    """reportlab's table of contents, each entry drawn as a ``TOCI`` of the ``TOC`` element."""
-
-    _struct: Element | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        element = self._struct
-        if element is None:
-            return size
-        element.kids = []  # entries are made again on every pass
-        table = self._table
-        table._renderCB = _table_events
-        table.setStyle([("FONTNAME", (0, 0), (-1, -1), self.getLevelStyle(0).fontName)])  # not Helvetica
-        for row in table._cellvalues:
-            for value in row:  # reportlab keeps each cell as a tuple of its flowables
-                for cell in value if isinstance(value, tuple | list) else (value,):
-                    if not isinstance(cell, Paragraph):
-                        continue
-                    cell.__class__ = TParagraph  # same paragraph, drawn tagged
-                    cell._struct = element.add("TOCI")
-                    cell._struct.text = cell.getPlainText()
-        return size
-
-
 __all__ = [
     "Element",
     "LangText",
@@ -359,8 +333,8 @@ __all__ = [
     "TList",
     "TParagraph",
     "TTable",
-    "TTableOfContents",
     "Tagger",
     "artifact",
+    "table_events",
     "tagger_of",
 ]
