@@ -19,20 +19,17 @@ from reportlab.platypus.paragraph import _HSFrag
 
 # Whitespace reportlab breaks lines at (the no-break spaces are glyphs it draws, not breaks).
 _NO_BREAK = frozenset("\xa0\u2007\u202f")
+_SHY = "\xad"
 
 
 def _breakable(char: str) -> bool:
     return char.isspace() and char not in _NO_BREAK
 
 
-def _wide(char: str) -> bool:
-    # CJK ideographs, kana, hangul and full-width forms: text that is broken without spaces.
-    return ord(char) >= 0x2E80
-
-
 def frags_text(frags: Any) -> str:
-    """The text of a paragraph's fragments: plain ``ParaFrag``s, or the word lists reportlab keeps
-    after splitting a paragraph (``[width, (frag, text), …]``, an ``_HSFrag`` followed by a space)."""
+    """The text of a paragraph's fragments: plain ``ParaFrag``s, the word lists reportlab keeps after
+    splitting a paragraph (``[width, (frag, text), …]``, an ``_HSFrag`` followed by a space), or the one
+    fragment of words it makes of a plain paragraph's piece."""
     out: list[str] = []
     for frag in frags or ():
         if hasattr(frag, "cbDefn"):
@@ -41,10 +38,15 @@ def frags_text(frags: Any) -> str:
             out.extend(str(text) for _, text in frag[1:])
             if isinstance(frag, _HSFrag):
                 out.append(" ")
-        else:
-            text = getattr(frag, "text", "")
-            out.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+        elif hasattr(frag, "text"):
+            out.append(_str(frag.text))
+        else:  # the piece of a plain paragraph reportlab split: its words, which it breaks at spaces
+            out.append(" ".join(_str(word) for word in getattr(frag, "words", ())))
     return "".join(out)
+
+
+def _str(text: str | bytes) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 def line_texts(bl_para: Any) -> list[str]:
@@ -52,7 +54,7 @@ def line_texts(bl_para: Any) -> list[str]:
     texts: list[str] = []
     for line in bl_para.lines:
         if bl_para.kind == 0:  # (extra space, words)
-            texts.append(" ".join(w.decode("utf-8") if isinstance(w, bytes) else w for w in line[1]))
+            texts.append(" ".join(_str(word) for word in line[1]))
         else:  # a line of fragments
             texts.append(frags_text(line.words))
     return texts
@@ -60,8 +62,9 @@ def line_texts(bl_para: Any) -> list[str]:
 
 def line_ends(source: str, lines: list[str], continued: bool = False) -> list[str]:
     """What each drawn line needs at its end: a space where ``source`` had whitespace that the line
-    dropped, else nothing. The last line gets a space only when the paragraph ``continued`` on the next
-    page (a split paragraph is one element: its pieces must not glue either), unless it ends in CJK.
+    dropped, else nothing. The last line gets a space only when the paragraph ``continued`` after a
+    space, in a piece on the next page (a split paragraph is one element: its pieces must not glue
+    either); ``TParagraph.split`` and the story's long-paragraph pieces know whether it did.
 
     The lines are matched with ``source`` character by character, whitespace aside; if they differ
     (reportlab hyphenated, say) the remaining lines get nothing, as before: never a wrong space.
@@ -72,17 +75,20 @@ def line_ends(source: str, lines: list[str], continued: bool = False) -> list[st
         for char in line:
             if _breakable(char):
                 continue
-            while pos < len(source) and _breakable(source[pos]):
+            soft = False  # a soft hyphen passed: reportlab draws "-" for one where it breaks the line
+            while pos < len(source) and (_breakable(source[pos]) or (source[pos] == _SHY and char != _SHY)):
+                soft = soft or source[pos] == _SHY
                 pos += 1
-            if pos >= len(source) or source[pos] != char:
+            if pos < len(source) and source[pos] == char:
+                pos += 1
+            elif not (soft and char == "-"):
                 return ends
-            pos += 1
         if not line or _breakable(line[-1]):
             continue  # the line kept its space (or drew nothing)
         if i < len(lines) - 1:
             if pos < len(source) and _breakable(source[pos]):
                 ends[i] = " "
-        elif continued and not _wide(line[-1]):
+        elif continued:
             ends[i] = " "
     return ends
 

@@ -187,6 +187,8 @@ class StoryWriter:
         out = [self.para(piece, "Normal", element) for piece in pieces]
         for i, flowable in enumerate(out):
             flowable.style = first if i == 0 else last if i == len(out) - 1 else middle
+            # A piece cut after a space goes on in the next: its last line keeps that space (pdf_spaces).
+            flowable._continued = i < len(out) - 1 and plain_text(pieces[i])[-1:].isspace()
         return out
 
     def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:

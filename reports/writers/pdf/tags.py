@@ -239,6 +239,16 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
 
     _continued = False  # a piece of a split paragraph with more of it on the next page
 
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and not self.style.endDots:  # was the break between the pages at a space?
+            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
+
+            shown = len(parts[0].blPara.lines)
+            ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
+            parts[0]._continued = 0 < shown <= len(ends) and ends[shown - 1] == " "
+        return parts
+
     def beginText(self, x: float, y: float) -> Any:
         text = self.canv.beginText(x, y)
         lines = self.blPara.lines
