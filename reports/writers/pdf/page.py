@@ -166,8 +166,8 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
 
         def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
             text = super().beginText(x, y, direction)
+            text.__class__ = LangText  # lines end with the spaces reportlab dropped (pdf_spaces)
             if span_lang:  # Chinese, Japanese or Korean runs in a document in another language
-                text.__class__ = LangText
                 text.span_font, text.span_lang = decor.sheet.cjk, span_lang
             return text
 

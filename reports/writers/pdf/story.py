@@ -22,9 +22,10 @@ from reports.fonts.faces import monospace
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
+from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.styles import Sheet
-from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph, TTableOfContents
+from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
 from reports.writers.pdf.text import Span, fast_paragraph
 from reports.writers.xmltext import xml_safe
 
@@ -186,6 +187,8 @@ class StoryWriter:
         out = [self.para(piece, "Normal", element) for piece in pieces]
         for i, flowable in enumerate(out):
             flowable.style = first if i == 0 else last if i == len(out) - 1 else middle
+            # A piece cut after a space goes on in the next: its last line keeps that space (pdf_spaces).
+            flowable._continued = i < len(out) - 1 and plain_text(pieces[i])[-1:].isspace()
         return out
 
     def list_(self, node: t.BulletList | t.OrderedList, depth: int = 0) -> list[Flowable]:

@@ -25,7 +25,6 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
-from reportlab.platypus.tableofcontents import TableOfContents
 
 
 class Element:
@@ -140,6 +139,14 @@ class LangText(PDFTextObject):  # type: ignore[misc]
     span_font = ""
     span_lang = ""
     _in_span = False
+    # What each line of the paragraph being drawn gets at its end (``pdf_spaces``): the space reportlab
+    # dropped where it wrapped, drawn after the last glyph, so the marked content reads words.
+    line_ends: list[str] | None = None
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab ends each paragraph line here
+        if TStar and self.line_ends:
+            text += self.line_ends.pop(0)
+        super()._textOut(text, TStar)
 
     def _switch(self, font: str) -> None:
         wanted = font == self.span_font
@@ -213,6 +220,10 @@ class Tagged:
         for part in parts:
             if isinstance(part, Tagged) and part._struct is None:
                 part._struct = self._struct
+        for part in parts[:-1]:  # a piece followed by another on the next page: its text goes on there
+            part._continued = True
+        if parts:
+            parts[-1]._continued = getattr(self, "_continued", False)
         mark = getattr(self, "_bookmark", None)
         if mark is not None and parts:  # a heading split over pages: its outline entry goes with its start
             parts[0]._bookmark = mark
@@ -222,8 +233,30 @@ class Tagged:
 class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
     """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P).
 
-    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``).
+    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``), and each line ends with
+    the space reportlab dropped there, if any (``pdf_spaces``).
     """
+
+    _continued = False  # a piece of a split paragraph with more of it on the next page
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and not self.style.endDots:  # was the break between the pages at a space?
+            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
+
+            shown = len(parts[0].blPara.lines)
+            ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
+            parts[0]._continued = 0 < shown <= len(ends) and ends[shown - 1] == " "
+        return parts
+
+    def beginText(self, x: float, y: float) -> Any:
+        text = self.canv.beginText(x, y)
+        lines = self.blPara.lines
+        if isinstance(text, LangText) and (len(lines) > 1 or self._continued) and not self.style.endDots:
+            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
+
+            text.line_ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
+        return text
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         frags = self.frags
@@ -253,7 +286,7 @@ class THRule(HRFlowable):  # type: ignore[misc]
             super().drawOn(canvas, x, y, _sW)
 
 
-def _table_events(table: Table, event: str, *args: Any) -> None:
+def table_events(table: Table, event: str, *args: Any) -> None:
     # reportlab's render callback: backgrounds and grid lines are decoration; cells are drawn by their
     # own (tagged) flowables between them.
     tagger = tagger_of(table.canv)
@@ -274,7 +307,7 @@ class TTable(Table):  # type: ignore[misc]
     """
 
     def __init__(self, *args: Any, font: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("renderCB", _table_events)
+        kwargs.setdefault("renderCB", table_events)
         super().__init__(*args, **kwargs)
         if font is not None:
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
@@ -302,31 +335,6 @@ class TList(ListFlowable):  # type: ignore[misc]
         return drawer
 
 
-class TTableOfContents(TableOfContents):  # type: ignore[misc]
-    """reportlab's table of contents, each entry drawn as a ``TOCI`` of the ``TOC`` element."""
-
-    _struct: Element | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        element = self._struct
-        if element is None:
-            return size
-        element.kids = []  # entries are made again on every pass
-        table = self._table
-        table._renderCB = _table_events
-        table.setStyle([("FONTNAME", (0, 0), (-1, -1), self.getLevelStyle(0).fontName)])  # not Helvetica
-        for row in table._cellvalues:
-            for value in row:  # reportlab keeps each cell as a tuple of its flowables
-                for cell in value if isinstance(value, tuple | list) else (value,):
-                    if not isinstance(cell, Paragraph):
-                        continue
-                    cell.__class__ = TParagraph  # same paragraph, drawn tagged
-                    cell._struct = element.add("TOCI")
-                    cell._struct.text = cell.getPlainText()
-        return size
-
-
 __all__ = [
     "Element",
     "LangText",
@@ -335,8 +343,8 @@ __all__ = [
     "TList",
     "TParagraph",
     "TTable",
-    "TTableOfContents",
     "Tagger",
     "artifact",
+    "table_events",
     "tagger_of",
 ]

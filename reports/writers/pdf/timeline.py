@@ -113,7 +113,7 @@ def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure
     for tick in row.ticks:
         canvas.line(tick.x, y(tick.y1), tick.x, y(tick.y2))
         _text(canvas, fonts, tick.text, tick.box.x, y(tick.box.y) - tick.box.height * 0.78,
-              tick.box.height / 1.2, False)
+              tick.box.height / 1.2, False, " ")
     canvas.setStrokeColor(rule)
     canvas.setLineWidth(0.5)
     for lead in row.leads:
@@ -126,7 +126,10 @@ def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure
         for i, line in enumerate(label.lines):
             baseline = y(label.box.y + (i + 1) * label.line_height) + label.line_height * 0.22
             canvas.setFillColor(accent if i == 0 and not label.future else colour)
-            _text(canvas, fonts, line, label.box.x, baseline, size, label.milestone or i == 0)
+            last = i == len(label.lines) - 1
+            # Lines of a label wrapped at a space (or between CJK characters, which take none).
+            end = " " if last or not line or ord(line[-1]) < 0x2E80 else ""
+            _text(canvas, fonts, line, label.box.x, baseline, size, label.milestone or i == 0, end)
     canvas.restoreState()
 
 
@@ -148,10 +151,13 @@ def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, m
         canvas.circle(marker.x, axis, r, stroke=1, fill=1)
 
 
-def _text(canvas: Any, fonts: TextMeasure, line: str, x: float, baseline: float, size: float, bold: bool) -> None:
+def _text(canvas: Any, fonts: TextMeasure, line: str, x: float, baseline: float, size: float, bold: bool,
+          end: str = "") -> None:
     # One text object for the line, its runs in their faces: a reader (and text extraction) sees one line.
+    # ``end`` (a space) is drawn after the last glyph, where it shows nothing: the figure's labels are
+    # drawn one by one at their places, and without it the figure's text reads "AprJul".
     text = canvas.beginText(x, baseline)
-    for piece, cjk in script_runs(line):
+    for piece, cjk in script_runs(line + end):
         text.setFont(fonts.face(bold, cjk), size)
         text.textOut(piece)
     canvas.drawText(text)
