@@ -33,6 +33,11 @@ _SHAPE_IDS = 1_000_000
 _CELL_MARGINS = 16.0  # points: the left and right margins of a key-facts cell, and a little room
 
 
+_DECORATIVE = ('<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+               '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>'
+               '</a:ext></a:extLst>')
+
+
 def _emu(points: float) -> int:
     return round(points * _EMU)
 
@@ -41,8 +46,10 @@ def _emu(points: float) -> int:
 class _Shapes:
     """The shapes of one group, as XML text, with ids counted from ``first_id``."""
 
-    def __init__(self, first_id: int, colours: dict[str, str], fonts: tuple[str, str], cjk_font: str) -> None:
+    def __init__(self, first_id: int, colours: dict[str, str], fonts: tuple[str, str], cjk_font: str,
+                 alt: str = "") -> None:
         self.next_id = first_id
+        self.alt = alt  # the figure's alt text, given to the first child (see the module's docstring)
         self.parts: list[str] = []
         self.colours = colours
         self.latin, self.bold_latin = fonts
@@ -51,6 +58,12 @@ class _Shapes:
     def _id(self) -> int:
         self.next_id += 1
         return self.next_id
+
+    def _properties(self, name: str, part: str) -> str:
+        """A child's ``wps:cNvPr``: decorative, with the alt text (first child) or ``part`` as descr."""
+        descr = self.alt if not self.parts and self.alt else part
+        return (f'<wps:cNvPr id="{self._id()}" name={quoteattr(name)} descr={quoteattr(xml_safe(descr))}>'
+                f'{_DECORATIVE}</wps:cNvPr>')
 
     def shape(self, name: str, x: float, y: float, w: float, h: float, geometry: str, fill: str | None,
               line: str | None, line_width: float = 0.75, dash: bool = False, flip: str = "") -> None:
@@ -62,7 +75,7 @@ class _Shapes:
         else:
             line_xml = "<a:ln><a:noFill/></a:ln>"
         self.parts.append(
-            f'<wps:wsp><wps:cNvPr id="{self._id()}" name="{name}"/><wps:cNvSpPr/>'
+            f'<wps:wsp>{self._properties(name, name)}<wps:cNvSpPr/>'
             f'<wps:spPr><a:xfrm{flip}><a:off x="{_emu(x)}" y="{_emu(y)}"/>'
             f'<a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
             f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill_xml}{line_xml}</wps:spPr>'
@@ -77,7 +90,7 @@ class _Shapes:
                      f'<w:rPr>{run_props}</w:rPr></w:pPr>'
                      f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{_escape(line)}</w:t></w:r></w:p>')
         self.parts.append(
-            f'<wps:wsp><wps:cNvPr id="{self._id()}" name="Label"/><wps:cNvSpPr txBox="1"/>'
+            f'<wps:wsp>{self._properties("Label", line)}<wps:cNvSpPr txBox="1"/>'
             f'<wps:spPr><a:xfrm><a:off x="{_emu(x)}" y="{_emu(y)}"/><a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
             f'<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx>'
@@ -156,7 +169,7 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         doc_id = writer.doc.part.next_id
         # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
         # once the document is complete), so the two never meet.
-        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme))
+        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme), alt)
         for row in rows:
             _row_shapes(shapes, row, origin, width)
         title = f' title={quoteattr(xml_safe(node.caption))}' if node.caption else ""
