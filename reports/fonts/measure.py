@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.fonts.scripts import script_runs
+from reports.fonts.standin import face_runs
 
 
 class TextMeasure:
@@ -18,4 +19,8 @@ class TextMeasure:
         return self.cjk if cjk else self.bold if bold else self.regular
 
     def measure(self, text: str, bold: bool, size: float) -> float:
-        return float(sum(stringWidth(piece, self.face(bold, cjk), size) for piece, cjk in script_runs(text)))
+        return float(sum(stringWidth(piece, face, size) for piece, face in self.runs(text, bold)))
+
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+        """``text`` in runs of ``(text, face)``: CJK in the CJK face, characters a face lacks in the stand-in."""
+        return [run for piece, cjk in script_runs(text) for run in face_runs(piece, self.face(bold, cjk))]

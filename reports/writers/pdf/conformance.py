@@ -126,11 +126,17 @@ class _Subsets:
         font.state.pop(doc, None)
 
 
+_READ_AS = {0xFEFF: 0x2060}
+
+
 def to_unicode_cmap(name: str, subset: list[int]) -> str:
     """The ToUnicode CMap of a subset whose code i draws character ``subset[i]``: only the codes that
     draw a character (0 is a code left free, or ``.notdef``), one ``bfchar`` block per 100 (the limit
     the CMap format sets)."""
-    pairs = [f"<{code:02X}> <{char:04X}>" for code, char in enumerate(subset) if char]
+    # The destination is UTF-16BE: a character beyond the BMP (U+1D518) is its surrogate pair. U+FEFF,
+    # which PDF/A and PDF/UA forbid as a value, is read as U+2060 WORD JOINER: what it means inside text.
+    pairs = [f"<{code:02X}> <{chr(_READ_AS.get(char, char)).encode('utf-16-be').hex().upper()}>"
+             for code, char in enumerate(subset) if char]
     blocks: list[str] = []
     for start in range(0, len(pairs), 100):
         chunk = pairs[start:start + 100]

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reports import images
 from reports import tree as t
 from reports.fonts.scripts import is_cjk
+from reports.fonts.standin import face_runs
 from reports.theme import Theme
 from reports.writers.pdf.archive import make_archival
 from reports.writers.pdf.structure import write_structure
@@ -117,15 +118,23 @@ def draw_watermark(canvas: Canvas, text: str, sheet: Sheet, colour: colors.Color
     width, height = sheet.page_size
     # A mark with Chinese, Japanese or Korean in it is set in the CJK font: the heading family lacks them.
     font = sheet.cjk if any(is_cjk(c) for c in text) else sheet.heading.bold
-    unit = stringWidth(text, font, 1) or 1.0
+    runs = face_runs(text, font)  # characters the face lacks: boxes that keep their text
+    unit = sum(stringWidth(piece, face, 1) for piece, face in runs) or 1.0
     size = min(MAX_SIZE_PT, DIAGONAL_SHARE * math.hypot(width, height) / unit)
     canvas.saveState()
     canvas.setFillColor(colour)
-    canvas.setFont(font, size)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(45)
     # Centred on the page's centre: the baseline sits a third of the size below the middle of the caps.
-    canvas.drawCentredString(0, -size * 0.35, text)
+    if len(runs) == 1:
+        canvas.setFont(font, size)
+        canvas.drawCentredString(0, -size * 0.35, text)
+    else:
+        line = canvas.beginText(-unit * size / 2, -size * 0.35)
+        for piece, face in runs:
+            line.setFont(face, size)
+            line.textOut(piece)
+        canvas.drawText(line)
     canvas.restoreState()
 
 

@@ -20,6 +20,7 @@ from reports import images
 from reports import tree as t
 from reports.fonts.faces import monospace
 from reports.fonts.scripts import CJK_RUN, is_cjk
+from reports.fonts.standin import face_runs
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
 from reports.writers.pdf.contents import TTableOfContents
@@ -49,9 +50,19 @@ class StoryWriter:
 
     # ------------------------------------------------------------------ inlines -> markup
 
-    def text(self, value: str) -> str:
-        return "".join(f'<font face="{self.sheet.cjk}">{escape(piece)}</font>' if cjk else escape(piece)
-                       for piece, cjk in _script_runs(value))
+    def text(self, value: str, face: str = "") -> str:
+        """``value`` as paragraph markup: escaped, its CJK runs in the CJK face. With ``face`` (the face the
+        markup will be set in, for paragraphs reportlab makes itself), characters it lacks are set in the
+        stand-in face here; a TParagraph does that itself, in whatever face each run ends up in."""
+        out: list[str] = []
+        for piece, cjk in _script_runs(value):
+            if not cjk and not face:
+                out.append(escape(piece))
+                continue
+            base = self.sheet.cjk if cjk else face
+            out.extend(escape(run) if font == face else f'<font face="{font}">{escape(run)}</font>'
+                       for run, font in face_runs(piece, base))
+        return "".join(out)
 
     def inlines(self, content: t.Inlines) -> str:
         return "".join(_INLINES[type(node)](self, node) for node in content)
@@ -162,7 +173,7 @@ class StoryWriter:
         self.bookmarks += 1
         title = plain_text(node.content)
         # The table of contents reads its entries as paragraph markup: the title escaped, CJK in its face.
-        mark = (f"h{self.bookmarks}", title, level, self.text(title))
+        mark = (f"h{self.bookmarks}", title, level, self.text(title, self.sheet.styles["Normal"].fontName))
         if self.depth > 1:
             # Inside a list item or a box the paragraph is drawn by its container, and reportlab tells the
             # template only of top-level flowables: the entry goes on an empty flowable before the container,

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reports.fonts.faces import Family, cjk_font_name, family
 from reports.fonts.forget import on_forget
 from reports.fonts.scripts import script_runs
+from reports.fonts.standin import face_runs
 from reports.theme import Theme
 
 
@@ -142,7 +143,7 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: fl
     """Draw one line of ``text`` at (``x``, ``y``) in ``font``, its Chinese, Japanese and Korean runs in
     the ``cjk`` face (the Latin faces have none of them: a footer's 2023年7月7日 would be boxes), aligned
     ``left`` or ``right`` of ``x``. For page furniture, which reportlab draws without paragraphs."""
-    runs = [(piece, cjk if is_cjk else font) for piece, is_cjk in script_runs(text)]
+    runs = [run for piece, is_cjk in script_runs(text) for run in face_runs(piece, cjk if is_cjk else font)]
     if align == "right":
         x -= sum(stringWidth(piece, face, size) for piece, face in runs)
     for piece, face in runs:

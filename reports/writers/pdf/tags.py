@@ -26,6 +26,8 @@ from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
 
+from reports.writers.pdf.text import stand_in
+
 
 class Element:
     """One structure element: a standard role (``P``, ``H2``, ``TD`` …), its children in reading order,
@@ -238,6 +240,11 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
     """
 
     _continued = False  # a piece of a split paragraph with more of it on the next page
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        super()._setup(text, style, bulletText, frags, cleaner)
+        if frags is None:  # parsed from markup here; given fragments (a split's, the fast path's) are done
+            self.frags = stand_in(self.frags)  # type: ignore[has-type]
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)

@@ -18,6 +18,8 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag
 
+from reports.fonts.standin import face_runs
+
 P = TypeVar("P", bound=Paragraph)
 
 # One run of text: (text, bold, italic, font face or "" for the style's, innermost markup tag).
@@ -66,10 +68,25 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
         frags.append(frag)
     if not frags:
         return None
-    textTransformFrags(frags, style)
+    textTransformFrags(frags, style)  # first: upper case can make characters the face lacks ("ŉ" -> "ʼN")
+    frags = stand_in(frags)
     # Paragraph keeps its text for reading only (layout uses the fragments): the plain text will do.
     paragraph: P = cls(escape("".join(f.text for f in frags)), style, frags=frags)
     return paragraph
+
+
+def stand_in(frags: list[ParaFrag]) -> list[ParaFrag]:
+    """``frags`` with the characters its face lacks cut out into fragments set in the stand-in face
+    (``reports.fonts.standin``): a box on the page, the character itself in the text."""
+    out: list[ParaFrag] = []
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        runs = face_runs(text, frag.fontName) if text and not hasattr(frag, "cbDefn") else ()
+        if len(runs) > 1 or (runs and runs[0][1] != frag.fontName):
+            out.extend(frag.clone(text=piece, fontName=font) for piece, font in runs)
+        else:
+            out.append(frag)
+    return out
 
 
 def _merge(spans: list[Span]) -> list[Span]:

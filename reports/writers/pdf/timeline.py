@@ -15,7 +15,6 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reports import timeline as tl
 from reports import tree as t
 from reports.fonts.measure import TextMeasure
-from reports.fonts.scripts import script_runs
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Tagged
 
@@ -157,8 +156,8 @@ def _text(canvas: Any, fonts: TextMeasure, line: str, x: float, baseline: float,
     # ``end`` (a space) is drawn after the last glyph, where it shows nothing: the figure's labels are
     # drawn one by one at their places, and without it the figure's text reads "AprJul".
     text = canvas.beginText(x, baseline)
-    for piece, cjk in script_runs(line + end):
-        text.setFont(fonts.face(bold, cjk), size)
+    for piece, face in fonts.runs(line + end, bold):
+        text.setFont(face, size)
         text.textOut(piece)
     canvas.drawText(text)
 
