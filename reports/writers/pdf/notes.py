@@ -31,6 +31,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from reports import tree as t
+from reports.writers.measure import plain_text
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.tags import TParagraph, artifact
 
@@ -82,6 +83,9 @@ class PageNotes:
                          else self.last_piece if j == len(pieces) - 1 else self.middle_piece)
                 paragraph = TParagraph((lead if j == 0 else "") + (self.writer.inlines(piece) or "&#160;"), style)
                 paragraph._struct = struct
+                # A piece cut after a space goes on in the next: its last line keeps that space, so the
+                # P reads words apart (pdf_spaces), as the pieces of a long paragraph of the text do.
+                paragraph._continued = j < len(pieces) - 1 and plain_text(piece)[-1:].isspace()
                 paragraphs.append(paragraph)
         self.notes.append(paragraphs)
         return f'<super>{number}</super><onDraw name="{CALLBACK}" label="{number}"/>'
