@@ -73,9 +73,6 @@ def pdf_findings(pdf: bytes) -> list[str]:
 # failure (xfail) or an event naming the rules, never a silent pass; any other finding still fails. Remove an entry
 # when its fix lands.
 PENDING = {
-    # A footnote is tagged Note > P with its number inside the P's text and no Lbl, so the Note's text
-    # equals a P's and outloud hears it "tagged twice"; the fix is Note > Lbl + P (outloud's own advice).
-    "NOTE-003": "footnote tagged Note > P without a Lbl (reports/writers/pdf/)",
     # A URL-looking string in a data field (not a Markdown link) is printed without a link annotation.
     "LNK-010": "URL printed as text without a link annotation (reports/writers/pdf/)",
 }

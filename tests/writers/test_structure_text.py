@@ -45,25 +45,51 @@ def _inline(content: t.Inlines) -> str:
     return "".join(inline_strings(content))
 
 
+def _with_references(content: t.Inlines, notes: list[t.Note]) -> str:
+    """The text of ``content`` as the PDF prints it: a footnote reference is its number, set right after
+    the word before it; the notes met are added to ``notes`` (numbered in the order they are met)."""
+    out: list[str] = []
+    for node in content:
+        if isinstance(node, t.Text | t.Code):
+            out.append(node.text)
+        elif isinstance(node, t.Strong | t.Emphasis | t.Link):
+            out.append(_with_references(node.children, notes))
+        elif isinstance(node, t.Note):
+            notes.append(node)
+            out.append(str(len(notes)))
+    return "".join(out)
+
+
 def tree_units(doc: t.Document, boxes: frozenset[str] = frozenset()) -> list[list[str]]:
-    """The words of each text block of ``doc`` in document order (the title block's fields first)."""
+    """The words of each text block of ``doc`` in document order (the title block's fields first); a
+    block's footnotes follow it, a paragraph each (their Note is a child of the block's element; the
+    notes' numbers, their Lbl, are not read)."""
     texts = list(meta_strings(doc.meta))
+    notes: list[t.Note] = []
+
+    def add(content: t.Inlines) -> None:
+        met = len(notes)
+        texts.append(_with_references(content, notes))
+        for note in notes[met:]:
+            texts.extend(_inline(paragraph.content) for paragraph in note.blocks)
 
     def walk(blocks: tuple[t.Block, ...]) -> None:
         for block in blocks:
             if isinstance(block, t.Heading | t.Paragraph):
-                texts.append(_inline(block.content))
+                add(block.content)
             elif isinstance(block, t.BulletList | t.OrderedList):
                 for item in block.items:
                     walk(item.blocks)
             elif isinstance(block, t.Table):
-                texts.extend(_inline(cell) for cells in (block.header, *block.rows) for cell in cells)
+                for cells in (block.header, *block.rows):
+                    for cell in cells:
+                        add(cell)
             elif isinstance(block, t.BlockQuote):
                 walk(block.blocks)
-                texts.append(_inline(block.attribution))
+                add(block.attribution)
             elif isinstance(block, t.FieldTable):
                 for row in block.rows:
-                    texts.append(_inline(row.label))
+                    add(row.label)
                     walk(row.value)
             elif isinstance(block, t.Timeline | t.Image) and block.caption:
                 texts.append(block.caption)
@@ -169,6 +195,21 @@ def test_a_paragraph_over_two_pages_reads_apart_at_the_page_break() -> None:
     doc = t.Document(t.Meta(title="Long", iso_date="2024-02-29", language="en-GB"),
                      (t.Paragraph((t.Text(latin),)),))
     assert_structure_reads_the_tree(write_pdf(doc, DEFAULT_THEME), doc)
+
+
+def test_footnotes_read_as_their_notes_apart_from_their_numbers() -> None:
+    # Each note's paragraphs read as a P of their own, without the number (the note's Lbl): a short note,
+    # one of three paragraphs, one cut into pieces, and one longer than a page, printed after the text.
+    from reports.parse import parse_markdown
+
+    notes = {"a": "A short note.", "b": "First paragraph.\n\n    Second paragraph.\n\n    Third paragraph.",
+             "c": " ".join(f"piece{i}" for i in range(700)), "d": " ".join(f"long{i}" for i in range(4000))}
+    body = "\n\n".join(f"Text {name} refers here[^{name}] and goes on." for name in notes)
+    definitions = "\n\n".join(f"[^{name}]: {text}" for name, text in notes.items())
+    doc, _ = parse_markdown(f"# Notes\n\n{body}\n\n- A listed note[^e].\n\n{definitions}\n\n[^e]: Listed.\n")
+    pdf = write_pdf(doc, DEFAULT_THEME)
+    assert [n.role for n in check_tagged(pdf).roles("Note")[1].kids] == ["Lbl", "P", "P", "P"]
+    assert_structure_reads_the_tree(pdf, doc)
 
 
 # Known defect (issue 23, open): after some earlier tests of the suite (not alone), a generated table

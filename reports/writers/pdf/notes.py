@@ -17,6 +17,10 @@ than the space the page has left) stays at the foot of the next page: never over
 notes left at the end of the document follow its last block. Nothing of this runs for a document
 without notes, and a document whose notes fit at once is built in one pass.
 
+Each note is tagged as PDF/UA asks: a ``Note`` (under the paragraph that refers to it) holding an ``Lbl``,
+its number, and a ``P`` for each of its paragraphs. The number is drawn apart from the text, as its own
+marked content, where it always was: superscript in the hanging indent, the first line's text after it.
+
 A long note is cut into pieces of bounded size (``cuts.paragraph_pieces``, as long paragraphs of the
 text are) set as one paragraph, and each note's height is measured once: reportlab lays a paragraph out
 again from its start at every page it is split over, and the notes' height is asked for on every page
@@ -27,10 +31,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from reports import tree as t
+from reports.writers.measure import plain_text
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.tags import TParagraph, artifact
 
@@ -52,6 +59,8 @@ class PageNotes:
         self.first_piece = ParagraphStyle("Footnote-first", parent=self.style, spaceAfter=0)
         self.middle_piece = ParagraphStyle("Footnote-joined", parent=self.style, spaceAfter=0, firstLineIndent=0)
         self.last_piece = ParagraphStyle("Footnote-last", parent=self.style, firstLineIndent=0)
+        # The number alone, set where the note's first line starts (the hanging indent).
+        self.label_style = ParagraphStyle("Footnote-label", parent=self.style, spaceAfter=0)
         self.heights: dict[int, float] = {}  # note -> its height at the frame's width, measured once
         self.notes: list[list[Paragraph]] = []  # note n is notes[n - 1]
         self.page: list[int] = []  # numbers of the notes whose references were drawn on this page
@@ -73,18 +82,37 @@ class PageNotes:
         number = len(self.notes) + 1
         paragraphs: list[Paragraph] = []
         element = self.writer.note_element()  # the Note goes under the paragraph that refers to it
+        # The number and the no-break space after it, as they began the note's first line: the space in
+        # the text's size keeps the superscript raised and the line's baseline where the text has it.
+        label = TParagraph(f"<super>{number}</super>&#160;", self.label_style)
+        label._struct = element.add("Lbl")
         for i, block in enumerate(note.blocks or (t.Paragraph(()),)):
-            lead = f"<super>{number}</super>&#160;" if i == 0 else ""
             struct = element.add("P")  # one P, however many pieces the paragraph is set in
             pieces = paragraph_pieces(block.content)
             for j, piece in enumerate(pieces):
                 style = (self.style if len(pieces) == 1 else self.first_piece if j == 0
                          else self.last_piece if j == len(pieces) - 1 else self.middle_piece)
-                paragraph = TParagraph((lead if j == 0 else "") + (self.writer.inlines(piece) or "&#160;"), style)
+                markup = self.writer.inlines(piece) or "&#160;"
+                if i == 0 and j == 0:
+                    paragraph = _Numbered(markup, self._after(label, style))
+                    paragraph._label = label
+                else:
+                    paragraph = TParagraph(markup, style)
                 paragraph._struct = struct
+                # A piece cut after a space goes on in the next: its last line keeps that space, so the
+                # P reads words apart (pdf_spaces), as the pieces of a long paragraph of the text do.
+                paragraph._continued = j < len(pieces) - 1 and plain_text(piece)[-1:].isspace()
                 paragraphs.append(paragraph)
         self.notes.append(paragraphs)
         return f'<super>{number}</super><onDraw name="{CALLBACK}" label="{number}"/>'
+
+    @staticmethod
+    def _after(label: Paragraph, style: ParagraphStyle) -> ParagraphStyle:
+        """``style`` with its first line starting where the number ends: the text's place when the number
+        was set in the same line (reportlab measures a word by its pieces, so the sum is its width)."""
+        width = sum(stringWidth(frag.text, frag.fontName, frag.fontSize) for frag in label.frags)
+        return ParagraphStyle(f"{style.name}-numbered", parent=style,
+                              firstLineIndent=style.firstLineIndent + width)
 
     def height(self, numbers: list[int]) -> float:
         if not numbers:
@@ -174,6 +202,36 @@ class PageNotes:
         # Settled when nothing was pushed on, or when another pass could change nothing.
         self.settled = not self.overflow or plan == self.plan
         self.plan = plan
+
+
+class _Numbered(TParagraph):
+    """A note's first paragraph (its P), whose first line leaves room for the number: the number is drawn
+    there first, as its own paragraph and marked content (the note's Lbl), on the first line's baseline."""
+
+    _label: TParagraph | None = None  # the number, drawn before the first line (the note's Lbl)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)  # new paragraphs of this class, or [self]
+        if parts:  # the number goes with the first line, on the page where the note starts
+            parts[0]._label = self._label
+        return parts
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        label = self._label
+        if label is not None:
+            label.wrap(self.width, 1e6)
+            top = y + self.height - _first_baseline(self)  # where this paragraph's first baseline is
+            label.drawOn(canvas, x, top - label.height + _first_baseline(label))
+        super().drawOn(canvas, x, y, _sW)
+
+
+def _first_baseline(paragraph: Paragraph) -> float:
+    """How far below its top a wrapped paragraph draws its first baseline (as ``Paragraph.drawPara`` does:
+    the first line's largest font size, or its ascent)."""
+    lines = paragraph.blPara
+    first = lines if lines.kind == 0 else lines.lines[0]
+    drop: float = first.fontSize if rl_config.paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize)
+    return drop
 
 
 class _LastNotes(Flowable):  # type: ignore[misc]
