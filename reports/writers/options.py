@@ -16,8 +16,9 @@ from reports.writers.pagination import Paginate
 Relationship = Literal["Source", "Data", "Alternative", "Supplement", "Unspecified"]
 RELATIONSHIPS: tuple[str, ...] = ("Source", "Data", "Alternative", "Supplement", "Unspecified")
 
-# A media type without parameters (RFC 6838 §4.2): "type/subtype" of restricted-name characters.
-_MEDIA_NAME = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+# A media type without parameters (RFC 6838 §4.2): "type/subtype", each a restricted name without the rare
+# "!#$&^" (RFC 6838 allows them; page-validation's PDF/A-3 rule does not, and no registered type uses them).
+_MEDIA_NAME = r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,126}"
 _MEDIA_TYPE = re.compile(rf"{_MEDIA_NAME}/{_MEDIA_NAME}")
 MAX_NAME = 255  # characters of an attachment's file name (what most file systems hold)
 
@@ -49,7 +50,7 @@ class Attachment:
             raise ValueError(f"attachment {self.name!r}: data must be bytes, not {type(self.data).__name__}")
         if not _MEDIA_TYPE.fullmatch(self.media_type):
             raise ValueError(f"attachment {self.name!r}: media type {self.media_type!r} is not type/subtype "
-                             "(RFC 6838, without parameters)")
+                             "(letters, digits and _.+- only; no parameters)")
         if self.relationship not in RELATIONSHIPS:
             raise ValueError(f"attachment {self.name!r}: relationship {self.relationship!r} is not one of "
                              f"{', '.join(RELATIONSHIPS)}")

@@ -8,9 +8,15 @@ Part of write (PDF). Added to reportlab's document objects before it saves, as `
   rebuilds are byte-identical) and ``/CheckSum`` (MD5 of the bytes);
 - a ``/Filespec`` with ``/F`` and ``/UF`` (its name), ``/EF``, ``/Desc`` and ``/AFRelationship``.
 
-The catalogue lists every file specification in its ``/Names /EmbeddedFiles`` name tree (one leaf, keys
-sorted by their bytes) and in its ``/AF`` array, in the order the attachments were given. A document
-without attachments gets none of these objects, and its bytes are what they were without this module.
+The catalogue lists every file specification in its ``/AF`` array, in the order the attachments were
+given, and in its ``/Names /EmbeddedFiles`` name tree: one leaf whose keys are the names in one encoding
+(ISO 32000-2 §7.9.6: "self-consistent", compared byte by byte), ASCII when every name is printable ASCII,
+else UTF-16BE for all, sorted by those bytes. Mixed encodings would put "0" + no-break space (UTF-16) after
+"1" (ASCII) by their bytes but before it by their text, the order qpdf reads a tree in. In one encoding the
+two orders agree, except where one name has a character beyond U+FFFF and another one of U+E000..U+FFFF at
+the same place (UTF-16's order is not the code points' there): the bytes' order, the standard's, is kept.
+
+A document without attachments gets none of these objects: its bytes are what they were before.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ def attach(doc: Any, attachments: Sequence[Attachment], epoch: int) -> None:
     ``/AF``); ``epoch`` dates those without a date of their own. Nothing is added for none."""
     if not attachments:
         return
+    keys = tree_keys([attachment.name for attachment in attachments])
     specs: list[tuple[bytes, Any]] = []  # (name-tree key, reference to the file specification)
-    for attachment in attachments:
+    for key, attachment in zip(keys, attachments, strict=True):
         stream = doc.Reference(_embedded_file(attachment, epoch))
         name = text(attachment.name)
         spec = PDFDictionary({
@@ -41,7 +48,7 @@ def attach(doc: Any, attachments: Sequence[Attachment], epoch: int) -> None:
             "EF": PDFDictionary({"F": stream, "UF": stream}),
             "Desc": text(attachment.description), "AFRelationship": PDFName(attachment.relationship),
         })
-        specs.append((text_bytes(attachment.name), doc.Reference(spec)))
+        specs.append((key, doc.Reference(spec)))
     leaf: list[Any] = []
     for key, reference in sorted(specs, key=lambda pair: pair[0]):  # names are unique (WriterOptions)
         leaf += [PDFString(key, enc="raw"), reference]
@@ -77,6 +84,14 @@ def text_bytes(value: str) -> bytes:
     return codecs.BOM_UTF16_BE + value.encode("utf-16-be")
 
 
+def tree_keys(names: Sequence[str]) -> list[bytes]:
+    """The name-tree keys of ``names``, in one encoding: printable ASCII when every name is, else UTF-16BE
+    after its byte order mark (see the module's docstring)."""
+    if all(name.isascii() and name.isprintable() for name in names):
+        return [name.encode("ascii") for name in names]
+    return [codecs.BOM_UTF16_BE + name.encode("utf-16-be") for name in names]
+
+
 def text(value: str) -> PDFString:
     """A PDF text string of ``value`` (see ``text_bytes``)."""
     return PDFString(text_bytes(value), enc="raw")
@@ -97,4 +112,4 @@ def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
-__all__ = ["attach", "media_name", "pdf_date", "text", "text_bytes"]
+__all__ = ["attach", "media_name", "pdf_date", "text", "text_bytes", "tree_keys"]
