@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.errors import Problem, RenderError
 from reports.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, time_limit
 from reports.model import Agreement
 from reports.theme import DEFAULT_THEME, Theme
 from reports.writers.registry import FORMATS
+
+if TYPE_CHECKING:  # a type only: options.py is light, but the pipeline imports the writers lazily
+    from reports.writers.options import Attachment
 
 
 @dataclass(frozen=True)
@@ -45,19 +49,23 @@ class Rendered:
 
 
 def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = None,
-           *, source: str = "<data>") -> Rendered:
+           *, source: str = "<data>", attachments: Sequence[Attachment] = ()) -> Rendered:
     """Render ``agreement`` as a ``kind`` ("briefing" or "memo") document in ``fmt`` ("pdf" or "docx").
 
-    ``source`` names the data file in warnings. Returns the document bytes and any warnings; raises
-    ``TemplateError`` for template problems, ``RenderError`` when the document cannot be made, and with
-    ``options.strict`` also when there are warnings, and ``TimeLimitError`` when it takes longer than
-    ``options.timeout`` seconds (enforced in the main thread only; see ``reports.limits.time_limit``).
+    ``source`` names the data file in warnings. ``attachments`` are files the document carries (the PDF
+    embeds them and claims PDF/A-3a instead of 2a; the DOCX has no place for them): they belong to this one
+    document, so they are an argument here and not part of the build-wide ``Options`` (which the build's
+    keys hash). Returns the document bytes and any warnings; raises ``TemplateError`` for template
+    problems, ``RenderError`` when the document cannot be made, and with ``options.strict`` also when
+    there are warnings, and ``TimeLimitError`` when it takes longer than ``options.timeout`` seconds
+    (enforced in the main thread only; see ``reports.limits.time_limit``). Attachments that break
+    ``Attachment``'s rules (names given twice) raise ``ValueError``: a caller's bug, not a user's error.
     """
-    return render_formats(agreement, kind, (fmt,), options, source=source)[0]
+    return render_formats(agreement, kind, (fmt,), options, source=source, attachments=attachments)[0]
 
 
 def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], options: Options | None = None,
-                   *, source: str = "<data>") -> list[Rendered]:
+                   *, source: str = "<data>", attachments: Sequence[Attachment] = ()) -> list[Rendered]:
     """Like ``render`` for several formats of one document, in order: the template is rendered and its
     Markdown parsed once, and each writer works from the same tree."""
     opts = options or Options()
@@ -69,7 +77,7 @@ def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], opti
             raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # A template can loop for ever; the limit stops it with a message naming the data file and the kind.
     with time_limit(opts.timeout, source=source, what=kind), _collector_paused():
-        return _render(agreement, kind, formats, opts, source)
+        return _render(agreement, kind, formats, opts, source, tuple(attachments))
 
 
 @contextmanager
@@ -89,7 +97,8 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options, source: str) -> list[Rendered]:
+def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options, source: str,
+            attachments: tuple[Attachment, ...]) -> list[Rendered]:
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
@@ -122,7 +131,7 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         raise RenderError("warnings are errors under --strict", problems=warnings)
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
-    writer_options = WriterOptions(reference_docx=opts.reference_docx)
+    writer_options = WriterOptions(reference_docx=opts.reference_docx, attachments=attachments)
     outputs = [get_writer(fmt)(document, theme, writer_options) for fmt in formats]
     if "pdf" in formats:
         from reports.writers.pdf.writer import chinese_not_embedded

@@ -1,10 +1,13 @@
-"""What makes a PDF of ours archival (PDF/A-2) and say it is accessible (PDF/UA-1): XMP, OutputIntent.
+"""What makes a PDF of ours archival (PDF/A-2, or PDF/A-3 with attachments) and say it is accessible
+(PDF/UA-1): XMP, OutputIntent, attached files.
 
 Part of write (PDF). Added to reportlab's document objects before it saves: the XMP metadata stream
 (matching the Info dictionary, as PDF/A requires), an sRGB OutputIntent with an ICC profile made by
 Pillow (no file, no network; its header date fixed so rebuilds stay byte-identical), PDF 1.7,
-``DisplayDocTitle``. The PDF/A and PDF/UA identifiers are claimed only when ``archival`` is true: every
-font embedded and every page tagged.
+``DisplayDocTitle``, and the attached files (``attachments``). The PDF/A and PDF/UA identifiers are
+claimed only when ``archival`` is true: every font embedded and every page tagged. The PDF/A part is 2
+(conformance A), or 3 when files are attached: PDF/A-2 allows only PDF/A files inside, PDF/A-3 any file
+associated with the document.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from reports import tree as t
+from reports.writers.options import Attachment
+from reports.writers.pdf.attachments import attach
 from reports.writers.pdf.conformance import conform
 from reports.writers.xmltext import xml_safe
 
-_CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents"]
+# reportlab writes only the catalogue keys it knows; AF (associated files) is written only when set.
+_CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "OutputIntents", "AF"]
 
 # PDF/A-2 knows only some XMP schemas; the PDF/UA identifier must be described in an extension schema.
 _PDFUA_EXTENSION = """
@@ -64,8 +70,9 @@ def srgb_profile() -> bytes:
     return bytes(data)
 
 
-def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> bytes:
-    """The XMP packet for ``meta``; dates from ``epoch`` (the Info dictionary's, so the two agree)."""
+def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool, part: int = 2) -> bytes:
+    """The XMP packet for ``meta``; dates from ``epoch`` (the Info dictionary's, so the two agree). With
+    ``archival``, it claims PDF/A part ``part`` (2, or 3 for a file with attachments), conformance A."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
     # As in the Info dictionary (the PDF writer passes it xml_safe values): no characters XML cannot hold.
     meta = dataclasses.replace(meta, title=xml_safe(meta.title), author=xml_safe(meta.author),
@@ -94,7 +101,7 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool) -> b
         fields.append('<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
                       f"{escape(meta.subject)}</rdf:li></rdf:Alt></dc:description>")
     if archival:
-        fields += ["<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>",
+        fields += [f"<pdfaid:part>{part}</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>",
                    "<pdfuaid:part>1</pdfuaid:part>", _PDFUA_EXTENSION]
     body = "\n   ".join(fields)
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -131,8 +138,10 @@ class _Info(PDFInfo):  # type: ignore[misc]
         return formatted
 
 
-def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
-    """Add XMP, the sRGB OutputIntent, PDF 1.7 and DisplayDocTitle to reportlab document ``doc``."""
+def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool,
+                  attachments: tuple[Attachment, ...] = ()) -> None:
+    """Add XMP, the sRGB OutputIntent, PDF 1.7, DisplayDocTitle and the ``attachments`` (embedded,
+    associated files; dated ``epoch`` unless they carry a date) to reportlab document ``doc``."""
     info = doc.info
     info.__class__ = _Info  # same fields, empty ones left out
     catalog = doc.Catalog
@@ -140,7 +149,8 @@ def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
     # filters=None: no /Filter key at all (PDF/A wants the metadata stream readable as it is; reportlab
     # writes an empty "/Filter []" for filters=[]). Our documents set no default stream filters.
     metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                         xmp(meta, epoch, info.creator, info.keywords, archival), filters=None)
+                         xmp(meta, epoch, info.creator, info.keywords, archival, 3 if attachments else 2),
+                         filters=None)
     catalog.Metadata = doc.Reference(metadata)
     profile = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
     catalog.OutputIntents = PDFArray([PDFDictionary({
@@ -152,6 +162,7 @@ def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool) -> None:
     preferences["DisplayDocTitle"] = "true"
     catalog.ViewerPreferences = preferences
     doc._pdfVersion = (1, 7)
+    attach(doc, attachments, epoch)  # nothing without attachments
     conform(doc)  # stream EOLs, subset tags, ToUnicode CMaps: see conformance.py
 
 

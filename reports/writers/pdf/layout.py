@@ -26,6 +26,7 @@ from reports.fonts.scripts import CJK_RUN
 from reports.limits import source_date_epoch
 from reports.theme import Theme
 from reports.version import __version__
+from reports.writers.options import Attachment
 from reports.writers.pagination import Pagination
 from reports.writers.pdf import notes as pdf_notes
 from reports.writers.pdf.page import PageDecor, numbered_canvas
@@ -43,14 +44,15 @@ def paginate(doc: t.Document, theme: Theme) -> Pagination:
     return _decide(doc, theme, None)
 
 
-def draw(doc: t.Document, theme: Theme) -> bytes:
-    """The PDF of ``doc``, laid out as ``paginate`` says (contents shown or not)."""
+def draw(doc: t.Document, theme: Theme, attachments: tuple[Attachment, ...] = ()) -> bytes:
+    """The PDF of ``doc``, laid out as ``paginate`` says (contents shown or not), with ``attachments``
+    embedded (they change no page)."""
     buffer = io.BytesIO()
     known = _PAGINATIONS.get((doc, theme))
     if known is not None:
-        lay_out(doc if known.contents or not doc.meta.toc else without_contents(doc), theme, buffer)
+        lay_out(doc if known.contents or not doc.meta.toc else without_contents(doc), theme, buffer, attachments)
     else:
-        _decide(doc, theme, buffer)
+        _decide(doc, theme, buffer, attachments)
     return buffer.getvalue()
 
 
@@ -64,18 +66,19 @@ def without_contents(doc: t.Document) -> t.Document:
 _PAGINATIONS: dict[tuple[t.Document, Theme], Pagination] = {}
 
 
-def _decide(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> Pagination:
-    # Lays ``doc`` out, saving the PDF drawn into ``buffer`` when there is one.
+def _decide(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
+            attachments: tuple[Attachment, ...] = ()) -> Pagination:
+    # Lays ``doc`` out, saving the PDF drawn into ``buffer`` (with ``attachments``) when there is one.
     if doc.meta.toc and doc.meta.toc_min_pages > 0:
         # Contents only from ``toc_min_pages`` pages on, counted without them: a shorter document is done
         # after this one layout.
-        plain = _read(lay_out(without_contents(doc), theme, buffer), contents=False)
+        plain = _read(lay_out(without_contents(doc), theme, buffer, attachments), contents=False)
         if plain.pages < doc.meta.toc_min_pages:
             return _remember(doc, theme, plain)
         if buffer is not None:
             buffer.seek(0)
             buffer.truncate()
-    return _remember(doc, theme, _read(lay_out(doc, theme, buffer), contents=doc.meta.toc))
+    return _remember(doc, theme, _read(lay_out(doc, theme, buffer, attachments), contents=doc.meta.toc))
 
 
 def _read(template: _DocTemplate, *, contents: bool) -> Pagination:
@@ -93,9 +96,10 @@ def _remember(doc: t.Document, theme: Theme, pagination: Pagination) -> Paginati
     return pagination
 
 
-def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTemplate:
+def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
+            attachments: tuple[Attachment, ...] = ()) -> _DocTemplate:
     """Lay ``doc`` out as it stands (its ``toc`` decides the contents) and, with a ``buffer``, save the PDF
-    into it; return the template (its pages)."""
+    into it with ``attachments`` embedded; return the template (its pages)."""
     sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
     # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
     # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
@@ -123,7 +127,8 @@ def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None) -> _DocTem
     notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
     story += notes
     archival = not unembedded_fonts(theme.fonts, sheet.cjk)
-    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None)
+    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None,
+                            attachments=attachments)
     try:
         if meta.toc or notes:
             template.multiBuild(without_empty_pages(story), canvasmaker=maker)

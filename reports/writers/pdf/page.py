@@ -23,6 +23,7 @@ from reports import tree as t
 from reports.fonts.scripts import is_cjk
 from reports.fonts.standin import face_runs
 from reports.theme import Theme
+from reports.writers.options import Attachment
 from reports.writers.pdf.archive import make_archival
 from reports.writers.pdf.structure import write_structure
 from reports.writers.pdf.styles import Sheet, draw_text
@@ -153,11 +154,13 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool, save: bool = True) -> type[Canvas]:
+def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool, save: bool = True,
+                    attachments: tuple[Attachment, ...] = ()) -> type[Canvas]:
     """Return a canvas class that draws ``decor``'s footer with the page count and a fixed date, tags
     what the flowables draw (structure tree ``root``) and saves a tagged PDF with archival metadata
-    (claiming PDF/A-2 and PDF/UA-1 when ``archival``: every font embedded). With ``save`` false the
-    pages are laid out and nothing is written (to learn where headings fall)."""
+    (claiming PDF/A-2, or PDF/A-3 with ``attachments`` embedded, and PDF/UA-1 when ``archival``: every font
+    embedded). With ``save`` false the pages are laid out and nothing is written (to learn where headings
+    fall)."""
 
     language = decor.meta.language.lower()
     span_lang = "" if language.startswith(("zh", "ja", "ko")) else "zh-Hans"
@@ -214,7 +217,7 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
                     decor.footer(self, number, total)
                 Canvas.showPage(self)
             write_structure(self._doc, root, self.tagger, self._links)
-            make_archival(self._doc, decor.meta, epoch, archival)
+            make_archival(self._doc, decor.meta, epoch, archival, attachments)
             Canvas.save(self)
 
     return NumberedCanvas

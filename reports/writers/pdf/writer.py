@@ -16,10 +16,11 @@ from reports.writers.pdf.layout import cjk_characters, draw
 def write_pdf(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
     """Render ``doc`` as PDF and return the bytes; identical input gives identical bytes.
 
-    ``options`` are every writer's options; the PDF takes none of them (a reference document is Word's).
+    ``options`` are every writer's options; the PDF takes its ``attachments`` (embedded, associated files:
+    the file then claims PDF/A-3a instead of PDF/A-2a) and no other (a reference document is Word's).
     Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
     """
-    return draw(doc, theme)
+    return draw(doc, theme, options.attachments if options is not None else ())
 
 
 _said_chinese_not_embedded = False
