@@ -9,11 +9,11 @@ title block's meta fields included) must come back from the PDF (pypdf) and the 
 Comparison is on text with all whitespace removed (PDF lines wrap anywhere, pages break inside
 paragraphs) and in Unicode NFD (pypdf may return "é" for "e" + U+0301). Characters that draw nothing
 (format characters such as U+200D) are ignored on both sides; characters the build warns that no font
-can draw are dropped from what the PDF must hold, since they print as boxes (that warning is tested in
-test_documents.py). Right-to-left text is stored in logical order in DOCX but a PDF holds glyphs in
-visual order and pypdf may give them back reversed, so for the PDF a string holding Hebrew or Arabic
-passes when its left-to-right runs are found in order and each right-to-left run is found as written or
-reversed.
+can draw print as boxes that keep their characters, so the PDF must hold them too. Every PDF must also
+pass page-validation (PDF/UA-1 and the PDF/A profile it claims). Right-to-left text is stored in logical
+order in DOCX but a PDF holds glyphs in visual order and pypdf may give them back reversed, so for the
+PDF a string holding Hebrew or Arabic passes when its left-to-right runs are found in order and each
+right-to-left run is found as written or reversed.
 
 ``REPORTS_HYPOTHESIS_EXAMPLES=N`` runs N examples (default 200, split between the kinds).
 """
@@ -40,6 +40,7 @@ from reports.theme import DEFAULT_THEME, Theme
 from reports.writers import FORMATS
 from tests import strategies
 from tests.tagged_pdf import check_tagged
+from tests.validators import page_validation_findings
 
 EXAMPLES = int(os.environ.get("REPORTS_HYPOTHESIS_EXAMPLES", "200"))
 GENERATIVE = settings(
@@ -152,6 +153,17 @@ def _is_rtl(char: str) -> bool:
     return unicodedata.bidirectional(char) in ("R", "AL")
 
 
+def _reversed_clusters(run: str) -> str:
+    """``run`` in reverse visual order: each letter with the combining marks after it (NFD) kept after it."""
+    clusters: list[str] = []
+    for char in run:
+        if clusters and unicodedata.category(char).startswith("M"):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return "".join(reversed(clusters))
+
+
 def _rtl_runs_found(expected: str, actual: str) -> bool:
     """Left-to-right runs in order and right-to-left runs as written or reversed (see the docstring)."""
     runs: list[tuple[bool, str]] = []
@@ -164,7 +176,7 @@ def _rtl_runs_found(expected: str, actual: str) -> bool:
     position = 0
     for rtl, run in runs:
         if rtl:
-            if run not in actual and run[::-1] not in actual:
+            if run not in actual and _reversed_clusters(run) not in actual:
                 return False
             continue
         found = actual.find(run, position)
@@ -174,27 +186,22 @@ def _rtl_runs_found(expected: str, actual: str) -> bool:
     return True
 
 
-def missing_strings(expected: list[str], actual_text: str, fmt: str, theme: Theme = DEFAULT_THEME) -> list[str]:
+def missing_strings(expected: list[str], actual_text: str, fmt: str) -> list[str]:
     """The strings of ``expected`` that ``actual_text`` (read back from a ``fmt`` file) lacks."""
-    from reports.fonts.faces import missing_glyphs
-
-    # A character no font can draw (the build warns) prints as a box: pypdf reads U+0000 for it, or the
-    # character itself where one face of the family has it; it is left out of both sides, before
-    # normalising (NFD would keep the "u" of a "ŭ" that printed as a box).
-    boxes = {c for text in expected for c in missing_glyphs(text, theme.fonts)} | {"\x00"} if fmt == "pdf" else set()
-    paged = normalise("".join(c for c in actual_text if c not in boxes))
+    # A character no font can draw (the build warns) prints as a box that keeps its character
+    # (reports.fonts.standin): it must come back like any other.
+    paged = normalise(actual_text)
     actual = paged.replace(PAGE_END, "")
     lost: list[str] = []
     for text in expected:
-        wanted = normalise("".join(c for c in text if c not in boxes))
+        wanted = normalise(text)
         if not wanted or wanted in actual:
             continue
-        if fmt == "pdf" and SOFT_HYPHEN in text and _soft_hyphens_found(text, boxes, actual):
+        if fmt == "pdf" and SOFT_HYPHEN in text and _soft_hyphens_found(text, actual):
             continue
         if fmt == "pdf" and PAGE_END in paged and _found_across_pages(wanted, paged):
             continue
-        if fmt == "pdf" and BOM in text and all(
-                _piece_found(normalise(w), actual) for w in _bom_pieces("".join(c for c in text if c not in boxes))):
+        if fmt == "pdf" and BOM in text and all(_piece_found(normalise(w), actual) for w in _bom_pieces(text)):
             continue
         if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(wanted, actual):
             continue
@@ -247,9 +254,9 @@ SOFT_HYPHEN = "\u00ad"
 BOM = "\ufeff"
 
 
-def _soft_hyphens_found(text: str, boxes: set[str], actual: str) -> bool:
+def _soft_hyphens_found(text: str, actual: str) -> bool:
     # A soft hyphen is invisible unless the line breaks there; then the PDF shows a hyphen.
-    parts = (normalise("".join(c for c in part if c not in boxes)) for part in text.split(SOFT_HYPHEN))
+    parts = (normalise(part) for part in text.split(SOFT_HYPHEN))
     return re.search("-?".join(map(re.escape, parts)), actual) is not None
 
 
@@ -279,8 +286,12 @@ def check_renders_everything(agreement: Agreement, kind: str, options: Options |
     for fmt, result in zip(FORMATS, rendered, strict=True):
         if fmt == "pdf":  # every PDF is tagged: its structure holds everything and nothing is untagged
             check_tagged(result.data)
+            # and passes page-validation's machine rules (PDF/UA-1, the claimed PDF/A); it is fast enough
+            # for every example (outloud, slower, runs on a sample: tests/test_generative_validated.py)
+            findings = page_validation_findings(result.data)
+            assert not findings, "\n".join(findings)
         text = pdf_body_text(result.data, opts.theme) if fmt == "pdf" else docx_body_text(result.data)
-        lost = missing_strings(expected, text, fmt, opts.theme)
+        lost = missing_strings(expected, text, fmt)
         assert not lost, f"{kind}.{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"
 
 
@@ -319,7 +330,8 @@ def test_missing_strings_is_not_fooled() -> None:
     assert missing_strings(["first half second half"], "first ha Date Event lf second half", "pdf") != []
     assert missing_strings(["\ufeff ' - word"], " - ' \ufeffword", "pdf") == []
     assert missing_strings(["Soft\u00adhyphen"], "Soft-\nhyphen", "pdf") == []
-    assert missing_strings(["a 😀 b"], "a \x00 b", "pdf") == [] and missing_strings(["a 😀 b"], "a b", "docx")
+    # a character printed as a box still reads as itself: U+0000 in its place is a loss
+    assert missing_strings(["a 😀 b"], "a 😀 b", "pdf") == [] and missing_strings(["a 😀 b"], "a \x00 b", "pdf")
     assert _rtl_runs_found("abcשלוםdef", "abcםולשdef") and _rtl_runs_found("abcשלוםdef", "abcשלוםdef")
     assert not _rtl_runs_found("abcשלוםdef", "defםולשabc") and not _rtl_runs_found("abcשלוםdef", "abcשלדםdef")
 

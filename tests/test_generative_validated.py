@@ -4,14 +4,16 @@ tests/test_generative.py already runs page-validation on every PDF it makes (it 
 file for about a second, so it runs here on a sample: agreements drawn from the model at its extremes,
 in both shipped languages and both kinds, each PDF checked by page-validation (PDF/UA-1 and the PDF/A
 profile it claims) and outloud (PDF/UA-1 by Matterhorn checkpoint, WCAG 2.2), and each DOCX by
-openxml-audit. Any finding fails. Shrinking is off, so a failure is reported at once with its example.
+openxml-audit. Any finding fails, except outloud's heuristics that judge the data's own words
+(``tests.validators.JUDGES_THE_DATA``: a 300-character title, a heading that is a party called "gĄ8"),
+which are recorded as events. Shrinking is off, so a failure is reported at once with its example.
 """
 
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from reports.errors import ReportsError
@@ -33,7 +35,8 @@ def test_generated_agreements_pass_every_validator(agreement: Agreement, kind: s
         pdf, docx = render_formats(agreement, kind, ("pdf", "docx"), Options(lang=lang, timeout=None))
     except ReportsError:
         return  # refused with located problems: tests/test_generative.py's concern
-    pending = check_pdf(pdf.data)
-    assert not pending, pending
+    excused = check_pdf(pdf.data, generated=True)
+    if excused:
+        event(f"excused: {excused}")
     findings = docx_findings(docx.data)
     assert not findings, "\n".join(findings)

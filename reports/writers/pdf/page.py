@@ -23,13 +23,16 @@ from reports import tree as t
 from reports.fonts.scripts import is_cjk
 from reports.fonts.standin import face_runs
 from reports.theme import Theme
+from reports.writers.measure import running_title
 from reports.writers.options import Attachment
 from reports.writers.pdf.archive import make_archival
 from reports.writers.pdf.structure import write_structure
-from reports.writers.pdf.styles import Sheet, draw_text
+from reports.writers.pdf.styles import Sheet, draw_text, text_width
 from reports.writers.pdf.tags import Element, LangText, Tagger, artifact
 from reports.writers.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 
+# A running head is a short title: at most this share of the line, so it stays a label, never a sentence.
+RUNNING_SHARE = 0.5
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 
 
@@ -79,13 +82,16 @@ class PageDecor:
         canvas.saveState()
         canvas.setFont(self.sheet.heading.regular, 8)
         canvas.setFillColor(self.sheet.muted)
-        draw_text(canvas, left, y, _fit(self.meta.short_title or self.meta.title, 90), self.sheet.heading.regular, 8,
-                  self.sheet.cjk)
-        if self.meta.classification:
+        marking = self.meta.classification.upper()
+        marking_width = text_width(marking, self.sheet.heading.bold, 8, self.sheet.cjk) + 6 * mm if marking else 0.0
+        room = min(right - left - marking_width, (right - left) * RUNNING_SHARE)
+        head = running_title(self.meta.short_title or self.meta.title,
+                             lambda text: text_width(text, self.sheet.heading.regular, 8, self.sheet.cjk) <= room)
+        draw_text(canvas, left, y, head, self.sheet.heading.regular, 8, self.sheet.cjk)
+        if marking:
             canvas.setFont(self.sheet.heading.bold, 8)
             canvas.setFillColor(self.sheet.accent)
-            draw_text(canvas, right, y, self.meta.classification.upper(), self.sheet.heading.bold, 8, self.sheet.cjk,
-                      align="right")
+            draw_text(canvas, right, y, marking, self.sheet.heading.bold, 8, self.sheet.cjk, align="right")
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
         canvas.line(left, y - 3, right, y - 3)

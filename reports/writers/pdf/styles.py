@@ -138,12 +138,21 @@ def stylesheet(theme: Theme, kind: str = "briefing", east_asian: bool = False) -
     )
 
 
+def _runs(text: str, font: str, cjk: str) -> list[tuple[str, str]]:
+    return [run for piece, is_cjk in script_runs(text) for run in face_runs(piece, cjk if is_cjk else font)]
+
+
+def text_width(text: str, font: str, size: float, cjk: str) -> float:
+    """The width of ``text`` as ``draw_text`` draws it."""
+    return float(sum(stringWidth(piece, face, size) for piece, face in _runs(text, font, cjk)))
+
+
 def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, cjk: str,
               align: str = "left") -> None:
     """Draw one line of ``text`` at (``x``, ``y``) in ``font``, its Chinese, Japanese and Korean runs in
     the ``cjk`` face (the Latin faces have none of them: a footer's 2023年7月7日 would be boxes), aligned
     ``left`` or ``right`` of ``x``. For page furniture, which reportlab draws without paragraphs."""
-    runs = [run for piece, is_cjk in script_runs(text) for run in face_runs(piece, cjk if is_cjk else font)]
+    runs = _runs(text, font, cjk)
     if align == "right":
         x -= sum(stringWidth(piece, face, size) for piece, face in runs)
     for piece, face in runs:

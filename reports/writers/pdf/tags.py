@@ -17,6 +17,7 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -133,6 +134,10 @@ class Tagger:
         return True
 
 
+# The Private Use Area: the BMP's and planes 15 and 16.
+_PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]+")
+
+
 class LangText(PDFTextObject):  # type: ignore[misc]
     """A text object that marks the runs set in one face (the CJK face, in a document in another
     language) as a ``/Span`` with their ``/Lang``, inside whatever element the text belongs to: a screen
@@ -149,6 +154,23 @@ class LangText(PDFTextObject):  # type: ignore[misc]
         if TStar and self.line_ends:
             text += self.line_ends.pop(0)
         super()._textOut(text, TStar)
+
+    def _formatText(self, text: str) -> str:
+        # PDF/A-2 (6.2.11.7.3) wants text mapped to the Private Use Area inside an /ActualText span: the
+        # data's private characters are drawn as its face draws them, each run of them in such a span.
+        if text.isascii() or not _PRIVATE.search(text):
+            return str(super()._formatText(text))
+        parts: list[str] = []
+        position = 0
+        for run in _PRIVATE.finditer(text):
+            if run.start() > position:
+                parts.append(super()._formatText(text[position:run.start()]))
+            actual = run.group().encode("utf-16-be").hex().upper()
+            parts.append(f"/Span <</ActualText <FEFF{actual}>>> BDC {super()._formatText(run.group())} EMC")
+            position = run.end()
+        if position < len(text):
+            parts.append(super()._formatText(text[position:]))
+        return " ".join(parts)
 
     def _switch(self, font: str) -> None:
         wanted = font == self.span_font
