@@ -150,7 +150,8 @@ def normalise(text: str) -> str:
 
 
 def _is_rtl(char: str) -> bool:
-    return unicodedata.bidirectional(char) in ("R", "AL")
+    # Arabic-Indic digits (AN) run with the Arabic letters around them in visual order.
+    return unicodedata.bidirectional(char) in ("R", "AL", "AN")
 
 
 def _reversed_clusters(run: str) -> str:
