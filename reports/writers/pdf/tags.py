@@ -42,7 +42,7 @@ class Element:
         self.alt = alt
         self.lang = lang
         self.attributes = attributes or {}
-        self.repeats = repeats  # a repeated table header: drawn again on later pages as an artifact
+        self.repeats = repeats  # a repeated table header: every drawing after the first is an artifact
         self.actual_text = ""  # what the content says when its glyphs do not (letter-spaced words)
         self.text = ""  # plain text, where a link inside needs a description (table-of-contents entries)
 
@@ -85,8 +85,10 @@ class Tagger:
         """Open ``element``'s sequence; False if one is open already (what is drawn then belongs to it)."""
         if self.current is not None or self.artifacts:
             return False
-        marks = self.marks.get(id(element))
-        if element.repeats and marks and marks[0][0] < self.page:
+        # A table's header row is drawn again wherever the table goes on: the first drawing is the element's
+        # content, every later one an artifact, on a later page or (should a split ever leave the rest room
+        # on the same page) on this one; else the header cell reads its text twice ("DateDate").
+        if element.repeats and id(element) in self.marks:
             return self.open_artifact(code, "Pagination")
         mcid = len(self.parents[self.page])
         self.parents[self.page].append(element)
