@@ -9,8 +9,8 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
   belongs to, and marks decoration (table backgrounds and rules, horizontal rules, page furniture) as
   ``/Artifact``;
 - a flowable split across pages hands its element to its pieces, so a paragraph over two pages stays one
-  element with a marked-content reference on each page; a repeated table header is an artifact after its
-  first page.
+  element with a marked-content reference on each page; a repeated table header is an artifact at every
+  drawing after its first.
 
 ``pdf_structure`` turns the elements and the tagger's records into the PDF's structure tree at save.
 """
