@@ -212,11 +212,15 @@ def test_footnotes_read_as_their_notes_apart_from_their_numbers() -> None:
     assert_structure_reads_the_tree(pdf, doc)
 
 
-# Known defect (issue 23, open): after some earlier tests of the suite (not alone), a generated table
-# split over pages reads its header twice in one TH ("AreaArea"); the cause is not found yet. Not strict:
-# the test still runs and shows the defect, and passes where the defect does not appear.
-@pytest.mark.xfail(reason="a table split over pages can read its header twice in one TH (issue 23, open)",
-                   strict=False)
+# Hypothesis also draws the constants of the package's imported modules, so which agreements these are
+# depends on what earlier tests imported (and on the package's source), never on the writer's state: the
+# same agreement makes the same bytes in a fresh process and after the rest of the suite. The header read
+# twice in one TH ("AreaArea") this test found so is fixed, and tests/writers/test_table_splits.py splits
+# tables in every way on purpose. After the other writer tests it now draws another known defect (issue 23,
+# open): a key-facts value whose long word, cut with hyphens over lines, goes over a page break there reads
+# as two words. Not strict: the test runs, shows it, and passes where it is not drawn.
+@pytest.mark.xfail(reason="a long word cut over a page break in a key-facts cell reads as two words "
+                          "(issue 23, open; drawn only after other tests)", strict=False)
 @settings(max_examples=10, deadline=None, database=None, derandomize=True,
           phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is reported, not shrunk for minutes
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])

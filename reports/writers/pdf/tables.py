@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, FrameBreak, Spacer, Table, TableStyle
 
 from reports import tree as t
 from reports.writers.measure import column_fractions, plain_text, text_lengths
@@ -29,6 +29,7 @@ class Writes(Protocol):
     """What the table functions use of the story writer."""
 
     sheet: Sheet
+    boxes: int  # how many table cells enclose the block being written (0: the page's own flow)
 
     def tag(self, role: str, **options: Any) -> Element: ...
 
@@ -78,11 +79,14 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
                          for i, c in enumerate(pad(piece, ncols))])
     widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
     head = [header_cells] if header else []
+    # A table in the page's flow whose header repeats goes on at the top of the next page after a split
+    # (DataTable). In a quote or key-facts box the box's own split decides, and a frame break is no cell's.
+    page_after_split = bool(head) and not writer.boxes
 
-    def make(body_rows: list[list[Any]], parity: int) -> Table:
+    def make(body_rows: list[list[Any]], parity: int) -> DataTable:
         # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
-        table = TTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
-                       splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
+        table = DataTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
+                          splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
@@ -97,8 +101,11 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
         return table
 
     if len(rows) <= ROWS_AT_ONCE:
-        return [make(rows, 0), Spacer(1, 8)]
-    return [RowStream(make, rows, 0, len(head)), Spacer(1, 8)]
+        whole = make(rows, 0)
+        whole.page_after_split = page_after_split
+        return [whole, Spacer(1, 8)]
+    # The stream splits its chunks itself (they keep page_after_split off) and starts the next page.
+    return [RowStream(make, rows, 0, len(head), page_after_split=page_after_split), Spacer(1, 8)]
 
 def cell(writer: Writes, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
     para = writer.para(content, style, element)
@@ -178,6 +185,26 @@ def split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
     return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
 
 
+class DataTable(TTable):
+    """A data table whose rest, after a split, begins at the top of the next page (``page_after_split``).
+
+    reportlab splits a table between rows when it can, even where the next row could have been split
+    inside, and then offers what is left of the page to the rest of the table. That rest cannot split
+    between rows before its first body row, so it splits inside it and draws the repeated header half-way
+    down the page, above the second piece of a row whose first piece is just above it. A frame break after
+    the first part keeps the promise of a repeated header: the rest goes on at the top of the next page.
+    """
+
+    page_after_split = False
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if not self.page_after_split or len(parts) < 2:
+            return parts
+        for part in parts[1:]:  # reportlab makes the parts as new tables of this class: they go on the same way
+            part.page_after_split = True
+        return [parts[0], FrameBreak, *parts[1:]]
+
 
 class RowStream(Flowable):  # type: ignore[misc]
     """The rows of a long table, made into a reportlab Table a page at a time.
@@ -189,10 +216,11 @@ class RowStream(Flowable):  # type: ignore[misc]
     """
 
     def __init__(self, make: Callable[[list[list[Any]], int], Table], rows: list[list[Any]], parity: int,
-                 head: int, guess: int = ROWS_AT_ONCE) -> None:
+                 head: int, guess: int = ROWS_AT_ONCE, page_after_split: bool = False) -> None:
         super().__init__()
         self.make, self.rows, self.parity, self.head = make, rows, parity, head
         self.guess = guess  # rows to take at once: a little more than the last page held
+        self.page_after_split = page_after_split  # as DataTable's: the rest starts the next page
 
     def _chunk(self, width: float, height: float) -> tuple[int, Table, float]:
         size = self.guess
@@ -221,7 +249,9 @@ class RowStream(Flowable):  # type: ignore[misc]
             parity = self.parity + placed - 1
         else:
             remaining, parity = self.rows[placed:], self.parity + placed
-        return [first, RowStream(self.make, remaining, parity, self.head, guess=max(8, placed + placed // 4 + 2))]
+        rest = RowStream(self.make, remaining, parity, self.head, guess=max(8, placed + placed // 4 + 2),
+                         page_after_split=self.page_after_split)
+        return [first, FrameBreak, rest] if self.page_after_split else [first, rest]
 
     def draw(self) -> None:  # never drawn itself: always split into tables first
         raise AssertionError("a row stream is always split before it is drawn")

@@ -9,8 +9,8 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
   belongs to, and marks decoration (table backgrounds and rules, horizontal rules, page furniture) as
   ``/Artifact``;
 - a flowable split across pages hands its element to its pieces, so a paragraph over two pages stays one
-  element with a marked-content reference on each page; a repeated table header is an artifact after its
-  first page.
+  element with a marked-content reference on each page; a repeated table header is an artifact at every
+  drawing after its first.
 
 ``pdf_structure`` turns the elements and the tagger's records into the PDF's structure tree at save.
 """
@@ -43,7 +43,7 @@ class Element:
         self.alt = alt
         self.lang = lang
         self.attributes = attributes or {}
-        self.repeats = repeats  # a repeated table header: drawn again on later pages as an artifact
+        self.repeats = repeats  # a repeated table header: every drawing after the first is an artifact
         self.actual_text = ""  # what the content says when its glyphs do not (letter-spaced words)
         self.text = ""  # plain text, where a link inside needs a description (table-of-contents entries)
 
@@ -86,8 +86,10 @@ class Tagger:
         """Open ``element``'s sequence; False if one is open already (what is drawn then belongs to it)."""
         if self.current is not None or self.artifacts:
             return False
-        marks = self.marks.get(id(element))
-        if element.repeats and marks and marks[0][0] < self.page:
+        # A table's header row is drawn again wherever the table goes on: the first drawing is the element's
+        # content, every later one an artifact, on a later page or (should a split ever leave the rest room
+        # on the same page) on this one; else the header cell reads its text twice ("DateDate").
+        if element.repeats and id(element) in self.marks:
             return self.open_artifact(code, "Pagination")
         mcid = len(self.parents[self.page])
         self.parents[self.page].append(element)
