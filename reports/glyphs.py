@@ -1,7 +1,8 @@
 """Characters no configured font can draw: found in the data before rendering, reported by field.
 
-A missing glyph prints as an empty box, which silently shows something other than the data; so the
-build names the file, the field and the character (U+XXXX), and ``--strict`` turns that into an error.
+A missing glyph prints as an empty box (``reports.fonts.standin``: the text behind it is still the
+character, for a screen reader or a copy), which shows something other than the data; so the build
+names the file, the field and the character (U+XXXX), and ``--strict`` turns that into an error.
 The standard PDF fonts (Helvetica, Times-Roman, Courier) draw the whole WinAnsi set (dashes, curly
 quotes, the bullet, the euro sign ...), not Latin-1 alone.
 """
@@ -42,7 +43,8 @@ def check_glyphs(agreement: Agreement, theme: Theme, *, source: str) -> list[Pro
             name = _char_name(char)
             problems.append(Problem(
                 file=source, field=path,
-                message=f"no configured font can draw U+{ord(char):04X} {name}; it would print as a box",
+                message=f"no configured font can draw U+{ord(char):04X} {name}; the PDF prints it as a box "
+                        "(its text still reads as the character)",
             ))
     return problems
 
