@@ -154,6 +154,12 @@ def _is_rtl(char: str) -> bool:
     return unicodedata.bidirectional(char) in ("R", "AL", "AN")
 
 
+def _unmarked(text: str) -> str:
+    # pypdf moves the combining marks of a line it reverses (a tanween may land among a Latin letter's
+    # marks before it): strings with right-to-left text are compared without them, letters in order.
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+
+
 def _reversed_clusters(run: str) -> str:
     """``run`` in reverse visual order: each letter with the combining marks after it (NFD) kept after it."""
     clusters: list[str] = []
@@ -205,7 +211,7 @@ def missing_strings(expected: list[str], actual_text: str, fmt: str) -> list[str
             continue
         if fmt == "pdf" and BOM in text and all(_piece_found(normalise(w), actual) for w in _bom_pieces(text)):
             continue
-        if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(wanted, actual):
+        if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(_unmarked(wanted), _unmarked(actual)):
             continue
         lost.append(text)
     return lost
