@@ -18,6 +18,7 @@ import io
 import threading
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -27,6 +28,7 @@ _EM = 1000
 _BOX_WIDTH = 600  # in font units: about the width of a capital
 _SPACE_WIDTH = 300  # a space the face lacks (an ideographic or em space) still parts the words around it
 _lock = threading.Lock()
+_ASCII = frozenset(range(0x20, 0x7F))  # tabs and line breaks never reach a face
 
 
 def _font_bytes() -> bytes:
@@ -99,13 +101,26 @@ def take(chars: str) -> None:
             widths[code] = widths[shape]
 
 
+def _draws_ascii(face: Any) -> bool:
+    # Asked once per face (a face object is made per font file, or per document for a converted one).
+    known: bool | None = getattr(face, "_reports_ascii", None)
+    if known is None:
+        known = face.charToGlyph.keys() >= _ASCII
+        face._reports_ascii = known
+    return known
+
+
 def face_runs(text: str, font: str) -> list[tuple[str, str]]:
     """``text`` cut into runs of ``(text, font)``: the runs ``font`` draws, and the runs of characters it
     lacks set in the stand-in. A font that is not a TrueType face we embed (a standard PDF font, a CID
     font) is left alone: it claims no archival standard."""
     face = getattr(pdfmetrics.getFont(font), "face", None)
     glyphs = getattr(face, "charToGlyph", None)
-    if glyphs is None or font == STANDIN or glyphs.keys() >= set(map(ord, text)):
+    if glyphs is None or font == STANDIN:
+        return [(text, font)]
+    if text.isascii() and _draws_ascii(face):  # the common case, without looking at each character
+        return [(text, font)]
+    if glyphs.keys() >= set(map(ord, text)):
         return [(text, font)]
     runs: list[tuple[str, str]] = []
     missing: list[str] = []
