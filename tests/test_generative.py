@@ -145,8 +145,10 @@ def printed_strings(document: t.Document) -> list[str]:
 
 def normalise(text: str) -> str:
     """NFD, no whitespace, no characters that draw nothing (format characters, category Cf)."""
-    text = unicodedata.normalize("NFD", text)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    # Whitespace goes first: pypdf may put a space between a letter's marks where they sit in two faces
+    # (one drawn by the stand-in), and NFD can only order marks it sees together.
+    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFD", text)
 
 
 def _is_rtl(char: str) -> bool:
