@@ -76,7 +76,8 @@ def render_options(func: Any) -> Any:
                      help="YAML theme: page size, margins, colours, fonts, logo, classification and "
                           "organisation (see docs/theme-guide.md)."),
         click.option("--strict", is_flag=True,
-                     help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
+                     help="Treat warnings (unsupported markup, characters no font can draw, a marking the "
+                          "data and the theme give differently) as errors."),
         click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
         click.option("--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
