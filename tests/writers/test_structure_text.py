@@ -21,7 +21,7 @@ from reports.model import Agreement
 from reports.theme import DEFAULT_THEME
 from tests import strategies
 from tests.tagged_pdf import check_tagged
-from tests.test_generative import inline_strings, meta_strings, printed_strings
+from tests.test_generative import meta_strings, printed_strings
 from tests.writing import write_pdf
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -31,23 +31,26 @@ _SKIPPED = frozenset({"Lbl", "Figure"})  # list labels the writer numbers; a fig
 
 
 def words(text: str, boxes: frozenset[str] = frozenset()) -> list[str]:
-    """Whitespace-separated words, compared as a reader hears them: NFC, case aside, format
-    characters (which draw nothing) and hyphens left out, and ``boxes``: characters no face can draw (the build
-    warns), which read back as U+0000 or as themselves."""
+    """Whitespace-separated words, compared as a reader hears them: NFC, case aside, format characters
+    (which draw nothing) left out, and ``boxes``: characters no face can draw (the build warns), which
+    read back as U+0000 or as themselves.
+
+    A hyphen is a character like any other: the one reportlab draws where it breaks a word at a soft
+    hyphen reads as U+00AD (its /ActualText), a format character, so the word reads whole."""
     text = "".join(c for c in text if c not in boxes and c != "\x00")
-    text = text.replace("-", "")  # reportlab draws one where it breaks at a soft hyphen (which is Cf)
     text = unicodedata.normalize("NFC", text)
     text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
     return [w for w in text.split() if w not in _MARKS]
 
 
 def _inline(content: t.Inlines) -> str:
-    return "".join(inline_strings(content))
+    return _with_references(content, [])
 
 
 def _with_references(content: t.Inlines, notes: list[t.Note]) -> str:
     """The text of ``content`` as the PDF prints it: a footnote reference is its number, set right after
-    the word before it; the notes met are added to ``notes`` (numbered in the order they are met)."""
+    the word before it, and a line break a new line; the notes met are added to ``notes`` (numbered in
+    the order they are met)."""
     out: list[str] = []
     for node in content:
         if isinstance(node, t.Text | t.Code):
@@ -57,6 +60,8 @@ def _with_references(content: t.Inlines, notes: list[t.Note]) -> str:
         elif isinstance(node, t.Note):
             notes.append(node)
             out.append(str(len(notes)))
+        elif isinstance(node, t.LineBreak):  # a hard break parts words as a space does
+            out.append("\n")
     return "".join(out)
 
 
