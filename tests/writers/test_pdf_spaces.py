@@ -1,7 +1,8 @@
 """Where the PDF writer's words begin and end, read back from the structure tree (``writers/pdf/spaces``).
 
 A word reportlab cuts at a soft hyphen reads whole, over lines and over a page break, its drawn hyphen
-read as U+00AD; a hard line break parts words as a space does (issue 23).
+read as U+00AD; a hard line break parts words as a space does; U+200B ZERO WIDTH SPACE reads as itself,
+never as a space (issue 23).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.writing import write_pdf
 
 _META = t.Meta(title="Words", iso_date="2024-02-29", language="en-GB")
 _SOFT = "\u00ad"
+_ZWSP = "\u200b"
 
 
 def _read(blocks: tuple[t.Block, ...], role: str) -> tuple[bytes, list[Node]]:
@@ -70,3 +72,15 @@ def test_a_hard_line_break_in_a_table_cell_parts_words() -> None:
     cell = (t.Text("one"), t.LineBreak(), t.Text("two"))
     _, nodes = _read((t.Table(((t.Text("Head"),),), (((cell),),), ("left",)),), "TD")
     assert words(nodes[0].text) == ["one", "two"]
+
+
+@pytest.mark.parametrize("content", [
+    (t.Text(f"alpha{_ZWSP}beta\xa0gamma"),),  # a no-break space made reportlab break at it
+    (t.Text(f"alpha{_ZWSP}beta\xa0"), t.Strong((t.Text("gamma"),))),
+    (t.Text(f"alpha{_ZWSP}beta gamma"),),
+], ids=["with-nbsp", "nbsp-then-bold", "plain"])
+def test_a_zero_width_space_reads_as_itself_not_a_space(content: t.Inlines) -> None:
+    _, nodes = _read((t.Paragraph(content),), "P")
+    # The no-break space reads as a space (reportlab draws it with the space's code), the zero width
+    # space as itself: a place to break, no gap on the page, no word boundary for a reader.
+    assert nodes[-1].text == f"alpha{_ZWSP}beta gamma"

@@ -36,7 +36,12 @@ def words(text: str, boxes: frozenset[str] = frozenset()) -> list[str]:
     read back as U+0000 or as themselves.
 
     A hyphen is a character like any other: the one reportlab draws where it breaks a word at a soft
-    hyphen reads as U+00AD (its /ActualText), a format character, so the word reads whole."""
+    hyphen reads as U+00AD (its /ActualText), a format character, so the word reads whole. U+200B ZERO
+    WIDTH SPACE is a format character too, not a space: Unicode gives it no White_Space property (it is
+    a line-break opportunity, UAX #14 class ZW, that draws nothing), ``str.split`` keeps "a\u200bb"
+    whole, and pdftotext prints it as it is. So the PDF keeps it as U+200B (never turned into a space,
+    which would part the word on the page and for every reader: ``test_pdf_spaces``), and here it goes
+    with the other format characters, on both sides."""
     text = "".join(c for c in text if c not in boxes and c != "\x00")
     text = unicodedata.normalize("NFC", text)
     text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()

@@ -28,7 +28,7 @@ from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
 
 from reports.writers.pdf.spaces import LineEnd, frags_text, line_ends, line_texts, source_pieces
-from reports.writers.pdf.text import stand_in
+from reports.writers.pdf.text import clean, for_layout
 
 
 class Element:
@@ -283,16 +283,17 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
 
     Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``); each line ends with
     the space reportlab dropped there, if any, and a hyphen it drew for a soft hyphen reads as one
-    (``spaces``, ``LangText``).
+    (``spaces``, ``LangText``). Its whitespace is cleaned and its fragments cut as the fast path's are
+    (``text.clean``, ``text.for_layout``).
     """
 
     _continued = False  # a piece of a split paragraph with more of it on the next page
     _source: str | None = None  # the text its lines are matched with (``spaces``), where known in advance
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        super()._setup(text, style, bulletText, frags, cleaner)
+        super()._setup(text, style, bulletText, frags, clean)  # reportlab's cleaning, zero width spaces kept
         if frags is None:  # parsed from markup here; given fragments (a split's, the fast path's) are done
-            self.frags = stand_in(self.frags)  # type: ignore[has-type]
+            self.frags = for_layout(self.frags)  # type: ignore[has-type]
         # Read now, before layout turns the fragments into words without their soft hyphens (a split's
         # pieces get theirs from the paragraph they are cut from, in ``split``).
         self._source = frags_text(self.frags, hard_breaks=True)

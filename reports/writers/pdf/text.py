@@ -9,6 +9,7 @@ any text). Anything else (links, code, line breaks) still goes through the parse
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 from xml.sax.saxutils import escape
 
@@ -29,6 +30,17 @@ Span = tuple[str, bool, bool, str, str]
 # whitespace, and it cannot occur in text (the writer drops characters XML cannot hold).
 _TAG = "\x00"
 
+# U+200B ZERO WIDTH SPACE is no space (Unicode gives it no White_Space property): a place a line may
+# break, drawing nothing. reportlab counts it among the spaces it collapses and breaks at, though only
+# in text that also holds a no-break space (U+00A0 switches it from ``str.split`` to its own list of
+# spaces): there it became a visible space, on the page and in the text ("a\u200bb\xa0c" read "a b c").
+# It is kept as itself: ``_KEEP`` stands for it while reportlab cleans whitespace (a noncharacter, which
+# the writer drops from text like ``_TAG``), and each one is a fragment of its own when its fragment
+# holds a no-break space (reportlab splits each fragment's text on its own). It gives no line break
+# then, as it gives none in text without a no-break space.
+_ZWSP = "\u200b"
+_KEEP = "\uffff"
+
 
 def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Paragraph) -> P | None:
     """The paragraph reportlab would make of the markup whose runs are ``spans``; None if blank.
@@ -43,7 +55,7 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
     first_tagged = spans[0][4] != "para"
     last_tagged = spans[-1][4] != "para"
     joined = (_TAG if first_tagged else "") + _TAG.join(s[0] for s in spans) + (_TAG if last_tagged else "")
-    texts = cleanBlockQuotedText(joined).split(_TAG)
+    texts = clean(joined).split(_TAG)
     texts = texts[1 if first_tagged else 0:len(texts) - 1 if last_tagged else None]
     family, style_bold, style_italic = ps2tt(style.fontName)
     frags = []
@@ -69,10 +81,31 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
     if not frags:
         return None
     textTransformFrags(frags, style)  # first: upper case can make characters the face lacks ("ŉ" -> "ʼN")
-    frags = stand_in(frags)
+    frags = for_layout(frags)
     # Paragraph keeps its text for reading only (layout uses the fragments): the plain text will do.
     paragraph: P = cls(escape("".join(f.text for f in frags)), style, frags=frags)
     return paragraph
+
+
+def clean(text: str) -> str:
+    """``text`` with its whitespace cleaned as reportlab cleans paragraph markup (``cleanBlockQuotedText``),
+    its zero width spaces kept."""
+    if _ZWSP not in text:
+        return str(cleanBlockQuotedText(text))
+    return str(cleanBlockQuotedText(text.replace(_ZWSP, _KEEP))).replace(_KEEP, _ZWSP)
+
+
+def for_layout(frags: list[ParaFrag]) -> list[ParaFrag]:
+    """``frags`` as reportlab should lay them out: the characters a face lacks in the stand-in face
+    (``stand_in``), and a zero width space apart in a fragment with a no-break space (``_ZWSP``)."""
+    out: list[ParaFrag] = []
+    for frag in stand_in(frags):
+        text = getattr(frag, "text", "")
+        if _ZWSP in text and "\xa0" in text and not hasattr(frag, "cbDefn"):
+            out.extend(frag.clone(text=piece) for piece in re.split(f"({_ZWSP})", text) if piece)
+        else:
+            out.append(frag)
+    return out
 
 
 def stand_in(frags: list[ParaFrag]) -> list[ParaFrag]:
