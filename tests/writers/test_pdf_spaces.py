@@ -2,7 +2,7 @@
 
 A word reportlab cuts at a soft hyphen reads whole, over lines and over a page break, its drawn hyphen
 read as U+00AD; a hard line break parts words as a space does; U+200B ZERO WIDTH SPACE reads as itself,
-never as a space (issue 23).
+never as a space; a space after a word with a soft hyphen is not lost (issue 23).
 """
 
 from __future__ import annotations
@@ -84,3 +84,13 @@ def test_a_zero_width_space_reads_as_itself_not_a_space(content: t.Inlines) -> N
     # The no-break space reads as a space (reportlab draws it with the space's code), the zero width
     # space as itself: a place to break, no gap on the page, no word boundary for a reader.
     assert nodes[-1].text == f"alpha{_ZWSP}beta gamma"
+
+
+@pytest.mark.parametrize("content", [
+    (t.Strong((t.Text(f"ab {_SOFT}cd"),)), t.Text(", 丱临")),
+    (t.Text(f"ab {_SOFT}cd, 丱临"),),
+    (t.Text(f"ab {_SOFT}cd, "), t.Strong((t.Text("next"),))),
+], ids=["bold-then-cjk", "latin-then-cjk", "then-bold"])
+def test_the_space_after_a_word_with_a_soft_hyphen_is_kept(content: t.Inlines) -> None:
+    _, nodes = _read((t.Paragraph(content),), "P")
+    assert len(words(nodes[-1].text)) == 3

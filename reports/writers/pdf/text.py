@@ -10,6 +10,7 @@ any text). Anything else (links, code, line breaks) still goes through the parse
 from __future__ import annotations
 
 import re
+from string import whitespace
 from typing import TypeVar
 from xml.sax.saxutils import escape
 
@@ -40,6 +41,7 @@ _TAG = "\x00"
 # then, as it gives none in text without a no-break space.
 _ZWSP = "\u200b"
 _KEEP = "\uffff"
+_SHY = "\xad"
 
 
 def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Paragraph) -> P | None:
@@ -97,14 +99,35 @@ def clean(text: str) -> str:
 
 def for_layout(frags: list[ParaFrag]) -> list[ParaFrag]:
     """``frags`` as reportlab should lay them out: the characters a face lacks in the stand-in face
-    (``stand_in``), and a zero width space apart in a fragment with a no-break space (``_ZWSP``)."""
+    (``stand_in``), and cut where reportlab would lose a character otherwise: a zero width space apart
+    in a fragment with a no-break space (``_ZWSP``), and, in a paragraph with a soft hyphen, the
+    whitespace that ends a fragment apart from it.
+
+    reportlab (5.1) marks the last word of a fragment that ends with whitespace as followed by a space,
+    except when the word holds a soft hyphen, in this fragment or one before (``_getFragWords`` makes it
+    a ``_SHYWord``, not a ``_SHYWordHS``): the space was dropped, on the page and in the text
+    ("<b>ab \xadcd</b>, " + "丱临" drew "ab cd,丱临"). Whitespace in a fragment of its own is a word
+    boundary it always keeps.
+    """
+    frags = stand_in(frags)
+    shy = any(_SHY in getattr(frag, "text", "") for frag in frags)
     out: list[ParaFrag] = []
-    for frag in stand_in(frags):
+    for frag in frags:
         text = getattr(frag, "text", "")
-        if _ZWSP in text and "\xa0" in text and not hasattr(frag, "cbDefn"):
-            out.extend(frag.clone(text=piece) for piece in re.split(f"({_ZWSP})", text) if piece)
-        else:
+        if not text or hasattr(frag, "cbDefn"):
             out.append(frag)
+            continue
+        pieces = [text]
+        if _ZWSP in text and "\xa0" in text:
+            pieces = [piece for piece in re.split(f"({_ZWSP})", text) if piece]
+        if shy and text[-1] in whitespace:
+            body = pieces[-1].rstrip(whitespace)
+            if body:
+                pieces[-1:] = [body, pieces[-1][len(body):]]
+        if len(pieces) == 1:
+            out.append(frag)
+        else:
+            out.extend(frag.clone(text=piece) for piece in pieces)
     return out
 
 
