@@ -371,6 +371,8 @@ _INLINES: dict[type, Callable[[StoryWriter, Any], str]] = {
 class Anchor(Flowable):  # type: ignore[misc]
     """Takes no room and draws nothing; carries the outline entry of a heading nested in a container."""
 
+    _takes_no_room = True  # kept with the headings before it, not a block they could be kept with (keep)
+
     def __init__(self, mark: tuple[str, str, int, str]) -> None:
         super().__init__()
         self._bookmark = mark

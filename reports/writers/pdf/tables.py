@@ -81,7 +81,7 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
 
     def make(body_rows: list[list[Any]], parity: int) -> Table:
         # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
-        table = TTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
+        table = SplitTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
                        splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -115,7 +115,7 @@ def block_quote(writer: Writes, node: t.BlockQuote) -> list[Flowable]:
                          else writer.boxed((block,)))
         if node.attribution:
             inner.append(writer.para((t.Text("— "), *node.attribution), "Attribution"))
-    box = TTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
+    box = SplitTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
                  hAlign="RIGHT")
     box.setStyle(TableStyle([
         ("LINEBEFORE", (0, 0), (0, -1), 2.2, sheet.accent),
@@ -147,7 +147,7 @@ def field_table(writer: Writes, node: t.FieldTable) -> list[Flowable]:
         # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
         rows.append([label, value[0] if len(value) == 1 else value])
     label_width = (24 if memo else 34) * mm
-    table = TTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
+    table = SplitTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
                    splitInRow=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -162,6 +162,30 @@ def field_table(writer: Writes, node: t.FieldTable) -> list[Flowable]:
                      ("LINEBELOW", (0, -1), (-1, -1), 0.6, sheet.rule)]
     table.setStyle(TableStyle(commands))
     return [table, Spacer(1, 10 if memo else 6)]
+
+
+class SplitTable(TTable):
+    """A table that is never split where its part on this page would show no text.
+
+    reportlab cuts inside a row (``splitInRow``) even where not one line of the row fits: the part left on
+    the page is the row's padding and rules alone (an empty quote box, a header over an empty row). Such a
+    split is refused, so the table starts on the next page; a heading before it goes along (``keep``).
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if len(parts) >= 2 and not _prints(parts[0]._cellvalues[parts[0].repeatRows:]):
+            return []
+        return parts
+
+
+def _prints(value: Any) -> bool:
+    """Whether a table's cell values (nested lists of flowables and strings) hold anything to print."""
+    if isinstance(value, list | tuple):
+        return any(_prints(item) for item in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and not isinstance(value, Spacer)
 
 
 def pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
