@@ -23,7 +23,7 @@ from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
-from reports.writers.pdf.contents import TTableOfContents
+from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
@@ -308,7 +308,7 @@ class StoryWriter:
         out.append(THRule(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10, spaceAfter=14))
         if meta.toc:
             toc = TTableOfContents()
-            toc.levelStyles = [self.sheet.styles["Normal"]]
+            toc.levelStyles = level_styles(self.sheet.styles["Normal"])
             toc._struct = self.tag("TOC")
             out += [toc, PageBreak()]
         return out
