@@ -89,10 +89,12 @@ def test_docx_figure_is_a_native_shape_group_with_alt_text_and_every_label() -> 
     (drawing,) = _drawings(data)
     assert "wpg:wgp" in drawing and "wps:txbx" in drawing and "<pic:" not in drawing
     descr = _unescape(re.search(r'<wp:docPr [^>]*descr="([^"]*)"', drawing).group(1))  # type: ignore[union-attr]
-    assert descr == tl.alt_text(NODE)
+    # A milestone and a future event beside a past one: the legend's words are said of the events too.
+    assert descr == tl.alt_text(NODE, "en", (tl.LegendWords(), "2023-07-07"))
+    assert descr.endswith("7 July 2028: Term ends (Future, Milestone)")
     assert 'title="Key dates"' in drawing
     lines = [_unescape(x) for x in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", drawing)]
-    for shown in ("28 Mar 2023", "7 Jul 2023", "7 Jul 2028", "Term ends", "Jan 2024"):
+    for shown in ("28 Mar 2023", "7 Jul 2023", "7 Jul 2028", "Term ends", "Jan 2024", "Past", "Future", "Milestone"):
         assert shown in lines, shown
     assert any("<the>" in line for line in lines)
     assert 'prst="diamond"' in drawing and 'prst="ellipse"' in drawing and 'prstDash val="dash"' in drawing
@@ -107,7 +109,7 @@ def test_docx_figure_longer_than_a_page_is_written_in_parts_with_every_event() -
     heights = [int(re.search(r'<wp:extent cx="\d+" cy="(\d+)"', d).group(1)) for d in drawings]  # type: ignore[union-attr]
     assert max(heights) / 12700 < 297 / 25.4 * 72 - 2 * 20 / 25.4 * 72, "each part fits an A4 page's text area"
     described = [_unescape(re.search(r'descr="([^"]*)"', d).group(1)) for d in drawings]  # type: ignore[union-attr]
-    assert "; ".join(described) == tl.alt_text(node)
+    assert "; ".join(described) == tl.alt_text(node, "en", (tl.LegendWords(), "2023-07-07"))  # past and future
     ids = [int(i) for d in drawings for i in re.findall(r'(?:docPr|cNvPr) id="(\d+)"', d)]
     assert len(ids) == len(set(ids)), "drawing and shape ids are unique"
 
