@@ -159,3 +159,16 @@ def test_libreoffice_draws_the_docx_figure(tmp_path: Path) -> None:
         assert shown in text, shown
     content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
     assert len(re.findall(r"\b(?:l|c)\b", content)) > 20, "axis, ticks, leads and markers drawn as vectors"
+
+
+def test_a_captioned_figure_or_picture_in_a_key_facts_value_is_laid_out_in_the_pdf() -> None:
+    # reportlab cannot split a KeepTogether inside a table cell (it has no canvas there): the PDF writer
+    # crashed on a captioned timeline or picture in a key-facts value, which the DOCX writer now lays out too
+    # (for its page count).
+    from tests.conftest import ROOT, pdf_text
+    from tests.writing import write_pdf
+
+    picture = t.Image(str(ROOT / "docs" / "example-theme" / "logo.png"), "The logo", caption="Logo", number=2)
+    value = t.FieldTable((t.Field((t.Text("Dates"),), (NODE,)), t.Field((t.Text("Logo"),), (picture,))))
+    text = pdf_text(write_pdf(_document(value), DEFAULT_THEME))
+    assert "Figure 1: Key dates" in text and "Figure 2: Logo" in text

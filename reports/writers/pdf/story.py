@@ -269,6 +269,8 @@ class StoryWriter:
         from reportlab.platypus import KeepTogether
 
         caption = self.plain_para(self.meta.labels.figure_caption(node.number, node.caption), "Caption", "Caption")
+        if self.boxes:  # in a table cell reportlab cannot split a KeepTogether (it has no canvas there: a crash)
+            return [picture, Spacer(1, 3), caption, Spacer(1, 6)]
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
     def timeline(self, node: t.Timeline) -> list[Flowable]:
