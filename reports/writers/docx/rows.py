@@ -23,9 +23,10 @@ from reports.writers.measure import plain_text
 
 _CELL_MARGINS = 11.0  # points: Word's default left and right cell margins (0.08 in each), both sides
 _PADDING = 6.0  # points: a row's top and bottom margins and rule, generously
-_LINE = 1.45  # line height as a multiple of the size: Word's "1.1 lines" of these faces, and some room
+_LINE = 1.45  # line height as a multiple of the size: Word's "1.1 lines" of these faces (1.38), and some room
 _WASTE = 1.12  # wrapping at word boundaries leaves part of each line empty
-_PAGE_SHARE = 0.8  # a row estimated taller than this share of the text height may break
+_PAGE_SHARE = 0.85  # a row estimated taller than this share of the text height may break (the rest: the
+# header row repeated above it, and what the estimate misses)
 
 
 @dataclass(frozen=True)
