@@ -86,7 +86,10 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
     number, and the leaders as an artifact (``_TEntry``)."""
 
     _struct: Element | None = None
-    dotsMinLevel = 0  # leaders at every level, as the DOCX's contents styles have (reportlab starts at 1)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.dotsMinLevel = 0  # leaders at every level, as the DOCX's contents styles have (reportlab: from 1)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
