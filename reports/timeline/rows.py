@@ -69,7 +69,10 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
     return Layout(style.width, key.top + key.height, tuple(rows), style, key)
 
 
-_NARROWER = (0.75, 0.5, 0.25)  # of the way from the label's first width to its full one, tried in turn
+_SHARES = (0.25, 0.5, 0.75, 1.0)  # of the way from a label's first width to the width that shows it whole
+# A row of more dates is crowded (its labels packed in every lane): no label of it is widened, which keeps
+# the cost of a long timeline (500 dates) where it was; a row of fewer is where the room is.
+_WIDEN_DATES = 12
 
 
 def _widen(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], events: Sequence[t.TimelineEvent],
@@ -78,29 +81,37 @@ def _widen(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], e
     the width that shows its whole text if it can, else part of the way there (more of its words).
 
     Labels first wrap at ``style.label_width`` so that a crowded row keeps many dates; where a row holds
-    few, that width cut a label ("…") with most of the figure's width empty beside it.
+    few, that width cut a label ("…") with most of the figure's width empty beside it. The widths are
+    tried from the narrowest up and the first that does not place ends the search: in a crowded row
+    (where nothing wider places) each label costs one try.
     """
+    if len(groups) > _WIDEN_DATES:
+        return placed
     first = min(style.label_width, style.width / 3)
     for group in groups:
         if not group.cut:
             continue
         kept = (group.lines, group.width, group.cut)
         full = _full_width(group, events, first, style, measure, lang)
-        for wrap_width in (full, *(first + (full - first) * share for share in _NARROWER)):
-            set_label(group, events, wrap_width, style, measure, lang)
+        for share in _SHARES:
+            set_label(group, events, first + (full - first) * share, style, measure, lang)
             attempt = place(groups, style)
-            if attempt is not None:
-                placed = attempt
+            if attempt is None:
                 break
-        else:
-            group.lines, group.width, group.cut = kept
+            placed, kept = attempt, (group.lines, group.width, group.cut)
+        group.lines, group.width, group.cut = kept
     return placed
 
 
 def _full_width(group: DayGroup, events: Sequence[t.TimelineEvent], first: float, style: Style, measure: Measure,
                 lang: str) -> float:
-    """The narrowest wrap width (to a point) at which ``group``'s label is not cut, at most the figure's."""
-    low, high = first, style.width
+    """The narrowest wrap width (to a point) at which ``group``'s label is not cut, at most the figure's.
+
+    No narrower than its longest text spread evenly over the lines it has: the search starts there.
+    """
+    longest = max(measure(" ".join(events[i].label.split())[:style.label_lines * 200], group.milestone, style.size)
+                  for i in group.events)  # (as much as a label ever shows: wrap's bound)
+    low, high = max(first, min(longest / style.label_lines, style.width) - 1.0), style.width
     set_label(group, events, high, style, measure, lang)
     if group.cut:
         return high

@@ -49,7 +49,8 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
         return t.Timeline(tuple(self.node.events[e] for e in events), self.node.as_of, alt)
 
     def _layout(self, width: float) -> tl.Layout:
-        if self.lay is None or self.lay.width != width:
+        # The frame's width and the stylesheet's are the same sum in another order: equal to a hair.
+        if self.lay is None or abs(self.lay.width - width) > 0.01:
             size = self.sheet.styles["Normal"].fontSize
             style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
             self.lay = tl.layout(self.node, style, self.fonts.measure, lang=self.lang, as_of=self.as_of,
