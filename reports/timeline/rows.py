@@ -70,48 +70,84 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
 
 
 _SHARES = (0.25, 0.5, 0.75, 1.0)  # of the way from a label's first width to the width that shows it whole
-# A row of more dates is crowded (its labels packed in every lane): no label of it is widened, which keeps
-# the cost of a long timeline (500 dates) where it was; a row of fewer is where the room is.
-_WIDEN_DATES = 12
+_REPLACE_DATES = 6  # a row of at most this many dates is placed afresh for a wider label (cheap there)
 
 
 def _widen(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], events: Sequence[t.TimelineEvent],
            style: Style, measure: Measure, lang: str) -> list[tuple[float, int, float]]:
-    """The row's placement after each label cut short is widened as far as the row still places: to
-    the width that shows its whole text if it can, else part of the way there (more of its words).
+    """The row's placement after each label cut short is widened as far as the row has room: to the
+    width that shows its whole text if it can, else part of the way there (more of its words).
 
     Labels first wrap at ``style.label_width`` so that a crowded row keeps many dates; where a row holds
     few, that width cut a label ("…") with most of the figure's width empty beside it. The widths are
-    tried from the narrowest up and the first that does not place ends the search: in a crowded row
-    (where nothing wider places) each label costs one try.
+    tried from the narrowest up, each first where the label stands with the others left in place
+    (``_stretch``: one pass over the row), and in a row of few dates also by placing the row afresh;
+    the first width that finds no room ends the search, so a crowded row costs little.
     """
-    if len(groups) > _WIDEN_DATES:
-        return placed
     first = min(style.label_width, style.width / 3)
-    for group in groups:
+    placed = list(placed)
+    for k, group in enumerate(groups):
         if not group.cut:
             continue
         kept = (group.lines, group.width, group.cut)
-        full = _full_width(group, events, first, style, measure, lang)
-        for share in _SHARES:
+        full = _spread(group, events, first, style, measure)  # a first guess: exact once a width finds room
+        for i, share in enumerate(_SHARES):
+            if i == 1:
+                full = _full_width(group, events, full, style, measure, lang)
             set_label(group, events, first + (full - first) * share, style, measure, lang)
-            attempt = place(groups, style)
-            if attempt is None:
-                break
-            placed, kept = attempt, (group.lines, group.width, group.cut)
+            left = _stretch(groups, placed, k, style)
+            if left is not None:
+                placed[k] = (placed[k][0], placed[k][1], left)
+            else:
+                attempt = place(groups, style) if len(groups) <= _REPLACE_DATES else None
+                if attempt is None:
+                    break
+                placed = attempt
+            kept = (group.lines, group.width, group.cut)
         group.lines, group.width, group.cut = kept
     return placed
 
 
-def _full_width(group: DayGroup, events: Sequence[t.TimelineEvent], first: float, style: Style, measure: Measure,
-                lang: str) -> float:
-    """The narrowest wrap width (to a point) at which ``group``'s label is not cut, at most the figure's.
+def _stretch(groups: Sequence[DayGroup], placed: Sequence[tuple[float, int, float]], k: int,
+             style: Style) -> float | None:
+    """Where the ``k``-th label, at its new width, can stand in its lane with every other label where it is
+    (its left edge), or None: over its marker, inside the figure, ``gap`` from the labels of its lane and
+    clear of the lead lines of farther lanes that pass through it (the rules ``place`` keeps)."""
+    x, lane, _ = placed[k]
+    w = groups[k].width
+    inset = min(2.0, w / 2)
+    low, high = max(0.0, x - w + inset), min(x - inset, style.width - w)
+    for j, (xj, lane_j, aj) in enumerate(placed):
+        if j == k:
+            continue
+        if lane_j == lane:  # a label of the same lane: keep the gap on its side
+            if xj < x:
+                low = max(low, aj + groups[j].width + style.gap)
+            else:
+                high = min(high, aj - style.gap - w)
+        elif lane_j > lane:  # its lead passes through this lane: stay clear of it on its side
+            if xj < x:
+                low = max(low, xj + style.lead_gap)
+            else:
+                high = min(high, xj - style.lead_gap - w)
+    if low > high + 1e-9:
+        return None
+    return min(max(x - w / 2, low), high)
 
-    No narrower than its longest text spread evenly over the lines it has: the search starts there.
-    """
+
+def _spread(group: DayGroup, events: Sequence[t.TimelineEvent], first: float, style: Style, measure: Measure) -> float:
+    """The width of ``group``'s longest text spread evenly over the lines a label has: the least width that
+    could show it whole (wrapping at words needs a little more)."""
     longest = max(measure(" ".join(events[i].label.split())[:style.label_lines * 200], group.milestone, style.size)
                   for i in group.events)  # (as much as a label ever shows: wrap's bound)
-    low, high = max(first, min(longest / style.label_lines, style.width) - 1.0), style.width
+    return max(first, min(longest / style.label_lines, style.width))
+
+
+def _full_width(group: DayGroup, events: Sequence[t.TimelineEvent], low: float, style: Style, measure: Measure,
+                lang: str) -> float:
+    """The narrowest wrap width (to a point) from ``low`` up at which ``group``'s label is not cut, at
+    most the figure's."""
+    low, high = max(low - 1.0, 0.0), style.width
     set_label(group, events, high, style, measure, lang)
     if group.cut:
         return high
