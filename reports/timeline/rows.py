@@ -37,7 +37,8 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
     whose markers differ (past, future, milestone: ``legend_kinds``) gets a legend under its last row."""
     when = today_of(node, as_of)
     today = dt.date.fromisoformat(when) if when else None
-    if len({e.date for e in node.events}) > CROWDED:  # many dates: one line of label each, narrower
+    crowded = len({e.date for e in node.events}) > CROWDED
+    if crowded:  # many dates: one line of label each, narrower
         style = replace(style, label_lines=1, label_width=min(style.label_width, 80.0))
     groups = day_groups(node.events, today, style, measure, lang)
     rows: list[Row] = []
@@ -56,7 +57,7 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
                 break
             chosen = (j, attempt)
         j, placed = chosen
-        placed = _widen(groups[i:j], placed, node.events, style, measure, lang)
+        placed = _widen(groups[i:j], placed, node.events, style, measure, lang, thorough=not crowded)
         row = _row(groups[i:j], placed, style, measure, lang, top, today)
         rows.append(row)
         top += row.height + style.row_gap
@@ -70,19 +71,20 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
 
 
 _SHARES = (0.25, 0.5, 0.75, 1.0)  # of the way from a label's first width to the width that shows it whole
-_REPLACE_DATES = 6  # a row of at most this many dates is placed afresh for a wider label (cheap there)
+_REPLACE_DATES = 6  # in a crowded timeline, a row of at most this many dates is still placed afresh
 
 
 def _widen(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], events: Sequence[t.TimelineEvent],
-           style: Style, measure: Measure, lang: str) -> list[tuple[float, int, float]]:
+           style: Style, measure: Measure, lang: str, *, thorough: bool) -> list[tuple[float, int, float]]:
     """The row's placement after each label cut short is widened as far as the row has room: to the
     width that shows its whole text if it can, else part of the way there (more of its words).
 
     Labels first wrap at ``style.label_width`` so that a crowded row keeps many dates; where a row holds
     few, that width cut a label ("…") with most of the figure's width empty beside it. The widths are
     tried from the narrowest up, each first where the label stands with the others left in place
-    (``_stretch``: one pass over the row), and in a row of few dates also by placing the row afresh;
-    the first width that finds no room ends the search, so a crowded row costs little.
+    (``_stretch``: one pass over the row), then, when ``thorough`` (a timeline of at most ``CROWDED``
+    dates) or in a row of few dates, by placing the row afresh; the first width that finds no room ends
+    the search, so a crowded timeline of hundreds of dates costs little more than before.
     """
     first = min(style.label_width, style.width / 3)
     placed = list(placed)
@@ -99,7 +101,7 @@ def _widen(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], e
             if left is not None:
                 placed[k] = (placed[k][0], placed[k][1], left)
             else:
-                attempt = place(groups, style) if len(groups) <= _REPLACE_DATES else None
+                attempt = place(groups, style) if thorough or len(groups) <= _REPLACE_DATES else None
                 if attempt is None:
                     break
                 placed = attempt
