@@ -65,6 +65,9 @@ WRITER_MESSAGES: dict[str, str] = {
     "table": N_("Table %(number)s"),
     "toc_hint": N_("Right-click to update the table of contents."),
     "captioned": N_("%(label)s: %(caption)s"),
+    "timeline_past": N_("Past"),
+    "timeline_future": N_("Future"),
+    "timeline_milestone": N_("Milestone"),
 }
 
 

@@ -236,6 +236,10 @@ class Labels:
     table: str = "Table %(number)s"
     toc_hint: str = "Right-click to update the table of contents."
     captioned: str = "%(label)s: %(caption)s"  # "Figure 3: The timeline"
+    # The timeline figure's legend: what a filled marker, a hollow one and a diamond stand for.
+    timeline_past: str = "Past"
+    timeline_future: str = "Future"
+    timeline_milestone: str = "Milestone"
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""

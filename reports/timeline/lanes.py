@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from reports import tree as t
 from reports.timeline.shapes import Measure, Style
-from reports.timeline.text import date_text, wrap
+from reports.timeline.text import date_text, wrap_cut
 
 
 @dataclass
 class DayGroup:
-    """The events of one day."""
+    """The events of one day, and their label: its lines (the date first), its width, whether any of
+    its events' text was cut short with "…" to fit it."""
 
     day: dt.date
     events: list[int]
@@ -24,6 +25,7 @@ class DayGroup:
     width: float
     milestone: bool
     future: bool
+    cut: bool = False
 
 
 def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: Style, measure: Measure,
@@ -38,19 +40,30 @@ def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: 
             continue
         groups.append(DayGroup(day, [i], [], 0.0, event.milestone, as_of is not None and day > as_of))
     for group in groups:
-        lines = [date_text(group.day, "yMMMd", lang)]
-        shown = 0
-        for i in group.events:
-            if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
-                break
-            lines += wrap(events[i].label, wrap_width, style.label_lines, measure, style.size, group.milestone)
-            shown += 1
-        if shown < len(group.events):
-            lines.append(f"+{len(group.events) - shown}")
-        group.lines = lines
-        group.width = min(max(measure(line, group.milestone or j == 0, style.size) for j, line in enumerate(lines)),
-                          style.width)
+        set_label(group, events, wrap_width, style, measure, lang)
     return groups
+
+
+def set_label(group: DayGroup, events: Sequence[t.TimelineEvent], wrap_width: float, style: Style,
+              measure: Measure, lang: str) -> None:
+    """Give ``group`` its label's lines wrapped at ``wrap_width``, their width, and whether a text was cut."""
+    lines = [date_text(group.day, "yMMMd", lang)]
+    shown = 0
+    cut = False
+    for i in group.events:
+        if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
+            break
+        wrapped, short = wrap_cut(events[i].label, wrap_width, style.label_lines, measure, style.size,
+                                  group.milestone)
+        lines += wrapped
+        cut |= short
+        shown += 1
+    if shown < len(group.events):
+        lines.append(f"+{len(group.events) - shown}")
+    group.lines = lines
+    group.cut = cut
+    group.width = min(max(measure(line, group.milestone or j == 0, style.size) for j, line in enumerate(lines)),
+                      style.width)
 
 
 def domain(groups: Sequence[DayGroup]) -> tuple[float, float]:

@@ -8,7 +8,7 @@ import datetime as dt
 from functools import lru_cache
 
 from reports import tree as t
-from reports.timeline.shapes import Measure
+from reports.timeline.shapes import LegendWords, Measure
 
 # --------------------------------------------------------------------------- dates in words
 
@@ -35,12 +35,46 @@ def date_text(day: dt.date, skeleton: str, lang: str) -> str:
     return str(format_skeleton(skeleton, day, locale=_locale(lang)))  # type: ignore[arg-type]
 
 
-def alt_text(node: t.Timeline, lang: str = "en") -> str:
+def alt_text(node: t.Timeline, lang: str = "en", legend: tuple[LegendWords, str | None] | None = None) -> str:
     """What the figure shows, for readers who cannot see it: the template's ``alt`` and every event in
-    order as "date: label" (the PDF's Figure alt text and the DOCX drawing's description)."""
-    events = "; ".join(f"{date_text(dt.date.fromisoformat(e.date), 'long', lang)}: {_bounded(e.label)}"
+    order as "date: label" (the PDF's Figure alt text and the DOCX drawing's description).
+
+    With ``legend`` (its words and the date the figure counts as today, when the figure draws a legend:
+    ``legend_kinds``), what the legend tells a sighted reader is said too: "(Future, Milestone)" after an
+    event drawn so."""
+    words, today = legend if legend is not None else (None, None)
+
+    def tags(event: t.TimelineEvent) -> str:
+        if words is None:
+            return ""
+        said = [words.future] if today is not None and event.date > today else []
+        said += [words.milestone] if event.milestone else []
+        return f" ({', '.join(said)})" if said else ""
+
+    events = "; ".join(f"{date_text(dt.date.fromisoformat(e.date), 'long', lang)}: {_bounded(e.label)}{tags(e)}"
                        for e in node.events)
     return f"{node.alt} {events}".strip() if node.alt else events
+
+
+def today_of(node: t.Timeline, as_of: str) -> str | None:
+    """The date (YYYY-MM-DD) the figure counts as today: its own ``as_of``, else the document's; None
+    when neither is a date (then nothing is drawn as future)."""
+    when = node.as_of or as_of
+    try:
+        return dt.date.fromisoformat(when).isoformat() if when else None
+    except ValueError:
+        return None
+
+
+def legend_kinds(node: t.Timeline, as_of: str) -> tuple[str, ...]:
+    """The kinds of marker the figure draws ("past", "future", "milestone"), when it draws more than
+    one (a legend is drawn then); () when its markers are all alike."""
+    today = today_of(node, as_of)
+    future = today is not None and any(e.date > today for e in node.events)
+    past = any(not e.milestone and (today is None or e.date <= today) for e in node.events)
+    milestone = any(e.milestone for e in node.events)
+    kinds = tuple(kind for kind, shown in (("past", past), ("future", future), ("milestone", milestone)) if shown)
+    return kinds if len(kinds) > 1 else ()
 
 
 ALT_LABEL = 500  # characters of one event's label in the alt text (the table beside it holds them all)
@@ -63,6 +97,12 @@ def wrap(text: str, width: float, lines: int, measure: Measure, size: float, bol
     Lines break at spaces; a word wider than a line (or a run of CJK, which has no spaces) is cut
     between characters.
     """
+    return wrap_cut(text, width, lines, measure, size, bold)[0]
+
+
+def wrap_cut(text: str, width: float, lines: int, measure: Measure, size: float,
+             bold: bool = False) -> tuple[list[str], bool]:
+    """``wrap``'s lines, and whether the text was cut short (its last line ends in "…")."""
     rest = " ".join(text.split())[:lines * 200]  # a 100,000-character label shows its start only
     out: list[str] = []
     while rest and len(out) < lines:
@@ -80,7 +120,7 @@ def wrap(text: str, width: float, lines: int, measure: Measure, size: float, bol
             rest = rest[cut:].lstrip(" ")
     if rest and out:
         out[-1] = _ellipsis(out[-1], width, measure, size, bold)
-    return out
+    return out, bool(rest and out)
 
 
 def _fitting(word: str, width: float, measure: Measure, size: float, bold: bool) -> int:

@@ -4,7 +4,8 @@ Part of write (DOCX). reports/timeline/ lays the figure out (measured with the s
 so both formats break rows alike); this module writes each part of it as one inline group in its own
 paragraph: lines and markers as preset geometries, every label line as a borderless text box with no
 wrapping. Word and LibreOffice both draw such a group. A figure taller than a page is written in parts
-that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its events (the alt text).
+that each fit one, cut between rows; the legend (what the markers mean) goes with the last. Each group's
+``wp:docPr descr`` lists its events (the alt text), saying of each what the legend marks it as.
 """
 
 from __future__ import annotations
@@ -130,6 +131,18 @@ def _row_shapes(shapes: _Shapes, row: tl.Row, origin: float, width: float) -> No
                         label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour)
 
 
+def _legend_shapes(shapes: _Shapes, legend: tl.Legend, origin: float) -> None:
+    c = shapes.colours
+    for item in legend.items:
+        marker = item.marker
+        colour = c["muted"] if marker.future else c["accent"]
+        r = marker.radius
+        shapes.shape("Milestone" if marker.milestone else "Event", marker.x - r, marker.y - origin - r, 2 * r, 2 * r,
+                     "diamond" if marker.milestone else "ellipse", "FFFFFF" if marker.future else colour, colour, 1.1)
+        shapes.text(item.box.x, item.box.y - origin, item.box.width * _TEXT_SLACK + 2, legend.line_height, item.text,
+                    legend.line_height / 1.2, False, c["muted"])
+
+
 def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
     yield from tl.split_rows(lay, lambda _: page_height)
 
@@ -154,7 +167,11 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
     width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU
     style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
-    lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date)
+    legend = tl.LegendWords(labels.timeline_past, labels.timeline_future, labels.timeline_milestone) \
+        if labels is not None else tl.LegendWords()
+    lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date, legend=legend)
+    # The legend's words after the events it marks, as the PDF's alt text says them.
+    said = (legend, tl.today_of(node, meta.iso_date)) if lay.legend is not None else None
     section = writer.doc.sections[-1]
     page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
     colours = {k: v.lstrip("#").upper() for k, v in theme.colours.model_dump().items()}
@@ -162,16 +179,18 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     for first, end in _parts(lay, page_height):
         rows = lay.rows[first:end]
         origin = rows[0].top
-        height = rows[-1].top + rows[-1].height - origin
+        height = lay.bottom(end - 1) - origin
         events = sorted(e for row in rows for label in row.labels for e in label.events)
         shown = t.Timeline(tuple(node.events[e] for e in events), node.as_of, node.alt if first == 0 else "")
-        alt = tl.alt_text(shown, lang)
+        alt = tl.alt_text(shown, lang, said)
         doc_id = writer.doc.part.next_id
         # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
         # once the document is complete), so the two never meet.
         shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme), alt)
         for row in rows:
             _row_shapes(shapes, row, origin, width)
+        if lay.legend is not None and end == len(lay.rows):
+            _legend_shapes(shapes, lay.legend, origin)
         title = f' title={quoteattr(xml_safe(node.caption))}' if node.caption else ""
         drawing = (
             f'<w:drawing {_NS}><wp:inline distT="0" distB="0" distL="0" distR="0">'

@@ -23,7 +23,7 @@ from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
 from reports.writers.measure import plain_text
 from reports.writers.pdf import tables
-from reports.writers.pdf.contents import TTableOfContents
+from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
@@ -269,6 +269,8 @@ class StoryWriter:
         from reportlab.platypus import KeepTogether
 
         caption = self.plain_para(self.meta.labels.figure_caption(node.number, node.caption), "Caption", "Caption")
+        if self.boxes:  # in a table cell reportlab cannot split a KeepTogether (it has no canvas there: a crash)
+            return [picture, Spacer(1, 3), caption, Spacer(1, 6)]
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
     def timeline(self, node: t.Timeline) -> list[Flowable]:
@@ -308,7 +310,7 @@ class StoryWriter:
         out.append(THRule(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10, spaceAfter=14))
         if meta.toc:
             toc = TTableOfContents()
-            toc.levelStyles = [self.sheet.styles["Normal"]]
+            toc.levelStyles = level_styles(self.sheet.styles["Normal"])
             toc._struct = self.tag("TOC")
             out += [toc, PageBreak()]
         return out
@@ -370,6 +372,8 @@ _INLINES: dict[type, Callable[[StoryWriter, Any], str]] = {
 
 class Anchor(Flowable):  # type: ignore[misc]
     """Takes no room and draws nothing; carries the outline entry of a heading nested in a container."""
+
+    _takes_no_room = True  # kept with the headings before it, not a block they could be kept with (keep)
 
     def __init__(self, mark: tuple[str, str, int, str]) -> None:
         super().__init__()
