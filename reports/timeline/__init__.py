@@ -21,9 +21,9 @@ from __future__ import annotations
 from reports.timeline.axis import ticks
 from reports.timeline.rows import CROWDED as CROWDED
 from reports.timeline.rows import layout, split_rows
-from reports.timeline.shapes import Label, Layout, Lead, Marker, Measure, Rect, Row, Style, Tick
+from reports.timeline.shapes import Label, Layout, Lead, LineLink, Marker, Measure, Rect, Row, Style, Tick
 from reports.timeline.text import ALT_LABEL as ALT_LABEL
 from reports.timeline.text import alt_text, date_text, wrap
 
-__all__ = ["Label", "Layout", "Lead", "Marker", "Measure", "Rect", "Row", "Style", "Tick", "alt_text",
+__all__ = ["Label", "Layout", "Lead", "LineLink", "Marker", "Measure", "Rect", "Row", "Style", "Tick", "alt_text",
            "date_text", "layout", "split_rows", "ticks", "wrap"]

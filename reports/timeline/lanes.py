@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports import tree as t
-from reports.timeline.shapes import Measure, Style
-from reports.timeline.text import date_text, wrap
+from reports.timeline.shapes import LineLink, Measure, Style
+from reports.timeline.text import date_text, line_links, wrap_pieces
 
 
 @dataclass
@@ -24,6 +24,7 @@ class DayGroup:
     width: float
     milestone: bool
     future: bool
+    links: list[LineLink] = field(default_factory=list)
 
 
 def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: Style, measure: Measure,
@@ -43,7 +44,11 @@ def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: 
         for i in group.events:
             if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
                 break
-            lines += wrap(events[i].label, wrap_width, style.label_lines, measure, style.size, group.milestone)
+            pieces = wrap_pieces(events[i].label, wrap_width, style.label_lines, measure, style.size,
+                                 group.milestone)
+            group.links += [LineLink(len(lines) + line, start, end, target)
+                            for line, start, end, target in line_links(events[i].label, pieces)]
+            lines += [line for line, _, _ in pieces]
             shown += 1
         if shown < len(group.events):
             lines.append(f"+{len(group.events) - shown}")
