@@ -18,6 +18,11 @@ e-mail address never takes CJK letters into its name or domain. An address over 
 characters (the data model's own limit for a web address) stays text: a link that long is no address a
 person follows, and a link is never cut across lines of the PDF writer's long-text pieces.
 
+A target is written as markdown-it writes a Markdown link's destination (``normalizeLink``): a non-ASCII
+character or a ``%`` that starts no escape percent-encoded in UTF-8, an international host name in
+punycode. So an address printed as text links where the same address in ``[...](...)`` links (a source's
+URL, say), and a PDF's /URI is the 7-bit ASCII the format asks for; what the page shows is as written.
+
 Used by parse (every text of the document tree outside code and links) and by the writers for the text they
 print themselves (the title block, captions, the timeline's labels). The target of a link is always one of
 these schemes, so data can make no other link than its own visible address.
@@ -29,6 +34,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from markdown_it.common.normalize_url import normalizeLink
 
 from reports import tree as t
 
@@ -45,7 +52,8 @@ _CJK = ("\u2e80-\u2fdf\u3000-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """An address found in a text: ``text[start:end]`` is what is printed, ``target`` where it links."""
+    """An address found in a text: ``text[start:end]`` is what is printed, ``target`` where it links (the
+    address, with ``http://`` or ``mailto:`` in front for the forms without a scheme, as a URI)."""
 
     start: int
     end: int
@@ -129,7 +137,7 @@ def addresses(text: str) -> list[Address]:
         elif kind in ("mailto", "email") and _email().fullmatch(shown):
             target = shown if kind == "mailto" else "mailto:" + shown
         if target and len(shown) <= MAX_ADDRESS:
-            found.append(Address(match.start(), match.start() + len(shown), target))
+            found.append(Address(match.start(), match.start() + len(shown), normalizeLink(target)))
             pos = match.start() + len(shown)
         else:
             pos = match.end()

@@ -53,7 +53,21 @@ def _cut(text: str, pos: int, room: int, inside: bool) -> int:
 def cell_pieces(content: t.Inlines) -> list[t.Inlines]:
     """A table cell's ``content`` in pieces of at most ``MAX_CELL_CHARS`` characters, for rows of their
     own: text is cut as ``cell_chunks`` cuts it, and a link, bold or italic run that fits in a piece is
-    kept whole and keeps its kind (a link still links); one longer than a piece is cut as its text."""
+    kept whole and keeps its kind (a link still links); a bold or italic run longer than a piece is cut
+    as its text, the links in it kept."""
+    pieces: list[t.Inline] = []
+    for node in content:  # what is too long to keep whole, unwrapped down to its text and links
+        pieces.extend(_unwrapped(node) if len(plain_text((node,))) > MAX_CELL_CHARS else (node,))
+    return _cell_pieces(tuple(pieces))
+
+
+def _unwrapped(node: t.Inline) -> t.Inlines:
+    if isinstance(node, t.Strong | t.Emphasis):
+        return tuple(inner for child in node.children for inner in _unwrapped(child))
+    return (node,)
+
+
+def _cell_pieces(content: t.Inlines) -> list[t.Inlines]:
     pieces: list[t.Inlines] = []
     current: list[t.Inline] = []
     size = 0
