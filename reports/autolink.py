@@ -16,7 +16,7 @@ or a non-ASCII punctuation mark or separator (``。`` ``、`` ``“`` ``…``). 
 ASCII letter or digit is glued before it; CJK letters may be (Chinese is written without spaces), and an
 e-mail address never takes CJK letters into its name or domain. An address over ``MAX_ADDRESS``
 characters (the data model's own limit for a web address) stays text: a link that long is no address a
-person follows, and a link is never cut across lines of the PDF writer's long-text pieces.
+person follows, and the PDF writer never cuts a link into its long-text pieces, so a link's size is bounded.
 
 A target is written as markdown-it writes a Markdown link's destination (``normalizeLink``): a non-ASCII
 character or a ``%`` that starts no escape percent-encoded in UTF-8, an international host name in
