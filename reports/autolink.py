@@ -10,11 +10,13 @@ be followable. Four forms are addresses here, the ones PDF checkers such as outl
 - bare e-mail addresses (``name@example.org``), linked with ``mailto:`` in front.
 
 An address runs to whitespace, ``<``, ``>``, ``"``, a backtick, a control or invisible format character,
-or a non-ASCII punctuation mark or separator (``。`` ``、`` ``“`` ``…``). Its trailing sentence punctuation
+a non-ASCII punctuation mark or separator (``。`` ``、`` ``“`` ``…``), or a CJK character. Chinese is
+written without spaces, and a Chinese template's labels follow the data with none (``…参与合作``), so an
+address ends where CJK text starts; a URL with Chinese in its path is linked up to it (written
+percent-encoded, as a browser copies it, it is linked whole). Its trailing sentence punctuation
 (``. , : ; ! ? ' * _ ~``) is not part of it, nor is a closing bracket without its opening one inside
 (``(see https://x.org/a_(b))`` links ``https://x.org/a_(b)``). An http URL or ``www.`` starts only where no
-ASCII letter or digit is glued before it; CJK letters may be (Chinese is written without spaces), and an
-e-mail address never takes CJK letters into its name or domain. An address over ``MAX_ADDRESS``
+ASCII letter or digit is glued before it (CJK text may be). An address over ``MAX_ADDRESS``
 characters (the data model's own limit for a web address) stays text: a link that long is no address a
 person follows, and the PDF writer never cuts a link into its long-text pieces, so a link's size is bounded.
 
@@ -76,7 +78,7 @@ def _stop_ranges() -> str:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    body = "[^\\s<>\"`\\x00-\\x1f\\x7f" + _stop_ranges() + "]"
+    body = "[^\\s<>\"`\\x00-\\x1f\\x7f" + _stop_ranges() + _CJK + "]"
     local = f"(?:[^\\W{_CJK}]|[.+\\-])"  # an e-mail address's name: letters, digits, _ . + -
     label = f"(?:[^\\W{_CJK}]|-)+"  # one part of its domain
     email = f"{local}+@{label}(?:\\.{label})+"
@@ -84,7 +86,7 @@ def _pattern() -> re.Pattern[str]:
     # first of a run is refused by its look-behind: one pass over the text, whatever it holds.
     return re.compile(
         f"(?P<url>(?<![A-Za-z0-9])(?i:https?)://{body}+)"
-        f"|(?P<www>(?<![A-Za-z0-9./@:\\-])(?i:www)\\.[\\w-]+(?:\\.[\\w-]+)+{body}*)"
+        f"|(?P<www>(?<![A-Za-z0-9./@:\\-])(?i:www)\\.{label}(?:\\.{label})+{body}*)"
         f"|(?P<mailto>(?<![A-Za-z0-9])(?i:mailto):{email})"
         f"|(?P<email>(?<!{local}){email})")
 
@@ -95,7 +97,7 @@ def _email() -> re.Pattern[str]:
     return re.compile(f"(?:(?i:mailto):)?(?:[^\\W{_CJK}]|[.+\\-])+@{label}(?:\\.{label})+")
 
 
-_WWW = re.compile(r"(?i:www)\.[\w-]+(?:\.[\w-]+)+")
+_WWW = re.compile(f"(?i:www)\\.(?:[^\\W{_CJK}]|-)+(?:\\.(?:[^\\W{_CJK}]|-)+)+")
 
 
 def _trim(candidate: str) -> str:
