@@ -214,3 +214,19 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
+
+
+def test_a_source_reads_its_url_then_its_note_each_address_a_link_of_its_own() -> None:
+    # The sources entry prints the source's URL (the template's Markdown link) and then its note: the note's
+    # own address is a link of its own, the URL's link stops where the URL does, the words read as written.
+    from reports import tree as t
+    from reports.compose import compose_document
+    from reports.writers.measure import plain_text
+
+    document, _ = compose_document(_agreement(), "briefing")
+    sources = [b for b in document.blocks if isinstance(b, t.OrderedList)][-1]
+    (entry,) = sources.items[0].blocks
+    assert isinstance(entry, t.Paragraph)
+    assert plain_text(entry.content) == f"Release. City. https://example.org/release Also {WWW}."
+    links = [(plain_text(node.children), node.url) for node in entry.content if isinstance(node, t.Link)]
+    assert links == [("https://example.org/release", "https://example.org/release"), (WWW, f"http://{WWW}")]
