@@ -22,7 +22,7 @@ from reports.autolink import joined, linked, upper
 from reports.fonts.faces import monospace
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
-from reports.writers.measure import plain_text
+from reports.writers.measure import SEPARATOR, plain_text
 from reports.writers.pdf import tables
 from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.cuts import paragraph_pieces
@@ -289,7 +289,7 @@ class StoryWriter:
     def title_block(self) -> list[Flowable]:
         meta = self.meta
         # In capitals, but for an address in it: its path's case is part of it.
-        kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], "  ·  ")
+        kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
         out: list[Flowable] = []
         if meta.kind == "memo":
             if meta.organisation:
