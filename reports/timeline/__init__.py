@@ -30,6 +30,7 @@ from reports.timeline.shapes import (
     Legend,
     LegendItem,
     LegendWords,
+    LineLink,
     Marker,
     Measure,
     Rect,
@@ -40,6 +41,6 @@ from reports.timeline.shapes import (
 from reports.timeline.text import ALT_LABEL as ALT_LABEL
 from reports.timeline.text import alt_text, date_text, legend_kinds, today_of, wrap
 
-__all__ = ["Label", "Layout", "Lead", "Legend", "LegendItem", "LegendWords", "Marker", "Measure", "Rect", "Row",
-           "Style", "Tick", "alt_text", "date_text", "layout", "legend_kinds", "split_rows", "ticks", "today_of",
-           "wrap"]
+__all__ = ["Label", "Layout", "Lead", "Legend", "LegendItem", "LegendWords", "LineLink", "Marker", "Measure", "Rect",
+           "Row", "Style", "Tick", "alt_text", "date_text", "layout", "legend_kinds", "split_rows", "ticks",
+           "today_of", "wrap"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports import tree as t
-from reports.timeline.shapes import Measure, Style
-from reports.timeline.text import date_text, wrap_cut
+from reports.timeline.shapes import LineLink, Measure, Style
+from reports.timeline.text import date_text, is_cut, line_links, wrap_pieces
 
 
 @dataclass
@@ -26,6 +26,7 @@ class DayGroup:
     milestone: bool
     future: bool
     cut: bool = False
+    links: list[LineLink] = field(default_factory=list)
 
 
 def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: Style, measure: Measure,
@@ -46,21 +47,25 @@ def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: 
 
 def set_label(group: DayGroup, events: Sequence[t.TimelineEvent], wrap_width: float, style: Style,
               measure: Measure, lang: str) -> None:
-    """Give ``group`` its label's lines wrapped at ``wrap_width``, their width, and whether a text was cut."""
+    """Give ``group`` its label's lines wrapped at ``wrap_width``, their width, the addresses on them, and
+    whether a text was cut."""
     lines = [date_text(group.day, "yMMMd", lang)]
+    links: list[LineLink] = []
     shown = 0
     cut = False
     for i in group.events:
         if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
             break
-        wrapped, short = wrap_cut(events[i].label, wrap_width, style.label_lines, measure, style.size,
-                                  group.milestone)
-        lines += wrapped
-        cut |= short
+        pieces = wrap_pieces(events[i].label, wrap_width, style.label_lines, measure, style.size, group.milestone)
+        links += [LineLink(len(lines) + line, start, end, target)
+                  for line, start, end, target in line_links(events[i].label, pieces)]
+        lines += [line for line, _, _ in pieces]
+        cut |= is_cut(pieces)
         shown += 1
     if shown < len(group.events):
         lines.append(f"+{len(group.events) - shown}")
     group.lines = lines
+    group.links = links
     group.cut = cut
     group.width = min(max(measure(line, group.milestone or j == 0, style.size) for j, line in enumerate(lines)),
                       style.width)

@@ -196,7 +196,7 @@ def _row(groups: Sequence[DayGroup], placed: list[tuple[float, int, float]], sty
         bottom = axis_y - base - lane * lane_h
         height = len(group.lines) * line_h
         labels.append(Label(Rect(a, bottom - height, group.width, height), tuple(group.lines),
-                            tuple(group.events), group.milestone, group.future, line_h))
+                            tuple(group.events), group.milestone, group.future, line_h, tuple(group.links)))
         radius = style.marker * (1.5 if group.milestone else 1.0)
         markers.append(Marker(x, axis_y, radius, group.milestone, group.future))
         leads.append(Lead(x, bottom + 1, axis_y - radius, group.future))

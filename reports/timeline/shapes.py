@@ -58,8 +58,19 @@ class Rect:
 
 
 @dataclass(frozen=True)
+class LineLink:
+    """An address on a label's line: ``lines[line][start:end]`` links to ``target`` (reports.autolink)."""
+
+    line: int
+    start: int
+    end: int
+    target: str
+
+
+@dataclass(frozen=True)
 class Label:
-    """The label of one date: its box, its lines (the first is the date), the events it stands for."""
+    """The label of one date: its box, its lines (the first is the date), the events it stands for, and
+    the addresses on its lines."""
 
     box: Rect
     lines: tuple[str, ...]
@@ -67,6 +78,7 @@ class Label:
     milestone: bool
     future: bool
     line_height: float
+    links: tuple[LineLink, ...] = ()
 
 
 @dataclass(frozen=True)

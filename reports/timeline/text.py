@@ -1,5 +1,6 @@
 """The timeline figure's words: dates written by Babel in the document's language, the alt text, and
-label text wrapped to a width with an ellipsis for what does not fit (measured by the caller).
+label text wrapped to a width with an ellipsis for what does not fit (measured by the caller), with the
+addresses on its lines (drawn as links by both writers).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime as dt
 from functools import lru_cache
 
 from reports import tree as t
+from reports.autolink import addresses
 from reports.timeline.shapes import LegendWords, Measure
 
 # --------------------------------------------------------------------------- dates in words
@@ -97,30 +99,56 @@ def wrap(text: str, width: float, lines: int, measure: Measure, size: float, bol
     Lines break at spaces; a word wider than a line (or a run of CJK, which has no spaces) is cut
     between characters.
     """
-    return wrap_cut(text, width, lines, measure, size, bold)[0]
+    return [line for line, _, _ in wrap_pieces(text, width, lines, measure, size, bold)]
 
 
-def wrap_cut(text: str, width: float, lines: int, measure: Measure, size: float,
-             bold: bool = False) -> tuple[list[str], bool]:
-    """``wrap``'s lines, and whether the text was cut short (its last line ends in "…")."""
+def is_cut(pieces: list[tuple[str, int, int]]) -> bool:
+    """Whether the lines ``wrap_pieces`` made end in "…": the last shows fewer characters than it holds."""
+    return bool(pieces) and pieces[-1][2] < len(pieces[-1][0])
+
+
+def wrap_pieces(text: str, width: float, lines: int, measure: Measure, size: float,
+                bold: bool = False) -> list[tuple[str, int, int]]:
+    """The lines of ``wrap``, each as (line, where it starts in the text with its spaces made single, how
+    many characters of that text it shows): a line ending in "…" shows fewer than it holds."""
     rest = " ".join(text.split())[:lines * 200]  # a 100,000-character label shows its start only
-    out: list[str] = []
+    out: list[tuple[str, int, int]] = []
+    pos = 0  # where ``rest`` starts in the text
     while rest and len(out) < lines:
         if measure(rest, bold, size) <= width:
-            out.append(rest)
+            out.append((rest, pos, len(rest)))
             rest = ""
             break
         cut = _fitting(rest, width, measure, size, bold)
         space = rest.rfind(" ", 0, cut + 1)
         if space > 0:
-            out.append(rest[:space])
+            out.append((rest[:space], pos, space))
             rest = rest[space + 1:]
+            pos += space + 1
         else:
-            out.append(rest[:cut])
-            rest = rest[cut:].lstrip(" ")
+            out.append((rest[:cut], pos, cut))
+            after = rest[cut:].lstrip(" ")
+            pos += len(rest) - len(after)
+            rest = after
     if rest and out:
-        out[-1] = _ellipsis(out[-1], width, measure, size, bold)
-    return out, bool(rest and out)
+        line, start, _ = out[-1]
+        shown = _ellipsis(line, width, measure, size, bold)
+        out[-1] = (shown, start, len(shown) - 1)  # a prefix of the line, then "…"
+    return out
+
+
+def line_links(text: str, pieces: list[tuple[str, int, int]]) -> list[tuple[int, int, int, str]]:
+    """The addresses of ``text`` (``reports.autolink``) on the lines ``wrap_pieces`` made of it, as (line,
+    first character, end, target): an address wrapped over two lines is a link on each, and one cut
+    short by the "…" links its whole target from the part shown."""
+    found = addresses(" ".join(text.split()))
+    out: list[tuple[int, int, int, str]] = []
+    for index, (_, start, shown) in enumerate(pieces):
+        for address in found:
+            first, end = max(address.start, start), min(address.end, start + shown)
+            if first < end:
+                out.append((index, first - start, end - start, address.target))
+    return out
 
 
 def _fitting(word: str, width: float, measure: Measure, size: float, bold: bool) -> int:

@@ -10,14 +10,16 @@ that each fit one, cut between rows; the legend (what the markers mean) goes wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
 from reports import timeline as tl
 from reports import tree as t
+from reports.autolink import linked
 from reports.theme import Theme
 from reports.writers.xmltext import xml_safe
 
@@ -27,6 +29,7 @@ _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
        'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # declared where a link needs it
 _GROUP_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 # Word sets a text box's glyphs a shade wider than the PDF measure in places: room so no line wraps.
 _TEXT_SLACK = 1.06
@@ -48,8 +51,9 @@ class _Shapes:
     """The shapes of one group, as XML text, with ids counted from ``first_id``."""
 
     def __init__(self, first_id: int, colours: dict[str, str], fonts: tuple[str, str], cjk_font: str,
-                 alt: str = "") -> None:
+                 alt: str = "", relate: Callable[[str], str] | None = None) -> None:
         self.next_id = first_id
+        self.relate = relate  # a link's target -> the id of its relationship in the document part
         self.alt = alt  # the figure's alt text, given to the first child (see the module's docstring)
         self.parts: list[str] = []
         self.colours = colours
@@ -82,14 +86,25 @@ class _Shapes:
             f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill_xml}{line_xml}</wps:spPr>'
             '<wps:bodyPr/></wps:wsp>')
 
-    def text(self, x: float, y: float, w: float, h: float, line: str, size: float, bold: bool, colour: str) -> None:
+    def text(self, x: float, y: float, w: float, h: float, line: str, size: float, bold: bool, colour: str,
+             links: tuple[tl.LineLink, ...] = ()) -> None:
         run_props = (f'<w:rFonts w:ascii="{self.latin}" w:hAnsi="{self.latin}" w:eastAsia="{self.cjk_font}" '
                      f'w:cs="{self.latin}"/>{"<w:b/>" if bold else ""}<w:color w:val="{colour}"/>'
                      f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
+        runs, pos, relate = [], 0, self.relate
+        for link in links:  # an address on the line: a hyperlink, as in the PDF
+            if relate is None:
+                break
+            if link.start > pos:
+                runs.append(_run(run_props, line[pos:link.start]))
+            runs.append(f'<w:hyperlink xmlns:r="{_R}" r:id="{relate(link.target)}" w:history="1">'
+                        f'{_run(run_props, line[link.start:link.end])}</w:hyperlink>')
+            pos = link.end
+        if pos < len(line) or not runs:
+            runs.append(_run(run_props, line[pos:]))
         paragraph = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{round(h * 20)}" w:lineRule="exact"/>'
                      f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="left"/>'
-                     f'<w:rPr>{run_props}</w:rPr></w:pPr>'
-                     f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{_escape(line)}</w:t></w:r></w:p>')
+                     f'<w:rPr>{run_props}</w:rPr></w:pPr>{"".join(runs)}</w:p>')
         self.parts.append(
             f'<wps:wsp>{self._properties("Label", line)}<wps:cNvSpPr txBox="1"/>'
             f'<wps:spPr><a:xfrm><a:off x="{_emu(x)}" y="{_emu(y)}"/><a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
@@ -97,6 +112,10 @@ class _Shapes:
             f'<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx>'
             '<wps:bodyPr rot="0" vert="horz" wrap="none" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
             'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>')
+
+
+def _run(properties: str, text: str) -> str:
+    return f'<w:r><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
 
 
 def _escape(text: str) -> str:
@@ -128,7 +147,8 @@ def _row_shapes(shapes: _Shapes, row: tl.Row, origin: float, width: float) -> No
         for i, line in enumerate(label.lines):
             shapes.text(label.box.x, label.box.y - origin + i * label.line_height,
                         label.box.width * _TEXT_SLACK + 2, label.line_height, line, size,
-                        label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour)
+                        label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour,
+                        tuple(link for link in label.links if link.line == i))
 
 
 def _legend_shapes(shapes: _Shapes, legend: tl.Legend, origin: float) -> None:
@@ -186,7 +206,8 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         doc_id = writer.doc.part.next_id
         # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
         # once the document is complete), so the two never meet.
-        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme), alt)
+        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme), alt,
+                         lambda url: str(writer.doc.part.relate_to(xml_safe(url), RT.HYPERLINK, is_external=True)))
         for row in rows:
             _row_shapes(shapes, row, origin, width)
         if lay.legend is not None and end == len(lay.rows):
@@ -212,7 +233,7 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
             spacing.remove(spacing[0])  # keep-with-next only between the last part and its caption
     if node.number is not None:
         label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
-        writer.add_text(writer.new_para(container, "Caption"), f"{label}: {node.caption}", None, None)
+        writer.runs(writer.new_para(container, "Caption"), linked(f"{label}: {node.caption}"))
 
 
 __all__ = ["add_timeline"]

@@ -18,10 +18,11 @@ from reportlab.platypus import CondPageBreak, Flowable, ListItem, PageBreak, Spa
 
 from reports import images
 from reports import tree as t
+from reports.autolink import joined, linked, upper
 from reports.fonts.faces import monospace
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
-from reports.writers.measure import plain_text
+from reports.writers.measure import SEPARATOR, plain_text
 from reports.writers.pdf import tables
 from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
@@ -137,10 +138,12 @@ class StoryWriter:
             self.notes_met = []
         return paragraph
 
-    def plain_para(self, text: str, style: str, role: str = "P") -> TParagraph:
-        """A paragraph of the writer's own text (title block, captions), drawn as a new ``role``."""
-        paragraph = TParagraph(self.text(text), self.sheet.styles[style])
-        paragraph._struct = self.tag(role, lang=_language_of((t.Text(text),), self.meta.language))
+    def plain_para(self, text: str | t.Inlines, style: str, role: str = "P") -> TParagraph:
+        """A paragraph of the writer's own text (title block, captions), drawn as a new ``role``. The
+        addresses in it are links, as in the document's text (``reports.autolink``)."""
+        content = linked(text) if isinstance(text, str) else text
+        paragraph = TParagraph(self.inlines(content), self.sheet.styles[style])
+        paragraph._struct = self.tag(role, lang=_language_of(content, self.meta.language))
         return paragraph
 
     def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
@@ -287,11 +290,12 @@ class StoryWriter:
 
     def title_block(self) -> list[Flowable]:
         meta = self.meta
-        kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
+        # In capitals, but for an address in it: its path's case is part of it.
+        kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
         out: list[Flowable] = []
         if meta.kind == "memo":
             if meta.organisation:
-                out.append(self.plain_para(meta.organisation.upper(), "Kicker"))
+                out.append(self.plain_para(upper(linked(meta.organisation)), "Kicker"))
             title = self.plain_para(" ".join(meta.labels.memorandum), "Memo Title", "H1")
             assert title._struct is not None
             title._struct.actual_text = meta.labels.memorandum  # a reader should not spell the letter-spaced word

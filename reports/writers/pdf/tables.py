@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, FrameBreak, Spacer, Table, TableStyle
 
 from reports import tree as t
 from reports.writers.measure import column_fractions, plain_text, text_lengths
-from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_chunks
+from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_pieces
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, TParagraph, TTable
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
@@ -200,11 +200,11 @@ def pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
 
 
 def split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
-    # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
+    # A cell longer than a page cannot be drawn in one row; continue it in following rows, its links
+    # still links (an address in a long cell is followable wherever the cut falls).
     pieces: list[list[t.Inlines]] = []
     for cell in row:
-        text = plain_text(cell)
-        pieces.append([(t.Text(c),) for c in cell_chunks(text)] if len(text) > MAX_CELL_CHARS else [cell])
+        pieces.append(cell_pieces(cell) if len(plain_text(cell)) > MAX_CELL_CHARS else [cell])
     depth = max(len(p) for p in pieces)
     return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
 

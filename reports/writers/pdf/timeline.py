@@ -148,7 +148,20 @@ def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure
             # Lines of a label wrapped at a space (or between CJK characters, which take none).
             end = " " if last or not line or ord(line[-1]) < 0x2E80 else ""
             _text(canvas, fonts, line, label.box.x, baseline, size, label.milestone or i == 0, end)
+        for link in label.links:
+            _link(canvas, fonts, label, link, y)
     canvas.restoreState()
+
+
+def _link(canvas: Any, fonts: TextMeasure, label: tl.Label, link: tl.LineLink, y: Any) -> None:
+    # An address in a label is a link over its glyphs, as in the text: drawn inside the figure's marked
+    # content, the canvas tags it a Link (with its OBJR) under the Figure. Line 0 is the date, in bold.
+    line, size, height = label.lines[link.line], label.line_height / 1.2, label.line_height
+    bold = label.milestone or link.line == 0
+    bottom = y(label.box.y + (link.line + 1) * height)
+    left = label.box.x + fonts.measure(line[:link.start], bold, size)
+    right = label.box.x + fonts.measure(line[:link.end], bold, size)
+    canvas.linkURL(link.target, (left, bottom, right, bottom + height), relative=1, thickness=0)
 
 
 def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, muted: colors.Color) -> None:
