@@ -276,10 +276,13 @@ def test_a_font_folder_swapped_for_a_link_after_the_theme_was_checked_is_not_rea
 
     theme_dir = tmp_path / "theme"
     (theme_dir / "fonts").mkdir(parents=True)
-    cff_font(theme_dir / "fonts" / "song.otf", family="Theme Song")
+    # the face draws the parties' names (and 中文, which a face must have to be taken for Chinese):
+    # characters a face lacks are set in the stand-in, not in it
+    names = "中文浙江省人民政府阿里巴集团"
+    cff_font(theme_dir / "fonts" / "song.otf", family="Theme Song", chars=names)
     outside = tmp_path / "outside"
     outside.mkdir()
-    cff_font(outside / "song.otf", family="Outside Song")
+    cff_font(outside / "song.otf", family="Outside Song", chars=names)
     theme = load_theme(_theme(theme_dir, "fonts:\n  cjk: fonts/song.otf\n"))
     agreement = load_agreement(SHIPPED)  # prints the parties' Chinese names
     cjk.clear_cache()

@@ -27,6 +27,7 @@ from reports.parse import parse_markdown
 from reports.theme import DEFAULT_THEME
 from reports.writers import FORMATS, get_writer
 from tests.strategies import VOCABULARY
+from tests.tagged_pdf import check_tagged
 from tests.test_generative import _located, docx_body_text, missing_strings, pdf_body_text, printed_strings
 
 EXAMPLES = max(1, int(os.environ.get("REPORTS_HYPOTHESIS_EXAMPLES", "200")) * 3 // 10)
@@ -164,7 +165,8 @@ def check_writes_everything(markdown: str) -> None:
             continue
         if fmt == "pdf":
             text = pdf_body_text(data).replace("\u25a0", " ")
-            lost = missing_strings([_courier(s) if s in code else s for s in expected], text, fmt)
+            logical = check_tagged(data).root.all_text()  # the drawn order, for right-to-left text
+            lost = missing_strings([_courier(s) if s in code else s for s in expected], text, fmt, logical)
         else:
             lost = missing_strings(expected, docx_body_text(data), fmt)
         assert not lost, f"{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"

@@ -35,7 +35,7 @@ def cff_font(path: Path, family: str = "Test Song CFF", fs_type: int = 0, chars:
     charstrings = {}
     for name, char in zip(order, [None, *chars], strict=True):
         pen = T2CharStringPen(1000, None)
-        x0, y0, x1, y1 = BOXES[char] if char else (100, 0, 400, 700)
+        x0, y0, x1, y1 = BOXES.get(char, (120, 40, 880, 760)) if char else (100, 0, 400, 700)
         # Counter-clockwise, as CFF contours run; a cubic edge so that conversion has a curve to do.
         pen.moveTo((x0, y0))
         pen.lineTo((x1, y0))
