@@ -75,11 +75,14 @@ def unprintable(meta: Meta, theme: Theme, agreement: Agreement, overrides: Mappi
     if not marking:
         return None
     heading = family(theme.fonts.heading)
-    measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(theme.fonts.cjk, marking))
+    # The CJK face registered for every character measured, the page label's too ("第 1 页，共 1 页"): a
+    # new process building --lang zh-Hans from English data met the label's runs in no registered face.
+    page_label = meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE)
+    measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(theme.fonts.cjk, marking + page_label))
     width = line_width(_PAGE_WIDTH_MM[theme.page_size] * _MM, theme.margins.left, theme.margins.right)
     try:
         running_head("", marking, measure, FURNITURE_SIZE, width)
-        footer_note(("", marking, ""), meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE), measure, FURNITURE_SIZE,
+        footer_note(("", marking, ""), page_label, measure, FURNITURE_SIZE,
                     width)
     except MarkingTooWide as exc:
         memo = agreement.memo

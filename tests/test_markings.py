@@ -202,3 +202,19 @@ def test_the_build_key_changes_with_the_chosen_marking() -> None:
     keys = {options_digest(Options(overrides=chosen)) for chosen in
             ({}, {"classification": "OFFICIAL"}, {"classification": "SECRET"})}
     assert len(keys) == 3
+
+
+def test_a_new_process_checks_the_marking_of_a_chinese_edition_of_english_data(tmp_path: Path) -> None:
+    # The marking check measures the page label ("第 1 页，共 1 页") before any writer has registered the
+    # Chinese face: in a fresh process that measure used to fail (an internal error, exit 3).
+    import subprocess
+    import sys
+
+    from tests.conftest import SHIPPED
+
+    out = tmp_path / "memo.pdf"
+    done = subprocess.run([sys.executable, "-m", "reports", "pdf", str(SHIPPED), "--kind", "memo", "--lang", "zh-Hans",
+                           "-o", str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    top, foot = pdf_bands(out.read_bytes(), Theme())[0]
+    assert "页" in squash(foot) and squash(top), (top, foot)
