@@ -177,8 +177,12 @@ class _Layout:
         # reportlab's multiBuild, which a pass stopped at ``stop_at`` does not end: footnotes pushed off
         # their page are given room there in another pass; False when the layout stopped. Saved by the caller.
         meta, sheet, writer = self.doc.meta, self.sheet, self.writer
-        frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        # Laid out for its pages only (nothing saved), a document without footnotes need not be drawn: what
+        # is drawn never moves a block, but a footnote's room is taken where its reference is drawn.
+        measure = not save and getattr(writer, "_notes", None) is None
+        frame = (_Measuring if measure else Frame)(
+            template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         decor = PageDecor(meta, sheet, self.theme)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
         notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
@@ -221,6 +225,24 @@ class _Layout:
             if passes > MAX_PASSES:
                 raise IndexError(f"Index entries not resolved after {MAX_PASSES} passes")
         return not reached
+
+
+class _Measuring(Frame):  # type: ignore[misc]
+    """A frame that places its flowables without drawing them: a layout for the page numbers alone."""
+
+    def _add(self, flowable: Flowable, canv: object, trySplit: int = 0) -> int:
+        flowable.drawOn = _not_drawn  # for this placing only: the flowable's own drawOn is back after it
+        try:
+            placed: int = super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+        return placed
+
+    add = _add
+
+
+def _not_drawn(*args: object, **kwargs: object) -> None:
+    return None
 
 
 def _marks(flowables: list[Flowable]) -> list[tuple[str, str, int, str]]:
