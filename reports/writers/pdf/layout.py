@@ -174,8 +174,9 @@ class _Layout:
 
     def _passes(self, template: _DocTemplate, story: list[Flowable], attachments: tuple[Attachment, ...],
                 save: bool) -> bool:
-        # reportlab's multiBuild, which a pass stopped at ``stop_at`` does not end: footnotes pushed off
-        # their page are given room there in another pass; False when the layout stopped. Saved by the caller.
+        # reportlab's multiBuild, whose passes go on after one stopped at ``stop_at`` (footnotes pushed off
+        # their page are given room there in another pass, the same up to that page); False when the layout
+        # stopped there. Nothing is saved: the caller saves the last pass's canvas.
         meta, sheet, writer = self.doc.meta, self.sheet, self.writer
         # Laid out for its pages only (nothing saved), a document without footnotes need not be drawn: what
         # is drawn never moves a block, but a footnote's room is taken where its reference is drawn.
@@ -198,7 +199,9 @@ class _Layout:
         # undone before another pass: every pass, and every layout after it, starts from the story as made.
         edits: list[tuple[Any, ...]] = []
         template._multiBuildEdits = edits.append
-        for passes in range(1, MAX_PASSES + 2):
+        passes = 0
+        while True:
+            passes += 1
             for flowable in indexing:
                 flowable.beforeBuild()
             reached = False
@@ -222,9 +225,8 @@ class _Layout:
                 flowable.afterBuild()
             if template._allSatisfied():
                 return not reached
-            if passes > MAX_PASSES:
+            if passes > MAX_PASSES:  # as reportlab's multiBuild says it: a bug of ours, never the data's
                 raise IndexError(f"Index entries not resolved after {MAX_PASSES} passes")
-        return not reached
 
 
 class _Measuring(Frame):  # type: ignore[misc]
