@@ -40,6 +40,7 @@ def counted() -> Iterator[layout.Layouts]:
     out.complete = layout.LAYOUTS.complete - before.complete
     out.stopped = layout.LAYOUTS.stopped - before.stopped
     out.pages = layout.LAYOUTS.pages - before.pages
+    out.measured = layout.LAYOUTS.measured - before.measured
 
 
 def pages_text(pdf: bytes, tmp_path: Path) -> list[str]:
@@ -123,18 +124,21 @@ def test_a_document_shorter_than_the_contents_threshold_is_laid_out_once() -> No
     assert b"/TOC" not in pdf
 
 
-def test_docx_alone_lays_out_only_when_the_template_asks_for_contents(shipped: Any) -> None:
+def test_the_docx_alone_lays_out_once_without_drawing(shipped: Any) -> None:
+    # Its footer caches the page count, its contents the headings' pages: one layout, placed, not drawn.
     with counted() as laid:
         render_formats(shipped, "memo", ("docx",), Options(timeout=None))
-    assert laid.complete == laid.stopped == 0
-    plain = compose_document(shipped, "briefing")[0]
-    plain = dataclasses.replace(plain, meta=dataclasses.replace(plain.meta, toc=False))
+    assert (laid.complete, laid.stopped, laid.measured) == (1, 0, 1)
     with counted() as laid:
-        get_writer("docx")(plain, DEFAULT_THEME, None)
-    assert laid.complete == laid.stopped == 0
+        render_formats(scaled_agreement(timeline=300), "briefing", ("docx",), Options(timeout=None))
+    assert (laid.complete, laid.stopped, laid.measured) == (1, 1, 2)  # the decision's first pages, then all
+
+
+def test_a_document_with_footnotes_is_drawn_to_be_measured() -> None:
+    # A footnote's room is taken where its reference is drawn: placing without drawing would lose it.
     with counted() as laid:
-        render_formats(shipped, "briefing", ("docx",), Options(timeout=None))
-    assert laid.complete + laid.stopped == 1
+        paginate(sections(12, notes=True), DEFAULT_THEME)
+    assert laid.complete >= 1 and laid.measured == 0
 
 
 def test_the_writers_of_one_build_share_one_layout() -> None:

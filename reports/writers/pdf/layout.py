@@ -49,11 +49,13 @@ MAX_PASSES = 10  # reportlab's multiBuild gives up after as many (footnotes sett
 @dataclass
 class Layouts:
     """What this process has laid out: passes over a whole document, passes stopped at the page that
-    decides the contents, and the pages of both (tests and the benchmark read ``LAYOUTS``)."""
+    decides the contents, the pages of both, and how many of the passes placed the blocks without drawing
+    them (tests and the benchmark read ``LAYOUTS``)."""
 
     complete: int = 0
     stopped: int = 0
     pages: int = 0
+    measured: int = 0
 
 
 LAYOUTS = Layouts()
@@ -221,6 +223,7 @@ class _Layout:
             LAYOUTS.stopped += reached
             LAYOUTS.complete += not reached
             LAYOUTS.pages += template.page
+            LAYOUTS.measured += measure
             for flowable in indexing:
                 flowable.afterBuild()
             if template._allSatisfied():
