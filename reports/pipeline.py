@@ -109,7 +109,7 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     from reports.markings import unprintable as unprintable_marking
     from reports.paths import builtin_templates_dir
     from reports.writers.options import WriterOptions
-    from reports.writers.registry import get_writer
+    from reports.writers.registry import get_writer, paginator
 
     # --lang over the data's language; an unknown one (or one without a catalogue) is one warning.
     locale, locale_warning = resolve(opts.lang, agreement.language, opts.template_dir, source=source)
@@ -139,8 +139,12 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         raise RenderError("warnings are errors under --strict", problems=warnings)
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
-    writer_options = WriterOptions(reference_docx=opts.reference_docx, attachments=attachments)
-    outputs = [get_writer(fmt)(document, theme, writer_options) for fmt in formats]
+    # One layout for every format: the writers share a paginator, and the PDF (whose drawing is that
+    # layout) is written first, so that the DOCX reads its page numbers instead of laying out again.
+    writer_options = WriterOptions(reference_docx=opts.reference_docx, attachments=attachments,
+                                   paginate=paginator())
+    written = {fmt: get_writer(fmt)(document, theme, writer_options) for fmt in sorted(set(formats), key="pdf".__ne__)}
+    outputs = [written[fmt] for fmt in formats]
     if "pdf" in formats:
         from reports.writers.pdf.writer import chinese_not_embedded
 

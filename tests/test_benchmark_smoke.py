@@ -68,6 +68,10 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert result["tagging"]["tagged_ms"] > 0 and "cost of tagging" in text
     assert result["features"]["languages"]["zh_briefing_pdf_ms"] > 0 and "Chinese edition" in text
     assert result["features"]["contents_and_figure"]["tool_docx_ms"] > 0 and "contents and timeline" in text
+    # Contents against none, both formats against the PDF alone, ten times the timeline rows.
+    assert result["features"]["contents"]["with_over_without_docx"] > 0 and "with contents over" in text
+    assert result["features"]["both_formats"]["both_over_pdf"] > 0 and "Both formats" in text
+    assert "50 timeline rows over 10, pdf" in text
 
 
 def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:

@@ -2,8 +2,9 @@
 
 ``get_writer(fmt)`` gives a function ``(document, theme, options) -> bytes``. Writers are imported
 lazily, so that commands which never write a PDF never import reportlab; this module imports nothing
-heavy. The registry also wires the pagination seam: every writer it hands out is given the PDF layout's
-``paginate`` in its options, so no writer imports another.
+heavy. The registry also wires the pagination seam: a writer called without a paginator in its options
+is given one of the PDF layout's (``paginator``), so no writer imports another; a caller that writes one
+document in several formats gives them all the same ``paginator()``, and the document is laid out once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from reports.writers.options import WriterOptions
+from reports.writers.pagination import OneLayout, Paginate
 
 if TYPE_CHECKING:  # types only: importing them would import pydantic for `reports --help`
     from reports.theme import Theme
@@ -38,10 +40,15 @@ def get_writer(fmt: str) -> Writer:
     def write(doc: Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
         options = options or WriterOptions()
         if options.paginate is None:
-            options = dataclasses.replace(options, paginate=paginate)
+            options = dataclasses.replace(options, paginate=paginator())
         return func(doc, theme, options)
 
     return write
+
+
+def paginator() -> Paginate:
+    """A paginator for the writers of one build: what one writer's layout found, the others read."""
+    return OneLayout(paginate)
 
 
 def paginate(doc: Document, theme: Theme) -> Pagination:

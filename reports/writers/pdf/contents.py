@@ -6,6 +6,7 @@ an artifact.
 
 from __future__ import annotations
 
+from ast import literal_eval
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from reports.writers.pdf.tags import Element, TParagraph, artifact, table_events, tagger_of
+from reports.writers.pdf.tags import Element, Tagger, TParagraph, table_events, tagger_of
 
 
 class _TEntry(TParagraph):
@@ -39,38 +40,64 @@ class _TEntry(TParagraph):
             return
         ends, toc._ends = toc._ends, []
         for end in ends:
-            _draw_entry_end(self.canv, self._struct, *end)
+            toc._later.append(_entry_end(self.canv, self._struct, *end))
 
 
-def _draw_entry_end(canvas: Any, element: Element | None, style: Any, page: str, x: float, y: float,
-                    width: float, dot: str) -> None:
-    # reportlab's drawPageNumbers, split in two: its sizes and positions, leaders and number apart.
-    size = style.fontSize
-    number_width = stringWidth(page, style.fontName, size)
-    while number_width > width - x and size >= 1.0:  # too long: shrink, as reportlab does
-        size *= 0.9
+class _EntryEnd:
+    """The leaders and page number of one entry, drawn once the number is known: places kept in the
+    page's content (``code[leaders]``, ``code[number]``) where ``fill`` writes them."""
+
+    def __init__(self, canvas: Any, code: list[str], leaders: int, number: int, marked: bool, style: Any,
+                 key: str, x: float, y: float, width: float, dot: str) -> None:
+        self.canvas, self.code, self.leaders, self.number, self.marked = canvas, code, leaders, number, marked
+        self.style, self.key, self.x, self.y, self.width, self.dot = style, key, x, y, width, dot
+
+    def fill(self, page: str) -> None:
+        # reportlab's drawPageNumbers, split in two: its sizes and positions, leaders and number apart.
+        style, x, y, width, dot = self.style, self.x, self.y, self.width, self.dot
+        size = style.fontSize
         number_width = stringWidth(page, style.fontName, size)
-    dot_width = stringWidth(dot, style.fontName, size) if dot else 0.0
-    dots = int((width - x - number_width) / dot_width) if dot else 0
+        while number_width > width - x and size >= 1.0:  # too long: shrink, as reportlab does
+            size *= 0.9
+            number_width = stringWidth(page, style.fontName, size)
+        dot_width = stringWidth(dot, style.fontName, size) if dot else 0.0
+        dots = int((width - x - number_width) / dot_width) if dot else 0
+        space = stringWidth(" ", style.fontName, size)  # a space before the number: "summary 2", not "summary2"
+        self.code[self.number] = _line(self.canvas, style, size, width - number_width - space, y, " " + page)
+        leaders: list[str] = []
+        if dots:
+            marks = Tagger()  # the artifact's marks, where the entry's own sequence was closed
+            opened = self.marked and marks.open_artifact(leaders)
+            leaders.append(_line(self.canvas, style, size, width - dots * dot_width - number_width, y, dots * dot))
+            if opened:
+                marks.close_artifact(leaders)
+        self.code[self.leaders:self.leaders + 1] = leaders
+
+
+def _entry_end(canvas: Any, element: Element | None, style: Any, key: str, x: float, y: float, width: float,
+               dot: str) -> _EntryEnd:
+    # Where the leaders and the number go, in the marked content drawn now (their text once the number is
+    # known): the title's sequence ends, the leaders (an artifact), the number (a second sequence).
     tagger = tagger_of(canvas)
     reopen = tagger if tagger is not None and element is not None and tagger.current is element else None
+    code = canvas._code
     if reopen is not None:  # the title's sequence ends here: the leaders must not sit inside real content
-        reopen.end(canvas._code)
-    if dots:
-        with artifact(canvas):
-            _line(canvas, style, size, width - dots * dot_width - number_width, y, dots * dot)
+        reopen.end(code)
+    marked = tagger is not None and tagger.current is None  # else what is drawn belongs to the open sequence
+    code.append("")
     if reopen is not None and element is not None:  # the number: the entry's second sequence (its drawing closes it)
-        reopen.begin(canvas._code, element)
-    space = stringWidth(" ", style.fontName, size)  # a space before the number: "summary 2", not "summary2"
-    _line(canvas, style, size, width - number_width - space, y, " " + page)
+        reopen.begin(code, element)
+    code.append("")
+    return _EntryEnd(canvas, code, len(code) - 3 if reopen is not None else len(code) - 2, len(code) - 1, marked,
+                     style, key, x, y, width, dot)
 
 
-def _line(canvas: Any, style: Any, size: float, x: float, y: float, text: str) -> None:
+def _line(canvas: Any, style: Any, size: float, x: float, y: float, text: str) -> str:
     line = canvas.beginText(x, y)
     line.setFont(style.fontName, size)
     line.setFillColor(style.textColor)
     line.textOut(text)
-    canvas.drawText(line)
+    return str(line.getCode())
 
 
 def level_styles(normal: ParagraphStyle, levels: int = 6) -> list[ParagraphStyle]:
@@ -90,6 +117,24 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.dotsMinLevel = 0  # leaders at every level, as the DOCX's contents styles have (reportlab: from 1)
+        self._later: list[_EntryEnd] = []  # the entries' ends drawn in this layout, numbered by ``fill``
+
+    def isIndexing(self) -> int:
+        # Not reportlab's pass after pass: the layout gives the entries before it starts (their titles
+        # decide the height; ``_lastEntries``) and the page numbers when it ends (``fill``).
+        return 0
+
+    def start(self) -> None:
+        """A layout begins: nothing of it is drawn yet."""
+        self._later = []
+
+    def fill(self, pages_of: dict[str, int]) -> None:
+        """Write each entry's leaders and page number (``pages_of``: heading bookmark -> page), last first
+        so that the places of the others in the page's content stay where they are."""
+        for end in reversed(self._later):
+            page = pages_of.get(end.key, 0)
+            end.fill(str(self.formatter(page) if self.formatter else page))
+        self._later = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
@@ -115,13 +160,13 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
 
     def _entry_end(self, width: float) -> Callable[[Any, str, str], None]:
         def record(canvas: Any, kind: str, label: str) -> None:
-            # reportlab's label: "page,level,key"; the key is for its own links, which ours replace.
-            page, level = (int(part) for part in label.split(",")[:2])
+            # reportlab's label: "page,level,key" (the key as Python writes it); the page is filled in later.
+            _, level, key = label.split(",", 2)
             # Periods set close, as Word's and LibreOffice's dot leaders are.
-            dot = "." if 0 <= self.dotsMinLevel <= level else ""
-            shown = str(self.formatter(page) if self.formatter else page)
+            dot = "." if 0 <= self.dotsMinLevel <= int(level) else ""
             info = canvas._curr_tx_info
-            self._ends.append((self.getLevelStyle(level), shown, info["cur_x"], info["cur_y"], width, dot))
+            self._ends.append((self.getLevelStyle(int(level)), str(literal_eval(key)), info["cur_x"], info["cur_y"],
+                               width, dot))
         return record
 
 

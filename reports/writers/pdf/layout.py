@@ -3,9 +3,13 @@
 ``paginate`` says how a document falls into pages as the PDF draws it: the page count, each heading's
 page and whether the contents are shown (a template's ``toc_min_pages`` asks for them only from that
 many pages on, counted without them). The DOCX writer reads its page numbers from it (through the
-registry, ``reports.writers.registry``); the PDF writer draws through ``draw``, which makes the same
-decision and remembers the answer, so a build that writes both formats lays the document out once
-for the decision and once more only when the contents are shown.
+registry's ``paginator``); the PDF writer draws through ``draw``, which tells the same paginator what its
+layout found, so a build that writes both formats lays the document out once.
+
+One layout per document: the story is made once; the decision about the contents lays out at most the
+pages before ``toc_min_pages`` (a shorter document is done there, and that layout is its PDF); the
+contents are laid out with their entries known from the headings (their height does not depend on the
+page numbers) and their page numbers written in when the last page is laid out (``TTableOfContents``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import dataclasses
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
@@ -28,33 +34,47 @@ from reports.theme import Theme
 from reports.version import __version__
 from reports.writers.measure import furniture_margins
 from reports.writers.options import Attachment
-from reports.writers.pagination import Pagination
+from reports.writers.pagination import Paginate, Pagination
 from reports.writers.pdf import notes as pdf_notes
+from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.keep import keep_with_next
 from reports.writers.pdf.page import PageDecor, numbered_canvas
 from reports.writers.pdf.story import StoryWriter
 from reports.writers.pdf.styles import stylesheet
 from reports.writers.xmltext import xml_safe
 
+MAX_PASSES = 10  # reportlab's multiBuild gives up after as many (footnotes settle in two or three)
+
+
+@dataclass
+class Layouts:
+    """What this process has laid out: passes over a whole document, passes stopped at the page that
+    decides the contents, the pages of both, and how many of the passes placed the blocks without drawing
+    them (tests and the benchmark read ``LAYOUTS``)."""
+
+    complete: int = 0
+    stopped: int = 0
+    pages: int = 0
+    measured: int = 0
+
+
+LAYOUTS = Layouts()
+
 
 def paginate(doc: t.Document, theme: Theme) -> Pagination:
-    """How ``doc`` falls into pages as the PDF draws it. Lays out only (no file is written); the last
-    few answers are remembered, so the second writer of a build asks for free."""
-    known = _PAGINATIONS.get((doc, theme))
-    if known is not None:
-        return known
-    return _decide(doc, theme, None)
+    """How ``doc`` falls into pages as the PDF draws it. Lays out only: no file is written."""
+    return _Layout(doc, theme).run(None, ())
 
 
-def draw(doc: t.Document, theme: Theme, attachments: tuple[Attachment, ...] = ()) -> bytes:
-    """The PDF of ``doc``, laid out as ``paginate`` says (contents shown or not), with ``attachments``
-    embedded (they change no page)."""
+def draw(doc: t.Document, theme: Theme, attachments: tuple[Attachment, ...] = (),
+         pages: Paginate | None = None) -> bytes:
+    """The PDF of ``doc``, with ``attachments`` embedded (they change no page). ``pages`` (the build's
+    paginator) gives the contents decision when it knows it already, and is told this layout's answer."""
     buffer = io.BytesIO()
-    known = _PAGINATIONS.get((doc, theme))
-    if known is not None:
-        lay_out(doc if known.contents or not doc.meta.toc else without_contents(doc), theme, buffer, attachments)
-    else:
-        _decide(doc, theme, buffer, attachments)
+    known = pages.known(doc, theme) if pages is not None else None
+    pagination = _Layout(doc, theme).run(buffer, attachments, None if known is None else known.contents)
+    if pages is not None:
+        pages.tell(doc, theme, pagination)
     return buffer.getvalue()
 
 
@@ -63,108 +83,227 @@ def without_contents(doc: t.Document) -> t.Document:
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, toc=False))
 
 
-# The last few documents' paginations: the writer of the second format of a build (both are written
-# from the same tree) reuses the first one's layout instead of laying the document out again.
-_PAGINATIONS: dict[tuple[t.Document, Theme], Pagination] = {}
+class _Reached(Exception):
+    """The layout reached the page from which the contents are shown: it need go no further."""
 
 
-def _decide(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
-            attachments: tuple[Attachment, ...] = ()) -> Pagination:
-    # Lays ``doc`` out, saving the PDF drawn into ``buffer`` (with ``attachments``) when there is one.
-    if doc.meta.toc and doc.meta.toc_min_pages > 0:
-        # Contents only from ``toc_min_pages`` pages on, counted without them: a shorter document is done
-        # after this one layout.
-        plain = _read(lay_out(without_contents(doc), theme, buffer, attachments), contents=False)
-        if plain.pages < doc.meta.toc_min_pages:
-            return _remember(doc, theme, plain)
-        if buffer is not None:
-            buffer.seek(0)
-            buffer.truncate()
-    return _remember(doc, theme, _read(lay_out(doc, theme, buffer, attachments), contents=doc.meta.toc))
+class _Layout:
+    """One document's story, made once, and the layouts of it: the decision's first pages, then the
+    document with or without its contents (the same flowables: reportlab lays a story out again as often
+    as it is asked, as its multi-pass builds do)."""
+
+    def __init__(self, doc: t.Document, theme: Theme) -> None:
+        self.doc, self.theme = doc, theme
+        sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
+        # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
+        # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
+        # document's text need not be walked for it.
+        if not cjk_ready(sheet.cjk):
+            face = ensure_cjk(theme.fonts.cjk, cjk_characters(doc, theme))
+            if face != sheet.cjk:
+                sheet = dataclasses.replace(sheet, cjk=face)
+        self.sheet = sheet
+        self.writer = writer = StoryWriter(sheet, doc.meta)
+        self.title = writer.title_block()
+        # The contents and the page break after them, apart: the decision lays the document out without
+        # them, and their element joins the structure only when they are shown.
+        self.contents: list[Flowable] = []
+        self.contents_at = -1  # where the contents' element goes in the structure (-1: it is there)
+        if len(self.title) >= 2 and isinstance(self.title[-2], TTableOfContents):
+            self.contents = self.title[-2:]
+            del self.title[-2:]
+            kids = writer.root.kids
+            self.contents_at = next(i for i, kid in enumerate(kids) if kid is self.contents[0]._struct)
+            del kids[self.contents_at]
+        self.body = writer.blocks(doc.blocks)
+
+    def run(self, buffer: io.BytesIO | None, attachments: tuple[Attachment, ...],
+            contents: bool | None = None) -> Pagination:
+        """Lay the document out (into ``buffer`` when given) with its contents when ``contents`` says so,
+        else as the template's ``toc`` and ``toc_min_pages`` decide; return how it fell into pages."""
+        meta = self.doc.meta
+        if contents is None:
+            contents = meta.toc
+            if meta.toc and meta.toc_min_pages > 0:
+                # Contents only from ``toc_min_pages`` pages on, counted without them: the layout without
+                # them stops at that page; a shorter document is done after this one layout.
+                plain = self.build(False, buffer, attachments, stop_at=meta.toc_min_pages)
+                if plain is not None:
+                    return _read(plain, contents=False)
+        template = self.build(contents, buffer, attachments)
+        assert template is not None  # only a layout given a page to stop at stops
+        return _read(template, contents=contents and meta.toc)
+
+    def build(self, contents: bool, buffer: io.BytesIO | None, attachments: tuple[Attachment, ...],
+              stop_at: int = 0) -> _DocTemplate | None:
+        """Lay the story out, with the contents or without; None when it reached page ``stop_at``."""
+        toc = self.contents[0] if contents and self.contents else None
+        if toc is not None:
+            if self.contents_at >= 0:
+                self.writer.root.kids.insert(self.contents_at, toc._struct)
+                self.contents_at = -1
+            entries = [(level, markup, 0, key) for key, _, level, markup in _marks(self.body)]
+        for _ in range(MAX_PASSES):
+            if toc is not None:
+                toc._lastEntries = entries  # the entries the contents show: one per heading, in order
+            template = self._template(buffer)
+            template.stop_at, template.contents = stop_at, toc
+            story = self.title + (self.contents if toc is not None else []) + self.body
+            if not self._passes(template, story, attachments, buffer is not None):
+                return None
+            placed = [(level, markup, 0, key) for level, markup, key in template.placed]
+            if toc is None or placed == entries:
+                if toc is not None:
+                    toc.fill(template.pages_of)  # the page numbers, now that every heading has its page
+                template.canv.save()
+                return template
+            entries = placed  # a heading fell elsewhere than foreseen: again with the entries as placed
+        raise RenderError("", [Problem(self.doc.meta.source or "the document",
+                                       "cannot lay the document out: its contents never settle")])
+
+    def _template(self, buffer: io.BytesIO | None) -> _DocTemplate:
+        meta, m = self.doc.meta, self.theme.margins
+        top, bottom = furniture_margins(m.top, m.bottom)  # room for the marking above and below the text
+        template = _DocTemplate(
+            buffer if buffer is not None else io.BytesIO(), pagesize=self.sheet.page_size, leftMargin=m.left * mm,
+            rightMargin=m.right * mm, topMargin=top * mm, bottomMargin=bottom * mm,
+            title=xml_safe(meta.title), author=xml_safe(meta.author), subject=xml_safe(meta.subject),
+            keywords=[xml_safe(k) for k in meta.keywords], creator=f"reports {__version__}",
+            producer=f"reports {__version__}", lang=meta.language, invariant=1,
+        )
+        template.headings = self.writer.bookmarks
+        return template
+
+    def _passes(self, template: _DocTemplate, story: list[Flowable], attachments: tuple[Attachment, ...],
+                save: bool) -> bool:
+        # reportlab's multiBuild, whose passes go on after one stopped at ``stop_at`` (footnotes pushed off
+        # their page are given room there in another pass, the same up to that page); False when the layout
+        # stopped there. Nothing is saved: the caller saves the last pass's canvas.
+        meta, sheet, writer = self.doc.meta, self.sheet, self.writer
+        # Laid out for its pages only (nothing saved), a document without footnotes need not be drawn: what
+        # is drawn never moves a block, but a footnote's room is taken where its reference is drawn.
+        measure = not save and getattr(writer, "_notes", None) is None
+        frame = (_Measuring if measure else Frame)(
+            template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        decor = PageDecor(meta, sheet, self.theme)
+        template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
+        notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
+        archival = not unembedded_fonts(self.theme.fonts, sheet.cjk)
+        maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=save,
+                                attachments=attachments)
+        story = without_empty_pages(story + notes)
+        indexing = [flowable for flowable in story if flowable.isIndexing()]
+        template._indexingFlowables = indexing
+        template._doSave = 0
+        # What reportlab changes on a flowable while it lays it out (a flowable moved on a page is marked
+        # postponed, a heading kept with the next block loses its keepWithNext), it records here to be
+        # undone before another pass: every pass, and every layout after it, starts from the story as made.
+        edits: list[tuple[Any, ...]] = []
+        template._multiBuildEdits = edits.append
+        passes = 0
+        while True:
+            passes += 1
+            for flowable in indexing:
+                flowable.beforeBuild()
+            reached = False
+            try:
+                template.build(story[:], canvasmaker=maker)
+            except _Reached:
+                reached = True
+            except LayoutError as exc:
+                # Everything the tree can hold is sized to fit a page; the last guard, and still one message.
+                where = meta.source or "the document"
+                raise RenderError("", [Problem(where, "cannot lay the document out: a block is larger than a "
+                                                      f"page and cannot be split ({_layout_reason(exc)})")]) from None
+            finally:
+                for edit in edits:
+                    edit[0](*edit[1:])
+                edits.clear()
+            LAYOUTS.stopped += reached
+            LAYOUTS.complete += not reached
+            LAYOUTS.pages += template.page
+            LAYOUTS.measured += measure
+            for flowable in indexing:
+                flowable.afterBuild()
+            if template._allSatisfied():
+                return not reached
+            if passes > MAX_PASSES:  # as reportlab's multiBuild says it: a bug of ours, never the data's
+                raise IndexError(f"Index entries not resolved after {MAX_PASSES} passes")
+
+
+class _Measuring(Frame):  # type: ignore[misc]
+    """A frame that places its flowables without drawing them: a layout for the page numbers alone."""
+
+    def _add(self, flowable: Flowable, canv: object, trySplit: int = 0) -> int:
+        flowable.drawOn = _not_drawn  # for this placing only: the flowable's own drawOn is back after it
+        try:
+            placed: int = super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+        return placed
+
+    add = _add
+
+
+def _not_drawn(*args: object, **kwargs: object) -> None:
+    return None
+
+
+def _marks(flowables: list[Flowable]) -> list[tuple[str, str, int, str]]:
+    """The outline marks of the headings in ``flowables`` (inside kept-together groups too), in order."""
+    out: list[tuple[str, str, int, str]] = []
+    for flowable in flowables:
+        mark = getattr(flowable, "_bookmark", None)
+        if mark is not None:
+            out.append(mark)
+        inner = getattr(flowable, "_content", None)
+        if isinstance(inner, list | tuple):
+            out += _marks(list(inner))
+    return out
 
 
 def _read(template: _DocTemplate, *, contents: bool) -> Pagination:
-    pages_of = getattr(template, "pages_of", {})
+    pages_of = template.pages_of
     pages: list[int] = []
     for i in range(1, int(getattr(template, "headings", len(pages_of))) + 1):
         pages.append(pages_of.get(f"h{i}", pages[-1] if pages else 1))  # never placed: where the last one was
     return Pagination(pages=template.page, heading_pages=tuple(pages), contents=contents)
 
 
-def _remember(doc: t.Document, theme: Theme, pagination: Pagination) -> Pagination:
-    if len(_PAGINATIONS) >= 8:
-        _PAGINATIONS.pop(next(iter(_PAGINATIONS)))
-    _PAGINATIONS[(doc, theme)] = pagination
-    return pagination
-
-
-def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
-            attachments: tuple[Attachment, ...] = ()) -> _DocTemplate:
-    """Lay ``doc`` out as it stands (its ``toc`` decides the contents) and, with a ``buffer``, save the PDF
-    into it with ``attachments`` embedded; return the template (its pages)."""
-    sheet = stylesheet(theme, doc.meta.kind, doc.meta.east_asian)  # a memo is set tighter, to fit one page
-    # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
-    # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
-    # document's text need not be walked for it.
-    if not cjk_ready(sheet.cjk):
-        face = ensure_cjk(theme.fonts.cjk, cjk_characters(doc, theme))
-        if face != sheet.cjk:
-            sheet = dataclasses.replace(sheet, cjk=face)
-    meta = doc.meta
-    writer = StoryWriter(sheet, meta)
-    story = writer.title_block() + writer.blocks(doc.blocks)
-    m = theme.margins
-    top, bottom = furniture_margins(m.top, m.bottom)  # room for the marking above and below the text
-    template = _DocTemplate(
-        buffer if buffer is not None else io.BytesIO(), pagesize=sheet.page_size, leftMargin=m.left * mm,
-        rightMargin=m.right * mm, topMargin=top * mm, bottomMargin=bottom * mm, title=xml_safe(meta.title),
-        author=xml_safe(meta.author), subject=xml_safe(meta.subject), keywords=[xml_safe(k) for k in meta.keywords],
-        creator=f"reports {__version__}",
-        producer=f"reports {__version__}", lang=meta.language, invariant=1,
-    )
-    template.headings = writer.bookmarks
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    decor = PageDecor(meta, sheet, theme)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
-    notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
-    story += notes
-    archival = not unembedded_fonts(theme.fonts, sheet.cjk)
-    maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None,
-                            attachments=attachments)
-    try:
-        if meta.toc or notes:
-            template.multiBuild(without_empty_pages(story), canvasmaker=maker)
-        else:
-            template.build(without_empty_pages(story), canvasmaker=maker)
-    except LayoutError as exc:
-        # Everything the tree can hold is sized to fit a page; this is the last guard, and still one message.
-        where = meta.source or "the document"
-        raise RenderError("", [Problem(where, "cannot lay the document out: a block is larger than a page and "
-                                              f"cannot be split ({_layout_reason(exc)})")]) from None
-    return template
-
-
 class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
-    """Adds outline entries (bookmarks) and table-of-contents entries after each heading is placed."""
+    """Adds outline entries (bookmarks) after each heading is placed, and remembers where it went; stops
+    at page ``stop_at`` when given one."""
 
-    pages_of: dict[str, int]  # heading bookmark -> its page, in the last pass
+    stop_at = 0  # the page at which the layout stops (0: never)
+    contents: TTableOfContents | None = None
+    pages_of: dict[str, int]  # heading bookmark -> its page, in this pass
+    placed: list[tuple[int, str, str]]  # (level, markup, bookmark) of each heading placed, in order
 
     def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
         # Headings with the block after them, kept so that the block starts on the heading's page (keep).
         keep_with_next(flowables, getattr(self, "_multiBuildEdits", None))
+
+    def beforeDocument(self) -> None:
+        self.pages_of, self.placed = {}, []
+        if self.contents is not None:
+            self.contents.start()
+
+    def handle_pageBegin(self) -> None:
+        if self.stop_at and self.page + 1 >= self.stop_at:
+            self.page += 1  # it has that many pages at least
+            raise _Reached
+        super().handle_pageBegin()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         mark = getattr(flowable, "_bookmark", None)
         if mark is None:
             return
         key, title, level, markup = mark
-        if not hasattr(self, "pages_of"):
-            self.pages_of = {}
         self.pages_of[key] = self.page
+        self.placed.append((level, markup, key))
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
-        self.notify("TOCEntry", (level, markup, self.page, key))
 
 
 def creation_epoch(meta: t.Meta) -> int:

@@ -298,6 +298,9 @@ def attach(template: Any, writer: Any) -> list[Flowable]:
     notes: PageNotes | None = getattr(writer, "_notes", None)
     if notes is None:
         return []
+    # A new layout of the story (the same notes on other pages: the contents shown or not): nothing
+    # learnt from the passes of another layout holds.
+    notes.plan, notes.settled = {}, True
     begin_document = template.beforeDocument
 
     def before_document() -> None:

@@ -337,6 +337,20 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
         return cjk_lines(frags, widths, auto not in ("", "off"))
 
 
+class TCell(TParagraph):
+    """A data table's cell: reportlab wraps it to measure its row, and again at the same width to draw it
+    (``Table._drawCell``); the second wrap keeps the lines the first one broke (the same lines, made once)."""
+
+    _wrapped_at: float | None = None  # the width of the last wrap, whose lines and height are kept
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_at and hasattr(self, "blPara"):  # a failed split drops the lines
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth if size[1] != 0x7FFFFFFF else None  # "no room at all" is not a wrap
+        return size
+
+
 class TImage(Tagged, RLImage):  # type: ignore[misc]
     """A picture drawn as a Figure (its element carries the alt text)."""
 
@@ -369,11 +383,25 @@ class TTable(Table):  # type: ignore[misc]
     paragraphs, and its default is Helvetica, which would be an unembedded font in the file.
     """
 
+    _calculated: tuple[float, float] | None = None  # the space the last measurement was made for
+
     def __init__(self, *args: Any, font: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("renderCB", table_events)
         super().__init__(*args, **kwargs)
         if font is not None:
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:
+        # reportlab measures every row again in ``split`` after ``wrap`` measured them for the same space
+        # (a long table's page, each cell's paragraph wrapped again): the same space, the same answer.
+        if self._calculated == (availWidth, availHeight):
+            return
+        super()._calc(availWidth, availHeight)
+        self._calculated = (availWidth, availHeight)
+
+    def setStyle(self, tblstyle: Any) -> None:
+        super().setStyle(tblstyle)
+        self._calculated = None  # a new style can change a row's height
 
 
 class _TBullet(BulletDrawer):  # type: ignore[misc]
@@ -401,6 +429,7 @@ class TList(ListFlowable):  # type: ignore[misc]
 __all__ = [
     "Element",
     "LangText",
+    "TCell",
     "THRule",
     "TImage",
     "TList",

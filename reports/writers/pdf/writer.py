@@ -17,10 +17,14 @@ def write_pdf(doc: t.Document, theme: Theme, options: WriterOptions | None = Non
     """Render ``doc`` as PDF and return the bytes; identical input gives identical bytes.
 
     ``options`` are every writer's options; the PDF takes its ``attachments`` (embedded, associated files:
-    the file then claims PDF/A-3a instead of PDF/A-2a) and no other (a reference document is Word's).
+    the file then claims PDF/A-3a instead of PDF/A-2a) and its ``paginate``, which it tells how the
+    document fell into pages (so the DOCX of the same build need not lay it out again); a reference
+    document is Word's.
     Raises ``RenderError`` when an image cannot be used; a missing handler is a bug (TypeError).
     """
-    return draw(doc, theme, options.attachments if options is not None else ())
+    if options is None:
+        return draw(doc, theme)
+    return draw(doc, theme, options.attachments, options.paginate)
 
 
 _said_chinese_not_embedded = False
