@@ -49,7 +49,7 @@ class Glyph:
     width: float  # its advance in the font's own metrics (the PDF's /Widths entry)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per word and face (``shape`` is cached): compared by identity
 class Shaped:
     """A word as HarfBuzz set it: the face to draw it in (the word's own, or its shaping twin), its glyphs,
     how far the word's characters unshaped would have moved the pen (what the layout measured), and the
@@ -82,6 +82,7 @@ def available() -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)  # a name is drawn again and again: in the text, the tables, the running head
 def shape(word: str, font: str) -> Shaped | None:
     """``word`` (no whitespace) set in face ``font`` with each letter that carries marks shaped on its own
     (Latin letters do not shape across each other once kerning and ligatures are off); None when that

@@ -42,7 +42,7 @@ def shaped_operators(text_object: Any, text: str, plain: Callable[[str], str]) -
             continue
         if match.start() > position:
             parts.append(plain(text[position:match.start()]))
-        parts.append(_draw(text_object, shaped))
+        parts.append(_remembered(text_object, shaped))
         position = match.end()
     if not parts:
         return None
@@ -77,6 +77,21 @@ class _Array:
         if shown:
             out.append(f"[{' '.join(shown)}] TJ")
         self.items = []
+
+
+def _remembered(text_object: Any, shaped: Shaped) -> str:
+    # A word drawn again in the same state draws with the same operators: its codes in the document's
+    # subsets, once given, stay. Kept on the document (a layout pass draws on a document of its own).
+    doc = text_object._canvas._doc
+    drawn: dict[tuple[Any, ...], tuple[str, int]] | None = getattr(doc, "_reports_shaped", None)
+    if drawn is None:
+        drawn = doc._reports_shaped = {}
+    key = (shaped, text_object._fontsize, text_object._leading, text_object._rise, text_object._curSubset)
+    known = drawn.get(key)
+    if known is None:
+        known = drawn[key] = (_draw(text_object, shaped), text_object._curSubset)
+    text_object._curSubset = known[1]
+    return known[0]
 
 
 def _draw(text_object: Any, shaped: Shaped) -> str:
