@@ -205,6 +205,23 @@ def test_documents_without_marks_keep_their_bytes(monkeypatch: pytest.MonkeyPatc
     assert write_pdf(doc, DEFAULT_THEME) == shaped
 
 
+def test_a_shaped_document_has_the_same_bytes_whatever_was_shaped_before_it() -> None:
+    # The shaping twin's private codes are handed out in the order glyphs are first met in a process; they
+    # must not reach the file (the ToUnicode maps send each to its text, the subsets number codes per file).
+    from reports.fonts import shaping
+
+    def fresh() -> None:
+        for cached in (shaping.shape, shaping._cluster, shaping._twin):
+            cached.cache_clear()
+
+    doc = _document("Ǻ Ọ̀ṢỌ́", "e\u0301", timeline=False)
+    fresh()
+    alone = write_pdf(doc, DEFAULT_THEME)
+    fresh()
+    write_pdf(_document("Ḿ Ẹ̀Ẹ́ Ǹ a\u0301", "Å\u0301", timeline=False), DEFAULT_THEME)  # other codes first
+    assert write_pdf(doc, DEFAULT_THEME) == alone
+
+
 def _face_marks() -> list[str]:
     # The marks every face of the body and heading families draws (the italic has fewer).
     faces = [getattr(family(name), style) for name in (DEFAULT_THEME.fonts.body, DEFAULT_THEME.fonts.heading)
