@@ -15,6 +15,10 @@ code to that text, so a reader, a copy or a screen reader gets the data's charac
 itself never reaches the file. The face itself is not touched: a Private Use character in the data is
 still drawn, or boxed, as before.
 
+Where the face has no place for a mark on its letter (the shipped faces anchor none on ŋ, ð, ß or Greek
+and Cyrillic letters) or sets two marks on one spot, the mark is centred on the letter's ink and stacked
+clear of it, as HarfBuzz itself does for a face without mark rules (``_fall_back``).
+
 Kerning and ligatures are left off: reportlab sets no other word with them, and a shaped word must not
 look, or measure, unlike its neighbours.
 """
@@ -34,6 +38,11 @@ from reportlab.pdfbase import pdfmetrics
 from reports.fonts.standin import STANDIN
 
 _FEATURES = {"kern": False, "liga": False}
+_UNPLACED = {**_FEATURES, "mark": False, "mkmk": False}  # where a mark stands when the face places none
+# Canonical combining classes of the marks set above or below their letter (attached ones, such as the
+# cedilla, ogonek and horn, touch the letter by design and are left where the face puts them).
+_SIDES = {230: "above", 232: "above", 228: "above", 234: "above", 220: "below", 222: "below", 218: "below",
+          233: "below"}
 _PRIVATE_START = 0xF0000  # plane 15's Private Use Area: the twin's codes (the face's own are kept)
 _lock = threading.Lock()
 
@@ -141,7 +150,7 @@ def _cluster(font: str, cluster: str) -> tuple[tuple[str | tuple[int, str], floa
     run = _run(font, hidden, tuple(sorted(forms.items())), cluster)
     if run is None:
         return None
-    infos, positions = run
+    infos, placed = run
     face = pdfmetrics.getFont(font).face
     cmap, scale = face.charToGlyph, 1000 / face.unitsPerEm
     bounds = [*sorted({info.cluster for info in infos}), len(cluster)]
@@ -155,15 +164,74 @@ def _cluster(font: str, cluster: str) -> tuple[tuple[str | tuple[int, str], floa
             return None
         reads += [piece if len(piece) == 1 and cmap.get(ord(piece)) == gid else (gid, piece)
                   for gid, piece in zip(gids, pieces, strict=True)]
-    out = tuple((read, p.x_advance * scale, p.x_offset * scale, p.y_offset * scale)
-                for read, p in zip(reads, positions, strict=True))
+    unplaced = _run(font, hidden, tuple(sorted(forms.items())), cluster, _UNPLACED)  # the face's rules off
+    positions = _fall_back(font, reads, infos, placed, unplaced[1] if unplaced else placed)
+    out = tuple((read, advance * scale, x * scale, y * scale)
+                for read, (advance, x, y) in zip(reads, positions, strict=True))
     if "".join(r for r, *_ in out if isinstance(r, str)) == cluster and \
             all(x == y == 0 and advance == face.getCharWidth(ord(r)) for r, advance, x, y in out if isinstance(r, str)):
         return None  # as reportlab would set it anyway
     return out
 
 
-def _run(font: str, hidden: frozenset[int], forms: tuple[tuple[int, int], ...], text: str) -> Any:
+def _fall_back(font: str, reads: list[str | tuple[int, str]], infos: Any, placed: Any, unplaced: Any
+               ) -> list[tuple[float, float, float]]:
+    """Each glyph's advance and offsets (font units): HarfBuzz's, except for marks above or below that the
+    face leaves where they would stand anyway. A mark the face has no place for on its letter (ŋ, ð, ß,
+    Greek and Cyrillic letters in the shipped faces: it stays put with the face's rules off) is centred
+    over (under) the letter's ink, and one the face sets on the very spot of a mark before it (two marks
+    above, anchored alike) goes above (below) that one: a sixteenth of an em apart each time, as
+    HarfBuzz's own fallback does for a face without mark rules."""
+    hb_font = _hb_font(font)
+    gap = pdfmetrics.getFont(font).face.unitsPerEm / 16
+    out: list[tuple[float, float, float]] = []
+    pen = 0.0
+    letter: tuple[float, float, float, float] | None = None  # the letter's ink: left, right, top, bottom
+    stack: dict[str, list[tuple[float, float, float, float]]] = {}  # the ink of the marks set on it, per side
+    moved = (0.0, 0.0)  # how far the last mark here was moved: a mark the face set on it moves with it
+    for read, info, done, undone in zip(reads, infos, placed, unplaced, strict=True):
+        char = read if isinstance(read, str) else read[1]
+        box = hb_font.get_glyph_extents(info.codepoint)
+        x, y = float(done.x_offset), float(done.y_offset)
+        side = _SIDES.get(unicodedata.combining(char[:1]), "") if len(char) == 1 else ""
+        if box is None or not side or letter is None:
+            if box is not None and not side:
+                letter, stack, moved = _ink(box, pen, 0.0, 0.0), {}, (0.0, 0.0)
+            out.append((float(done.x_advance), x, y))
+            pen += done.x_advance
+            continue
+        below = stack.setdefault(side, [letter])
+        unplaced_here = (x, y) == (undone.x_offset, undone.y_offset)  # the face has no place for it
+        if unplaced_here:  # centred on the letter
+            x = (letter[0] + letter[1]) / 2 - (pen + box.x_bearing + box.width / 2)
+        else:
+            x, y = x + moved[0], y + moved[1]
+        ink = _ink(box, pen, x, y)
+        if unplaced_here or any(_overlap(ink, other) for other in below[1:]):
+            edge = max(o[2] for o in below) + gap if side == "above" else min(o[3] for o in below) - gap
+            y += edge - ink[3] if side == "above" else edge - ink[2]
+            ink = _ink(box, pen, x, y)
+        moved = (x - done.x_offset, y - done.y_offset)
+        below.append(ink)
+        out.append((float(done.x_advance), x, y))
+        pen += done.x_advance
+    return out
+
+
+def _ink(box: Any, pen: float, x: float, y: float) -> tuple[float, float, float, float]:
+    """A glyph's ink drawn at ``pen`` moved by (``x``, ``y``): left, right, top, bottom."""
+    left = pen + x + box.x_bearing
+    return left, left + box.width, y + box.y_bearing, y + box.y_bearing + box.height
+
+
+def _overlap(one: tuple[float, float, float, float], other: tuple[float, float, float, float]) -> bool:
+    # Inks that share more than half the narrower one's width and any height: one mark on another.
+    shared = min(one[1], other[1]) - max(one[0], other[0])
+    return shared > min(one[1] - one[0], other[1] - other[0]) / 2 and min(one[2], other[2]) > max(one[3], other[3])
+
+
+def _run(font: str, hidden: frozenset[int], forms: tuple[tuple[int, int], ...], text: str,
+         features: dict[str, bool] | None = None) -> Any:
     """HarfBuzz's glyphs and positions for ``text`` in ``font`` (``hidden`` characters kept from it,
     ``forms`` giving marks their glyphs); None for right-to-left text."""
     import uharfbuzz as hb
@@ -174,7 +242,7 @@ def _run(font: str, hidden: frozenset[int], forms: tuple[tuple[int, int], ...], 
     buffer.guess_segment_properties()
     if buffer.direction != "ltr":
         return None
-    hb.shape(_hiding_font(font, hidden, forms) if hidden or forms else _hb_font(font), buffer, _FEATURES)
+    hb.shape(_hiding_font(font, hidden, forms) if hidden or forms else _hb_font(font), buffer, features or _FEATURES)
     return buffer.glyph_infos, buffer.glyph_positions
 
 
