@@ -35,7 +35,8 @@ HASHES = CORPUS / "hashes.txt"
 GENERATED = 20
 SEED = 20261207
 _LIBRARIES = ("reportlab", "rl-accel", "python-docx", "fonttools", "pikepdf", "babel", "jinja2", "markdown-it-py",
-              "mdit-py-plugins", "pillow", "lxml", "pydantic", "font-source-serif-pro", "font-source-sans-pro")
+              "mdit-py-plugins", "pillow", "lxml", "pydantic", "font-source-serif-pro", "font-source-sans-pro",
+              "uharfbuzz")  # HarfBuzz places the combining marks
 
 
 def fingerprint() -> str:

@@ -35,6 +35,35 @@ def test_undrawable_character_is_a_warning_naming_field_and_code_point(text: str
     assert pdf_text(result.data)  # the document is still made
 
 
+def _glyph_messages(subtitle: str) -> list[str]:
+    from reports.glyphs import check_glyphs
+    from reports.theme import DEFAULT_THEME
+
+    data = shipped_dict()
+    data["subtitle"] = subtitle
+    return [p.message for p in check_glyphs(Agreement.model_validate(data), DEFAULT_THEME, source="deal.yaml")]
+
+
+def test_a_mark_the_faces_draw_is_placed_without_a_warning_and_a_letter_the_italic_lacks_is_named() -> None:
+    # ọ̀ is ọ (U+1ECD) + U+0300: the grave is placed over the o by shaping, so it is no warning; ọ itself is
+    # drawn by every face but Source Serif Pro's italics, where (and only where) it prints as a box.
+    messages = _glyph_messages("Adébáyọ̀ of Ọ̀yọ́")
+    assert not [m for m in messages if "COMBINING" in m], messages
+    assert messages == [
+        f"U+{code} LATIN {case} LETTER O WITH DOT BELOW is missing from Source Serif Pro italic and bold italic "
+        "(the other faces draw it): where it is set in those, the PDF prints it as a box (its text still reads "
+        "as the character)" for code, case in (("1ECD", "SMALL"), ("1ECC", "CAPITAL"))]
+
+
+def test_without_uharfbuzz_a_mark_is_said_to_stand_beside_its_letter(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.fonts.shaping as shaping
+
+    monkeypatch.setattr(shaping, "available", lambda: False)
+    messages = _glyph_messages("Adébáyọ̀")
+    assert "U+0300 COMBINING GRAVE ACCENT is set beside the letter before it, not over or under it: uharfbuzz, " \
+           "which places combining marks, is not installed" in messages, messages
+
+
 def test_strict_makes_glyph_warnings_errors(tmp_path: Path) -> None:
     path = _data_file(tmp_path, subtitle="Deal 😀")
     out = tmp_path / "out"

@@ -42,8 +42,10 @@ def words(text: str, boxes: frozenset[str] = frozenset()) -> list[str]:
     whole, and pdftotext prints it as it is. So the PDF keeps it as U+200B (never turned into a space,
     which would part the word on the page and for every reader: ``test_pdf_spaces``), and here it goes
     with the other format characters, on both sides."""
-    text = "".join(c for c in text if c not in boxes and c != "\x00")
+    # NFC first: a shaped letter reads as its decomposition (o + U+0323 + U+0300 for ọ̀), which composes
+    # back to the data's letter before the boxes are left out.
     text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if c not in boxes and c != "\x00")
     text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
     return [w for w in text.split() if w not in _MARKS]
 

@@ -24,10 +24,13 @@ two threads do not meet.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
+
+from reports.fonts.shaping import texts
 
 _END = b"endstream\n"
 
@@ -116,7 +119,7 @@ class _Subsets:
             pdf_font.LastChar = len(subset) - 1
             pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
             cmap = pdfdoc.PDFStream()
-            cmap.content = to_unicode_cmap(base, subset)
+            cmap.content = to_unicode_cmap(base, subset, texts(font))
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
@@ -129,13 +132,15 @@ class _Subsets:
 _READ_AS = {0xFEFF: 0x2060}
 
 
-def to_unicode_cmap(name: str, subset: list[int]) -> str:
+def to_unicode_cmap(name: str, subset: list[int], texts: Mapping[int, str] | None = None) -> str:
     """The ToUnicode CMap of a subset whose code i draws character ``subset[i]``: only the codes that
     draw a character (0 is a code left free, or ``.notdef``), one ``bfchar`` block per 100 (the limit
-    the CMap format sets)."""
+    the CMap format sets). A character of ``texts`` (a shaped glyph's private code,
+    ``reports.fonts.shaping``) reads as the text it stands for there."""
     # The destination is UTF-16BE: a character beyond the BMP (U+1D518) is its surrogate pair. U+FEFF,
     # which PDF/A and PDF/UA forbid as a value, is read as U+2060 WORD JOINER: what it means inside text.
-    pairs = [f"<{code:02X}> <{chr(_READ_AS.get(char, char)).encode('utf-16-be').hex().upper()}>"
+    texts = texts or {}
+    pairs = [f"<{code:02X}> <{_read_as(texts.get(char) or chr(char)).encode('utf-16-be').hex().upper()}>"
              for code, char in enumerate(subset) if char]
     blocks: list[str] = []
     for start in range(0, len(pairs), 100):
@@ -149,6 +154,10 @@ def to_unicode_cmap(name: str, subset: list[int]) -> str:
         *blocks,
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
+
+
+def _read_as(text: str) -> str:
+    return "".join(chr(_READ_AS.get(ord(char), ord(char))) for char in text)
 
 
 def conform(doc: Any) -> None:

@@ -17,7 +17,6 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +26,7 @@ from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
 
+from reports.writers.pdf.shaping import PRIVATE_USE, shaped_operators
 from reports.writers.pdf.spaces import LineEnd, frags_text, line_ends, line_texts, source_pieces
 from reports.writers.pdf.text import clean, for_layout
 
@@ -137,10 +137,6 @@ class Tagger:
         return True
 
 
-# The Private Use Area: the BMP's and planes 15 and 16.
-_PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]+")
-
-
 class LangText(PDFTextObject):  # type: ignore[misc]
     """A text object that marks the runs set in one face (the CJK face, in a document in another
     language) as a ``/Span`` with their ``/Lang``, inside whatever element the text belongs to: a screen
@@ -180,13 +176,19 @@ class LangText(PDFTextObject):  # type: ignore[misc]
         super()._textOut(text, TStar)
 
     def _formatText(self, text: str) -> str:
+        if text.isascii():
+            return str(super()._formatText(text))
+        # Words with combining marks are drawn as HarfBuzz shaped them (``pdf_shaping``).
+        return shaped_operators(self, text, self._unshaped) or self._unshaped(text)
+
+    def _unshaped(self, text: str) -> str:
         # PDF/A-2 (6.2.11.7.3) wants text mapped to the Private Use Area inside an /ActualText span: the
         # data's private characters are drawn as its face draws them, each run of them in such a span.
-        if text.isascii() or not _PRIVATE.search(text):
+        if not PRIVATE_USE.search(text):
             return str(super()._formatText(text))
         parts: list[str] = []
         position = 0
-        for run in _PRIVATE.finditer(text):
+        for run in PRIVATE_USE.finditer(text):
             if run.start() > position:
                 parts.append(super()._formatText(text[position:run.start()]))
             actual = run.group().encode("utf-16-be").hex().upper()
