@@ -8,13 +8,14 @@ two side by side and settles the seam between the data's last mark and the templ
    ``。 ！ ？``, also just inside a closing quotation mark: ``"yes."``) is dropped: ``Systems K.K.`` +
    ``.`` gives ``Systems K.K.``. A half-width ``.`` right after a Chinese or Japanese character was meant
    as ``。`` and becomes it. After ``, ; :`` the full stop takes their place.
-2. **A question or exclamation mark** takes the place of a sentence's full stop (``records.`` + ``?``)
-   and of ``, ; :``; it is not repeated (``Why?`` + ``?``) and does not follow another (``Why?`` +
-   ``!``); after an abbreviation both stay (``K.K.?``).
+2. **A question or exclamation mark or an ellipsis** takes the place of a sentence's full stop
+   (``records.`` + ``?``) and of ``, ; :``; it is not repeated (``Why?`` + ``?``) and does not follow
+   another (``Why?`` + ``!``); after an abbreviation both stay (``K.K.?``).
 3. **A comma, colon or semicolon** (``, : ;`` ``， 、 ： ；``) takes the place of the data's own ``, ; :``
    and of a sentence's full stop (``records.`` + ``:`` gives ``records:``), but follows an abbreviation
    (``K.K.:``, ``Inc.,``). After ``? ! …`` a colon or semicolon is dropped and the data's mark, which
-   carries meaning, stays; an ASCII comma stays too (``Yahoo!, CEO``), a full-width one is dropped.
+   carries meaning, stays; an ASCII comma stays too after an ASCII mark (``Yahoo!, CEO``), a
+   full-width one, or any comma after a full-width mark, is dropped.
 4. **A separator** between items (`` · ``, `` • ``, `` | ``) after a sentence end is dropped: the end
    already separates (``… 2023. · Next`` gives ``… 2023. Next``, ``… 日。 · 《`` gives ``… 日。《``).
 5. **Spaces after a full-width mark** (``。，：`` ...) are dropped: the mark carries its own space.
@@ -84,26 +85,38 @@ def join(left: str, right: str) -> str:
     sign = right[r_end - 1]
     without_sign = right[:r_start] + right[r_end:]
     without_mark = left[:start] + left[at + 1:]
+    kind = _kind(left, at)
     if sign in FULL_STOPS:
         if ended is not None:
             if mark == "." and sign != "." and _cjk_before(left, start):
                 return left[:start] + sign + left[at + 1:] + without_sign  # a mistyped 。
             return left + without_sign
-        return without_mark + right if mark in CLAUSE else left + right
-    if sign in STRONG:
-        if mark in STRONG or mark in ELLIPSES:
+        return without_mark + right if kind == "clause" else left + right
+    if sign in STRONG or sign in ELLIPSES:
+        if kind in ("strong", "ellipsis"):
             return left + without_sign
-        if mark in CLAUSE or (mark in FULL_STOPS and not _abbreviation(left, at)):
-            return without_mark + right
-        return left + right
+        return without_mark + right if kind in ("clause", "stop") else left + right
     if sign in CLAUSE:
-        if mark in CLAUSE:
+        if kind in ("clause", "stop"):
             return without_mark + right
-        if mark in FULL_STOPS and not _ellipsis(left, at):
-            return left + right if _abbreviation(left, at) else without_mark + right
-        if mark in TERMINAL:  # ? ! … (and "..."): they carry meaning and stay
-            return left + right if sign == "," else left + without_sign
+        if kind in ("strong", "ellipsis"):  # they carry meaning and stay; an ASCII comma may follow
+            return left + right if sign == "," and mark not in WIDE else left + without_sign
     return left + right
+
+
+def _kind(text: str, at: int) -> str | None:
+    """What the mark at ``at`` is: "stop" (a sentence's full stop), "abbreviation" (``K.K.``), "strong"
+    (``? !``), "ellipsis" (``…`` or ``...``), "clause" (``, ; :``), or None (no mark)."""
+    mark = text[at]
+    if mark in FULL_STOPS:
+        if mark == "." and at >= 1 and text[at - 1] == ".":
+            return "ellipsis"
+        return "abbreviation" if _abbreviation(text, at) else "stop"
+    if mark in STRONG:
+        return "strong"
+    if mark in ELLIPSES:
+        return "ellipsis"
+    return "clause" if mark in CLAUSE else None
 
 
 _FORMAT = re.compile(r"%(%|\(\w+\)s)?")
@@ -196,10 +209,6 @@ def _abbreviation(text: str, at: int) -> bool:
     word = _word_before(text, at)
     return bool(_DOTTED.fullmatch(word) or (_INITIAL.fullmatch(word) and word[0].isupper())
                 or word[:-1].casefold() in ABBREVIATIONS)
-
-
-def _ellipsis(text: str, at: int) -> bool:
-    return at >= 1 and text[at - 1] == "." and text[at] == "."
 
 
 def _cjk_before(text: str, start: int) -> bool:

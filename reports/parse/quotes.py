@@ -69,6 +69,7 @@ _ALWAYS_OPENS = frozenset("「『")
 _ALWAYS_CLOSES = frozenset("」』")
 _OPENS_BEFORE = frozenset("([{<—–-/\u2014\u2013（［｛〔【《〈") | QUOTE_MARKS  # a quotation may open after these
 _SPACES = frozenset(" \u00a0\u202f\u3000")
+_YEAR = re.compile(r"\d\d(?:s\b|(?![\w]))")
 _MARK = re.compile("[" + re.escape("".join(sorted(DOUBLE | SINGLE))) + "]")
 OPAQUE = "\ufffc"  # stands for a code span, a link to itself or a note reference: a letter to its neighbours
 _ADDRESS = re.compile(r"(?:https?|ftp)://[^\s<>\"“”«»「」]+|mailto:[^\s<>\"“”«»]+|www\.[^\s<>\"“”«»「」]+",
@@ -224,6 +225,7 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
     closers = _single_closers(text, guarded)
     changes: dict[int, str] = {}
     stack: list[tuple[bool, int]] = []  # open quotations: (typed as a double mark, level 0 outer / 1 inner)
+    roles: dict[int, str] = {}
     for found in _MARK.finditer(text):
         i, char = found.start(), found.group()
         if i in guarded:
@@ -231,7 +233,10 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
         double = char in DOUBLE
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        role = _role(char, before, after, stack, closers, i)
+        # A mark right after another opens only if that one opened ("'x'" inside "...": closes).
+        opened = roles.get(i - 1) == "open" if before in QUOTE_MARKS else None
+        elided_year = _YEAR.match(text, i + 1) is not None  # '90s, '23
+        role = roles[i] = _role(char, before, after, stack, closers, i, opened, elided_year)
         if role == "apostrophe":
             changes[i] = APOSTROPHE
         elif role == "prime":
@@ -253,7 +258,7 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
 
 
 def _role(char: str, before: str, after: str, stack: list[tuple[bool, int]], closers: list[int],
-          i: int) -> str:
+          i: int, opened: bool | None, elided_year: bool = False) -> str:
     """"open", "close", "apostrophe" or "prime", from the characters beside the mark and what is open."""
     if char in _ALWAYS_OPENS:
         return "open"
@@ -264,13 +269,15 @@ def _role(char: str, before: str, after: str, stack: list[tuple[bool, int]], clo
     # sentence or clause when a word follows (Chinese sets no space: 。“1+6+N”).
     after_space = (before.isspace() or before in _OPENS_BEFORE
                    or (_wordlike(after) and not _wordlike(before) and _closing(before) and before not in _ENDS))
+    if opened is not None:
+        after_space = opened
     starts = not after.isspace() and not _closing(after)  # what follows could begin a quotation
     between = _wordlike(before) and _wordlike(after)
     if not double:
         if between:
             return "prime" if before.isdigit() and after.isdigit() else "apostrophe"  # 5'10", O'Hara
         if after_space and starts:
-            if after.isdigit():
+            if elided_year:
                 return "apostrophe"  # '90s
             # 'tis: no closing mark follows to pair with
             return "open" if bisect.bisect_right(closers, i) < len(closers) else "apostrophe"
