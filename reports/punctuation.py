@@ -18,6 +18,7 @@ two side by side and settles the seam between the data's last mark and the templ
    full-width one, or any comma after a full-width mark, is dropped.
 4. **A separator** between items (`` · ``, `` • ``, `` | ``) after a sentence end is dropped: the end
    already separates (``… 2023. · Next`` gives ``… 2023. Next``, ``… 日。 · 《`` gives ``… 日。《``).
+   One that stays is tied to the item before it by a no-break space, so that no line starts with it.
 5. **Spaces after a full-width mark** (``。，：`` ...) are dropped: the mark carries its own space.
 
 Anything else (letters, brackets, a closing quotation mark before a colon) is joined as it is. The data's
@@ -76,6 +77,8 @@ def join(left: str, right: str) -> str:
     if separator and ended is not None:
         gap = "" if ended in WIDE else " "
         return left + gap + right[separator.end():]
+    if separator:  # it stays: tied to the item before it, so that no line starts with it
+        return left + "\u00a0" + right.lstrip(_SPACES)
     if right[:1] and right[0] in _SPACES:
         return left + right.lstrip(_SPACES) if mark in WIDE else left + right
     first = _first(right)

@@ -21,7 +21,7 @@ from reports.parse.quotes import QUOTES, quotes_for, requote
 TYPED_PAIRS = [('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("«", "»"), ("„", "“"), ("‚", "‘"),
                ("「", "」"), ("『", "』"), ("‹", "›")]
 SINGLE_TYPED = {"'", "‘", "‚", "『", "‹"}
-WORDS = ["records", "Zürich", "don't", "O'Hara", "数字", "5G", "データ", "it’s", "x"]
+WORDS = ["records", "Zürich", "don't", "O'Hara", "数字", "5G", "データ", "it’s", "x", "说", "全部公开"]
 LANGUAGES = ["en", "en-US", "en-GB", "zh-Hans", "fr", "de", "ja", "zh-Hant", "pt-BR", "xx"]
 
 
@@ -53,8 +53,9 @@ def _word(word: str) -> str:
 
 
 @settings(max_examples=600, deadline=None)
-@given(quotation=quotations(), language=st.sampled_from(LANGUAGES), before=st.sampled_from(["", "He said "]),
-       after=st.sampled_from(["", ".", " today", ", then", "。"]))
+@given(quotation=quotations(), language=st.sampled_from(LANGUAGES),
+       before=st.sampled_from(["", "He said ", "他说", "他说："]),
+       after=st.sampled_from(["", ".", " today", ", then", "。", "了"]))
 def test_nested_quotations_alternate_in_the_languages_marks(quotation: Quotation, language: str, before: str,
                                                              after: str) -> None:
     marks = quotes_for(language)
@@ -80,6 +81,8 @@ def test_no_straight_quote_survives_and_nothing_else_changes(text: str, language
     ('5\'10" tall, a 12" screen', "5′10″ tall, a 12″ screen"),
     ('阿里巴巴"1+6+N"组织变革', "阿里巴巴“1+6+N”组织变革"),
     ('公告。"1+6+N"组织', "公告。“1+6+N”组织"),
+    ("“我们说\"全部公开\"，指的是'全部'”", "“我们说‘全部公开’，指的是‘全部’”"),  # the memo's quote around data
+    ("说'Hello'吧", "说‘Hello’吧"),
     ("« déjà vu »", "“déjà vu”"),
     ('see https://example.org/it\'s "here"', "see https://example.org/it's “here”"),
 ])

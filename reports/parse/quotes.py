@@ -63,6 +63,7 @@ DOUBLE = frozenset('"“”„«»「」')
 SINGLE = frozenset("'‘’‚‹›『』")
 QUOTE_MARKS = DOUBLE | SINGLE
 _GUILLEMETS = frozenset("«»‹›")
+_WIDE_MARKS = frozenset("。，、；：！？")  # full-width: no space follows them, a quotation may open right after
 _ENDS = frozenset(")]}）］｝〕】》〉") | QUOTE_MARKS  # closing brackets: a mark after one closes too
 _OPENING_SHAPE = frozenset("“„«‘‚‹「『")  # how a mark between two letters is read
 _ALWAYS_OPENS = frozenset("「『")
@@ -224,7 +225,7 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
     guarded = _guarded(text)
     closers = _single_closers(text, guarded)
     changes: dict[int, str] = {}
-    stack: list[tuple[bool, int]] = []  # open quotations: (typed as a double mark, level 0 outer / 1 inner)
+    stack: list[_Open] = []  # the quotations open here, innermost last
     roles: dict[int, str] = {}
     for found in _MARK.finditer(text):
         i, char = found.start(), found.group()
@@ -244,8 +245,8 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
         elif role == "open":
             # Outermost, the kind typed (a double mark the first pair, a single one the second); inside
             # another quotation, always the other pair than that one's.
-            level = 1 - stack[-1][1] if stack else (0 if double else 1)
-            stack.append((double, level))
+            level = 1 - stack[-1].level if stack else (0 if double else 1)
+            stack.append(_Open(double, level, char in "\"'"))
             changes[i] = marks[2 * level]
             if char in _GUILLEMETS or _spaced(marks[2 * level]):
                 _take_spaces(text, range(i + 1, len(text)), changes, guarded)
@@ -257,8 +258,18 @@ def _requote(text: str, marks: tuple[str, str, str, str]) -> dict[int, str]:
     return changes
 
 
-def _role(char: str, before: str, after: str, stack: list[tuple[bool, int]], closers: list[int],
-          i: int, opened: bool | None, elided_year: bool = False) -> str:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Open:
+    """An open quotation: typed with a double mark or a single one, its level (0 the language's first
+    pair, 1 its second), and whether it was typed with a straight mark."""
+
+    double: bool
+    level: int
+    straight: bool
+
+
+def _role(char: str, before: str, after: str, stack: list[_Open], closers: list[int], i: int,
+          opened: bool | None, elided_year: bool = False) -> str:
     """"open", "close", "apostrophe" or "prime", from the characters beside the mark and what is open."""
     if char in _ALWAYS_OPENS:
         return "open"
@@ -267,44 +278,58 @@ def _role(char: str, before: str, after: str, stack: list[tuple[bool, int]], clo
     double = char in DOUBLE
     # Where a quotation may open: after a space or an opening bracket, or after a mark that ends a
     # sentence or clause when a word follows (Chinese sets no space: 。“1+6+N”).
-    after_space = (before.isspace() or before in _OPENS_BEFORE
+    after_space = (before.isspace() or before in _OPENS_BEFORE or before in _WIDE_MARKS
                    or (_wordlike(after) and not _wordlike(before) and _closing(before) and before not in _ENDS))
     if opened is not None:
         after_space = opened
     starts = not after.isspace() and not _closing(after)  # what follows could begin a quotation
     between = _wordlike(before) and _wordlike(after)
+    # Chinese and Japanese set no space around a quotation: beside a CJK character a mark between two
+    # letters is a quotation mark, never an apostrophe.
+    cjk = _is_cjk(before) or _is_cjk(after)
+    single_open = any(not q.double for q in stack)
     if not double:
-        if between:
+        if between and not cjk:
             return "prime" if before.isdigit() and after.isdigit() else "apostrophe"  # 5'10", O'Hara
+        later_closer = bisect.bisect_right(closers, i) < len(closers)
         if after_space and starts:
-            if elided_year:
-                return "apostrophe"  # '90s
-            # 'tis: no closing mark follows to pair with
-            return "open" if bisect.bisect_right(closers, i) < len(closers) else "apostrophe"
-        if any(not typed for typed, _ in stack):
+            # '90s, and 'tis: no closing mark follows to pair with
+            return "open" if later_closer and not elided_year else "apostrophe"
+        if single_open:
             return "close"
+        if (between or _is_cjk(before)) and starts and later_closer:
+            return "open"  # 说'全部'
         return "prime" if before.isdigit() and char == "'" else "apostrophe"
     if after_space and starts:
         return "open"
-    if between:  # between two letters (Chinese runs have no spaces): by what is open, or by its shape
+    if between:  # between two letters (Chinese sets no spaces): straight marks pair with each other
         if char == '"':
-            return "close" if any(typed for typed, _ in stack) else "open"
+            return "close" if stack and stack[-1].double and stack[-1].straight else "open"
+        if char in "“”»" and any(q.double for q in stack):
+            return "close"  # “ closes a German „quotation“
         return "open" if char in _OPENING_SHAPE else "close"
-    if not any(typed for typed, _ in stack):
+    if not any(q.double for q in stack):
         if before.isdigit() and char == '"':
             return "prime"  # 12"
-        if after_space:
-            return "open"  # a mark standing alone
+        if after_space or starts:
+            return "open"  # a mark standing alone, or one before a quotation right after a letter
     return "close"
 
 
-def _close(stack: list[tuple[bool, int]], double: bool) -> int:
+def _close(stack: list[_Open], double: bool) -> int:
     # A closing mark ends the innermost quotation of its kind; inner ones left open end with it.
     while stack:
-        typed, level = stack.pop()
-        if typed == double:
-            return level
+        quotation = stack.pop()
+        if quotation.double == double:
+            return quotation.level
     return 0
+
+
+def _is_cjk(char: str) -> bool:
+    """Kana, Han or Hangul: a character Chinese, Japanese or Korean text sets with no space beside it."""
+    code = ord(char)
+    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
+            or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF)
 
 
 def _spaced(mark: str) -> bool:
@@ -329,12 +354,13 @@ def _closing(char: str) -> bool:
 
 
 def _single_closers(text: str, guarded: set[int]) -> list[int]:
-    """Where a single quotation could close (after a non-space, not before a letter): in order, so that
-    an opening mark can ask whether one follows it."""
+    """Where a single quotation could close (after a non-space, not before a letter unless beside a CJK
+    character): in order, so that an opening mark can ask whether one follows it."""
     found = []
     for i, char in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else " "
         if char in SINGLE and char not in _ALWAYS_OPENS and i not in guarded and i > 0 \
-                and not text[i - 1].isspace() and not (i + 1 < len(text) and _wordlike(text[i + 1])):
+                and not text[i - 1].isspace() and (not _wordlike(nxt) or _is_cjk(nxt) or _is_cjk(text[i - 1])):
             found.append(i)
     return found
 
