@@ -83,7 +83,7 @@ def proof_agreements(draw: st.DrawFn, language: str) -> dict[str, Any]:
              "note": draw(st.sampled_from(["Technical report", "Technical report.", "技术报告"]))},
             {"title": "Second source", "publisher": parties[0]["name"]},
         ],
-        "memo": {"classification": "INTERNAL"},
+        "memo": {"classification": "内部" if zh else "INTERNAL"},
     }
 
 
