@@ -2,7 +2,7 @@
 
 Generated quotations, nested up to four deep and typed with every kind of mark (straight, curly, low-9,
 guillemets, corner brackets), come out in the language's marks with the outer and inner pairs
-alternating; no straight quote is left outside a web address; apostrophes and primes are told apart;
+alternating; no straight quote is left outside a web address; apostrophes and feet-and-inches marks are told apart;
 code spans, links to themselves and addresses are never changed.
 """
 
@@ -78,7 +78,7 @@ def test_no_straight_quote_survives_and_nothing_else_changes(text: str, language
     ("Ken O'Hara's 'open' shelf", "Ken O’Hara’s ‘open’ shelf"),
     ("the parties' view", "the parties’ view"),
     ("the '90s and 'tis", "the ’90s and ’tis"),
-    ('5\'10" tall, a 12" screen', "5′10″ tall, a 12″ screen"),
+    ('5\'10" tall, a 12" screen', "5’10” tall, a 12” screen"),
     ('阿里巴巴"1+6+N"组织变革', "阿里巴巴“1+6+N”组织变革"),
     ('公告。"1+6+N"组织', "公告。“1+6+N”组织"),
     ("“我们说\"全部公开\"，指的是'全部'”", "“我们说‘全部公开’，指的是‘全部’”"),  # the memo's quote around data

@@ -12,8 +12,9 @@ on the finished tree and keyed by the document's ``language``, makes them one sy
   one typed with single marks the second; a quotation inside another always takes the other pair than
   the one around it, so nesting alternates: straight quotes inside the memo's “ ” become ‘ ’.
 - A single quote inside a word or at the end of one with no quotation open is an apostrophe, ’ (``O’Hara``,
-  ``parties’``); one before a digit too (``’90s``); after a digit with no quotation open, quotes are
-  primes (``5′``, ``12″``).
+  ``parties’``); one before a digit too (``’90s``). After a digit with no quotation open, a quote is a
+  mark of feet or inches, set ’ and ” (``5’10”``): the prime signs ′ ″ are missing from the standard PDF
+  fonts a theme may choose (Helvetica, Times), where they would print as boxes.
 - Nothing else changes: code spans, links whose text is their address, and web and mail addresses in
   the text are left exactly as they are (each reads as a letter to its neighbours), and Markdown syntax
   was read before this pass runs. Each paragraph, heading, cell, caption and meta field is one run:
@@ -57,7 +58,7 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "ko": ("“", "”", "‘", "’"),
 }
 APOSTROPHE = "’"
-PRIMES = {'"': "″", "'": "′"}
+PRIMES = {'"': "”", "'": "’"}  # feet and inches (see above: not ′ ″)
 
 DOUBLE = frozenset('"“”„«»「」')
 SINGLE = frozenset("'‘’‚‹›『』")
