@@ -122,7 +122,8 @@ def test_the_tree_pass_reaches_every_text_and_leaves_code_and_links_alone() -> N
     dumped = t.dump(paragraph)
     assert "Code 'a \"b\" c'" in dumped  # code untouched
     assert "url=\"https://x.org/it's\"" in dumped  # the address untouched
-    assert "Text \" and <https://example.org/a'b>.\"" in dumped  # and one in the text
+    # and one written in the text (made a link, its text the address as written)
+    assert "Link url=\"https://example.org/a'b\"\n    Text \"https://example.org/a'b\"" in dumped
     assert "Strong\n    Text '“bold'\n  Text ' part” and '" in dumped  # one quotation across emphasis
     assert "Text '‘quoted’ link'" in dumped
     assert isinstance(table, t.Table) and table.header == ((t.Text("“Cell”"),), (t.Text("it’s"),))
