@@ -320,8 +320,8 @@ def sentence(text: object) -> Message:
 def party_in_text(party: Any) -> str:
     """A party as a sentence names it: ``party_label`` with "the" before an English name that takes it
     (``Party.takes_the``: the Zhejiang Provincial Government, but Alibaba Group) when the document's
-    labels are English; other languages take no article. At the start of a sentence, follow it with
-    ``capitalize_first`` ("The Zhejiang ...")."""
+    labels are English (its language, or one no catalogue translates); other languages take no article.
+    At the start of a sentence, follow it with ``capitalize_first`` ("The Zhejiang ...")."""
     label = party_label(party)
     if party.takes_the and _english():
         return "the " + label
@@ -329,7 +329,10 @@ def party_in_text(party: Any) -> str:
 
 
 def _english() -> bool:
-    return bool(i18n.current().locale.language == "en")
+    # The sentence the value goes into is English when the document is, and when no catalogue translates
+    # its labels (they stay the English msgids: "signed an interim agreement" needs its article).
+    current = i18n.current()
+    return bool(current.locale.language == "en" or not current.catalogues)
 
 
 _ARTICLES = ("a ", "an ", "the ", "this ", "that ", "one ", "another ", "its ", "their ")

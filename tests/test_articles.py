@@ -61,6 +61,9 @@ def test_party_in_text_is_english_only_and_capitalises_at_a_sentence_start() -> 
     assert _with("zh-Hans", party_in_text, ministry) == "Ministry of Commerce（商务部）"
     assert capitalize_first(_with("en", party_in_text, ministry)) == "The Ministry of Commerce (商务部)"
     assert _with("en", party_in_text, _party("Alibaba Group", "company")) == "Alibaba Group"
+    # A language no catalogue translates keeps the English labels, and English sentences need the article.
+    assert _with("xh", party_in_text, ministry) == "the Ministry of Commerce (商务部)"
+    assert _with("xh", indefinite, "interim agreement") == "an interim agreement"
 
 
 @pytest.mark.parametrize(("phrase", "english"), [
