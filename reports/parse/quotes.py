@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reports import tree as t
+from reports.autolink import addresses
 
 # (outer open, outer close, inner open, inner close) by language, script or region.
 QUOTES: dict[str, tuple[str, str, str, str]] = {
@@ -74,8 +75,6 @@ _SPACES = frozenset(" \u00a0\u202f\u3000")
 _YEAR = re.compile(r"\d\d(?:s\b|(?![\w]))")
 _MARK = re.compile("[" + re.escape("".join(sorted(DOUBLE | SINGLE))) + "]")
 OPAQUE = "\ufffc"  # stands for a code span, a link to itself or a note reference: a letter to its neighbours
-_ADDRESS = re.compile(r"(?:https?|ftp)://[^\s<>\"“”«»「」]+|mailto:[^\s<>\"“”«»]+|www\.[^\s<>\"“”«»「」]+",
-                      re.IGNORECASE)
 
 
 def quotes_for(language: str) -> tuple[str, str, str, str]:
@@ -213,8 +212,10 @@ def _note(node: t.Note, marks: tuple[str, str, str, str]) -> t.Note:
 
 
 def _links_to_itself(node: t.Link) -> bool:
-    shown = "".join(c.text for c in node.children if isinstance(c, t.Text | t.Code))
-    return shown.strip() == node.url or _ADDRESS.fullmatch(shown.strip()) is not None
+    # A link whose text is an address (a source's URL, an address made a link by reports.autolink).
+    shown = "".join(c.text for c in node.children if isinstance(c, t.Text | t.Code)).strip()
+    found = addresses(shown)
+    return shown == node.url or (len(found) == 1 and found[0].start == 0 and found[0].end == len(shown))
 
 
 # --------------------------------------------------------------------------- one run of text
@@ -367,7 +368,6 @@ def _single_closers(text: str, guarded: set[int]) -> list[int]:
 
 
 def _guarded(text: str) -> set[int]:
-    """The indexes of web and mail addresses in the text: never changed."""
-    if "://" not in text and "mailto:" not in text.lower() and "www." not in text.lower():
-        return set()
-    return {i for m in _ADDRESS.finditer(text) for i in range(m.start(), m.end())}
+    """The indexes of web and mail addresses in the text (``reports.autolink``'s one definition of where
+    an address starts and ends): never changed."""
+    return {i for found in addresses(text) for i in range(found.start, found.end)}
