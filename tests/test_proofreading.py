@@ -98,8 +98,9 @@ def doubled_punctuation(text: str) -> list[str]:
     comma after ? ! …, and marks before a separator (". ·", "。 ·") count too."""
     text = squash(text.replace(URL, "URL"))
     # A separator after a sentence's end ("2023. · Next"); after an abbreviation it separates a list
-    # ("Systems K.K. · University of Tokyo", the title block's parties).
-    found = [m.group() for m in re.finditer(r"[.。!?！？…]\s*[·•]", text)
+    # ("Systems K.K. · University of Tokyo", the title block's parties). (A "•" is a list's bullet, which
+    # pdftotext reads out beside the item before.)
+    found = [m.group() for m in re.finditer(r"[.。!?！？…]\s*·", text)
              if not (m.group()[0] == "." and punctuation._abbreviation(text, m.start()))]
     for i in range(len(text) - 1):
         pair = text[i:i + 2]
