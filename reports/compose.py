@@ -19,7 +19,7 @@ from typing import Any, cast
 import jinja2
 from jinja2.loaders import split_template_path
 
-from reports import i18n, safe_open
+from reports import i18n, punctuation, safe_open
 from reports.errors import Problem, ReportsError, TemplateError
 from reports.filters import FILTERS, LOCALE_FILTERS, FilterError, MarkdownText, Message, escape_markdown
 from reports.limits import memory_cap_mb
@@ -67,11 +67,20 @@ def _fill(translated: str, message: str, variables: dict[str, Any]) -> Message:
     plain = {key: "" if value is None else str(value) for key, value in variables.items()}
     text = translated if i18n.usable_translation(translated, message) else message  # a translator's slip
     try:
-        return Message(modulo(text, marked), modulo(text, plain))  # bounded, as % in a template
+        return _filled(text, marked, plain)
     except (KeyError, ValueError, TypeError):
         # A translation that misspells or drops a placeholder is the translator's slip: the English
         # label is printed instead (a slip in the template's own msgid is still the template's error).
-        return Message(modulo(message, marked), modulo(message, plain))
+        return _filled(message, marked, plain)
+
+
+def _filled(text: str, marked: dict[str, str], plain: dict[str, str]) -> Message:
+    # Bounded, as % in a template. Where data meets the label's own punctuation ("%(names)s.", "》，"),
+    # the seam is settled by the one joining rule (reports.punctuation): "K.K." + "." prints once.
+    seamed, seamed_plain = punctuation.marked_values(text, marked), punctuation.marked_values(text, plain)
+    if seamed is None or seamed_plain is None:
+        return Message(modulo(text, marked), modulo(text, plain))
+    return Message(punctuation.settle(modulo(text, seamed)), punctuation.settle(modulo(text, seamed_plain)))
 
 
 def _with_num(num: Any, variables: dict[str, Any]) -> dict[str, Any]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, NoReturn
 
 from babel import Locale
 
-from reports import i18n
+from reports import i18n, punctuation
 from reports.i18n import N_
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -279,6 +280,94 @@ def party_label(party: Any) -> str:
     return with_local(party.name, party.local_name) if party.name else party.label
 
 
+def _forms(value: object) -> tuple[str, str]:
+    # (Markdown, plain) of a value: data is escaped, a template's Markdown and a label stay as they are.
+    if isinstance(value, Message):
+        return str(value), value.plain
+    if isinstance(value, MarkdownText):
+        return str(value), str(value)
+    text = "" if value is None else str(value)
+    return escape_markdown(text), text
+
+
+def followed_by(text: object, after: object) -> Message:
+    """``text`` then ``after``, with the punctuation where they meet settled (``reports.punctuation``):
+    ``"Systems K.K." | followed_by(".")`` gives ``Systems K.K.``, ``"the records." | followed_by(": A")``
+    gives ``the records: A``. ``text`` is data (escaped) unless it is already Markdown; ``after`` is the
+    template's own text (a label or a literal, Markdown as written). Labels join their data this way by
+    themselves (``%(names)s.``); this filter is for data that meets punctuation outside a label."""
+    if not isinstance(after, str):
+        raise FilterError(f"followed_by: expected the text that follows, got {_shown(after)}")
+    if text is not None and not isinstance(text, str):
+        raise FilterError(f"followed_by: expected text, got {_shown(text)}")
+    left, left_plain = _forms(text)
+    right, right_plain = (str(after), after.plain) if isinstance(after, Message) else (str(after), str(after))
+    return Message(punctuation.join(left, right), punctuation.join(left_plain, right_plain))
+
+
+def sentence(text: object) -> Message:
+    """``text`` ending as a sentence: its own ``.``, ``?``, ``!``, ``…`` or ``。`` kept, else a full stop
+    added in the script it follows (``。`` after Chinese or Japanese, ``.`` otherwise)."""
+    if text is not None and not isinstance(text, str):
+        raise FilterError(f"sentence: expected text, got {_shown(text)}")
+    left, left_plain = _forms(text)
+    if not left_plain.strip():
+        return Message(left, left_plain)
+    stop = punctuation.sentence_stop(left_plain)
+    return Message(punctuation.join(left, stop), punctuation.join(left_plain, stop))
+
+
+def party_in_text(party: Any) -> str:
+    """A party as a sentence names it: ``party_label`` with "the" before an English name that takes it
+    (``Party.takes_the``: the Zhejiang Provincial Government, but Alibaba Group) when the document's
+    labels are English (its language, or one no catalogue translates); other languages take no article.
+    At the start of a sentence, follow it with ``capitalize_first`` ("The Zhejiang ...")."""
+    label = party_label(party)
+    if party.takes_the and _english():
+        return "the " + label
+    return label
+
+
+def _english() -> bool:
+    # The sentence the value goes into is English when the document is, and when no catalogue translates
+    # its labels (they stay the English msgids: "signed an interim agreement" needs its article).
+    current = i18n.current()
+    return bool(current.locale.language == "en" or not current.catalogues)
+
+
+_ARTICLES = ("a ", "an ", "the ", "this ", "that ", "one ", "another ", "its ", "their ")
+_CONSONANT_SOUND = re.compile(r"(?:one\b|once|uni|use|usu|uti|ura|ure|uro|eu|ewe|u-|ubiq|uk\b)", re.IGNORECASE)
+_VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+_EIGHT = re.compile(r"(?:8|1[18](?![0-9])|1[18](?:,\d{3})+(?![0-9]))")
+
+
+def indefinite(phrase: object) -> str:
+    """``interim agreement`` -> ``an interim agreement``, ``memorandum of understanding`` -> ``a memorandum
+    of understanding`` when the document's labels are English (the article by the sound: ``an MoU``,
+    ``a university``, ``an hour``, ``an 8-year plan``); a phrase that has an article already, and every
+    phrase in another language, as it is."""
+    if not isinstance(phrase, str):
+        raise FilterError(f"indefinite: expected text, got {_shown(phrase)}")
+    text = phrase.strip()
+    if not text or not _english() or text.casefold().startswith(_ARTICLES):
+        return phrase
+    word = text.split()[0].lstrip("\"'‘“([«*_")
+    if not word or not (word[0].isdigit() or "LATIN" in unicodedata.name(word[0], "")):
+        return phrase  # a phrase in another script: which article it takes is not for us to guess
+    return ("an " if _takes_an(word) else "a ") + text
+
+
+def _takes_an(word: str) -> bool:
+    letters = re.split(r"[^\w&]", word)[0]
+    if sum(c.isupper() for c in letters) >= 2 and letters[0].isupper():
+        return word[0] in "AEFHILMNORSX"  # letters said one by one: an MoU, an NDA, a UN body
+    if word[0].isdigit():
+        return _EIGHT.match(word) is not None
+    if _CONSONANT_SOUND.match(word):
+        return False
+    return word[0].casefold() in "aeiou" or _VOWEL_SOUND.match(word) is not None
+
+
 def markdown(value: str) -> MarkdownText:
     """Mark template-written Markdown (a macro's output) as such, so that it is not escaped again.
 
@@ -300,8 +389,13 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "with_local": with_local,
     "party_label": party_label,
     "markdown": markdown,
+    "party_in_text": party_in_text,
+    "indefinite": indefinite,
+    "followed_by": followed_by,
+    "sentence": sentence,
 }
 
 # Filters whose result depends on the document's locale: compose keeps Jinja from working them out once
 # when it compiles a template ({{ 7 | number_words }} would otherwise be "seven" in every language).
-LOCALE_FILTERS = frozenset({"longdate", "prose_list", "number_words", "number", "with_local", "party_label"})
+LOCALE_FILTERS = frozenset({"longdate", "prose_list", "number_words", "number", "with_local", "party_label",
+                            "party_in_text", "indefinite"})

@@ -23,7 +23,7 @@ from reports.errors import DataError, Problem, ReportsError, ThemeError, shorten
 from reports.model import Agreement
 from reports.output import file_kind
 from reports.theme import Theme
-from reports.yamlnodes import NodeError, Positions, compose
+from reports.yamlnodes import MAPPING_VALUES_HINT, NodeError, Positions, colon_hint, compose
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # A message quotes what the file says; a list of 1,000 party names or a megabyte of text in the wrong
@@ -189,6 +189,8 @@ def _parse(name: str, text: str, fmt: str, kind: ErrorKind) -> tuple[object, Pos
         problem = (exc.problem or "invalid YAML").strip()
         if "\t" in problem or "tab" in problem or ("found character '\\t'" in str(exc)):
             problem += " (YAML does not allow tabs for indentation; use spaces)"
+        elif "mapping values are not allowed" in problem:
+            problem += MAPPING_VALUES_HINT
         raise kind("", [Problem(name, f"invalid YAML: {problem}",
                                 line=mark.line + 1 if mark else None,
                                 column=mark.column + 1 if mark else None)]) from None
@@ -283,7 +285,7 @@ def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: in
         base = None if str(path) == "-" else Path(path).resolve().parent
         return model.model_validate(value, context={"base": base})
     except ValidationError as exc:
-        raise kind("", _validation_problems(name, exc, positions, model)) from None
+        raise kind("", _validation_problems(name, exc, positions, model, fmt)) from None
 
 
 def _text_problems(name: str, value: object, positions: Positions) -> list[Problem]:
@@ -314,7 +316,7 @@ def _text_problems(name: str, value: object, positions: Positions) -> list[Probl
 
 
 def _validation_problems(name: str, exc: ValidationError, positions: Positions,
-                         model: type[BaseModel]) -> list[Problem]:
+                         model: type[BaseModel], fmt: str = "yaml") -> list[Problem]:
     errors = exc.errors(include_url=False)
     missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
     # A misspelt key is one mistake, not two: "titel: did you mean 'title'?" covers "missing 'title'".
@@ -339,6 +341,8 @@ def _validation_problems(name: str, exc: ValidationError, positions: Positions,
             message = f"missing required field {loc[-1]!r}"
         else:
             message = _message(error)
+            if fmt == "yaml" and error["type"] == "string_type":
+                message += colon_hint(error.get("input"))
         line, column = _position(positions, loc)
         problems.append(Problem(name, shorten(message, MAX_MESSAGE), line=line, column=column,
                                 field=_field(loc) or None))

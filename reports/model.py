@@ -80,6 +80,19 @@ class Representative(_Strict):
     title: Text = Field(description="The person's position, e.g. 'Chairman and Chief Executive Officer'.")
 
 
+# Last words of names that English speaks of with "the": the Zhejiang Provincial Government, the World
+# Bank, the United Nations (the default of ``Party.definite_article``).
+_TAKES_THE = frozenset((
+    "government", "ministry", "department", "council", "commission", "committee", "office", "bureau",
+    "administration", "authority", "agency", "institute", "institution", "foundation", "organisation",
+    "organization", "association", "society", "academy", "centre", "center", "parliament", "assembly",
+    "congress", "union", "fund", "programme", "program", "bank", "secretariat", "court", "service", "board",
+    "conference", "forum", "alliance", "federation", "trust", "coalition", "partnership", "initiative",
+    "nations", "states", "republic", "kingdom", "community", "commissariat", "directorate", "inspectorate",
+    "taskforce"
+))
+
+
 class Party(_Strict):
     """One party to the agreement: give its name, its local name, or both."""
 
@@ -99,6 +112,13 @@ class Party(_Strict):
     description: Text = Field(description="One or two sentences saying who the party is.")
     representatives: list[Representative] = Field(
         default_factory=list, description="People who speak or sign for the party.")
+    definite_article: bool | None = Field(
+        default=None, description="Whether English running text puts 'the' before the name: 'the Zhejiang "
+        "Provincial Government signed ...', but 'Alibaba Group signed ...'. Leave it out to decide from the "
+        "kind and the name: never for a company; otherwise yes when the name has 'of' in it (the University "
+        "of Tokyo) or ends in a word such as Government, Ministry, Council, Institute, Foundation or Bank (the "
+        "World Bank), no for a one-word name or one in capitals (UNESCO). A name that starts with 'The' "
+        "never gets a second one; other languages take no article.")
 
     @model_validator(mode="after")
     def _named(self) -> Party:
@@ -117,6 +137,20 @@ class Party(_Strict):
         if self.name and self.local_name and self.local_name != self.name:
             return f"{self.name} ({self.local_name})"
         return self.name or self.local_name or ""
+
+    @property
+    def takes_the(self) -> bool:
+        """Whether English running text says "the" before ``name``: ``definite_article`` when given, else
+        the default described there. Never for a party without an English name or one starting "The"."""
+        name = (self.name or "").strip()
+        if not name or name.split()[0].casefold() == "the":
+            return False
+        if self.definite_article is not None:
+            return self.definite_article
+        words = name.split()
+        if self.kind is PartyKind.company or len(words) < 2 or name.upper() == name:
+            return False
+        return "of" in (w.casefold() for w in words[1:-1]) or words[-1].casefold() in _TAKES_THE
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ parties:                       # two or more
   - name: Example Provincial Government
     local_name: 示例省人民政府   # optional: the name in its own script
     kind: government           # government, company, university, research-institute, non-profit, ...
+    definite_article: true     # optional: "the Example Provincial Government" in sentences (default: by kind, name)
     description: Who this party is, in a sentence.
   - name: Example Group
     kind: company

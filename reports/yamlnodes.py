@@ -7,6 +7,7 @@ as text for the model to judge, and a bound on alias expansion ("billion laughs"
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,3 +162,28 @@ def compose(text: str) -> tuple[object, Positions] | None:
         return value, positions
     finally:
         loader.dispose()
+
+
+# --------------------------------------------------------------------------- hints for text read as a mapping
+
+MAPPING_VALUES_HINT = (" (a ': ' inside text that is not in quotes; put the whole text in quotes, "
+                       "e.g. \"Aim: growth\")")
+
+
+def colon_hint(given: object) -> str:
+    """What to add to "expected text, found a mapping" when the mapping is one key and a plain value:
+    a list item such as ``- Terms: 1.25% over 20 years``, which YAML reads as ``{Terms: 1.25% ...}``
+    because of the ": ". Says so, and shows the text in quotes. Empty for any other value."""
+    if not isinstance(given, dict) or len(given) != 1:
+        return ""
+    [(key, value)] = given.items()
+    if isinstance(value, dict | list) or not isinstance(key, str | int | float):
+        return ""
+    shown = str(value).lower() if isinstance(value, bool) else value
+    text = f"{key}:" if value is None else f"{key}: {shown}"
+    quoted = json.dumps(text, ensure_ascii=False)
+    if len(quoted) > 80:
+        quoted = quoted[:76] + '..."'
+    name = str(key) if len(str(key)) <= 40 else str(key)[:37] + "..."
+    return (f"; the ': ' after {name!r} made YAML read this text as a mapping: put the whole text in "
+            f"quotes, e.g. {quoted}")

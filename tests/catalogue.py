@@ -21,6 +21,11 @@ from tests.conftest import SHIPPED, shipped_dict
 SHIPPED_TEXT = SHIPPED.read_text("utf-8")
 
 
+def _line_of(text: str) -> int:
+    """The line of the shipped file that starts with ``text`` (1-based)."""
+    return next(i for i, line in enumerate(SHIPPED_TEXT.splitlines(), 1) if line.startswith(text))
+
+
 def _yaml(mutate: Callable[[dict[str, object]], None]) -> bytes:
     data = shipped_dict()
     mutate(data)
@@ -69,6 +74,15 @@ DATA_CASES: list[Case] = [
     Case("missing", "a missing file", "nope.yaml", None, "nope.yaml: file not found"),
     Case("wrong-type", "a list where text is expected", "a.yaml", _yaml(_set("title", ["a"])),
          "title: expected text, found a list"),
+    Case("colon-in-text", "a list item with ': ' in unquoted text (YAML reads a mapping)", "a.yaml",
+         SHIPPED_TEXT.replace("  - A stronger digital", "  - Terms: 1.25% over 20 years\n  - A stronger digital", 1)
+         .encode(), f"a.yaml:{_line_of('  - A stronger digital')}:5: expected_outcomes[0]: expected text, found a "
+         "mapping; the ': ' after 'Terms' made YAML read this text as a mapping: put the whole text in quotes, "
+         'e.g. "Terms: 1.25% over 20 years"'),
+    Case("colon-in-value", "a field's value with ': ' in unquoted text", "a.yaml",
+         SHIPPED_TEXT.replace("  status: signed", "  status: signed: in force", 1).encode(),
+         "invalid YAML: mapping values are not allowed in this context (a ': ' inside text that is not in quotes; "
+         "put the whole text in quotes"),
     Case("wrong-number", "text where a number is expected", "a.yaml",
          _yaml(_set("participating_units.0.count", "seven")), "participating_units[0].count: expected a whole number"),
     Case("missing-field", "a missing required field", "a.yaml", _yaml(lambda d: d.pop("summary")),

@@ -112,6 +112,25 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+# Every quotation mark, apostrophe and prime as one character: documents set quotation marks for their
+# language (reports/parse/quotes.py, tested in tests/test_quotes.py), so a test that looks for the data's
+# words compares them with the marks folded.
+_QUOTES_FOLDED = str.maketrans(dict.fromkeys("\"'“”‘’„‚«»‹›「」『』′″", '"'))
+
+
+def fold_quotes(text: str) -> str:
+    """``text`` with every quotation mark, apostrophe and prime made ``"``."""
+    return text.translate(_QUOTES_FOLDED)
+
+
+def printed(fact: str, text: str) -> bool:
+    """Whether the data's ``fact`` is in the document's ``text`` (both squashed): quotation marks folded,
+    and a final ``. , ; :`` of the fact allowed to have merged with the template's punctuation after it
+    (reports/punctuation.py: "the records." + ":" prints "the records:")."""
+    fact, text = fold_quotes(squash(fact)), fold_quotes(squash(text))
+    return fact in text or (fact[-1:] in ".,;:。，；：" and fact[:-1] in text)
+
+
 def documents_in(folder: Path) -> list[str]:
     """The names in an output folder, sorted, without the incremental build's record (reports/build_record.py)."""
     from reports.build_record import RECORD_NAME

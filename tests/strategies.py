@@ -3,7 +3,9 @@
 The strategy walks ``model_fields`` of ``Agreement`` and of every section model it meets, so a field
 added to the model is drawn without touching this file: optional fields are absent, ``null`` or set;
 lists have 0 to many items (a rare large one); text is Latin, CJK, Hebrew/Arabic, emoji, combining marks,
-invisible format characters and Markdown- or markup-looking snippets; lengths are mostly short, some
+invisible format characters, Markdown- or markup-looking snippets, every kind of quotation mark and
+apostrophe, and words that make a party's name take "the"; one value in five ends in a mark of its own
+(``. K.K. ? ! … 。 ！ : ; ） ” »`` ...); lengths are mostly short, some
 around the 255 mark (the DOCX property limit), some up to 2,000, and in about one agreement of a hundred
 one value has 10,000 up to the model's limit of 100,000 characters. Dates include 0001-01-01 and
 9999-12-31.
@@ -63,6 +65,14 @@ MARKUP = ["*", "**", "_", "__", "#", "# ", "## x", "`", "```", "~~", "<font colo
           "- ", "+ ", "> ", "---", "***", "-- ", "\"", "'", ":", ": value", "\\*", "<", ">", "=", "=="]
 # A character outside the Basic Multilingual Plane's CJK block: no configured font draws it.
 RARE = ["𠀀", "𝒜", "\U0010fffd"]
+# What a proofreader catches where data meets a template: text that ends in its own mark (ASCII, CJK,
+# typographic, an abbreviation, a closing quote or bracket), every kind of quotation mark and apostrophe,
+# and the words that make a party's name take "the" (reports/punctuation.py, reports/parse/quotes.py).
+ENDINGS = [".", " K.K.", " Inc.", "?", "!", "…", "...", "。", "！", "？", ":", ";", ",", "、", "：", "）", ")",
+           ".”", "”", "’", "»", "」", "?!"]
+QUOTES = ['"', "'", "“", "”", "‘", "’", "„", "‚", "«", "»", "‹", "›", "「", "」", "『", "』", "O'Hara", "don't",
+          "parties'", "'90s", '5\'10"', '"quoted"', "'single'", '"a \'nested\' one"', "« guillemets »", "「括弧」"]
+ARTICLE_WORDS = ["The", "Ministry of", "Government", "University of", "Council", "UNESCO", "Bank", "of"]
 
 
 def _words(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
@@ -88,6 +98,7 @@ VOCABULARY: list[str] = [
     *MARKUP,
     *INVISIBLE,
     *RARE,
+    *ENDINGS, *QUOTES, *ARTICLE_WORDS,
 ]
 """Pieces of text: words in each script, spaces, emoji, combining marks, snippets that look like markup.
 Plain Latin words come first, so that hypothesis shrinks a failing value towards them."""
@@ -131,6 +142,8 @@ def texts(draw: st.DrawFn, min_length: int = 1, max_length: int = 100_000,
     low = min(low, high)
     length = draw(st.integers(low, high))
     value = _fit(seed, length) if bucket >= 15 else seed[:length]
+    if draw(st.integers(0, 4)) == 0:  # a phrase that ends in a mark of its own ("Systems K.K.", "。")
+        value = value.rstrip()[: max(max_length - 4, 0)] + draw(st.sampled_from(ENDINGS))
     return _valid_text(value, max(min_length, 1), max_length)
 
 

@@ -361,6 +361,12 @@ def test_missing_strings_is_not_fooled() -> None:
     assert not _rtl_runs_found("abcשלוםdef", "defםולשabc") and not _rtl_runs_found("abcשלוםdef", "abcשלדםdef")
 
 
+def _takes_the(party: dict[str, Any]) -> bool:
+    from reports.model import Party
+
+    return Party.model_validate(party).takes_the
+
+
 def test_the_strategies_reach_every_extreme_they_promise() -> None:
     # Each promise of tests/strategies.py is kept within 400 draws (the same draws on every run).
     import datetime as dt
@@ -388,6 +394,11 @@ def test_the_strategies_reach_every_extreme_they_promise() -> None:
                                             for s in d["sources"]),
         "ten or more timeline rows": lambda d: len(d.get("timeline") or []) >= 10,
         "a party with only a local name": lambda d: any(p.get("name") is None for p in d["parties"]),
+        "a name or description ending in its own mark": lambda d: any(
+            (p.get(k) or "x").rstrip()[-1:] in ".?!…。！" for p in d["parties"] for k in ("name", "description")),
+        "a straight and a typographic quote": lambda d: any('"' in v or "'" in v for v in texts_of(d))
+        and any(c in v for v in texts_of(d) for c in "“”‘„«」"),
+        "a party that takes 'the'": lambda d: any(_takes_the(p) for p in d["parties"]),
     }
     kept: set[str] = set()
 

@@ -61,6 +61,59 @@ def test_three_mistakes_give_three_located_messages(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+COLON_IN_TEXT = """\
+schema_version: 1
+id: colon-in-text
+title: A loan
+summary: A summary.
+agreement:
+  type: loan agreement
+  signed: 2024-01-15
+  purpose: To lend.
+parties:
+  - name: A Bank
+    kind: company
+    description: A bank.
+  - name: B Council
+    kind: government
+    description: A council.
+expected_outcomes:
+  - Fine text
+  - Terms: 1.25% over 20 years
+  - "Quoted: fine"
+sources:
+  - title: T
+    publisher: P
+"""
+
+
+def test_a_colon_in_unquoted_text_is_explained_with_its_fix(tmp_path: Path) -> None:
+    # YAML reads "- Terms: 1.25% over 20 years" as a mapping; the message says why and how to quote it.
+    path = _write(tmp_path, COLON_IN_TEXT)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        f"{path}:18:5: expected_outcomes[1]: expected text, found a mapping; the ': ' after 'Terms' made YAML "
+        'read this text as a mapping: put the whole text in quotes, e.g. "Terms: 1.25% over 20 years"']
+    # The quoted form it suggests validates.
+    fixed = _write(tmp_path, COLON_IN_TEXT.replace("- Terms: 1.25% over 20 years",
+                                                   '- "Terms: 1.25% over 20 years"'), "fixed.yaml")
+    assert CliRunner().invoke(main, ["validate", str(fixed)]).exit_code == 0
+    # A field's own value with ": " in it is a YAML error, with the same advice.
+    broken = _write(tmp_path, COLON_IN_TEXT.replace("purpose: To lend.", "purpose: Aim: lend money"), "p.yaml")
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{broken}:8:15: invalid YAML: mapping values are not allowed")
+    assert "put the whole text in quotes" in result.output
+    # JSON cannot make that mistake: no such hint there.
+    data = yaml.safe_load(COLON_IN_TEXT)
+    data["agreement"]["signed"] = "2024-01-15"
+    data["expected_outcomes"][1] = {"Terms": "x"}
+    as_json = _write(tmp_path, json.dumps(data, indent=1), "x.json")
+    result = CliRunner().invoke(main, ["validate", str(as_json)])
+    assert "expected text, found a mapping" in result.output and "quotes" not in result.output
+
+
 def test_missing_field_is_reported_at_its_mapping(tmp_path: Path) -> None:
     path = _write(tmp_path, THREE_MISTAKES.replace("titel: Misspelt title\n", "title: T\n")
                   .replace("  purpose: To cooperate.\n", "").replace("2023-02-30", "2023-02-28")

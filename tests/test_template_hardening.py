@@ -452,6 +452,7 @@ def test_a_party_with_one_name_is_printed_once(unusual: Agreement) -> None:
 def test_memo_sources_are_kept_apart(unusual: Agreement) -> None:
     memo, _ = compose_document(unusual, "memo")
     last = _texts(memo.blocks[-1])
-    assert last == ("Sources: First report. Agency. https://example.org/a?b=1&c=%20 · "
+    # The separator is tied to the entry before it (a no-break space), so that no line starts with it.
+    assert last == ("Sources: First report. Agency. https://example.org/a?b=1&c=%20\u00a0· "
                     "Second report. Ministry, 8 July 2023.")
     assert dt.date(2023, 7, 8) == unusual.sources[1].date

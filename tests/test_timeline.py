@@ -21,6 +21,7 @@ from reports.filters import escape_markdown
 from reports.fonts.faces import cjk_font
 from reports.fonts.measure import TextMeasure
 from reports.parse import MAX_TIMELINE_EVENTS, parse_markdown
+from reports.parse.quotes import quotes_for, requote
 from reports.theme import DEFAULT_THEME
 from reports.writers.pdf.styles import stylesheet
 from tests import strategies
@@ -94,8 +95,9 @@ def test_other_fenced_blocks_are_still_unsupported() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(label=strategies.texts(max_length=300), date=strategies.DATES)
 def test_data_in_a_timeline_line_reads_back_exactly_as_the_data_holds_it(label: str, date: dt.date) -> None:
-    # What compose writes for `{{ event.date | isodate }} | {{ event.event }}`: both escaped as data.
-    expected = " ".join(label.split())
+    # What compose writes for `{{ event.date | isodate }} | {{ event.event }}`: both escaped as data; the
+    # label's quotation marks are then set for the document's language (reports/parse/quotes.py).
+    expected = requote(" ".join(label.split()), quotes_for("en"))
     line = f"{escape_markdown(date.isoformat())} | {escape_markdown(label)} | milestone"
     blocks, warnings = _timeline(f"```timeline\n{line}\n```\n")
     if not expected:

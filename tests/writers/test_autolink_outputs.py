@@ -217,8 +217,9 @@ def _strings(value: object) -> list[str]:
 
 
 def test_a_source_reads_its_url_then_its_note_each_address_a_link_of_its_own() -> None:
-    # The sources entry prints the source's URL (the template's Markdown link) and then its note: the note's
-    # own address is a link of its own, the URL's link stops where the URL does, the words read as written.
+    # The sources entry prints the source's note (a sentence) and then its URL (the template's Markdown
+    # link), last, so that nothing runs into it: the note's own address is a link of its own, the URL's
+    # link stops where the URL does, the words read as written.
     from reports import tree as t
     from reports.compose import compose_document
     from reports.writers.measure import plain_text
@@ -227,6 +228,6 @@ def test_a_source_reads_its_url_then_its_note_each_address_a_link_of_its_own() -
     sources = [b for b in document.blocks if isinstance(b, t.OrderedList)][-1]
     (entry,) = sources.items[0].blocks
     assert isinstance(entry, t.Paragraph)
-    assert plain_text(entry.content) == f"Release. City. https://example.org/release Also {WWW}."
+    assert plain_text(entry.content) == f"Release. City. Also {WWW}. https://example.org/release"
     links = [(plain_text(node.children), node.url) for node in entry.content if isinstance(node, t.Link)]
-    assert links == [("https://example.org/release", "https://example.org/release"), (WWW, f"http://{WWW}")]
+    assert links == [(WWW, f"http://{WWW}"), ("https://example.org/release", "https://example.org/release")]
