@@ -421,7 +421,8 @@ def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | No
                                      locale=locale)
     document, warnings = parse_markdown(text, template=_short(template), image_base=image_base)
     meta = document.meta
-    updates: dict[str, Any] = {"labels": locale.labels()}
+    updates: dict[str, Any] = {"labels": locale.labels(),
+                               "name_languages": tuple(agreement.name_languages().items())}
     if not meta.classification and theme_classification:
         updates["classification"] = theme_classification
     if not meta.organisation and theme_organisation:

@@ -229,6 +229,10 @@ class Labels:
     the English msgids; placeholders are gettext's ``%(name)s``."""
 
     locale: str = "en"  # BCP 47 tag of the labels' language (``--lang`` or the data's ``language``)
+    # Babel's identifier of the locale the document's dates, lists and numbers are written in: the one
+    # decision compose made (``en_GB`` for a bare ``en``; English for a language without a catalogue),
+    # which a writer's own dates (the timeline figure's labels and axis) follow too.
+    format_locale: str = "en_GB"
     memorandum: str = "MEMORANDUM"
     page_of: str = "Page %(page)s of %(pages)s"
     contents: str = "Contents"
@@ -294,6 +298,9 @@ class Meta:
     toc_min_pages: int = 0
     source: str = field(default="", compare=False, repr=False)  # the template, for messages (not a setting)
     labels: Labels = field(default_factory=Labels, compare=False, repr=False)  # set by compose, not a setting
+    # The data's local names and their languages (``Agreement.name_languages``), set by compose: a
+    # writer sets and tags each name's runs in its language (a Chinese name in a Japanese document).
+    name_languages: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def east_asian(self) -> bool:

@@ -21,7 +21,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from reports import tree as t
 from reports.errors import Problem, RenderError
-from reports.fonts.faces import cjk_ready, ensure_cjk, unembedded_fonts
+from reports.fonts.faces import cjk_embedded, cjk_ready, ensure_cjk, ensure_japanese, unembedded_fonts
+from reports.fonts.languages import CjkFaces, run_languages
 from reports.fonts.scripts import CJK_RUN
 from reports.limits import source_date_epoch
 from reports.theme import Theme
@@ -104,11 +105,21 @@ def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
     # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
     # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
     # document's text need not be walked for it.
+    chars: str | None = None
     if not cjk_ready(sheet.cjk):
-        face = ensure_cjk(theme.fonts.cjk, cjk_characters(doc, theme))
+        chars = cjk_characters(doc, theme)
+        face = ensure_cjk(theme.fonts.cjk, chars)
         if face != sheet.cjk:
             sheet = dataclasses.replace(sheet, cjk=face)
     meta = doc.meta
+    # Japanese runs get the Japanese face (registered only when the document may have some: kana, a
+    # Japanese document or label, a name given as Japanese); every other East Asian run the Chinese one.
+    faces = CjkFaces(sheet.cjk, sheet.cjk, run_languages(meta))
+    japanese = sheet.cjk
+    chars = cjk_characters(doc, theme) if chars is None else chars
+    if faces.may_be_japanese(chars):
+        japanese = ensure_japanese(theme.fonts.cjk, chars)
+    sheet = dataclasses.replace(sheet, faces=dataclasses.replace(faces, japanese=japanese))
     writer = StoryWriter(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
     m = theme.margins
@@ -126,7 +137,7 @@ def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
     notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
     story += notes
-    archival = not unembedded_fonts(theme.fonts, sheet.cjk)
+    archival = not unembedded_fonts(theme.fonts, sheet.cjk) and cjk_embedded(japanese)
     maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=buffer is not None,
                             attachments=attachments)
     try:

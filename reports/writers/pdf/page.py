@@ -83,15 +83,15 @@ class PageDecor:
         canvas.setFont(self.sheet.heading.regular, 8)
         canvas.setFillColor(self.sheet.muted)
         marking = self.meta.classification.upper()
-        marking_width = text_width(marking, self.sheet.heading.bold, 8, self.sheet.cjk) + 6 * mm if marking else 0.0
+        marking_width = text_width(marking, self.sheet.heading.bold, 8, self.sheet.faces) + 6 * mm if marking else 0.0
         room = min(right - left - marking_width, (right - left) * RUNNING_SHARE)
         head = running_title(self.meta.short_title or self.meta.title,
-                             lambda text: text_width(text, self.sheet.heading.regular, 8, self.sheet.cjk) <= room)
-        draw_text(canvas, left, y, head, self.sheet.heading.regular, 8, self.sheet.cjk)
+                             lambda text: text_width(text, self.sheet.heading.regular, 8, self.sheet.faces) <= room)
+        draw_text(canvas, left, y, head, self.sheet.heading.regular, 8, self.sheet.faces)
         if marking:
             canvas.setFont(self.sheet.heading.bold, 8)
             canvas.setFillColor(self.sheet.accent)
-            draw_text(canvas, right, y, marking, self.sheet.heading.bold, 8, self.sheet.cjk, align="right")
+            draw_text(canvas, right, y, marking, self.sheet.heading.bold, 8, self.sheet.faces, align="right")
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
         canvas.line(left, y - 3, right, y - 3)
@@ -110,8 +110,8 @@ class PageDecor:
         canvas.setFillColor(self.sheet.muted)
         note = "  ·  ".join(x for x in (self.meta.date, self.meta.classification.upper(),
                                         self.meta.organisation) if x)
-        draw_text(canvas, left, y, _fit(note, 100), self.sheet.heading.regular, 8, self.sheet.cjk)
-        draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, 8, self.sheet.cjk,
+        draw_text(canvas, left, y, _fit(note, 100), self.sheet.heading.regular, 8, self.sheet.faces)
+        draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, 8, self.sheet.faces,
                   align="right")
         canvas.restoreState()
 
@@ -124,7 +124,9 @@ def draw_watermark(canvas: Canvas, text: str, sheet: Sheet, colour: colors.Color
     """
     width, height = sheet.page_size
     # A mark with Chinese, Japanese or Korean in it is set in the CJK font: the heading family lacks them.
-    font = sheet.cjk if any(is_cjk(c) for c in text) else sheet.heading.bold
+    faces = sheet.faces
+    font = (faces.face(faces.language_of(text) or faces.languages.default) if any(is_cjk(c) for c in text)
+            else sheet.heading.bold)
     runs = face_runs(text, font)  # characters the face lacks: boxes that keep their text
     unit = sum(stringWidth(piece, face, 1) for piece, face in runs) or 1.0
     size = min(MAX_SIZE_PT, DIAGONAL_SHARE * math.hypot(width, height) / unit)
@@ -168,8 +170,9 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
     embedded). With ``save`` false the pages are laid out and nothing is written (to learn where headings
     fall)."""
 
-    language = decor.meta.language.lower()
-    span_lang = "" if language.startswith(("zh", "ja", "ko")) else "zh-Hans"
+    # Runs in a face whose language is not the document's are marked with their /Lang: Chinese names in
+    # an English document, Japanese labels around English data, a Chinese name in a Japanese document.
+    span_langs = decor.sheet.faces.spans(decor.meta.language)
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -185,8 +188,8 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
         def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
             text = super().beginText(x, y, direction)
             text.__class__ = LangText  # lines end with the spaces reportlab dropped (pdf_spaces)
-            if span_lang:  # Chinese, Japanese or Korean runs in a document in another language
-                text.span_font, text.span_lang = decor.sheet.cjk, span_lang
+            if span_langs:  # Chinese, Japanese or Korean runs in a document in another language
+                text.span_langs = span_langs
             return text
 
         def showPage(self) -> None:

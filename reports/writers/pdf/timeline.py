@@ -29,7 +29,7 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
                  rows: tuple[int, int] | None = None, lay: tl.Layout | None = None) -> None:
         super().__init__()
         self.node, self.sheet, self.lang, self.as_of = node, sheet, lang, as_of
-        self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.cjk)
+        self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
         self.rows = rows
         self.lay = lay
         self._alt_text = tl.alt_text(self._shown(), lang)
@@ -170,14 +170,17 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     """
     meta = writer.meta
     labels = getattr(meta, "labels", None)
-    lang = getattr(labels, "locale", "") or meta.language
+    # Dates in the locale the text's dates are written in (en-US "Mar 3, 2025", fr "3 mars 2025").
+    lang = labels.format_locale if labels is not None else "en_GB"
     figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date)
     # The Figure's /Alt: the template's sentence, else every event in order (what the reader cannot see).
     figure._struct = writer.tag("Figure", alt=node.alt or figure._alt_text)
     if node.number is None:
         return [Spacer(1, 4), figure, Spacer(1, 10)]
-    label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
-    caption = writer.plain_para(f"{label}: {node.caption}", "Caption", "Caption")
+    # The catalogue's pattern ("Figure 1 : Dates clés", "図1　主な日程"), as an image's caption has it.
+    text = (labels.figure_caption(node.number, node.caption) if labels is not None
+            else f"Figure {node.number}: {node.caption}")
+    caption = writer.plain_para(text, "Caption", "Caption")
     figure.wrap(writer.sheet.frame_width, writer.sheet.frame_height)
     if figure.height > writer.sheet.frame_height / 2:  # a long figure starts where it is, rows break pages
         return [Spacer(1, 4), figure, Spacer(1, 3), caption, Spacer(1, 8)]

@@ -1,0 +1,87 @@
+"""The faces of one document's Chinese, Japanese and Korean runs, chosen by each run's language.
+
+Part of write. A run's language is its name's, when the data names it (``Agreement.name_languages``,
+handed down in ``Meta.name_languages``), else its script's (kana: Japanese, Hangul: Korean), else the
+document's (``reports.east_asian``). Japanese runs are set in the Japanese face, every other East
+Asian run in the Chinese one; both writers, the measurer of the timeline figure and the page furniture
+read the same ``CjkFaces``, so a run is set, measured and tagged alike everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reports.east_asian import HAN_DEFAULT, RunLanguages, han_language, primary, script_language
+from reports.fonts.scripts import CJK_RUN, script_runs
+
+
+def run_languages(meta: Any) -> RunLanguages:
+    """The languages of the East Asian runs of the document of ``meta`` (a ``tree.Meta``): its names'
+    languages, each East Asian run of a name on its own (張勇 in "Zhang Yong (張勇)"), and for the rest
+    the text's language, else the labels', when East Asian."""
+    labels = getattr(meta, "labels", None)
+    default = han_language(getattr(meta, "language", ""), getattr(labels, "locale", ""))
+    names = tuple((run, language) for name, language in getattr(meta, "name_languages", ())
+                  for run in CJK_RUN.findall(name))
+    return RunLanguages(default, names)
+
+
+@dataclass(frozen=True)
+class CjkFaces:
+    """The face for Japanese runs and the face for every other East Asian run (registered reportlab
+    face names; the same face under two names when the machine has no Japanese one), and which
+    language each run is in."""
+
+    chinese: str
+    japanese: str
+    languages: RunLanguages = field(default_factory=RunLanguages)
+
+    def face(self, language: str) -> str:
+        """The face of a run in ``language``."""
+        return self.japanese if primary(language) == "ja" else self.chinese
+
+    def runs(self, text: str) -> list[tuple[str, str | None, str]]:
+        """``text`` in runs of ``(piece, face, language)``: an East Asian run in the face of its language,
+        every other run with no face (``None``) and no language ("")."""
+        out: list[tuple[str, str | None, str]] = []
+        for piece, cjk in script_runs(text):
+            if not cjk:
+                out.append((piece, None, ""))
+                continue
+            out.extend((part, self.face(language), language) for part, language in self.languages.split(piece))
+        return out
+
+    def language_of(self, text: str) -> str:
+        """The one language of the East Asian runs of ``text`` ("" when it has none, or several)."""
+        found = {language for _, face, language in self.runs(text) if face is not None}
+        return found.pop() if len(found) == 1 else ""
+
+    def other_language(self) -> str:
+        """The language of the runs set in the Chinese face: the document's, unless that is Japanese;
+        then the first name's in another language, else Simplified Chinese."""
+        if primary(self.languages.default) != "ja":
+            return self.languages.default
+        return next((lang for _, lang in self.languages.names if primary(lang) != "ja"), HAN_DEFAULT)
+
+    def spans(self, document_language: str) -> dict[str, str]:
+        """The ``/Lang`` to mark each face's runs with in a document in ``document_language`` (a face
+        whose runs are in that language needs none)."""
+        out: dict[str, str] = {}
+        # One face for both (a document with no Japanese run): the face's runs are all the other language.
+        if primary(document_language) != "ja" and self.japanese != self.chinese:
+            out[self.japanese] = "ja"
+        other = self.other_language()
+        if primary(other) != primary(document_language):
+            out[self.chinese] = other
+        return out
+
+    def may_be_japanese(self, characters: str) -> bool:
+        """Whether a run of text made of ``characters`` could be Japanese: kana among them, the document's
+        East Asian language Japanese, or a name given as Japanese."""
+        return bool(CJK_RUN.search(characters)) and (
+            script_language(characters) == "ja" or primary(self.languages.default) == "ja"
+            or any(primary(lang) == "ja" for _, lang in self.languages.names))
+
+
+__all__ = ["CjkFaces", "run_languages"]
