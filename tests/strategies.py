@@ -222,8 +222,16 @@ def _constraints(metadata: list[Any]) -> dict[str, Any]:
     return found
 
 
+# Language tags (a document's, a local name's): the shipped catalogues', East Asian ones and one without a
+# catalogue often; any tag the pattern allows otherwise (one Babel does not know: the document is English).
+LANGUAGE_TAGS = ["en", "en-US", "fr", "ja", "zh-Hans", "zh-Hant", "ko", "pt-BR"]
+LANGUAGE_PATTERN = typing.get_args(m.LanguageTag)[1].pattern
+
+
 def _pattern_strategy(pattern: str, min_length: int, max_length: int | None) -> st.SearchStrategy[str]:
     drawn = st.from_regex(pattern, fullmatch=True)
+    if pattern == LANGUAGE_PATTERN:
+        drawn = st.one_of(st.sampled_from(LANGUAGE_TAGS), drawn)
     if max_length is not None:
         drawn = drawn.map(lambda s: s if len(s) <= max_length else "")
         at_limit = "".join(["a"] * max_length)
