@@ -251,6 +251,18 @@ def test_a_japanese_document_says_ja_in_both_formats(english: Agreement) -> None
     assert any("覚書" in text or "概要" in text for text, lang in by_text.items() if lang == "ja-JP")
 
 
+@pytest.mark.parametrize("kind", ["briefing", "memo"])
+def test_the_validators_pass_the_japanese_and_french_documents(english: Agreement, kind: str) -> None:
+    # page-validation (PDF/UA-1, the PDF/A profile claimed), outloud and openxml-audit, which we did not
+    # write, on a Japanese document with Chinese and Japanese names, and on the French edition.
+    from tests.validators import check_pdf, docx_findings
+
+    for data, options in ((_japanese_agreement(english), Options()), (english, Options(lang="fr"))):
+        pdf, docx = render_formats(data, kind, ("pdf", "docx"), options)
+        assert check_pdf(pdf.data) == ""  # nothing excused either
+        assert docx_findings(docx.data) == []
+
+
 def test_the_japanese_face_is_embedded_when_the_machine_has_one(english: Agreement) -> None:
     face = find_japanese_face()
     if face is None:
