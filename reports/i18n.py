@@ -66,6 +66,12 @@ WRITER_MESSAGES: dict[str, str] = {
     "table": N_("Table %(number)s"),
     "toc_hint": N_("Right-click to update the table of contents."),
     "captioned": N_("%(label)s: %(caption)s"),
+    "column_part": N_("Column %(column)s of %(columns)s"),
+    "columns_part": N_("Columns %(first)s–%(last)s of %(columns)s"),
+    "part_continued": N_("%(part)s (continued; the first column is repeated)"),
+    "logo": N_("Logo"),
+    "logo_of": N_("Logo of %(organisation)s"),
+    "section_link": N_("Link to a section of this document"),
 }
 
 

@@ -240,6 +240,14 @@ class Labels:
     table: str = "Table %(number)s"
     toc_hint: str = "Right-click to update the table of contents."
     captioned: str = "%(label)s: %(caption)s"  # "Figure 3: The timeline"
+    # Above each part of a table too wide for the page (``writers.wide_tables``).
+    column_part: str = "Column %(column)s of %(columns)s"
+    columns_part: str = "Columns %(first)s–%(last)s of %(columns)s"
+    part_continued: str = "%(part)s (continued; the first column is repeated)"
+    # Read aloud, never printed: the logo's alt text and a link to a heading without text of its own.
+    logo: str = "Logo"
+    logo_of: str = "Logo of %(organisation)s"
+    section_link: str = "Link to a section of this document"
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""
@@ -259,6 +267,16 @@ class Labels:
     def table_label(self, number: int | str) -> str:
         """``Table 3`` in the labels' language."""
         return _fill(self.table, number=number)
+
+    def table_part(self, first: int, last: int, columns: int, continued: bool) -> str:
+        """``Columns 2–4 of 6`` (``Column 2 of 6``), with ``(continued; ...)`` on a later part."""
+        part = (_fill(self.column_part, column=first, columns=columns) if first == last
+                else _fill(self.columns_part, first=first, last=last, columns=columns))
+        return _fill(self.part_continued, part=part) if continued else part
+
+    def logo_text(self, organisation: str) -> str:
+        """The logo's alt text: ``Logo of <organisation>``, or ``Logo``."""
+        return _fill(self.logo_of, organisation=organisation) if organisation.strip() else self.logo
 
     def figure_caption(self, number: int | str, caption: str) -> str:
         """``Figure 3: The timeline`` (``图3：时间线``) in the labels' language."""

@@ -367,3 +367,23 @@ def test_the_timeline_figure_writes_dates_in_the_documents_locale(locale: str, l
     text = re.sub(r"\s+", " ", pdf_text(write_pdf(doc, Theme())))
     assert label in text.replace(" ", " ") or label.replace(" ", "") in text.replace(" ", ""), text
     assert axis in text or axis.replace(" ", "") in text.replace(" ", ""), text
+
+
+# --------------------------------------------------------------------------- the writers' own words
+
+
+def test_a_wide_tables_part_captions_and_the_logos_alt_text_are_in_the_labels_language() -> None:
+    from reports.writers.docx.writer import write_docx
+
+    labels = i18n.resolve("fr", "fr")[0].labels()
+    columns = 25
+    header = tuple((t.Text(f"C{i}"),) for i in range(columns))
+    table = t.Table(header, ((tuple((t.Text(str(i)),) for i in range(columns))),), ("left",) * columns)
+    doc = t.Document(t.Meta(title="T", language="fr", labels=labels), (table,))
+    for fmt, data in (("pdf", write_pdf(doc, Theme())), ("docx", write_docx(doc, Theme()))):
+        text = " ".join(_text(data, fmt).split())
+        assert re.search(r"Colonnes 2 à \d+ sur 25", text), fmt
+        assert re.search(r"Colonnes \d+ à 25 sur 25 \(suite ; la première colonne est répétée\)", text), fmt
+        assert "Columns" not in text and "continued" not in text, fmt
+    assert labels.logo_text("Ministère") == "Logo de Ministère"
+    assert i18n.resolve("ja", "ja")[0].labels().logo_text("") == "ロゴ"

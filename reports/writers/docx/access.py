@@ -28,6 +28,7 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from reports.tree import Labels
 from reports.writers.docx import ooxml
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -120,16 +121,16 @@ def _defaults_r_pr(styles: Any) -> Any:
 # ------------------------------------------------------------------------------------------ pictures
 
 
-def logo_description(organisation: str) -> str:
-    """The logo's alt text."""
-    return f"Logo of {organisation}" if organisation.strip() else "Logo"
+def logo_description(organisation: str, labels: Labels | None = None) -> str:
+    """The logo's alt text, in the labels' language (``Logo of ...``, ``Logo``)."""
+    return (labels if labels is not None else Labels()).logo_text(organisation)
 
 
-def describe_logo(paragraph: Any, organisation: str) -> None:
+def describe_logo(paragraph: Any, organisation: str, labels: Labels | None = None) -> None:
     """Give each picture in ``paragraph`` (the header holding the theme's logo) the logo's alt text."""
     for doc_pr in paragraph._p.iter(f"{{{_WP}}}docPr"):
         if not doc_pr.get("descr", "").strip():
-            doc_pr.set("descr", logo_description(organisation))
+            doc_pr.set("descr", logo_description(organisation, labels))
 
 
 def mark_decorative(document: Any) -> None:

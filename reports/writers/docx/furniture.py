@@ -82,7 +82,7 @@ def page_furniture(writer: StoryWriter) -> None:
         _clear(first_header)
         logo = writer.new_para(first_header, "Header")
         docx_theme.add_logo(logo, writer.theme)
-        docx_access.describe_logo(logo, meta.organisation)
+        docx_access.describe_logo(logo, meta.organisation, meta.labels)
 
 
 def _clear(part: Any) -> None:

@@ -233,7 +233,8 @@ class StoryWriter:
         groups = split_columns(ncols, columns_that_fit(self.text_width() / 12700))  # EMU -> points
         for group in groups:
             if len(groups) > 1:
-                self.add_text(self.new_para(container, "Caption"), part_caption(group, ncols), None, None)
+                caption = part_caption(group, ncols, self.meta.labels)
+                self.add_text(self.new_para(container, "Caption"), caption, None, None)
             part = rows if len(groups) == 1 else [tuple(row[c] for c in group if c < len(row)) for row in rows]
             self.table_part(container, part, [align[c] for c in group], bool(node.header))
 

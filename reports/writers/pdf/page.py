@@ -208,7 +208,7 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
                 annotation = annotation.Dict()
             annotation["F"] = 4  # printed with the page (PDF/A)
             name = name or f"NUMBER{self._annotationCount + 1}"
-            text = _link_text(annotation, self.tagger.current)
+            text = _link_text(annotation, self.tagger.current, decor.meta.labels.section_link)
             annotation["Contents"] = PDFString(text)  # its description (PDF/UA)
             if self.tagger.link(self.tagger.page, name, text):
                 self._links[name] = annotation
@@ -232,11 +232,11 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
     return NumberedCanvas
 
 
-def _link_text(annotation: PDFDictionary, element: Element | None) -> str:
+def _link_text(annotation: PDFDictionary, element: Element | None, fallback: str) -> str:
     action = annotation.dict.get("A")
     uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
     if uri is not None:
         return str(getattr(uri, "s", uri))
     if element is not None and element.text:
         return element.text
-    return "Link to a section of this document"
+    return fallback  # "Link to a section of this document", in the labels' language
