@@ -387,3 +387,13 @@ def test_a_wide_tables_part_captions_and_the_logos_alt_text_are_in_the_labels_la
         assert "Columns" not in text and "continued" not in text, fmt
     assert labels.logo_text("Ministère") == "Logo de Ministère"
     assert i18n.resolve("ja", "ja")[0].labels().logo_text("") == "ロゴ"
+
+
+def test_a_character_the_japanese_face_lacks_is_set_in_the_chinese_face_not_as_a_box(english: Agreement) -> None:
+    # 阿里巴巴集团 in a Japanese document, its language not given: Chinese characters only, so Japanese by
+    # the rule; IPA Mincho has no 团, which is then drawn from the Chinese face.
+    rendered = render(english.model_copy(update={"language": "ja"}), "memo", "pdf")
+    with pikepdf.open(io.BytesIO(rendered.data)) as document:
+        fonts = {str(f.get("/BaseFont")) for page in document.pages for f in page.Resources.Font.values()}
+    assert not any("ReportsStandIn" in name for name in fonts), fonts
+    assert "阿里巴巴集团" in re.sub(r"\s+", "", pdf_text(rendered.data))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.pdfbase import pdfmetrics
+
 from reports.east_asian import HAN_DEFAULT, RunLanguages, han_language, primary, script_language
 from reports.fonts.scripts import CJK_RUN, script_runs
 
@@ -49,7 +51,27 @@ class CjkFaces:
             if not cjk:
                 out.append((piece, None, ""))
                 continue
-            out.extend((part, self.face(language), language) for part, language in self.languages.split(piece))
+            for part, language in self.languages.split(piece):
+                face = self.face(language)
+                if face == self.japanese != self.chinese:
+                    out.extend(self._japanese(part, language))
+                else:
+                    out.append((part, face, language))
+        return out
+
+    def _japanese(self, text: str, language: str) -> list[tuple[str, str | None, str]]:
+        # A character the Japanese face lacks (IPA has no 团 or 们: a Chinese name the data did not say
+        # is Chinese) is set in the Chinese face, which draws it, rather than as a box.
+        covered = _coverage(self.japanese)
+        if covered is None or all(ord(c) in covered for c in text):
+            return [(text, self.japanese, language)]
+        out: list[tuple[str, str | None, str]] = []
+        for char in text:
+            face = self.japanese if ord(char) in covered or char.isspace() else self.chinese
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + char, face, language)
+            else:
+                out.append((char, face, language))
         return out
 
     def language_of(self, text: str) -> str:
@@ -82,6 +104,20 @@ class CjkFaces:
         return bool(CJK_RUN.search(characters)) and (
             script_language(characters) == "ja" or primary(self.languages.default) == "ja"
             or any(primary(lang) == "ja" for _, lang in self.languages.names))
+
+
+_COVERAGE: dict[str, Any] = {}
+
+
+def _coverage(face: str) -> Any:
+    """The characters the registered reportlab face ``face`` draws (its character map), or None for a
+    name that is no TrueType face registered here (a Word family name, a CID font)."""
+    known = _COVERAGE.get(face)
+    if known is None and face in pdfmetrics.getRegisteredFontNames():
+        known = getattr(getattr(pdfmetrics.getFont(face), "face", None), "charToGlyph", None)
+        if known is not None:
+            _COVERAGE[face] = known
+    return known
 
 
 __all__ = ["CjkFaces", "run_languages"]

@@ -72,10 +72,9 @@ class StoryWriter:
         faces = self.sheet.faces
         for piece, cjk in _script_runs(value):
             if cjk:
-                for part, language in faces.languages.split(piece):
-                    yield part, faces.face(language)
+                yield from ((part, face or "") for part, face, _ in faces.runs(piece))
             else:
-                yield piece, ""
+                yield piece, ""  # empty ones too: they stand where markup would be
 
     def inlines(self, content: t.Inlines) -> str:
         return "".join(_INLINES[type(node)](self, node) for node in content)
