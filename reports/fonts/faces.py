@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -25,6 +25,9 @@ from reports.errors import ThemeError
 from reports.fonts.forget import on_forget
 from reports.fonts.names import CJK_FAMILIES, FontChoice
 from reports.fonts.scripts import CJK_RUN, is_cjk
+
+if TYPE_CHECKING:
+    from reports.fonts.cjk import CjkFace
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ JAPANESE_ALIAS = "ja"  # the Chinese (or the theme's) face named again for Japan
 
 
 @lru_cache(maxsize=8)
-def japanese_face(name: str) -> tuple[Any, str]:
+def japanese_face(name: str) -> tuple[CjkFace | None, str]:
     """The face Japanese runs are set in for the theme's CJK choice ``name``, and the alias it is
     registered under: the face the theme names, when it names one (set under an alias, so that the
     PDF still tags its Japanese runs apart); else the machine's Japanese face

@@ -11,10 +11,12 @@ embedded is passed over). None found: Japanese text is set in the Chinese face, 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from functools import lru_cache
 from pathlib import Path
 
+from reports.fonts import memory
 from reports.fonts.cjk import CjkFace, coverage, faces_in, fontconfig_faces
 from reports.fonts.forget import on_forget
 
@@ -57,6 +59,7 @@ KNOWN_FILES: tuple[str, ...] = (
 )
 
 _lock = threading.Lock()
+_MEMORY = "japanese-face"  # the record of reports.fonts.memory
 
 
 def _rank(names: frozenset[str]) -> int | None:
@@ -66,10 +69,22 @@ def _rank(names: frozenset[str]) -> int | None:
 
 @lru_cache(maxsize=1)
 def _find() -> CjkFace | None:
-    files = [Path(entry[0]) for entry in fontconfig_faces("ja")]
-    files.extend(Path(f) for f in KNOWN_FILES)
+    files = list(dict.fromkeys([*(Path(entry[0]) for entry in fontconfig_faces("ja")), *map(Path, KNOWN_FILES)]))
+    # The search reads the candidates' name tables and the winner's character map (~0.1 s): its answer is
+    # remembered between runs, keyed by the candidate files as they are now (reports.fonts.memory).
+    key = memory.files_key(files)
+    known = memory.recalled(key, _MEMORY)
+    if known is not None and known["path"] in files:
+        return CjkFace(**known)
+    face = _search(files)
+    if face is not None:
+        memory.keep(key, dataclasses.asdict(face), _MEMORY)
+    return face
+
+
+def _search(files: list[Path]) -> CjkFace | None:
     ranked = []
-    for path in dict.fromkeys(files):
+    for path in files:
         for candidate in faces_in(path):
             rank = _rank(candidate.names)
             if rank is not None:

@@ -285,6 +285,8 @@ def east_asian_face(theme: Theme, language: str = "") -> str:
         found = japanese_face(theme.fonts.cjk)[0]
         if found is not None:
             return str(found.family)
+        if theme.fonts.cjk in WORD_CJK:  # no face on this machine: the one every Japanese Windows has
+            return WORD_CJK["HeiseiMin-W3"]
     face = find_cjk_face(theme.fonts.cjk)
     return face.family if face is not None else word_cjk_font(theme)
 
