@@ -69,7 +69,16 @@ def _rank(names: frozenset[str]) -> int | None:
 
 @lru_cache(maxsize=1)
 def _find() -> CjkFace | None:
-    files = list(dict.fromkeys([*(Path(entry[0]) for entry in fontconfig_faces("ja")), *map(Path, KNOWN_FILES)]))
+    # The well-known files first: fontconfig (a process, ~50 ms) is asked only when none of them is there.
+    known = [path for path in map(Path, KNOWN_FILES) if path.is_file()]
+    face = _remembered_or_searched(known) if known else None
+    if face is None:
+        listed = [Path(entry[0]) for entry in fontconfig_faces("ja")]
+        face = _remembered_or_searched(list(dict.fromkeys([*listed, *known])))
+    return face
+
+
+def _remembered_or_searched(files: list[Path]) -> CjkFace | None:
     # The search reads the candidates' name tables and the winner's character map (~0.1 s): its answer is
     # remembered between runs, keyed by the candidate files as they are now (reports.fonts.memory).
     key = memory.files_key(files)
