@@ -63,7 +63,7 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAUL
           reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
           check: bool = False, fail_fast: bool = False, timeout: float | None = 60.0,
           manifest: Path | None = None, executor: Executor | None = None, force: bool = False,
-          lang: str | None = None, watermark: str | None = None) -> BuildResult:
+          lang: str | None = None, watermark: str | None = None, classification: str | None = None) -> BuildResult:
     """Build every agreement in ``paths`` (files or folders) into ``out_dir``; see ``reports build``.
 
     Returns a ``BuildResult`` (``.ok``, ``.exit_code``, ``.outputs``, ``.failed``, ``.internal``,
@@ -76,13 +76,15 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAUL
     ``executor``: any ``concurrent.futures.Executor`` (e.g. ``distributed.Client(...).get_executor()``);
     documents are made there, files written here; results and manifest are the same. Builds are
     incremental (a record beside the documents); ``force`` makes every document again. ``lang`` sets the
-    labels' language over the data's; ``watermark`` the mark behind every page.
+    labels' language over the data's; ``watermark`` the mark behind every page; ``classification`` the
+    protective marking of every document, over the data's and the theme's (as ``--classification``).
     """
     from reports.batch import build as _build
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
 
     options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
-                      timeout=timeout, lang=lang, watermark=watermark)
+                      timeout=timeout, lang=lang, watermark=watermark,
+                      overrides={"classification": classification} if classification else {})
     return _build(list(paths), out_dir, kinds=kinds, formats=formats, options=options, jobs=jobs, shard=shard,
                   check=check, fail_fast=fail_fast, manifest=manifest, executor=executor, force=force)

@@ -220,7 +220,8 @@ def memo_header(agreement: Agreement, overrides: Mapping[str, str] | None = None
     """The memo header: the data's ``memo`` section, then ``overrides`` on top.
 
     ``overrides`` holds the ``MEMO_FIELDS`` given on the command line and the theme's ``classification``
-    and ``organisation``, already merged by ``compose_document`` in the order command line > theme > data.
+    and ``organisation`` where the data has none, already merged by ``compose_document`` in the order
+    command line > data > theme.
     """
     memo = agreement.memo
     header: dict[str, Any] = {
@@ -408,25 +409,27 @@ def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | No
     dates and lists; the tree's ``meta.labels`` carries the writers' own words in it.
 
     Classification and organisation, one order everywhere: the command line (``overrides``) over the
-    theme (``theme_classification``, ``theme_organisation``) over the data's ``memo`` section. The
-    template sees the winner as ``memo.classification`` / ``memo.organisation``; a template whose front
-    matter leaves them out still gets the theme's.
+    data's ``memo`` section over the theme (``theme_classification``, ``theme_organisation``), which is a
+    default for data that has none: the marking is the document's own (``reports.markings`` warns when
+    data and theme disagree). The template sees the winner as ``memo.classification`` /
+    ``memo.organisation``; a template whose front matter leaves them out still gets the winner.
     """
-    chosen = {key: value for key, value in (("classification", theme_classification),
-                                              ("organisation", theme_organisation)) if value}
-    merged = {**chosen, **(overrides or {})}
+    memo = agreement.memo
+    merged = {key: value for key, value, own in (
+        ("classification", theme_classification, memo.classification if memo else None),
+        ("organisation", theme_organisation, memo.organisation if memo else None)) if value and not own}
+    merged.update(overrides or {})
     if locale is None:
         locale = i18n.resolve(None, agreement.language, template_dir)[0]
-    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=merged or overrides,
-                                     locale=locale)
+    text, template = render_markdown(agreement, kind, template_dir=template_dir, overrides=merged, locale=locale)
     document, warnings = parse_markdown(text, template=_short(template), image_base=image_base)
     meta = document.meta
+    winner = memo_header(agreement, merged)
     updates: dict[str, Any] = {"labels": locale.labels(),
                                "name_languages": tuple(agreement.name_languages().items())}
-    if not meta.classification and theme_classification:
-        updates["classification"] = theme_classification
-    if not meta.organisation and theme_organisation:
-        updates["organisation"] = theme_organisation
+    for key in ("classification", "organisation"):
+        if not getattr(meta, key) and winner[key]:  # never lost to a template that leaves it out
+            updates[key] = winner[key]
     if updates:
         document = dataclasses.replace(document, meta=dataclasses.replace(meta, **updates))
     return document, warnings

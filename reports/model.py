@@ -223,9 +223,11 @@ class MemoDefaults(_Strict):
     cc: Text | None = Field(default=None, description="Who gets a copy.")
     subject: Text | None = Field(default=None, description="The subject line; defaults to the title.")
     classification: Text | None = Field(
-        default=None, description="A handling label printed in the header and footer, e.g. 'INTERNAL'.")
+        default=None, description="The document's protective marking, e.g. 'OFFICIAL-SENSITIVE', printed whole at "
+                                  "the top and foot of every page; a theme's is only a default for data without one.")
     organisation: Text | None = Field(
-        default=None, description="The sending organisation, printed above 'MEMORANDUM'.")
+        default=None, description="The sending organisation, printed above 'MEMORANDUM' and in the footer; a "
+                                  "theme's is only a default for data without one.")
     date: dt.date | None = Field(
         default=None, description="The memo's date; defaults to the date the agreement was signed.")
     next_steps: list[Text] = Field(

@@ -31,6 +31,8 @@ class Options:
     theme: Theme = DEFAULT_THEME
     template_dir: Path | None = None
     reference_docx: Path | None = None
+    # The memo's header lines from the command line (--classification, --to ...): they win over the data
+    # and the theme, silently, because a person chose them; part of every build key (reports.digests).
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one document may take (all its formats); 0/None: none
@@ -103,6 +105,8 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
     from reports.i18n import resolve
+    from reports.markings import conflicts as marking_conflicts
+    from reports.markings import unprintable as unprintable_marking
     from reports.paths import builtin_templates_dir
     from reports.writers.options import WriterOptions
     from reports.writers.registry import get_writer
@@ -120,7 +124,11 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         image_base=opts.template_dir or builtin_templates_dir(),
         locale=locale,
     )
+    unfit = unprintable_marking(document.meta, opts.theme, agreement, opts.overrides, source=source)
+    if unfit is not None:  # located here, where the pipeline knows where the marking came from
+        raise RenderError(unfit.message, problems=[unfit])
     warnings = [locale_warning] if locale_warning else []
+    warnings.extend(marking_conflicts(agreement, opts.theme, opts.overrides, source=source))
     warnings.extend(Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings)
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
     from reports.writers.pdf.writer import japanese_in_chinese_face

@@ -71,7 +71,7 @@ sources:                       # at least one: a briefing always cites where fac
 memo:                          # optional defaults for the memo header
   to: Head of Department
   from: Policy Team
-  classification: INTERNAL
+  classification: INTERNAL     # the document's protective marking, at the top and foot of every page
 """
 
 

@@ -162,11 +162,13 @@ class Theme(BaseModel):
     logo_width_mm: float = Field(default=30, gt=0, le=120, description="Width of the logo (mm).")
     classification: str | None = Field(
         default=None,
-        description="Handling label (e.g. 'INTERNAL'); overrides the data's memo section, and the command line "
-                    "overrides it.",
+        description="Protective marking (e.g. 'OFFICIAL') for data that has none of its own: the data's "
+                    "memo.classification is the document's own and wins (with a warning when they differ), and "
+                    "the command line's --classification wins over both.",
     )
     organisation: str | None = Field(
-        default=None, description="Organisation name shown in the footer and above a memo.")
+        default=None, description="Organisation name shown in the footer and above a memo, for data whose memo "
+                                  "section names none (the data's wins, with a warning when they differ).")
     watermark: str | None = Field(
         default=None, max_length=60,
         description="A mark such as 'DRAFT' set large and light behind the text of every page "

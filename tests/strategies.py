@@ -463,3 +463,34 @@ def agreement_dicts(draw: st.DrawFn) -> Data:
 def agreements() -> st.SearchStrategy[m.Agreement]:
     """Validated ``Agreement`` objects drawn by ``agreement_dicts``."""
     return agreement_dicts().map(m.Agreement.model_validate)
+
+
+# --------------------------------------------------------------------------- protective markings
+
+_MARKING_WORDS = ["OFFICIAL", "SENSITIVE", "SECRET", "TOP", "RESTRICTED", "COMMERCIAL", "PERSONAL", "FOR",
+                  "USE", "ONLY", "NOFORN", "UK", "EYES", "Internal", "Vertraulich", "Confidentiel", "Diffusion",
+                  "restreinte", "Öffentlich", "Tajné", "機密", "内部", "社外秘", *_words(LATIN[:62], 20, 9, 7)]
+_MARKING_JOINS = [" ", " ", "-", ": ", "//", " / ", " – "]
+
+
+@st.composite
+def markings(draw: st.DrawFn, max_length: int = 40) -> str:
+    """A protective marking as organisations write them: one to five words (capitals, other languages'
+    labels, Chinese and Japanese ones) joined by spaces, hyphens, colons and slashes; at most
+    ``max_length`` characters, so it fits one line of any page the themes allow."""
+    words = draw(st.lists(st.sampled_from(_MARKING_WORDS), min_size=1, max_size=5))
+    text = words[0]
+    for word in words[1:]:
+        text += draw(st.sampled_from(_MARKING_JOINS)) + word
+    return text[:max_length].strip(" -:/–") or words[0][:max_length]
+
+
+@st.composite
+def organisations(draw: st.DrawFn) -> str:
+    """An organisation's name: one to twelve words, with the punctuation names have (commas, '&', dashes,
+    full stops), Latin and CJK; up to a line and a half of the footer, so that it is cut there."""
+    words = draw(st.lists(st.sampled_from(["Department", "of", "Trade", "Ministry", "&", "Industry,", "Energy",
+                                           "Ltd.", "K.K.", "—", "Directorate", "Zhejiang", "浙江省人民政府",
+                                           "Agence", "française", "Bundesamt", "für", *_LATIN_WORDS[10:40]]),
+                          min_size=1, max_size=12))
+    return " ".join(words).strip() or "Agency"

@@ -61,6 +61,14 @@ def themes(folder: Path) -> dict[str, Theme]:
 
 
 @pytest.fixture(scope="module")
+def unmarked(shipped: Agreement) -> Agreement:
+    """The shipped agreement without a marking or organisation of its own: the theme's are its defaults."""
+    assert shipped.memo is not None
+    return shipped.model_copy(update={"memo": shipped.memo.model_copy(update={"classification": None,
+                                                                             "organisation": None})})
+
+
+@pytest.fixture(scope="module")
 def letterhead(folder: Path) -> Path:
     """The organisation's Word document: its own running header and footer."""
     document = docx.Document()
@@ -158,14 +166,14 @@ def _inline_text(inlines: t.Inlines) -> Iterator[str]:
 @pytest.mark.parametrize("reference", ["none", "letterhead"])
 @pytest.mark.parametrize("theme_name", ["default", "letter", "small"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_both_formats_look_like_one_organisations(shipped: Agreement, themes: dict[str, Theme], letterhead: Path,
+def test_both_formats_look_like_one_organisations(unmarked: Agreement, themes: dict[str, Theme], letterhead: Path,
                                                   kind: str, theme_name: str, reference: str) -> None:
     theme = themes[theme_name]
     ref = letterhead if reference == "letterhead" else None
-    pdf, word = _both(shipped, kind, theme, ref)
+    pdf, word = _both(unmarked, kind, theme, ref)
 
     # The same text: every paragraph, heading, list item and cell of the tree, in both.
-    tree, _ = compose_document(shipped, kind, theme_classification=theme.classification,
+    tree, _ = compose_document(unmarked, kind, theme_classification=theme.classification,
                                theme_organisation=theme.organisation)
     pdf_words, word_words = squash(pdf_text(pdf)), squash(docx_text(word))
     for text in filter(None, (squash(x) for x in _texts(tree.blocks))):
@@ -193,19 +201,18 @@ def test_both_formats_look_like_one_organisations(shipped: Agreement, themes: di
     pdf_fonts = " ".join(_pdf_fonts(pdf))
     assert PDF_FONT_NAME[theme.fonts.body] in pdf_fonts and PDF_FONT_NAME[theme.fonts.heading] in pdf_fonts
 
-    # Header and footer: the labels in both; a letterhead's own header and footer kept in the DOCX.
+    # Header and footer: the labels in both; a letterhead's own header and footer kept in the DOCX, with
+    # our marking line and page number added to them.
     stories = re.sub(r"<[^>]+>", "", _parts(word, r"word/(header|footer)\d*\.xml"))
     meta = tree.meta
     labels = [x for x in (meta.classification.upper(), meta.organisation) if x]
     footer_of_page_one = pdf_text(pdf).split("\f")[0]
     for label in labels:
         assert label in footer_of_page_one
-    if ref is None:
-        for label in labels:
-            assert label in stories
-    else:
+        assert label in stories
+    assert "Page" in stories
+    if ref is not None:
         assert "NORTHWIND LETTERHEAD" in stories and "Registered office: 1 Example Street" in stories
-        assert "Page" not in stories
 
     # The logo: an image on the PDF's first page and in the DOCX's first-page header (which a letterhead
     # replaces: its header is on every page).
@@ -214,9 +221,9 @@ def test_both_formats_look_like_one_organisations(shipped: Agreement, themes: di
     assert has_picture == (theme.logo is not None and ref is None)
 
 
-def test_labels_on_later_pages_of_both(shipped: Agreement, themes: dict[str, Theme]) -> None:
+def test_labels_on_later_pages_of_both(unmarked: Agreement, themes: dict[str, Theme]) -> None:
     theme = themes["letter"]
-    pdf, word = _both(shipped, "briefing", theme, None)
+    pdf, word = _both(unmarked, "briefing", theme, None)
     page_two = pdf_text(pdf).split("\f")[1]
     assert "RESTRICTED" in page_two and "Northwind Policy Unit" in page_two
     section = docx.Document(io.BytesIO(word)).sections[-1]
@@ -232,14 +239,17 @@ def _meta(agreement: Agreement, **kwargs: object) -> t.Meta:
     return document.meta
 
 
-def test_the_theme_beats_the_data(shipped: Agreement) -> None:
+def test_the_data_beats_the_theme(shipped: Agreement) -> None:
     assert shipped.memo is not None and shipped.memo.classification == "INTERNAL"
     meta = _meta(shipped, theme_classification="OFFICIAL", theme_organisation="Northwind")
-    assert (meta.classification, meta.organisation) == ("OFFICIAL", "Northwind")
+    assert (meta.classification, meta.organisation) == ("INTERNAL", "Policy and Government Relations")
 
 
-def test_the_command_line_beats_the_theme(shipped: Agreement) -> None:
+def test_the_command_line_beats_the_data_and_the_theme(shipped: Agreement, unmarked: Agreement) -> None:
     meta = _meta(shipped, overrides={"classification": "SECRET"}, theme_classification="OFFICIAL",
+                 theme_organisation="Northwind")
+    assert (meta.classification, meta.organisation) == ("SECRET", "Policy and Government Relations")
+    meta = _meta(unmarked, overrides={"classification": "SECRET"}, theme_classification="OFFICIAL",
                  theme_organisation="Northwind")
     assert (meta.classification, meta.organisation) == ("SECRET", "Northwind")
 
@@ -251,9 +261,9 @@ def test_the_data_counts_when_neither_says(shipped: Agreement, minimal: Agreemen
     assert meta.classification == "OFFICIAL"
 
 
-def test_the_winner_is_printed_in_both_formats(shipped: Agreement) -> None:
+def test_the_winner_is_printed_in_both_formats(unmarked: Agreement) -> None:
     theme = Theme(classification="Official", organisation="Northwind Policy Unit")
-    pdf, word = render_formats(shipped, "memo", ("pdf", "docx"), Options(theme=theme))
+    pdf, word = render_formats(unmarked, "memo", ("pdf", "docx"), Options(theme=theme))
     for data, text in ((pdf.data, pdf_text(pdf.data)),
                        (word.data, docx_text(word.data) + _parts(word.data, r"word/footer\d*\.xml"))):
         assert "OFFICIAL" in text and "NORTHWIND POLICY UNIT" in text, data[:4]
@@ -377,12 +387,12 @@ def _pdf_figures(data: bytes) -> tuple[int, int]:
 
 @pytest.mark.parametrize("reference", ["none", "letterhead"])
 @pytest.mark.parametrize("theme_name", ["default", "letter", "small"])
-def test_a_custom_kind_has_the_same_footnotes_and_figures_in_both(shipped: Agreement, themes: dict[str, Theme],
+def test_a_custom_kind_has_the_same_footnotes_and_figures_in_both(unmarked: Agreement, themes: dict[str, Theme],
                                                                    letterhead: Path, notes_kind: Path,
                                                                    theme_name: str, reference: str) -> None:
     theme = themes[theme_name]
     ref = letterhead if reference == "letterhead" else None
-    pdf, word = render_formats(shipped, "notes", ("pdf", "docx"),
+    pdf, word = render_formats(unmarked, "notes", ("pdf", "docx"),
                                Options(theme=theme, template_dir=notes_kind, reference_docx=ref))
     assert not pdf.warnings and not word.warnings
 

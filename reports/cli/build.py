@@ -17,7 +17,9 @@ from reports.cli.options import (
     KINDS,
     REPORT_STYLES,
     check_kinds,
+    classification_option,
     debug_option,
+    marking_overrides,
     pipeline_options,
     reference_option,
     render_options,
@@ -48,6 +50,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
                    "json: one JSON line per finished document, the manifest as the last line).")
 @render_options
 @reference_option
+@classification_option
 @click.option("--force", is_flag=True,
               help="Make every document again, even those the build record shows are up to date.")
 @click.option("--check", is_flag=True,
@@ -66,8 +69,8 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
-          reference_docx: Path | None, force: bool, check: bool, jobs: int | None, shard: tuple[int, int] | None,
-          manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool) -> None:
+          reference_docx: Path | None, classification: str | None, force: bool, check: bool, jobs: int | None,
+          shard: tuple[int, int] | None, manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool) -> None:
     """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
     (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
     builds the shipped Zhejiang–Alibaba agreement.
@@ -96,7 +99,8 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         raise click.UsageError("--manifest - and --format json both write the manifest to standard output; "
                                "choose one")
     doc_formats = tuple(f for f in formats if f in DOC_FORMATS) or DOC_FORMATS
-    options = pipeline_options(template_dir, theme_file, reference_docx, strict, timeout)
+    options = pipeline_options(template_dir, theme_file, reference_docx, strict, timeout,
+                               marking_overrides(classification))
     inputs = list(data) or [default_data_file()]
     if jobs is not None and jobs > max_workers():
         cpus = cpu_count()
@@ -147,10 +151,11 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
               help="pdf or docx: only these formats (repeatable; default both).")
 @render_options
 @reference_option
+@classification_option
 @debug_option
 def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
-          reference_docx: Path | None) -> None:
+          reference_docx: Path | None, classification: str | None) -> None:
     """Build the documents of DATA (files or folders; default: the shipped agreement), then build
     again whenever a data file, a template or partial, the theme, its logo or the reference document is
     saved: only the documents that change are made again.
@@ -172,7 +177,8 @@ def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
 
         theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
         return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx, strict=strict,
-                       timeout=timeout, watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"))
+                       timeout=timeout, watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"),
+                       overrides=marking_overrides(classification))
 
     setup = WatchSetup(data=list(data) or [default_data_file()], out_dir=out_dir, kinds=kinds or KINDS,
                        formats=formats or DOC_FORMATS, options=options, template_dir=template_dir,

@@ -76,7 +76,8 @@ def render_options(func: Any) -> Any:
                      help="YAML theme: page size, margins, colours, fonts, logo, classification and "
                           "organisation (see docs/theme-guide.md)."),
         click.option("--strict", is_flag=True,
-                     help="Treat warnings (unsupported markup, characters no font can draw) as errors."),
+                     help="Treat warnings (unsupported markup, characters no font can draw, a marking the "
+                          "data and the theme give differently) as errors."),
         click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Stop a document that takes longer than this (0: no limit)."),
         click.option("--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
@@ -115,12 +116,35 @@ reference_option = click.option(
          "page set-up, headers and footers, not its text.")
 
 
+CLASSIFICATION_HELP = ("The protective marking printed at the top and foot of every page and in the title "
+                       "block, instead of the data's (memo.classification) and the theme's.")
+
+
+def _marking(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # A marking is never dropped: an empty one is a usage error, not a way to print none.
+    if value is not None:
+        value = " ".join(value.split())
+        if not value:
+            raise click.BadParameter("give the marking to print, e.g. OFFICIAL (it cannot be empty)")
+    return value
+
+
+def classification_option(func: Any) -> Any:
+    """``--classification TEXT`` for the commands that build many documents (``build``, ``watch``)."""
+    return click.option("--classification", metavar="TEXT", callback=_marking, help=CLASSIFICATION_HELP)(func)
+
+
 def memo_options(func: Any) -> Any:
-    for name in ("classification", "subject", "cc", "from", "to"):
+    for name in ("subject", "cc", "from", "to"):
         func = click.option(f"--{name}", f"memo_{name}", metavar="TEXT",
-                            help=f"The memo's {name.upper()} line (instead of the data's memo section"
-                                 f"{' and the theme' if name == 'classification' else ''}).")(func)
-    return func
+                            help=f"The memo's {name.upper()} line (instead of the data's memo section).")(func)
+    return click.option("--classification", "memo_classification", metavar="TEXT", callback=_marking,
+                        help=CLASSIFICATION_HELP)(func)
+
+
+def marking_overrides(classification: str | None) -> dict[str, str]:
+    """The pipeline's ``overrides`` for ``--classification`` (none when it is not given)."""
+    return {"classification": classification} if classification else {}
 
 
 def check_kinds(kinds: tuple[str, ...], template_dir: Path | None) -> None:

@@ -164,13 +164,15 @@ def _reference(tmp_path: Path, *, first_page: bool = False, footer: bool = True)
     return path
 
 
-def test_a_references_header_and_footer_are_kept(tmp_path: Path) -> None:
+def test_a_references_header_and_footer_are_kept_with_our_marking_and_page_number_added(tmp_path: Path) -> None:
     reference = _reference(tmp_path)
     data = write_docx(sample_document(), THEMED, reference)
-    texts = " ".join(_header_footer_texts(data).values())
-    assert "NORTHWIND LETTERHEAD" in texts and "Registered office: 1 Example Street" in texts
-    assert "Page" not in texts  # ours is not written over theirs
     section = docx.Document(io.BytesIO(data)).sections[-1]
+    header = [p.text for p in section.header.paragraphs]
+    footer = [p.text for p in section.footer.paragraphs]
+    assert header[0] == "NORTHWIND LETTERHEAD" and header[-1].endswith("\tINTERNAL")  # theirs first, ours after
+    assert footer[0] == "Registered office: 1 Example Street"
+    assert "INTERNAL" in footer[-1] and "PAGE" in section.footer._element.xml
     assert not section.different_first_page_header_footer  # the reference's set-up stands
 
 

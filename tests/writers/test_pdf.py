@@ -69,11 +69,12 @@ def test_outline_is_built_from_headings() -> None:
     assert top[1][1][0].title == "Third level"
 
 
-def test_header_on_later_pages_only() -> None:
+def test_marking_on_every_page_running_title_on_later_pages() -> None:
     reader = PdfReader(io.BytesIO(write_pdf(sample_document(), DEFAULT_THEME)))
     first, second = (page.extract_text() for page in reader.pages)
     assert second.startswith("Sample Briefing\nINTERNAL\n")  # running header: short title, classification
-    assert first.startswith("POLICY UNIT · INTERNAL\nSample Briefing\n")  # title block, no running header
+    # The first page: the marking at the top, then the title block (no running title above it).
+    assert first.startswith("INTERNAL\nPOLICY UNIT · INTERNAL\nSample Briefing\n")
 
 
 def test_same_input_gives_identical_bytes() -> None:

@@ -193,14 +193,18 @@ _AFTER_UPDATE_FIELDS = (
 )
 
 
-def tab_stop_right(paragraph: Any, position_twips: int) -> None:
-    """Add a right-aligned tab stop (for "left text <tab> right text" headers and footers)."""
+def tab_stop_right(paragraph: Any, position_twips: int, clear: tuple[int, ...] = ()) -> None:
+    """Add a right-aligned tab stop (for "left text <tab> right text" headers and footers), clearing the
+    stops at ``clear`` that the paragraph's style sets (a reference's Header style often has a centre stop
+    that would catch the tab first)."""
     p_pr = paragraph._p.get_or_add_pPr()
     tabs = OxmlElement("w:tabs")
-    tab = OxmlElement("w:tab")
-    tab.set(qn("w:val"), "right")
-    tab.set(qn("w:pos"), str(position_twips))
-    tabs.append(tab)
+    for position, kind in sorted({*((p, "clear") for p in clear if p != position_twips),
+                                  (position_twips, "right")}):
+        tab = OxmlElement("w:tab")
+        tab.set(qn("w:val"), kind)
+        tab.set(qn("w:pos"), str(position))
+        tabs.append(tab)
     place(p_pr, tabs, P_PR_ORDER)
 
 

@@ -230,21 +230,24 @@ def reference_stories(section: Any) -> set[str]:
     return kept
 
 
-def add_logo(paragraph: Any, theme: Theme) -> None:
-    """Put the theme's logo at the right of ``paragraph`` (the first-page header), sized as in the PDF:
-    ``logo_width_mm`` wide, shrunk to fit a box ``LOGO_BOX_HEIGHT_MM`` high. Raises ``RenderError`` at
-    the theme's ``logo`` field for an unusable image."""
+def add_logo(paragraph: Any, theme: Theme, max_width_pt: float | None = None) -> None:
+    """Put the theme's logo at the end of ``paragraph`` (the first-page header), sized as in the PDF:
+    ``logo_width_mm`` wide (at most ``max_width_pt``: the room the marking beside it leaves), shrunk to fit
+    a box ``LOGO_BOX_HEIGHT_MM`` high. Without ``max_width_pt`` the paragraph is right-aligned; with it
+    the caller has put the logo after a right tab stop. Raises ``RenderError`` at the theme's ``logo``
+    field for an unusable image."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
     if theme.logo is None:
         return
-    width = Mm(theme.logo_width_mm).pt
+    width = Mm(theme.logo_width_mm).pt if max_width_pt is None else min(Mm(theme.logo_width_mm).pt, max_width_pt)
     try:
         pic = images.picture(theme.logo, box=(width, Mm(LOGO_BOX_HEIGHT_MM).pt), width_pt=width)
     except images.ImageError as exc:
         raise images.named_by_theme(exc, str(theme.source or "theme")) from None
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if max_width_pt is None:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     try:
         paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt), height=Pt(pic.height_pt))
     except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message

@@ -24,6 +24,7 @@ from reports.writers.docx.fonts import embed_fonts
 from reports.writers.docx.furniture import page_furniture, title_block
 from reports.writers.docx.package import package_bytes
 from reports.writers.docx.story import StoryWriter
+from reports.writers.measure import furniture_margins
 from reports.writers.options import WriterOptions
 from reports.writers.xmltext import xml_safe
 
@@ -86,7 +87,8 @@ def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
         section.page_width, section.page_height = Mm(215.9), Mm(279.4)
     m = theme.margins
     section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
-    section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
+    top, bottom = furniture_margins(m.top, m.bottom)  # the PDF's: room for the marking above and below
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
 
 
 def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
@@ -117,7 +119,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
             writer.toc.finish(doc.blocks, pagination.heading_pages)
         else:
             writer.toc.drop()
-    page_furniture(writer)
+    page_furniture(writer, reference)
     from reports.writers.docx.watermark import add_watermark  # the theme's mark, behind every page
 
     add_watermark(document, theme)

@@ -27,6 +27,7 @@ from reports.fonts.scripts import CJK_RUN
 from reports.limits import source_date_epoch
 from reports.theme import Theme
 from reports.version import __version__
+from reports.writers.measure import furniture_margins
 from reports.writers.options import Attachment
 from reports.writers.pagination import Pagination
 from reports.writers.pdf import notes as pdf_notes
@@ -123,9 +124,10 @@ def lay_out(doc: t.Document, theme: Theme, buffer: io.BytesIO | None,
     writer = StoryWriter(sheet, meta)
     story = writer.title_block() + writer.blocks(doc.blocks)
     m = theme.margins
+    top, bottom = furniture_margins(m.top, m.bottom)  # room for the marking above and below the text
     template = _DocTemplate(
         buffer if buffer is not None else io.BytesIO(), pagesize=sheet.page_size, leftMargin=m.left * mm,
-        rightMargin=m.right * mm, topMargin=m.top * mm, bottomMargin=m.bottom * mm, title=xml_safe(meta.title),
+        rightMargin=m.right * mm, topMargin=top * mm, bottomMargin=bottom * mm, title=xml_safe(meta.title),
         author=xml_safe(meta.author), subject=xml_safe(meta.subject), keywords=[xml_safe(k) for k in meta.keywords],
         creator=f"reports {__version__}",
         producer=f"reports {__version__}", lang=meta.language, invariant=1,

@@ -20,19 +20,29 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reports import images
 from reports import tree as t
+from reports.errors import RenderError
+from reports.fonts.measure import TextMeasure
 from reports.fonts.scripts import is_cjk
 from reports.fonts.standin import face_runs
 from reports.theme import Theme
-from reports.writers.measure import running_title
+from reports.writers.measure import (
+    FURNITURE_SIZE,
+    GAP,
+    PAGE_ESTIMATE,
+    MarkingTooWide,
+    footer_note,
+    furniture_margins,
+    line_width,
+    marking_room,
+    running_head,
+)
 from reports.writers.options import Attachment
 from reports.writers.pdf.archive import make_archival
 from reports.writers.pdf.structure import write_structure
-from reports.writers.pdf.styles import Sheet, draw_text, text_width
+from reports.writers.pdf.styles import Sheet, draw_text
 from reports.writers.pdf.tags import Element, LangText, Tagger, artifact
 from reports.writers.watermark import DIAGONAL_SHARE, MAX_SIZE_PT, watermark_colour, watermark_text
 
-# A running head is a short title: at most this share of the line, so it stays a label, never a sentence.
-RUNNING_SHARE = 0.5
 LOGO_HEIGHT = 14 * mm  # the box the logo is fitted into, at the top right of the first page
 
 
@@ -49,8 +59,9 @@ class _Stamp:
 
 
 class PageDecor:
-    """Draws the watermark (if any) under every page, the header on every page but the first, and the
-    footer on every page."""
+    """Draws the watermark (if any) under every page, the header on every page (on the first, the logo and
+    the marking only: the title block is below them), and the footer on every page. The marking is at the
+    top and the foot of every page, whole."""
 
     def __init__(self, meta: t.Meta, sheet: Sheet, theme: Theme) -> None:
         self.meta = meta
@@ -59,6 +70,20 @@ class PageDecor:
         self.logo = _logo(theme)  # read and checked before the build starts, not in the middle of it
         self.watermark = watermark_text(theme.watermark)
         self.watermark_colour = colors.HexColor(watermark_colour(theme.colours.rule))
+        self.marking = meta.classification.upper()
+        self.top, self.bottom = furniture_margins(theme.margins.top, theme.margins.bottom)
+        # The same faces and measure as the DOCX writer's, so both cut the running title at the same word.
+        self.measure = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
+        width = line_width(sheet.page_size[0], theme.margins.left, theme.margins.right)
+        try:
+            self.head = running_head(meta.short_title or meta.title, self.marking, self.measure, FURNITURE_SIZE,
+                                     width)
+            parts = (meta.date, self.marking, meta.organisation)
+            self.note = footer_note(parts, meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE), self.measure,
+                                    FURNITURE_SIZE, width)
+        except MarkingTooWide as exc:
+            raise RenderError(f"{exc}: a marking is printed whole on one line at the top and foot of every "
+                              "page; shorten it, or widen the page's text (the theme's margins)") from None
 
     def on_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = self.sheet.page_size
@@ -71,48 +96,57 @@ class PageDecor:
             self.header(canvas, left, right, height)
 
     def header(self, canvas: Canvas, left: float, right: float, height: float) -> None:
-        m = self.theme.margins
+        y = height - self.top * mm + 8 * mm
         if canvas.getPageNumber() == 1:
-            if self.logo is not None:  # letterhead: part of the page, not of the text
-                w = self.theme.logo_width_mm * mm
-                canvas.drawImage(ImageReader(io.BytesIO(self.logo.data)), right - w, height - m.top * mm + 2 * mm,
-                                 width=w, preserveAspectRatio=True, anchor="sw", mask="auto", height=LOGO_HEIGHT)
+            self.first_header(canvas, left, right, height, y)
             return
-        y = height - m.top * mm + 8 * mm
         canvas.saveState()
-        canvas.setFont(self.sheet.heading.regular, 8)
         canvas.setFillColor(self.sheet.muted)
-        marking = self.meta.classification.upper()
-        marking_width = text_width(marking, self.sheet.heading.bold, 8, self.sheet.faces) + 6 * mm if marking else 0.0
-        room = min(right - left - marking_width, (right - left) * RUNNING_SHARE)
-        head = running_title(self.meta.short_title or self.meta.title,
-                             lambda text: text_width(text, self.sheet.heading.regular, 8, self.sheet.faces) <= room)
-        draw_text(canvas, left, y, head, self.sheet.heading.regular, 8, self.sheet.faces)
-        if marking:
-            canvas.setFont(self.sheet.heading.bold, 8)
-            canvas.setFillColor(self.sheet.accent)
-            draw_text(canvas, right, y, marking, self.sheet.heading.bold, 8, self.sheet.faces, align="right")
+        draw_text(canvas, left, y, self.head, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.faces)
+        self.draw_marking(canvas, right, y, "right")
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
         canvas.line(left, y - 3, right, y - 3)
+        canvas.restoreState()
+
+    def first_header(self, canvas: Canvas, left: float, right: float, height: float, y: float) -> None:
+        # The first page has the title block instead of a running title: the marking sits where the other
+        # pages have it, at the right; beside a logo (letterhead, top right) it moves to the left, and a
+        # logo too wide to leave the marking its room is drawn narrower (the marking is never cut).
+        if self.logo is None:
+            self.draw_marking(canvas, right, y, "right")
+            return
+        w = self.theme.logo_width_mm * mm
+        if self.marking:
+            room = right - left - marking_room(self.marking, self.measure, FURNITURE_SIZE, right - left) - GAP
+            w = min(w, room)
+            self.draw_marking(canvas, left, y, "left")
+        if w > 1:  # letterhead: part of the page, not of the text
+            canvas.drawImage(ImageReader(io.BytesIO(self.logo.data)), right - w,
+                             height - self.top * mm + 2 * mm, width=w, height=LOGO_HEIGHT,
+                             preserveAspectRatio=True, anchor="se", mask="auto")
+
+    def draw_marking(self, canvas: Canvas, x: float, y: float, align: str) -> None:
+        if not self.marking:
+            return
+        canvas.saveState()
+        canvas.setFillColor(self.sheet.accent)
+        draw_text(canvas, x, y, self.marking, self.sheet.heading.bold, FURNITURE_SIZE, self.sheet.faces, align=align)
         canvas.restoreState()
 
     def footer(self, canvas: Canvas, page: int, pages: int) -> None:
         width, _ = self.sheet.page_size
         m = self.theme.margins
         left, right = m.left * mm, width - m.right * mm
-        y = m.bottom * mm - 10 * mm
+        y = self.bottom * mm - 10 * mm
         canvas.saveState()
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
         canvas.line(left, y + 9, right, y + 9)
-        canvas.setFont(self.sheet.heading.regular, 8)
         canvas.setFillColor(self.sheet.muted)
-        note = "  ·  ".join(x for x in (self.meta.date, self.meta.classification.upper(),
-                                        self.meta.organisation) if x)
-        draw_text(canvas, left, y, _fit(note, 100), self.sheet.heading.regular, 8, self.sheet.faces)
-        draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, 8, self.sheet.faces,
-                  align="right")
+        draw_text(canvas, left, y, self.note, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.faces)
+        draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, FURNITURE_SIZE,
+                  self.sheet.faces, align="right")
         canvas.restoreState()
 
 
@@ -155,11 +189,6 @@ def _logo(theme: Theme) -> images.Picture | None:
         return images.picture(theme.logo, box=(width, LOGO_HEIGHT), width_pt=width)
     except images.ImageError as exc:
         raise images.named_by_theme(exc, str(theme.source or "theme")) from None
-
-
-def _fit(text: str, limit: int) -> str:
-    # Header and footer are single lines drawn without wrapping; a long title is shortened, not clipped.
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool, save: bool = True,

@@ -22,6 +22,7 @@ from reports.fonts.forget import on_forget
 from reports.fonts.languages import CjkFaces
 from reports.fonts.standin import face_runs
 from reports.theme import Theme
+from reports.writers.measure import furniture_margins
 
 
 @dataclass(frozen=True)
@@ -137,18 +138,13 @@ def stylesheet(theme: Theme, kind: str = "briefing", east_asian: bool = False) -
         rule=colors.HexColor(c.rule), zebra=colors.HexColor(c.zebra),
         header_text=colors.HexColor(c.header_text), page_size=page,
         frame_width=page[0] - (m.left + m.right) * mm,
-        frame_height=page[1] - (m.top + m.bottom) * mm, faces=CjkFaces(cjk, cjk),
+        frame_height=page[1] - sum(furniture_margins(m.top, m.bottom)) * mm, faces=CjkFaces(cjk, cjk),
     )
 
 
 def _runs(text: str, font: str, cjk: str | CjkFaces) -> list[tuple[str, str]]:
     faces = cjk if isinstance(cjk, CjkFaces) else CjkFaces(cjk, cjk)
     return [run for piece, face, _ in faces.runs(text) for run in face_runs(piece, face or font)]
-
-
-def text_width(text: str, font: str, size: float, cjk: str | CjkFaces) -> float:
-    """The width of ``text`` as ``draw_text`` draws it."""
-    return float(sum(stringWidth(piece, face, size) for piece, face in _runs(text, font, cjk)))
 
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, cjk: str | CjkFaces,
