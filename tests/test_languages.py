@@ -397,3 +397,16 @@ def test_a_character_the_japanese_face_lacks_is_set_in_the_chinese_face_not_as_a
         fonts = {str(f.get("/BaseFont")) for page in document.pages for f in page.Resources.Font.values()}
     assert not any("ReportsStandIn" in name for name in fonts), fonts
     assert "阿里巴巴集团" in re.sub(r"\s+", "", pdf_text(rendered.data))
+
+
+def test_a_long_language_tag_is_cut_at_a_subtag_for_word(english: Agreement) -> None:
+    # ST_Lang holds 84 characters; the data's tag may be longer (the schema bounds subtags, not their count).
+    from tests.validators import docx_findings
+
+    tag = "pt-" + "-".join(["abcdefgh"] * 12)
+    docx = render(english.model_copy(update={"language": tag}), "memo", "docx").data
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        styles = package.read("word/styles.xml").decode()
+    value = re.search(r'<w:lang w:val="([^"]+)"', styles)
+    assert value is not None and len(value.group(1)) <= 84 and tag.startswith(value.group(1).split("-")[0])
+    assert not value.group(1).endswith("-") and docx_findings(docx) == []

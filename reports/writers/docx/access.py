@@ -79,12 +79,24 @@ def word_language(tag: str) -> str:
     return f"{language}-{region}"
 
 
+MAX_LANG = 84  # characters of a w:lang value (ST_Lang); the data's tag may be longer (a language, then subtags)
+
+
+def _within(tag: str, limit: int) -> str:
+    """``tag`` cut at a subtag boundary to at most ``limit`` characters: its language and the subtags
+    that fit, in order (a tag's later subtags only narrow what the earlier ones say)."""
+    parts = tag.split("-")
+    while len("-".join(parts)) > limit and len(parts) > 1:
+        parts.pop()
+    return "-".join(parts)[:limit]
+
+
 def set_language(document: Any, tag: str) -> None:
     """Say the document's language ``tag`` (BCP 47) in the document defaults (``w:lang w:val``; also
     ``w:bidi`` for a right-to-left language) and in every style that names a language of its own.
 
     The East Asian language (``w:eastAsia``) is left as it is: the East Asian set-up decides it."""
-    lang = word_language(tag)
+    lang = _within(word_language(tag), MAX_LANG)
     rtl = tag.split("-")[0].lower() in _RTL
     styles = document.styles.element
     defaults = _defaults_r_pr(styles)
