@@ -410,3 +410,19 @@ def test_a_long_language_tag_is_cut_at_a_subtag_for_word(english: Agreement) -> 
     value = re.search(r'<w:lang w:val="([^"]+)"', styles)
     assert value is not None and len(value.group(1)) <= 84 and tag.startswith(value.group(1).split("-")[0])
     assert not value.group(1).endswith("-") and docx_findings(docx) == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh-Hans"])
+def test_a_fresh_process_builds_east_asian_labels(tmp_path: Path, lang: str) -> None:
+    # In a new process no face is registered yet: the marking's check measures the page label ("1 / 1
+    # ページ") before the writer registers the faces, and must register what it measures with.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "memo.pdf"
+    done = subprocess.run([sys.executable, "-m", "reports", "pdf", "--kind", "memo", "--lang", lang, "-o", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=False,
+                          env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert ("覚書" if lang == "ja" else "备忘录") in re.sub(r"\s+", "", pdf_text(out.read_bytes()))

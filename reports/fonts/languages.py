@@ -106,6 +106,19 @@ class CjkFaces:
             or any(primary(lang) == "ja" for _, lang in self.languages.names))
 
 
+def registered_faces(cjk: str, meta: Any, text: str) -> CjkFaces:
+    """The faces ``text`` of the document of ``meta`` is set in, registered with reportlab so that it can
+    be measured or drawn: the theme's CJK choice ``cjk`` for Chinese, and the Japanese face when ``text``
+    may have Japanese runs (an OpenType face converted for the characters of ``text``)."""
+    from reports.fonts.faces import ensure_cjk, ensure_japanese
+
+    chinese = ensure_cjk(cjk, text)
+    faces = CjkFaces(chinese, chinese, run_languages(meta))
+    if faces.may_be_japanese(text):
+        faces = CjkFaces(chinese, ensure_japanese(cjk, text), faces.languages)
+    return faces
+
+
 _COVERAGE: dict[str, Any] = {}
 
 
@@ -120,4 +133,4 @@ def _coverage(face: str) -> Any:
     return known
 
 
-__all__ = ["CjkFaces", "run_languages"]
+__all__ = ["CjkFaces", "registered_faces", "run_languages"]

@@ -105,8 +105,8 @@ class _Lines:
     footer's note, and where they go."""
 
     def __init__(self, writer: StoryWriter, reference: Path | None) -> None:
-        from reports.fonts.faces import ensure_cjk, ensure_japanese, family
-        from reports.fonts.languages import CjkFaces, run_languages
+        from reports.fonts.faces import family
+        from reports.fonts.languages import registered_faces
 
         self.writer, self.reference = writer, reference
         meta = writer.meta
@@ -115,11 +115,9 @@ class _Lines:
         # The PDF's faces (the theme's heading family, CJK runs in its CJK face) at the styles' own size.
         heading = family(writer.theme.fonts.heading)
         text = " ".join((title, self.marking, meta.date, meta.organisation))
-        chinese = ensure_cjk(writer.theme.fonts.cjk, text)
-        faces = CjkFaces(chinese, chinese, run_languages(meta))
-        if faces.may_be_japanese(text):  # Japanese runs measured in the Japanese face, as the PDF sets them
-            faces = CjkFaces(chinese, ensure_japanese(writer.theme.fonts.cjk, text), faces.languages)
-        self.measure = TextMeasure(heading.regular, heading.bold, faces)
+        # Japanese runs measured in the Japanese face, as the PDF sets them (the page label's too).
+        text += meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE)
+        self.measure = TextMeasure(heading.regular, heading.bold, registered_faces(writer.theme.fonts.cjk, meta, text))
         self.width = writer.text_width() / _EMU_PER_PT
         self.tab = writer.text_width() // 635  # EMU -> twips
         try:

@@ -137,8 +137,8 @@ def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
 def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
     (``story.StoryWriter``: its document, theme, metadata and paragraph helpers)."""
-    from reports.fonts.faces import ensure_cjk, ensure_japanese, family
-    from reports.fonts.languages import CjkFaces, run_languages
+    from reports.fonts.faces import family
+    from reports.fonts.languages import registered_faces
     from reports.fonts.measure import TextMeasure
     from reports.writers.docx import theme as docx_theme
 
@@ -151,11 +151,8 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     # Chinese) in the CJK face, read when they need it.
     heading = family(theme.fonts.heading)
     text = tl.alt_text(node, lang)
-    chinese = ensure_cjk(theme.fonts.cjk, text)
-    faces = CjkFaces(chinese, chinese, run_languages(meta))
-    if faces.may_be_japanese(text):  # Japanese labels and dates measured in the Japanese face, as the PDF sets them
-        faces = CjkFaces(chinese, ensure_japanese(theme.fonts.cjk, text), faces.languages)
-    measure = TextMeasure(heading.regular, heading.bold, faces)
+    # Japanese labels and dates measured in the Japanese face, as the PDF sets them.
+    measure = TextMeasure(heading.regular, heading.bold, registered_faces(theme.fonts.cjk, meta, text))
     size = theme.fonts.size
     # In a table cell (a key-facts value) the figure takes the cell's width less its margins.
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
