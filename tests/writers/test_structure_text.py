@@ -127,11 +127,17 @@ def assert_structure_reads_the_tree(pdf: bytes, doc: t.Document) -> None:
                 problems.append(f"contents entry {node.text!r}: not a heading, then its page number")
             continue
         found = _find(read, stream, cursor)
-        if node.role == "Caption":  # "Figure 1: Key dates", "图1: 关键日期": the writer's label, the caption
+        if node.role == "Caption":  # "Figure 1: Key dates", "图1：关键日期": the writer's label, the caption
             for label in (1, 2):
                 if found < 0 and len(read) > label:
                     found = _find(read[label:], stream, cursor)
                     read = read[label:] if found >= 0 else read
+            # The catalogue's pattern may join label and caption with no space ("图1：关键日期", "図1　主な日程").
+            for joint in ("：", "\u3000"):
+                if found < 0 and joint in node.text:
+                    rest = words(node.text.split(joint, 1)[1], boxes)
+                    found = _find(rest, stream, cursor) if rest else -1
+                    read = rest if found >= 0 else read
         if found < 0:
             where = "earlier in the tree (out of order)" if _find(read, stream, 0) >= 0 else "not in the tree"
             glued = [w for w in read if w not in stream]
