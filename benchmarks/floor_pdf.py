@@ -103,10 +103,11 @@ class _Doc(SimpleDocTemplate):  # type: ignore[misc]
 
 
 def _header(canvas: Canvas, doc: Any) -> None:
+    # The marking heads every page, the first too (as the tool's does); the title from the second on.
+    canvas.setFont("Sans", 8)
     if canvas.getPageNumber() > 1:
-        canvas.setFont("Sans", 8)
         canvas.drawString(22 * mm, A4[1] - 12 * mm, doc.title)
-        canvas.drawRightString(A4[0] - 22 * mm, A4[1] - 12 * mm, "INTERNAL")
+    canvas.drawRightString(A4[0] - 22 * mm, A4[1] - 12 * mm, "INTERNAL")
 
 
 def _bullets(items: list[str], s: dict[str, ParagraphStyle]) -> ListFlowable:

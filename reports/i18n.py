@@ -72,6 +72,9 @@ WRITER_MESSAGES: dict[str, str] = {
     "logo": N_("Logo"),
     "logo_of": N_("Logo of %(organisation)s"),
     "section_link": N_("Link to a section of this document"),
+    "timeline_past": N_("Past"),
+    "timeline_future": N_("Future"),
+    "timeline_milestone": N_("Milestone"),
 }
 
 

@@ -248,6 +248,10 @@ class Labels:
     logo: str = "Logo"
     logo_of: str = "Logo of %(organisation)s"
     section_link: str = "Link to a section of this document"
+    # The timeline figure's legend: what a filled marker, a hollow one and a diamond stand for.
+    timeline_past: str = "Past"
+    timeline_future: str = "Future"
+    timeline_milestone: str = "Milestone"
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""

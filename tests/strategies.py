@@ -410,8 +410,12 @@ def _allows_none(annotation: Any) -> bool:
     return type(None) in typing.get_args(annotation)
 
 
-def _text_slots(model: type[BaseModel], data: Any) -> list[tuple[Any, Any]]:
+def text_slots(model: type[BaseModel], data: Any) -> list[tuple[Any, Any]]:
     """(container, key) of every free-text value in ``data`` whose field allows 100,000 characters."""
+    return _text_slots(model, data)
+
+
+def _text_slots(model: type[BaseModel], data: Any) -> list[tuple[Any, Any]]:
     slots: list[tuple[Any, Any]] = []
     for name, info in model.model_fields.items():
         key = info.alias or name

@@ -86,7 +86,7 @@ def _page_texts(pdf: pikepdf.Pdf) -> tuple[list[dict[int, str]], list[str]]:
         fonts = page.Resources.get("/Font", {})
         table: dict[int, str] = {}
         two_byte = False
-        stack: list[tuple[str, int | None]] = []  # (tag, mcid) of open sequences
+        stack: list[tuple[str, int | None, bool]] = []  # (tag, mcid, replaced by /ActualText) of open sequences
         for operands, operator in pikepdf.parse_content_stream(page):
             op = str(operator)
             if op == "BDC":
@@ -94,15 +94,20 @@ def _page_texts(pdf: pikepdf.Pdf) -> tuple[list[dict[int, str]], list[str]]:
                 properties = operands[1]
                 mcid = int(properties["/MCID"]) if isinstance(properties, pikepdf.Dictionary) and \
                     "/MCID" in properties else None
-                if mcid is not None and any(m is not None for _, m in stack):
+                if mcid is not None and any(m is not None for _, m, _ in stack):
                     problems.append(f"page {number + 1}: MCID {mcid} nested inside another")
                 if mcid is not None and mcid in found:
                     problems.append(f"page {number + 1}: MCID {mcid} used twice")
                 if mcid is not None:
                     found[mcid] = ""
-                stack.append((tag, mcid))
+                # A span's /ActualText is what its content reads as (ISO 32000-1, 14.9.4): read it instead.
+                actual = isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties
+                owner = mcid if mcid is not None else next((m for _, m, _ in reversed(stack) if m is not None), None)
+                if actual and owner is not None and not any(r for _, _, r in stack):
+                    found[owner] += str(properties.ActualText)
+                stack.append((tag, mcid, actual))
             elif op == "BMC":
-                stack.append((str(operands[0]), None))
+                stack.append((str(operands[0]), None, False))
             elif op == "EMC":
                 if not stack:
                     problems.append(f"page {number + 1}: EMC without a sequence")
@@ -113,10 +118,10 @@ def _page_texts(pdf: pikepdf.Pdf) -> tuple[list[dict[int, str]], list[str]]:
                 two_byte = str(font.Subtype) == "/Type0"
                 table = {} if two_byte else _to_unicode(font, maps)
             elif op in _PAINTING:
-                if not any(tag == "/Artifact" or mcid is not None for tag, mcid in stack):
+                if not any(tag == "/Artifact" or mcid is not None for tag, mcid, _ in stack):
                     problems.append(f"page {number + 1}: {op} outside any marked content")
-                mcid = next((m for _, m in reversed(stack) if m is not None), None)
-                if mcid is not None and op in ("Tj", "TJ", "'", '"'):
+                mcid = next((m for _, m, _ in reversed(stack) if m is not None), None)
+                if mcid is not None and op in ("Tj", "TJ", "'", '"') and not any(r for _, _, r in stack):
                     found[mcid] += _shown(operands, op, table, two_byte)
         if stack:
             problems.append(f"page {number + 1}: {len(stack)} sequences left open")

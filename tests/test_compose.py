@@ -68,7 +68,10 @@ def test_markdown_syntax_in_data_stays_text(value: str) -> None:
     assert len(document.blocks) == 1
     block = document.blocks[0]
     assert isinstance(block, t.Paragraph)
-    assert all(isinstance(i, t.Text) for i in block.content)
+    # Text only; the one link data can make is an address to itself ("[a](https://x.y)" prints as written,
+    # its https://x.y followable: reports/autolink.py).
+    assert all(isinstance(i, t.Text) or (isinstance(i, t.Link) and i.children == (t.Text(i.url),))
+               for i in block.content)
     assert " ".join(_texts(block.content).split()) == " ".join(value.split())
 
 

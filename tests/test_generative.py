@@ -32,12 +32,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from reports import tree as t
+from reports.autolink import linked, upper
 from reports.errors import ReportsError
 from reports.kinds import DEFAULT_KINDS as KINDS
 from reports.model import Agreement
 from reports.pipeline import Options, render_formats
 from reports.theme import DEFAULT_THEME, Theme
 from reports.writers import FORMATS
+from reports.writers.measure import plain_text
 from tests import strategies
 from tests.tagged_pdf import check_tagged
 from tests.validators import page_validation_findings
@@ -128,11 +130,12 @@ def block_strings(blocks: tuple[t.Block, ...]) -> Iterator[str]:
 
 
 def meta_strings(meta: t.Meta) -> list[str]:
-    """The meta fields both writers print on the first page (the title block), as they print them."""
+    """The meta fields both writers print on the first page (the title block), as they print them: the
+    kicker in capitals but for the addresses in it (reports.autolink keeps a path's case)."""
+    organisation, classification = (plain_text(upper(linked(x))) for x in (meta.organisation, meta.classification))
     if meta.kind == "memo":
-        return [meta.organisation.upper()]
-    return [meta.organisation.upper(), meta.classification.upper(), meta.title, meta.subtitle, meta.category,
-            meta.date, *meta.parties]
+        return [organisation]
+    return [organisation, classification, meta.title, meta.subtitle, meta.category, meta.date, *meta.parties]
 
 
 def printed_strings(document: t.Document) -> list[str]:

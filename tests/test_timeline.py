@@ -128,6 +128,7 @@ def check_geometry(node: t.Timeline, lay: tl.Layout) -> None:
         for tick in row.ticks:
             assert tick.box.y > row.axis_y and tick.box.bottom <= row.top + row.height + 1e-6
         for lead, own in zip(row.leads, row.labels, strict=True):
+            assert lead.y2 - lead.y1 >= lay.style.lead_min - 1e-6, "a lead long enough to be seen"
             for other in row.labels:
                 if other is not own and other.box.y < lead.y2 and lead.y1 < other.box.bottom:
                     assert not other.box.x < lead.x < other.box.right, "a lead line crosses a label"
@@ -135,7 +136,18 @@ def check_geometry(node: t.Timeline, lay: tl.Layout) -> None:
         assert not a.box.overlaps(b.box), (a.box, b.box)
     if lay.rows:
         last = lay.rows[-1]
-        assert abs(last.top + last.height - lay.height) < 1e-6
+        end = last.top + last.height
+        legend = lay.legend
+        if legend is None:
+            assert abs(end - lay.height) < 1e-6
+        else:  # under the last row, inside the figure, its entries apart
+            assert legend.top >= end and abs(legend.top + legend.height - lay.height) < 1e-6
+            for item in legend.items:
+                assert item.box.x >= 0 and item.box.right <= lay.width + 1e-6
+                assert legend.top <= item.box.y and item.box.bottom <= lay.height + 1e-6
+                assert item.marker.x + item.marker.radius <= item.box.x
+            for a, b in itertools.combinations(legend.items, 2):
+                assert not a.box.overlaps(b.box)
 
 
 @st.composite
@@ -156,7 +168,7 @@ def timelines(draw: st.DrawFn) -> t.Timeline:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(node=timelines(), width=st.sampled_from([WIDTH, 300.0, 160.0]))
 def test_labels_never_overlap_and_every_event_is_shown_in_order(node: t.Timeline, width: float) -> None:
-    lay = tl.layout(node, tl.Style(width=width), MEASURE)
+    lay = tl.layout(node, tl.Style(width=width), MEASURE, legend=tl.LegendWords())
     check_geometry(node, lay)
 
 
@@ -233,4 +245,4 @@ def test_split_rows_cuts_between_rows_and_keeps_every_row() -> None:
     assert parts[0][0] == 0 and parts[-1][1] == len(lay.rows)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))
     for first, end in parts:
-        assert end - first == 1 or lay.rows[end - 1].top + lay.rows[end - 1].height - lay.rows[first].top <= 300
+        assert end - first == 1 or lay.bottom(end - 1) - lay.rows[first].top <= 300

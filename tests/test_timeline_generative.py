@@ -61,5 +61,10 @@ def test_every_event_of_generated_data_reaches_the_figure(agreement: Agreement, 
     xml = zipfile.ZipFile(io.BytesIO(write_docx(document, DEFAULT_THEME))).read("word/document.xml").decode()
     described = [d.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
                  for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', xml)]
-    # In the document's language, as the writer words it (dates in Afar for `language: aa`).
-    assert "; ".join(described) == tl.alt_text(figure, document.meta.labels.locale or document.meta.language)
+    # In the document's language, as the writer words it (dates in Afar for `language: aa`), with the legend's
+    # words after the events they mark when the figure draws a legend.
+    labels = document.meta.labels
+    words = tl.LegendWords(labels.timeline_past, labels.timeline_future, labels.timeline_milestone)
+    said = (words, tl.today_of(figure, document.meta.iso_date)) \
+        if tl.legend_kinds(figure, document.meta.iso_date) else None
+    assert "; ".join(described) == tl.alt_text(figure, labels.locale or document.meta.language, said)

@@ -1,4 +1,4 @@
-"""Inline nodes -> the tree's inlines, and the per-document state every converter shares.
+r"""Inline nodes -> the tree's inlines, and the per-document state every converter shares.
 
 ``InlineConverter`` holds what one document's conversion carries along (the template name for
 warnings, the image folder, the warnings, the block's line, the footnotes met so far, the figure
@@ -6,6 +6,11 @@ count) and converts text, emphasis, code, links (http, https and mailto only), i
 inside the image folder only, with their ``{width=...}``) and footnote references; strikethrough, raw
 HTML and maths are shown as text with a warning. ``BlockConverter`` (reports.parse.blocks) adds the
 blocks. An image met inline comes back as an ``ImageMarker`` for the paragraph to lift out.
+
+An address printed as text (a URL, ``www.``, an e-mail address) becomes a link to itself
+(``reports.autolink``), whether the template or the data wrote it. Not markdown-it's linkify: data is
+escaped (``https\://x.org/a\_b``), and linkify runs before escaped characters rejoin their text, so it
+never sees such an address whole; the tree is where its text is whole again, and code is apart.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reports import tree as t
+from reports.autolink import link_addresses
 from reports.parse.markdown import Node, parser, tree_of
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -52,7 +58,7 @@ class InlineConverter:
         if strip_prefix and content and isinstance(content[0], t.Text):
             rest = content[0].text[strip_prefix:]
             content = ((t.Text(rest),) if rest else ()) + content[1:]
-        return _merge_text(content)
+        return link_addresses(_merge_text(content))
 
     def inlines(self, nodes: list[Node]) -> t.Inlines:
         out: list[t.Inline] = []

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports import tree as t
-from reports.timeline.shapes import Measure, Style
-from reports.timeline.text import date_text, wrap
+from reports.timeline.shapes import LineLink, Measure, Style
+from reports.timeline.text import date_text, is_cut, line_links, wrap_pieces
 
 
 @dataclass
 class DayGroup:
-    """The events of one day."""
+    """The events of one day, and their label: its lines (the date first), its width, whether any of
+    its events' text was cut short with "…" to fit it."""
 
     day: dt.date
     events: list[int]
@@ -24,6 +25,8 @@ class DayGroup:
     width: float
     milestone: bool
     future: bool
+    cut: bool = False
+    links: list[LineLink] = field(default_factory=list)
 
 
 def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: Style, measure: Measure,
@@ -38,19 +41,34 @@ def day_groups(events: Sequence[t.TimelineEvent], as_of: dt.date | None, style: 
             continue
         groups.append(DayGroup(day, [i], [], 0.0, event.milestone, as_of is not None and day > as_of))
     for group in groups:
-        lines = [date_text(group.day, "yMMMd", lang)]
-        shown = 0
-        for i in group.events:
-            if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
-                break
-            lines += wrap(events[i].label, wrap_width, style.label_lines, measure, style.size, group.milestone)
-            shown += 1
-        if shown < len(group.events):
-            lines.append(f"+{len(group.events) - shown}")
-        group.lines = lines
-        group.width = min(max(measure(line, group.milestone or j == 0, style.size) for j, line in enumerate(lines)),
-                          style.width)
+        set_label(group, events, wrap_width, style, measure, lang)
     return groups
+
+
+def set_label(group: DayGroup, events: Sequence[t.TimelineEvent], wrap_width: float, style: Style,
+              measure: Measure, lang: str) -> None:
+    """Give ``group`` its label's lines wrapped at ``wrap_width``, their width, the addresses on them, and
+    whether a text was cut."""
+    lines = [date_text(group.day, "yMMMd", lang)]
+    links: list[LineLink] = []
+    shown = 0
+    cut = False
+    for i in group.events:
+        if len(lines) > 2 * style.label_lines:  # four events of one day say more than a label holds
+            break
+        pieces = wrap_pieces(events[i].label, wrap_width, style.label_lines, measure, style.size, group.milestone)
+        links += [LineLink(len(lines) + line, start, end, target)
+                  for line, start, end, target in line_links(events[i].label, pieces)]
+        lines += [line for line, _, _ in pieces]
+        cut |= is_cut(pieces)
+        shown += 1
+    if shown < len(group.events):
+        lines.append(f"+{len(group.events) - shown}")
+    group.lines = lines
+    group.links = links
+    group.cut = cut
+    group.width = min(max(measure(line, group.milestone or j == 0, style.size) for j, line in enumerate(lines)),
+                      style.width)
 
 
 def domain(groups: Sequence[DayGroup]) -> tuple[float, float]:

@@ -242,7 +242,8 @@ def test_a_letterhead_on_first_odd_and_even_pages_keeps_its_text_and_gains_our_l
         assert header.split("\n")[0] == their_header and footer.split("\n")[0] == their_footer  # theirs first
         assert len(_marking_lines(header)) == 1 and len(_marking_lines(footer)) == 1
         assert header.split("\n")[-1].endswith("\t" + MARKING)  # ours after, the marking after the tab
-        assert footer.split("\n")[-1].endswith("\tPage 1 of 1")  # the page number, in a field
+        # the page number, in fields whose cached values come from the layout (the first page it shows on)
+        assert re.search(r"\tPage \d+ of \d+$", footer.split("\n")[-1]), footer
     assert stories["first"][0].split("\n")[-1] == "\t" + MARKING  # no running title on the first page
     assert stories["odd"][0].split("\n")[-1].startswith("Framework Memorandum")
 

@@ -89,10 +89,12 @@ def test_docx_figure_is_a_native_shape_group_with_alt_text_and_every_label() -> 
     (drawing,) = _drawings(data)
     assert "wpg:wgp" in drawing and "wps:txbx" in drawing and "<pic:" not in drawing
     descr = _unescape(re.search(r'<wp:docPr [^>]*descr="([^"]*)"', drawing).group(1))  # type: ignore[union-attr]
-    assert descr == tl.alt_text(NODE)
+    # A milestone and a future event beside a past one: the legend's words are said of the events too.
+    assert descr == tl.alt_text(NODE, "en", (tl.LegendWords(), "2023-07-07"))
+    assert descr.endswith("7 July 2028: Term ends (Future, Milestone)")
     assert 'title="Key dates"' in drawing
     lines = [_unescape(x) for x in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", drawing)]
-    for shown in ("28 Mar 2023", "7 Jul 2023", "7 Jul 2028", "Term ends", "Jan 2024"):
+    for shown in ("28 Mar 2023", "7 Jul 2023", "7 Jul 2028", "Term ends", "Jan 2024", "Past", "Future", "Milestone"):
         assert shown in lines, shown
     assert any("<the>" in line for line in lines)
     assert 'prst="diamond"' in drawing and 'prst="ellipse"' in drawing and 'prstDash val="dash"' in drawing
@@ -107,7 +109,7 @@ def test_docx_figure_longer_than_a_page_is_written_in_parts_with_every_event() -
     heights = [int(re.search(r'<wp:extent cx="\d+" cy="(\d+)"', d).group(1)) for d in drawings]  # type: ignore[union-attr]
     assert max(heights) / 12700 < 297 / 25.4 * 72 - 2 * 20 / 25.4 * 72, "each part fits an A4 page's text area"
     described = [_unescape(re.search(r'descr="([^"]*)"', d).group(1)) for d in drawings]  # type: ignore[union-attr]
-    assert "; ".join(described) == tl.alt_text(node)
+    assert "; ".join(described) == tl.alt_text(node, "en", (tl.LegendWords(), "2023-07-07"))  # past and future
     ids = [int(i) for d in drawings for i in re.findall(r'(?:docPr|cNvPr) id="(\d+)"', d)]
     assert len(ids) == len(set(ids)), "drawing and shape ids are unique"
 
@@ -157,3 +159,16 @@ def test_libreoffice_draws_the_docx_figure(tmp_path: Path) -> None:
         assert shown in text, shown
     content = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
     assert len(re.findall(r"\b(?:l|c)\b", content)) > 20, "axis, ticks, leads and markers drawn as vectors"
+
+
+def test_a_captioned_figure_or_picture_in_a_key_facts_value_is_laid_out_in_the_pdf() -> None:
+    # reportlab cannot split a KeepTogether inside a table cell (it has no canvas there): the PDF writer
+    # crashed on a captioned timeline or picture in a key-facts value, which the DOCX writer now lays out too
+    # (for its page count).
+    from tests.conftest import ROOT, pdf_text
+    from tests.writing import write_pdf
+
+    picture = t.Image(str(ROOT / "docs" / "example-theme" / "logo.png"), "The logo", caption="Logo", number=2)
+    value = t.FieldTable((t.Field((t.Text("Dates"),), (NODE,)), t.Field((t.Text("Logo"),), (picture,))))
+    text = pdf_text(write_pdf(_document(value), DEFAULT_THEME))
+    assert "Figure 1: Key dates" in text and "Figure 2: Logo" in text

@@ -16,6 +16,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from reports.autolink import joined, linked, upper
 from reports.errors import Problem, RenderError
 from reports.fonts.measure import TextMeasure
 from reports.writers.docx import access as docx_access
@@ -39,21 +40,23 @@ _OFF = {"0", "false", "off"}
 
 
 def title_block(writer: StoryWriter) -> None:
+    """The title block (or the memo's heading); an address in it is a link, as in the PDF."""
     meta, doc = writer.meta, writer.doc
     if meta.kind == "memo":
         if meta.organisation:
-            writer.add_text(writer.new_para(doc, "Kicker"), meta.organisation.upper(), None, None)
+            writer.runs(writer.new_para(doc, "Kicker"), upper(linked(meta.organisation)))
         writer.add_text(writer.new_para(doc, "Memo Title", "Title"), meta.labels.memorandum, None, None)
         return
-    kicker = SEPARATOR.join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
+    # In capitals, but for an address in it: its path's case is part of it.
+    kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
     if kicker:
-        writer.add_text(writer.new_para(doc, "Kicker"), kicker, None, None)
-    writer.add_text(writer.new_para(doc, "Title"), meta.title, None, None)
+        writer.runs(writer.new_para(doc, "Kicker"), kicker)
+    writer.runs(writer.new_para(doc, "Title"), linked(meta.title))
     if meta.subtitle:
-        writer.add_text(writer.new_para(doc, "Subtitle"), meta.subtitle, None, None)
+        writer.runs(writer.new_para(doc, "Subtitle"), linked(meta.subtitle))
     for line in (SEPARATOR.join(x for x in (meta.category, meta.date) if x), SEPARATOR.join(meta.parties)):
         if line:
-            writer.add_text(writer.new_para(doc, "Byline"), line, None, None)
+            writer.runs(writer.new_para(doc, "Byline"), linked(line))
     writer.new_para(doc, "Title Rule", "Rule")
     if meta.toc:  # filled in by write_docx once every heading is written (``toc``)
         from reports.writers.docx.toc import TableOfContents

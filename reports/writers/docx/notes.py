@@ -19,6 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from reports import tree as t
+from reports.autolink import linked
 from reports.writers.xmltext import xml_safe
 
 _W_ID = qn("w:id")
@@ -125,7 +126,7 @@ def _footnotes_part(document_part: Any) -> Any:
 def caption(writer: Any, container: Any, image: t.Image) -> None:
     """"Figure N: caption" under a figure, in the Caption style (the same words as the PDF)."""
     words = writer.meta.labels.figure_caption(image.number, image.caption)
-    writer.add_text(writer.new_para(container, "Caption"), words, None, None)
+    writer.runs(writer.new_para(container, "Caption"), linked(words))  # an address in it is a link
 
 
 def describe(shape: Any, image: t.Image) -> None:

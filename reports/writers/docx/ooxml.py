@@ -110,14 +110,29 @@ def add_hyperlink(paragraph: Any, url: str) -> Any:
     return link
 
 
+def keep_with_next(paragraph: Any) -> None:
+    """Keep ``paragraph`` on the page of the next one (a heading with its text, a picture with its
+    caption) and its lines together: set on the paragraph itself, so that a reference document whose
+    heading styles lack it still gets it."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    place(p_pr, OxmlElement("w:keepNext"), P_PR_ORDER)
+    place(p_pr, OxmlElement("w:keepLines"), P_PR_ORDER)
+
+
+def cant_split(tr: Any) -> None:
+    """Keep a table row (``w:tr``) whole on one page."""
+    tr_pr = tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def repeat_header(row: Any) -> None:
     """Mark a table row as a header row that Word repeats on each page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
     # No w:val: tblHeader is an on/off-only property (ST_OnOff is not allowed there; "true" fails the
     # schema check), and an absent value means on.
     tr_pr.append(OxmlElement("w:tblHeader"))
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
+    cant_split(row._tr)
 
 
 def restart_numbering(numbering_part: Any, style_num_id: int, start: int) -> int:

@@ -21,10 +21,12 @@ from docx.text.paragraph import Paragraph
 
 from reports import tree as t
 from reports.east_asian import primary
+from reports.fonts.faces import family
 from reports.fonts.scripts import CJK_RUN
 from reports.theme import Theme
 from reports.writers.docx import ooxml
 from reports.writers.docx import theme as docx_theme
+from reports.writers.docx.rows import RowRoom, block_paragraphs, inline_paragraphs
 from reports.writers.measure import column_fractions, text_lengths
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 from reports.writers.xmltext import xml_safe
@@ -33,6 +35,7 @@ _SPECIAL_CHARS = re.compile("[\t\n\r]")
 _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL, _W_SECTPR = (
     qn(f"w:{name}") for name in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "val", "sectPr"))
 _XML_SPACE = qn("xml:space")
+_EMU_PER_POINT = 12700
 
 
 class StoryWriter:
@@ -189,6 +192,7 @@ class StoryWriter:
 
     def heading(self, node: t.Heading, container: Any) -> None:
         paragraph = self.para(container, node.content, f"Heading {node.level}")
+        ooxml.keep_with_next(paragraph)  # never alone at a page's foot, whatever the reference's styles say
         if self.toc is not None:
             self.toc.bookmark(paragraph)  # the _Toc bookmark its contents entry links to
 
@@ -246,7 +250,8 @@ class StoryWriter:
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=header, banded_rows=True)
         width = self.text_width()
-        ooxml.column_widths(table, [int(f * width) for f in column_fractions(text_lengths(rows), ncols)])
+        col_widths = [int(f * width) for f in column_fractions(text_lengths(rows), ncols)]
+        ooxml.column_widths(table, col_widths)
         for row, cells in zip(rows, _rows_of_cells(table), strict=True):
             for c, cell in enumerate(cells):
                 paragraph = cell.paragraphs[0]
@@ -257,6 +262,12 @@ class StoryWriter:
                     self.runs(paragraph, row[c])
         if header:
             ooxml.repeat_header(table.rows[0])
+        room = self.row_room(self.theme.fonts.size - 1)
+        widths = [w / _EMU_PER_POINT for w in col_widths]
+        for row, tr in zip(rows[1:] if header else rows, table._tbl.tr_lst[1:] if header else table._tbl.tr_lst,
+                           strict=True):
+            if room.keeps_whole([inline_paragraphs(cell) for cell in row], widths):
+                ooxml.cant_split(tr)
         self.gaps.append((table._tbl, 8))  # space after the table, as in the PDF (not an empty paragraph)
 
     def block_quote(self, node: t.BlockQuote, container: Any) -> None:
@@ -290,8 +301,20 @@ class StoryWriter:
                     self.runs(paragraph, block.content)
                 else:
                     self.blocks((block,), value_cell)
+        room = self.row_room(self.theme.fonts.size - 0.5)
+        widths = [label_width / _EMU_PER_POINT, (self.text_width() - label_width) / _EMU_PER_POINT]
+        for row, tr in zip(node.rows, table._tbl.tr_lst, strict=True):
+            value = block_paragraphs(row.value)  # None: a figure or picture, whose height is not estimated
+            if value is not None and room.keeps_whole([inline_paragraphs(row.label), value], widths):
+                ooxml.cant_split(tr)
         if not memo:
             self.gaps.append((table._tbl, 6))
+
+    def row_room(self, size: float) -> RowRoom:
+        """How tall a row of table text in ``size`` may be and still be kept on one page (``rows``)."""
+        section = self.doc.sections[-1]
+        page = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU_PER_POINT
+        return RowRoom(family(self.theme.fonts.heading).regular, size, page)
 
     def text_width(self) -> int:
         section = self.doc.sections[-1]
@@ -321,9 +344,12 @@ class StoryWriter:
             pic = images.picture(node.path, box=box, width_pt=width)
         except images.ImageError as exc:
             raise images.named_by_template(exc, node.template, node.line) from None
+        paragraph = container.add_paragraph()
+        if node.number is not None:
+            ooxml.keep_with_next(paragraph)  # the picture on the page of its caption
         try:
-            shape = container.add_paragraph().add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
-                                                                    height=Pt(pic.height_pt))
+            shape = paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
+                                                    height=Pt(pic.height_pt))
         except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
             error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
             raise images.named_by_template(error, node.template, node.line) from None

@@ -4,19 +4,22 @@ Part of write (DOCX). reports/timeline/ lays the figure out (measured with the s
 so both formats break rows alike); this module writes each part of it as one inline group in its own
 paragraph: lines and markers as preset geometries, every label line as a borderless text box with no
 wrapping. Word and LibreOffice both draw such a group. A figure taller than a page is written in parts
-that each fit one, cut between rows. Each group's ``wp:docPr descr`` lists its events (the alt text).
+that each fit one, cut between rows; the legend (what the markers mean) goes with the last. Each group's
+``wp:docPr descr`` lists its events (the alt text), saying of each what the legend marks it as.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
 from reports import timeline as tl
 from reports import tree as t
+from reports.autolink import linked
 from reports.theme import Theme
 from reports.writers.xmltext import xml_safe
 
@@ -26,6 +29,7 @@ _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
        'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # declared where a link needs it
 _GROUP_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 # Word sets a text box's glyphs a shade wider than the PDF measure in places: room so no line wraps.
 _TEXT_SLACK = 1.06
@@ -47,8 +51,9 @@ class _Shapes:
     """The shapes of one group, as XML text, with ids counted from ``first_id``."""
 
     def __init__(self, first_id: int, colours: dict[str, str], fonts: tuple[str, str], cjk_font: str,
-                 alt: str = "") -> None:
+                 alt: str = "", relate: Callable[[str], str] | None = None) -> None:
         self.next_id = first_id
+        self.relate = relate  # a link's target -> the id of its relationship in the document part
         self.alt = alt  # the figure's alt text, given to the first child (see the module's docstring)
         self.parts: list[str] = []
         self.colours = colours
@@ -81,14 +86,25 @@ class _Shapes:
             f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill_xml}{line_xml}</wps:spPr>'
             '<wps:bodyPr/></wps:wsp>')
 
-    def text(self, x: float, y: float, w: float, h: float, line: str, size: float, bold: bool, colour: str) -> None:
+    def text(self, x: float, y: float, w: float, h: float, line: str, size: float, bold: bool, colour: str,
+             links: tuple[tl.LineLink, ...] = ()) -> None:
         run_props = (f'<w:rFonts w:ascii="{self.latin}" w:hAnsi="{self.latin}" w:eastAsia="{self.cjk_font}" '
                      f'w:cs="{self.latin}"/>{"<w:b/>" if bold else ""}<w:color w:val="{colour}"/>'
                      f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
+        runs, pos, relate = [], 0, self.relate
+        for link in links:  # an address on the line: a hyperlink, as in the PDF
+            if relate is None:
+                break
+            if link.start > pos:
+                runs.append(_run(run_props, line[pos:link.start]))
+            runs.append(f'<w:hyperlink xmlns:r="{_R}" r:id="{relate(link.target)}" w:history="1">'
+                        f'{_run(run_props, line[link.start:link.end])}</w:hyperlink>')
+            pos = link.end
+        if pos < len(line) or not runs:
+            runs.append(_run(run_props, line[pos:]))
         paragraph = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{round(h * 20)}" w:lineRule="exact"/>'
                      f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="left"/>'
-                     f'<w:rPr>{run_props}</w:rPr></w:pPr>'
-                     f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{_escape(line)}</w:t></w:r></w:p>')
+                     f'<w:rPr>{run_props}</w:rPr></w:pPr>{"".join(runs)}</w:p>')
         self.parts.append(
             f'<wps:wsp>{self._properties("Label", line)}<wps:cNvSpPr txBox="1"/>'
             f'<wps:spPr><a:xfrm><a:off x="{_emu(x)}" y="{_emu(y)}"/><a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm>'
@@ -96,6 +112,10 @@ class _Shapes:
             f'<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx>'
             '<wps:bodyPr rot="0" vert="horz" wrap="none" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
             'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>')
+
+
+def _run(properties: str, text: str) -> str:
+    return f'<w:r><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
 
 
 def _escape(text: str) -> str:
@@ -127,7 +147,20 @@ def _row_shapes(shapes: _Shapes, row: tl.Row, origin: float, width: float) -> No
         for i, line in enumerate(label.lines):
             shapes.text(label.box.x, label.box.y - origin + i * label.line_height,
                         label.box.width * _TEXT_SLACK + 2, label.line_height, line, size,
-                        label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour)
+                        label.milestone or i == 0, c["accent"] if i == 0 and not label.future else colour,
+                        tuple(link for link in label.links if link.line == i))
+
+
+def _legend_shapes(shapes: _Shapes, legend: tl.Legend, origin: float) -> None:
+    c = shapes.colours
+    for item in legend.items:
+        marker = item.marker
+        colour = c["muted"] if marker.future else c["accent"]
+        r = marker.radius
+        shapes.shape("Milestone" if marker.milestone else "Event", marker.x - r, marker.y - origin - r, 2 * r, 2 * r,
+                     "diamond" if marker.milestone else "ellipse", "FFFFFF" if marker.future else colour, colour, 1.1)
+        shapes.text(item.box.x, item.box.y - origin, item.box.width * _TEXT_SLACK + 2, legend.line_height, item.text,
+                    legend.line_height / 1.2, False, c["muted"])
 
 
 def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
@@ -158,7 +191,11 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
     width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU
     style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
-    lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date)
+    legend = tl.LegendWords(labels.timeline_past, labels.timeline_future, labels.timeline_milestone) \
+        if labels is not None else tl.LegendWords()
+    lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date, legend=legend)
+    # The legend's words after the events it marks, as the PDF's alt text says them.
+    said = (legend, tl.today_of(node, meta.iso_date)) if lay.legend is not None else None
     section = writer.doc.sections[-1]
     page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
     colours = {k: v.lstrip("#").upper() for k, v in theme.colours.model_dump().items()}
@@ -166,18 +203,21 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     for first, end in _parts(lay, page_height):
         rows = lay.rows[first:end]
         origin = rows[0].top
-        height = rows[-1].top + rows[-1].height - origin
+        height = lay.bottom(end - 1) - origin
         events = sorted(e for row in rows for label in row.labels for e in label.events)
         shown = t.Timeline(tuple(node.events[e] for e in events), node.as_of, node.alt if first == 0 else "")
-        alt = tl.alt_text(shown, lang)
+        alt = tl.alt_text(shown, lang, said)
         doc_id = writer.doc.part.next_id
         # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
         # once the document is complete), so the two never meet.
         # The labels' East Asian face: the document's (a Japanese face for a Japanese document).
-        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), writer.cjk_faces.face(
-            writer.cjk_faces.languages.default), alt)
+        cjk_face = writer.cjk_faces.face(writer.cjk_faces.languages.default)
+        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), cjk_face, alt,
+                         lambda url: str(writer.doc.part.relate_to(xml_safe(url), RT.HYPERLINK, is_external=True)))
         for row in rows:
             _row_shapes(shapes, row, origin, width)
+        if lay.legend is not None and end == len(lay.rows):
+            _legend_shapes(shapes, lay.legend, origin)
         title = f' title={quoteattr(xml_safe(node.caption))}' if node.caption else ""
         drawing = (
             f'<w:drawing {_NS}><wp:inline distT="0" distB="0" distL="0" distR="0">'
@@ -201,7 +241,7 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         # The catalogue's pattern ("Figure 1 : Dates clés", "図1　主な日程"), as an image's caption has it.
         caption = (labels.figure_caption(node.number, node.caption) if labels is not None
                    else f"Figure {node.number}: {node.caption}")
-        writer.add_text(writer.new_para(container, "Caption"), caption, None, None)
+        writer.runs(writer.new_para(container, "Caption"), linked(caption))
 
 
 __all__ = ["add_timeline"]

@@ -121,9 +121,9 @@ class TableOfContents:
         writer = self.writer
         paragraphs = []
         tab = int(writer.text_width() // 635)  # EMU -> twips
+        styles = contents_styles(writer, max((entry.level for entry in found), default=0) + 1, tab)
         for i, entry in enumerate(found):
-            paragraph = writer.new_para(writer.doc, f"TOC {entry.level + 1}" if f"TOC {entry.level + 1}" in
-                                        writer.ids else "Normal")
+            paragraph = writer.new_para(writer.doc, styles[entry.level])
             _tabs_and_indent(paragraph._p, tab, entry.level)
             if i == 0:
                 _field_start(paragraph._p, INSTRUCTION)
@@ -149,20 +149,77 @@ class TableOfContents:
         self.anchor.getparent().remove(self.anchor)
 
 
-def _tabs_and_indent(p: Any, twips: int, level: int) -> None:
+def contents_styles(writer: Any, levels: int, twips: int) -> list[str]:
+    """The names of the styles of the contents' levels 1 to ``levels`` (at least the three the field's
+    ``\\o "1-3"`` asks for), made where the document lacks them: Word's "toc 1", "toc 2" ... (LibreOffice's
+    "Contents 1" ...), each based on Normal, indented 1 cm a level, with a right tab at ``twips`` led by
+    dots. When Word or LibreOffice updates the field, they set the entries in these styles: the leaders
+    are at every level, as in the PDF's contents, however the contents were made. A reference's own TOC
+    style keeps its look, and gets the dotted right tab if it has no tab stops."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
     from reports.writers.docx.ooxml import P_PR_ORDER, place
 
-    p_pr = p.find(qn("w:pPr"))
-    if p_pr is None:
-        p_pr = OxmlElement("w:pPr")
-        p.insert(0, p_pr)
+    root = writer.doc.styles.element
+    by_name = {(s.find(qn("w:name")).get(qn("w:val")) or "").lower(): s for s in root.iterchildren(qn("w:style"))
+               if s.find(qn("w:name")) is not None}
+    ids = {s.get(qn("w:styleId")) for s in root.iterchildren(qn("w:style"))}
+    names = []
+    for level in range(1, max(levels, 3) + 1):
+        name = f"toc {level}"
+        style = by_name.get(name)
+        if style is None:
+            style_id = f"TOC{level}"
+            while style_id in ids:  # a reference's own style of that id under another name
+                style_id += "x"
+            ids.add(style_id)
+            style = parse_xml(
+                f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="{style_id}">'
+                f'<w:name w:val="{name}"/><w:basedOn w:val="{writer.style_id("Normal") or "Normal"}"/>'
+                '<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/><w:pPr/></w:style>')
+            root.append(style)
+            writer.ids[f"TOC {level}"] = style_id
+            p_pr = style.find(qn("w:pPr"))
+            _tabs_and_indent(p_pr, twips, level - 1)
+        else:
+            writer.ids[f"TOC {level}"] = style.get(qn("w:styleId"))
+            p_pr = style.find(qn("w:pPr"))
+            if p_pr is None:
+                p_pr = OxmlElement("w:pPr")
+                place(style, p_pr, _STYLE_ORDER)
+            if p_pr.find(qn("w:tabs")) is None:
+                place(p_pr, _dotted_tab(twips), P_PR_ORDER)
+        names.append(f"TOC {level}")
+    return names
+
+
+# CT_Style's children in the schema's order (what a style's pPr goes between).
+_STYLE_ORDER = ("name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
+                "semiHidden", "unhideWhenUsed", "qFormat", "locked", "personal", "personalCompose",
+                "personalReply", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr")
+
+
+def _dotted_tab(twips: int) -> Any:
     tabs = OxmlElement("w:tabs")
     tab = OxmlElement("w:tab")
     tab.set(qn("w:val"), "right")
     tab.set(qn("w:leader"), "dot")
     tab.set(qn("w:pos"), str(twips))
     tabs.append(tab)
-    place(p_pr, tabs, P_PR_ORDER)
+    return tabs
+
+
+def _tabs_and_indent(p: Any, twips: int, level: int) -> None:
+    """A right tab at ``twips`` led by dots, and the indent of ``level``: in the paragraph properties
+    ``p`` (a style's) or those of the paragraph ``p``, as Word writes them in each entry of its result."""
+    from reports.writers.docx.ooxml import P_PR_ORDER, place
+
+    p_pr = p if p.tag == qn("w:pPr") else p.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    place(p_pr, _dotted_tab(twips), P_PR_ORDER)
     indent = OxmlElement("w:ind")
     indent.set(qn("w:left"), str(level * _INDENT_TWIPS))
     place(p_pr, indent, P_PR_ORDER)

@@ -20,6 +20,7 @@ from reports.limits import source_date_epoch
 from reports.theme import Theme
 from reports.writers.docx import access as docx_access
 from reports.writers.docx import theme as docx_theme
+from reports.writers.docx.fields import cache_page_numbers
 from reports.writers.docx.fonts import embed_fonts
 from reports.writers.docx.furniture import page_furniture, title_block
 from reports.writers.docx.package import package_bytes
@@ -97,7 +98,8 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     ``options.reference_docx`` is a .docx (or .dotx, .docm) whose styles, page set-up, headers and footers
     the output takes on; it is checked, cleaned and completed once per process (see ``reference``, whose
     ``check_reference`` gives the warnings about what was removed from it). ``options.paginate`` says
-    where the headings fall and whether the contents are shown (``reports.writers.get_writer`` supplies it).
+    where the headings fall, whether the contents are shown and how many pages the footer's fields count
+    (``reports.writers.get_writer`` supplies it; without it, the fields hold 1 until a reader updates them).
     Raises ``RenderError`` for an unusable reference or image.
     """
     options = options or WriterOptions()
@@ -111,15 +113,19 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     writer = StoryWriter(document, theme, doc.meta)
     title_block(writer)
     writer.blocks(doc.blocks)
+    # The one layout (the PDF's) says where the headings fall, whether the contents are shown and how many
+    # pages there are (the footer's cached page count).
+    pagination = options.paginate(doc, theme) if options.paginate is not None else None
     if writer.toc is not None:  # the contents' result, with each heading's page in the same layout as the PDF
-        if options.paginate is None:  # a caller's bug, not the user's: the registry always supplies it
+        if pagination is None:  # a caller's bug, not the user's: the registry always supplies it
             raise TypeError("write_docx: a document with contents needs options.paginate (get_writer supplies it)")
-        pagination = options.paginate(doc, theme)
         if pagination.contents:
             writer.toc.finish(doc.blocks, pagination.heading_pages)
         else:
             writer.toc.drop()
     page_furniture(writer, reference)
+    if pagination is not None:
+        cache_page_numbers(document, pagination.pages)  # "Page 1 of 6" before anything updates the fields
     from reports.writers.docx.watermark import add_watermark  # the theme's mark, behind every page
 
     add_watermark(document, theme)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -71,11 +73,23 @@ def _line(canvas: Any, style: Any, size: float, x: float, y: float, text: str) -
     canvas.drawText(line)
 
 
+def level_styles(normal: ParagraphStyle, levels: int = 6) -> list[ParagraphStyle]:
+    """The contents' style of each level: ``normal`` indented 1 cm a level, every line alike, as the DOCX's
+    contents styles ("toc 1" ...) are. (reportlab's own deeper levels add the centimetre to the first
+    line's indent too: its second level started 2 cm in.)"""
+    return [ParagraphStyle(f"Contents {level + 1}", parent=normal, leftIndent=level * cm, firstLineIndent=0)
+            for level in range(levels)]
+
+
 class TTableOfContents(TableOfContents):  # type: ignore[misc]
     """reportlab's table of contents, each entry drawn as a ``TOCI`` of the ``TOC`` element: title, page
     number, and the leaders as an artifact (``_TEntry``)."""
 
     _struct: Element | None = None
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.dotsMinLevel = 0  # leaders at every level, as the DOCX's contents styles have (reportlab: from 1)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
@@ -103,11 +117,12 @@ class TTableOfContents(TableOfContents):  # type: ignore[misc]
         def record(canvas: Any, kind: str, label: str) -> None:
             # reportlab's label: "page,level,key"; the key is for its own links, which ours replace.
             page, level = (int(part) for part in label.split(",")[:2])
-            dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+            # Periods set close, as Word's and LibreOffice's dot leaders are.
+            dot = "." if 0 <= self.dotsMinLevel <= level else ""
             shown = str(self.formatter(page) if self.formatter else page)
             info = canvas._curr_tx_info
             self._ends.append((self.getLevelStyle(level), shown, info["cur_x"], info["cur_y"], width, dot))
         return record
 
 
-__all__ = ["TTableOfContents"]
+__all__ = ["TTableOfContents", "level_styles"]

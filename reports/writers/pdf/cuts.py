@@ -26,19 +26,74 @@ def cell_chunks(text: str) -> list[str]:
     chunks = []
     pos = 0
     while len(text) - pos > MAX_CELL_CHARS:
-        end = pos + MAX_CELL_CHARS
-        space = end - 1
-        while space > pos and not (text[space].isspace() and text[space] not in _NO_BREAK):
-            space -= 1
-        if space > pos:
-            end = space + 1
-        else:
-            while end > pos + 1 and _joins_previous(text[end - 1], text[end]):
-                end -= 1  # text[end] starts the next piece: a mark stays with the letter before it
+        end = _cut(text, pos, MAX_CELL_CHARS, inside=True)
         chunks.append(text[pos:end])
         pos = end
     chunks.append(text[pos:])
     return chunks
+
+
+def _cut(text: str, pos: int, room: int, inside: bool) -> int:
+    """Where a piece of ``text`` from ``pos`` with room for ``room`` characters ends: after its last
+    whitespace; with none, inside the word (``inside``: never between a letter and its marks) or at
+    ``pos`` (the word starts the next piece)."""
+    end = pos + room
+    space = end - 1
+    while space >= pos and not (text[space].isspace() and text[space] not in _NO_BREAK):
+        space -= 1
+    if space >= pos and (space > pos or not inside):
+        return space + 1
+    if not inside:
+        return pos
+    while end > pos + 1 and _joins_previous(text[end - 1], text[end]):
+        end -= 1  # text[end] starts the next piece: a mark stays with the letter before it
+    return end
+
+
+def cell_pieces(content: t.Inlines) -> list[t.Inlines]:
+    """A table cell's ``content`` in pieces of at most ``MAX_CELL_CHARS`` characters, for rows of their
+    own: text is cut as ``cell_chunks`` cuts it, and a link, bold or italic run that fits in a piece is
+    kept whole and keeps its kind (a link still links); a bold or italic run longer than a piece is cut
+    as its text, the links in it kept."""
+    pieces: list[t.Inline] = []
+    for node in content:  # what is too long to keep whole, unwrapped down to its text and links
+        pieces.extend(_unwrapped(node) if len(plain_text((node,))) > MAX_CELL_CHARS else (node,))
+    return _cell_pieces(tuple(pieces))
+
+
+def _unwrapped(node: t.Inline) -> t.Inlines:
+    if isinstance(node, t.Strong | t.Emphasis):
+        return tuple(inner for child in node.children for inner in _unwrapped(child))
+    return (node,)
+
+
+def _cell_pieces(content: t.Inlines) -> list[t.Inlines]:
+    pieces: list[t.Inlines] = []
+    current: list[t.Inline] = []
+    size = 0
+    for node in content:
+        length = len(plain_text((node,)))
+        if type(node) is not t.Text and length <= MAX_CELL_CHARS:
+            if size + length > MAX_CELL_CHARS and current:
+                pieces.append(tuple(current))
+                current, size = [], 0
+            current.append(node)
+            size += length
+            continue
+        text = node.text if isinstance(node, t.Text) else plain_text((node,))
+        pos = 0
+        while len(text) - pos > MAX_CELL_CHARS - size:
+            end = _cut(text, pos, MAX_CELL_CHARS - size, inside=not current)
+            if end > pos:
+                current.append(t.Text(text[pos:end]))
+            pieces.append(tuple(current))
+            current, size, pos = [], 0, end
+        if pos < len(text):
+            current.append(t.Text(text[pos:]))
+            size += len(text) - pos
+    if current:
+        pieces.append(tuple(current))
+    return pieces
 
 
 def paragraph_pieces(content: t.Inlines) -> list[t.Inlines]:

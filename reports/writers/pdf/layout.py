@@ -31,6 +31,7 @@ from reports.writers.measure import furniture_margins
 from reports.writers.options import Attachment
 from reports.writers.pagination import Pagination
 from reports.writers.pdf import notes as pdf_notes
+from reports.writers.pdf.keep import keep_with_next
 from reports.writers.pdf.page import PageDecor, numbered_canvas
 from reports.writers.pdf.story import StoryWriter
 from reports.writers.pdf.styles import stylesheet
@@ -159,6 +160,10 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
     """Adds outline entries (bookmarks) and table-of-contents entries after each heading is placed."""
 
     pages_of: dict[str, int]  # heading bookmark -> its page, in the last pass
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        # Headings with the block after them, kept so that the block starts on the heading's page (keep).
+        keep_with_next(flowables, getattr(self, "_multiBuildEdits", None))
 
     def afterFlowable(self, flowable: Flowable) -> None:
         mark = getattr(flowable, "_bookmark", None)

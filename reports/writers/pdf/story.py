@@ -18,14 +18,15 @@ from reportlab.platypus import CondPageBreak, Flowable, ListItem, PageBreak, Spa
 
 from reports import images
 from reports import tree as t
+from reports.autolink import joined, linked, upper
 from reports.east_asian import primary
 from reports.fonts.faces import monospace
 from reports.fonts.languages import CjkFaces
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
-from reports.writers.measure import plain_text
+from reports.writers.measure import SEPARATOR, plain_text
 from reports.writers.pdf import tables
-from reports.writers.pdf.contents import TTableOfContents
+from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
@@ -153,10 +154,12 @@ class StoryWriter:
             self.notes_met = []
         return paragraph
 
-    def plain_para(self, text: str, style: str, role: str = "P") -> TParagraph:
-        """A paragraph of the writer's own text (title block, captions), drawn as a new ``role``."""
-        paragraph = TParagraph(self.text(text), self.sheet.styles[style])
-        paragraph._struct = self.tag(role, lang=self.language_of((t.Text(text),)))
+    def plain_para(self, text: str | t.Inlines, style: str, role: str = "P") -> TParagraph:
+        """A paragraph of the writer's own text (title block, captions), drawn as a new ``role``. The
+        addresses in it are links, as in the document's text (``reports.autolink``)."""
+        content = linked(text) if isinstance(text, str) else text
+        paragraph = TParagraph(self.inlines(content), self.sheet.styles[style])
+        paragraph._struct = self.tag(role, lang=self.language_of(content))
         return paragraph
 
     def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
@@ -285,6 +288,8 @@ class StoryWriter:
         from reportlab.platypus import KeepTogether
 
         caption = self.plain_para(self.meta.labels.figure_caption(node.number, node.caption), "Caption", "Caption")
+        if self.boxes:  # in a table cell reportlab cannot split a KeepTogether (it has no canvas there: a crash)
+            return [picture, Spacer(1, 3), caption, Spacer(1, 6)]
         return [KeepTogether([picture, Spacer(1, 3), caption]), Spacer(1, 6)]  # never a caption alone
 
     def timeline(self, node: t.Timeline) -> list[Flowable]:
@@ -301,11 +306,12 @@ class StoryWriter:
 
     def title_block(self) -> list[Flowable]:
         meta = self.meta
-        kicker = "  ·  ".join(x for x in (meta.organisation.upper(), meta.classification.upper()) if x)
+        # In capitals, but for an address in it: its path's case is part of it.
+        kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
         out: list[Flowable] = []
         if meta.kind == "memo":
             if meta.organisation:
-                out.append(self.plain_para(meta.organisation.upper(), "Kicker"))
+                out.append(self.plain_para(upper(linked(meta.organisation)), "Kicker"))
             title = self.plain_para(" ".join(meta.labels.memorandum), "Memo Title", "H1")
             assert title._struct is not None
             title._struct.actual_text = meta.labels.memorandum  # a reader should not spell the letter-spaced word
@@ -324,7 +330,7 @@ class StoryWriter:
         out.append(THRule(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10, spaceAfter=14))
         if meta.toc:
             toc = TTableOfContents()
-            toc.levelStyles = [self.sheet.styles["Normal"]]
+            toc.levelStyles = level_styles(self.sheet.styles["Normal"])
             toc._struct = self.tag("TOC")
             out += [toc, PageBreak()]
         return out
@@ -386,6 +392,8 @@ _INLINES: dict[type, Callable[[StoryWriter, Any], str]] = {
 
 class Anchor(Flowable):  # type: ignore[misc]
     """Takes no room and draws nothing; carries the outline entry of a heading nested in a container."""
+
+    _takes_no_room = True  # kept with the headings before it, not a block they could be kept with (keep)
 
     def __init__(self, mark: tuple[str, str, int, str]) -> None:
         super().__init__()

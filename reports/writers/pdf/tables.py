@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, FrameBreak, Spacer, Table, TableStyle
 
 from reports import tree as t
 from reports.writers.measure import column_fractions, plain_text, text_lengths
-from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_chunks
+from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_pieces
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, TParagraph, TTable
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
@@ -123,7 +123,7 @@ def block_quote(writer: Writes, node: t.BlockQuote) -> list[Flowable]:
                          else writer.boxed((block,)))
         if node.attribution:
             inner.append(writer.para((t.Text("— "), *node.attribution), "Attribution"))
-    box = TTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
+    box = SplitTable([[inner]], font=sheet.body.regular, colWidths=[sheet.frame_width - 12 * mm], splitInRow=1,
                  hAlign="RIGHT")
     box.setStyle(TableStyle([
         ("LINEBEFORE", (0, 0), (0, -1), 2.2, sheet.accent),
@@ -155,7 +155,7 @@ def field_table(writer: Writes, node: t.FieldTable) -> list[Flowable]:
         # A lone paragraph goes in the cell as it is: a list of flowables costs a nested layout pass.
         rows.append([label, value[0] if len(value) == 1 else value])
     label_width = (24 if memo else 34) * mm
-    table = TTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
+    table = SplitTable(rows, font=sheet.body.regular, colWidths=[label_width, sheet.frame_width - label_width],
                    splitInRow=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -172,21 +172,45 @@ def field_table(writer: Writes, node: t.FieldTable) -> list[Flowable]:
     return [table, Spacer(1, 10 if memo else 6)]
 
 
+class SplitTable(TTable):
+    """A table that is never split where its part on this page would show no text.
+
+    reportlab cuts inside a row (``splitInRow``) even where not one line of the row fits: the part left on
+    the page is the row's padding and rules alone (an empty quote box, a header over an empty row). Such a
+    split is refused, so the table starts on the next page; a heading before it goes along (``keep``).
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if len(parts) >= 2 and not _prints(parts[0]._cellvalues[parts[0].repeatRows:]):
+            return []
+        return parts
+
+
+def _prints(value: Any) -> bool:
+    """Whether a table's cell values (nested lists of flowables and strings) hold anything to print."""
+    if isinstance(value, list | tuple):
+        return any(_prints(item) for item in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and not isinstance(value, Spacer)
+
+
 def pad(row: tuple[t.Inlines, ...], n: int) -> tuple[t.Inlines, ...]:
     return row + ((),) * (n - len(row))
 
 
 def split_row(row: tuple[t.Inlines, ...]) -> list[tuple[t.Inlines, ...]]:
-    # A cell longer than a page cannot be drawn in one row; continue its text in following rows.
+    # A cell longer than a page cannot be drawn in one row; continue it in following rows, its links
+    # still links (an address in a long cell is followable wherever the cut falls).
     pieces: list[list[t.Inlines]] = []
     for cell in row:
-        text = plain_text(cell)
-        pieces.append([(t.Text(c),) for c in cell_chunks(text)] if len(text) > MAX_CELL_CHARS else [cell])
+        pieces.append(cell_pieces(cell) if len(plain_text(cell)) > MAX_CELL_CHARS else [cell])
     depth = max(len(p) for p in pieces)
     return [tuple(p[i] if i < len(p) else () for p in pieces) for i in range(depth)]
 
 
-class DataTable(TTable):
+class DataTable(SplitTable):
     """A data table whose rest, after a split, begins at the top of the next page (``page_after_split``).
 
     reportlab splits a table between rows when it can, even where the next row could have been split

@@ -28,7 +28,8 @@ from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer, HRFlowable
 from reportlab.platypus.flowables import Image as RLImage
 
-from reports.writers.pdf.text import stand_in
+from reports.writers.pdf.spaces import LineEnd, frags_text, line_ends, line_texts, source_pieces
+from reports.writers.pdf.text import clean, for_layout
 
 
 class Element:
@@ -149,13 +150,34 @@ class LangText(PDFTextObject):  # type: ignore[misc]
 
     span_langs: Mapping[str, str] = MappingProxyType({})  # face -> /Lang; set on each text object
     _in_span = ""  # the /Lang of the open span, "" when none is open
-    # What each line of the paragraph being drawn gets at its end (``pdf_spaces``): the space reportlab
-    # dropped where it wrapped, drawn after the last glyph, so the marked content reads words.
-    line_ends: list[str] | None = None
+    # What each line of the paragraph being drawn gets at its end (``spaces``): the space reportlab
+    # dropped where it wrapped, drawn after the last glyph, so the marked content reads words; and where
+    # the hyphen it drew for a soft hyphen is.
+    line_ends: list[LineEnd] | None = None
+    _drawn = 0  # characters of the line being drawn that are drawn already
 
-    def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab ends each paragraph line here
-        if TStar and self.line_ends:
-            text += self.line_ends.pop(0)
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # reportlab draws each run of a line here
+        ends = self.line_ends
+        if not ends:
+            super()._textOut(text, TStar)
+            return
+        end = ends[0]
+        at = end.hyphen - self._drawn
+        self._drawn += len(text)
+        if 0 <= at < len(text) and text[at] == "-":
+            # The "-" reportlab drew where it broke a word at a soft hyphen is no character of the data:
+            # Tagged PDF reads such an incidental hyphen as U+00AD (ISO 32000-1, 14.8.2.2.3), which
+            # readers skip, so the word reads whole ("Verwaltungs-" + "gericht" as "Verwaltungsgericht").
+            if at:
+                self._code.append(self._formatText(text[:at]))
+            self._code.append(f"/Span <</ActualText <FEFF00AD>>> BDC {self._formatText('-')} EMC")
+            text = text[at + 1:]
+        if TStar:
+            ends.pop(0)
+            self._drawn = 0
+            text += end.text
+        elif not text:
+            return
         super()._textOut(text, TStar)
 
     def _formatText(self, text: str) -> str:
@@ -261,35 +283,45 @@ class Tagged:
 class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
     """A paragraph drawn as the content of its element (P, H1…H6, TD, LBody's P, Caption, Note's P).
 
-    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``), and each line ends with
-    the space reportlab dropped there, if any (``pdf_spaces``).
+    Its CJK line breaking keeps the kinsoku rules across runs (``pdf_cjk_lines``); each line ends with
+    the space reportlab dropped there, if any, and a hyphen it drew for a soft hyphen reads as one
+    (``spaces``, ``LangText``). Its whitespace is cleaned and its fragments cut as the fast path's are
+    (``text.clean``, ``text.for_layout``).
     """
 
     _continued = False  # a piece of a split paragraph with more of it on the next page
+    _source: str | None = None  # the text its lines are matched with (``spaces``), where known in advance
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        super()._setup(text, style, bulletText, frags, cleaner)
+        super()._setup(text, style, bulletText, frags, clean)  # reportlab's cleaning, zero width spaces kept
         if frags is None:  # parsed from markup here; given fragments (a split's, the fast path's) are done
-            self.frags = stand_in(self.frags)  # type: ignore[has-type]
+            self.frags = for_layout(self.frags)  # type: ignore[has-type]
+        # Read now, before layout turns the fragments into words without their soft hyphens (a split's
+        # pieces get theirs from the paragraph they are cut from, in ``split``).
+        self._source = frags_text(self.frags, hard_breaks=True)
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
         if len(parts) == 2 and not self.style.endDots:  # was the break between the pages at a space?
-            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
-
             shown = len(parts[0].blPara.lines)
-            ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
-            parts[0]._continued = 0 < shown <= len(ends) and ends[shown - 1] == " "
+            source = self._text()
+            ends = line_ends(source, line_texts(self.blPara), self._continued)
+            parts[0]._continued = 0 < shown <= len(ends) and ends[shown - 1].text == " "
+            pieces = source_pieces(source, ends, shown)
+            if pieces is not None:
+                parts[0]._source, parts[1]._source = pieces
         return parts
 
     def beginText(self, x: float, y: float) -> Any:
         text = self.canv.beginText(x, y)
         lines = self.blPara.lines
         if isinstance(text, LangText) and (len(lines) > 1 or self._continued) and not self.style.endDots:
-            from reports.writers.pdf.spaces import frags_text, line_ends, line_texts
-
-            text.line_ends = line_ends(frags_text(self.frags), line_texts(self.blPara), self._continued)
+            text.line_ends = line_ends(self._text(), line_texts(self.blPara), self._continued)
         return text
+
+    def _text(self) -> str:
+        # A paragraph reportlab made (a contents entry, given this class after) has its fragments only.
+        return self._source if self._source is not None else frags_text(self.frags, hard_breaks=True)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         frags = self.frags

@@ -9,6 +9,8 @@ any text). Anything else (links, code, line breaks) still goes through the parse
 
 from __future__ import annotations
 
+import re
+from string import whitespace
 from typing import TypeVar
 from xml.sax.saxutils import escape
 
@@ -29,6 +31,18 @@ Span = tuple[str, bool, bool, str, str]
 # whitespace, and it cannot occur in text (the writer drops characters XML cannot hold).
 _TAG = "\x00"
 
+# U+200B ZERO WIDTH SPACE is no space (Unicode gives it no White_Space property): a place a line may
+# break, drawing nothing. reportlab counts it among the spaces it collapses and breaks at, though only
+# in text that also holds a no-break space (U+00A0 switches it from ``str.split`` to its own list of
+# spaces): there it became a visible space, on the page and in the text ("a\u200bb\xa0c" read "a b c").
+# It is kept as itself: ``_KEEP`` stands for it while reportlab cleans whitespace (a noncharacter, which
+# the writer drops from text like ``_TAG``), and each one is a fragment of its own when its fragment
+# holds a no-break space (reportlab splits each fragment's text on its own). It gives no line break
+# then, as it gives none in text without a no-break space.
+_ZWSP = "\u200b"
+_KEEP = "\uffff"
+_SHY = "\xad"
+
 
 def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Paragraph) -> P | None:
     """The paragraph reportlab would make of the markup whose runs are ``spans``; None if blank.
@@ -43,7 +57,7 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
     first_tagged = spans[0][4] != "para"
     last_tagged = spans[-1][4] != "para"
     joined = (_TAG if first_tagged else "") + _TAG.join(s[0] for s in spans) + (_TAG if last_tagged else "")
-    texts = cleanBlockQuotedText(joined).split(_TAG)
+    texts = clean(joined).split(_TAG)
     texts = texts[1 if first_tagged else 0:len(texts) - 1 if last_tagged else None]
     family, style_bold, style_italic = ps2tt(style.fontName)
     frags = []
@@ -69,10 +83,52 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
     if not frags:
         return None
     textTransformFrags(frags, style)  # first: upper case can make characters the face lacks ("ŉ" -> "ʼN")
-    frags = stand_in(frags)
+    frags = for_layout(frags)
     # Paragraph keeps its text for reading only (layout uses the fragments): the plain text will do.
     paragraph: P = cls(escape("".join(f.text for f in frags)), style, frags=frags)
     return paragraph
+
+
+def clean(text: str) -> str:
+    """``text`` with its whitespace cleaned as reportlab cleans paragraph markup (``cleanBlockQuotedText``),
+    its zero width spaces kept."""
+    if _ZWSP not in text:
+        return str(cleanBlockQuotedText(text))
+    return str(cleanBlockQuotedText(text.replace(_ZWSP, _KEEP))).replace(_KEEP, _ZWSP)
+
+
+def for_layout(frags: list[ParaFrag]) -> list[ParaFrag]:
+    """``frags`` as reportlab should lay them out: the characters a face lacks in the stand-in face
+    (``stand_in``), and cut where reportlab would lose a character otherwise: a zero width space apart
+    in a fragment with a no-break space (``_ZWSP``), and, in a paragraph with a soft hyphen, the
+    whitespace that ends a fragment apart from it.
+
+    reportlab (5.1) marks the last word of a fragment that ends with whitespace as followed by a space,
+    except when the word holds a soft hyphen, in this fragment or one before (``_getFragWords`` makes it
+    a ``_SHYWord``, not a ``_SHYWordHS``): the space was dropped, on the page and in the text
+    ("<b>ab \xadcd</b>, " + "丱临" drew "ab cd,丱临"). Whitespace in a fragment of its own is a word
+    boundary it always keeps.
+    """
+    frags = stand_in(frags)
+    shy = any(_SHY in getattr(frag, "text", "") for frag in frags)
+    out: list[ParaFrag] = []
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        if not text or hasattr(frag, "cbDefn"):
+            out.append(frag)
+            continue
+        pieces = [text]
+        if _ZWSP in text and "\xa0" in text:
+            pieces = [piece for piece in re.split(f"({_ZWSP})", text) if piece]
+        if shy and text[-1] in whitespace:
+            body = pieces[-1].rstrip(whitespace)
+            if body:
+                pieces[-1:] = [body, pieces[-1][len(body):]]
+        if len(pieces) == 1:
+            out.append(frag)
+        else:
+            out.extend(frag.clone(text=piece) for piece in pieces)
+    return out
 
 
 def stand_in(frags: list[ParaFrag]) -> list[ParaFrag]:

@@ -2,7 +2,8 @@
 
 Part of write (PDF). The flowable draws only inside ``draw`` and carries ``_alt_text`` (every event in
 order), so the tagging code can wrap it as one ``Figure``. A figure taller than the space left is split
-between its rows; each part carries the alt text of the events it shows.
+between its rows; each part carries the alt text of the events it shows. The legend (what the markers
+mean) is drawn under the last row, inside the Figure; the alt text says the same of each event.
 """
 
 from __future__ import annotations
@@ -26,13 +27,18 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
     """
 
     def __init__(self, node: t.Timeline, sheet: Sheet, lang: str, as_of: str,
-                 rows: tuple[int, int] | None = None, lay: tl.Layout | None = None) -> None:
+                 rows: tuple[int, int] | None = None, lay: tl.Layout | None = None,
+                 legend: tl.LegendWords | None = None) -> None:
         super().__init__()
         self.node, self.sheet, self.lang, self.as_of = node, sheet, lang, as_of
         self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
         self.rows = rows
         self.lay = lay
-        self._alt_text = tl.alt_text(self._shown(), lang)
+        self.legend = legend
+        # The legend's words after the events it marks, when the figure draws one (the whole figure's).
+        said = legend is not None and tl.legend_kinds(node, as_of)
+        self._alt_text = tl.alt_text(self._shown(), lang,
+                                     (legend, tl.today_of(node, as_of)) if said and legend else None)
 
     def _shown(self) -> t.Timeline:
         if self.rows is None or self.lay is None:
@@ -43,10 +49,12 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
         return t.Timeline(tuple(self.node.events[e] for e in events), self.node.as_of, alt)
 
     def _layout(self, width: float) -> tl.Layout:
-        if self.lay is None or self.lay.width != width:
+        # The frame's width and the stylesheet's are the same sum in another order: equal to a hair.
+        if self.lay is None or abs(self.lay.width - width) > 0.01:
             size = self.sheet.styles["Normal"].fontSize
             style = tl.Style(width=width, size=round(size * 0.78, 1), tick_size=round(size * 0.7, 1))
-            self.lay = tl.layout(self.node, style, self.fonts.measure, lang=self.lang, as_of=self.as_of)
+            self.lay = tl.layout(self.node, style, self.fonts.measure, lang=self.lang, as_of=self.as_of,
+                                 legend=self.legend)
         return self.lay
 
     def _span(self) -> tuple[int, int]:
@@ -56,8 +64,7 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
     def _height(self) -> float:
         assert self.lay is not None
         first, end = self._span()
-        rows = self.lay.rows[first:end]
-        return rows[-1].top + rows[-1].height - rows[0].top if rows else 0.0
+        return self.lay.bottom(end - 1) - self.lay.rows[first].top if end > first else 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._layout(availWidth)
@@ -68,12 +75,12 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
         lay = self._layout(availWidth)
         first, end = self._span()
         fitting = first
-        while fitting < end and lay.rows[fitting].top + lay.rows[fitting].height - lay.rows[first].top <= availHeight:
+        while fitting < end and lay.bottom(fitting) - lay.rows[first].top <= availHeight:
             fitting += 1
         if fitting in (first, end):
             return []  # not even one row fits here (the next page), or everything does
-        return [TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (first, fitting), lay),
-                TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (fitting, end), lay)]
+        return [TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (first, fitting), lay, self.legend),
+                TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (fitting, end), lay, self.legend)]
 
     def draw(self) -> None:
         lay = self.lay
@@ -88,6 +95,18 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
                 return height - (value - origin)
 
             _draw_row(canvas, row, y, sheet, self.fonts, lay.width)
+        if lay.legend is not None and end == len(lay.rows):
+            _draw_legend(canvas, lay.legend, lambda value: height - (value - origin), sheet, self.fonts)
+
+
+def _draw_legend(canvas: Any, legend: tl.Legend, y: Any, sheet: Sheet, fonts: TextMeasure) -> None:
+    canvas.saveState()
+    for item in legend.items:
+        _marker(canvas, item.marker, y(item.marker.y), sheet.accent, sheet.muted)
+        canvas.setFillColor(sheet.muted)
+        baseline = y(item.box.y + legend.line_height) + legend.line_height * 0.22
+        _text(canvas, fonts, item.text, item.box.x, baseline, legend.line_height / 1.2, False, " ")
+    canvas.restoreState()
 
 
 def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure, width: float) -> None:
@@ -129,7 +148,20 @@ def _draw_row(canvas: Any, row: tl.Row, y: Any, sheet: Sheet, fonts: TextMeasure
             # Lines of a label wrapped at a space (or between CJK characters, which take none).
             end = " " if last or not line or ord(line[-1]) < 0x2E80 else ""
             _text(canvas, fonts, line, label.box.x, baseline, size, label.milestone or i == 0, end)
+        for link in label.links:
+            _link(canvas, fonts, label, link, y)
     canvas.restoreState()
+
+
+def _link(canvas: Any, fonts: TextMeasure, label: tl.Label, link: tl.LineLink, y: Any) -> None:
+    # An address in a label is a link over its glyphs, as in the text: drawn inside the figure's marked
+    # content, the canvas tags it a Link (with its OBJR) under the Figure. Line 0 is the date, in bold.
+    line, size, height = label.lines[link.line], label.line_height / 1.2, label.line_height
+    bold = label.milestone or link.line == 0
+    bottom = y(label.box.y + (link.line + 1) * height)
+    left = label.box.x + fonts.measure(line[:link.start], bold, size)
+    right = label.box.x + fonts.measure(line[:link.end], bold, size)
+    canvas.linkURL(link.target, (left, bottom, right, bottom + height), relative=1, thickness=0)
 
 
 def _marker(canvas: Any, marker: tl.Marker, axis: float, accent: colors.Color, muted: colors.Color) -> None:
@@ -172,7 +204,9 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     labels = getattr(meta, "labels", None)
     # Dates in the locale the text's dates are written in (en-US "Mar 3, 2025", fr "3 mars 2025").
     lang = labels.format_locale if labels is not None else "en_GB"
-    figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date)
+    legend = tl.LegendWords(labels.timeline_past, labels.timeline_future, labels.timeline_milestone) \
+        if labels is not None else tl.LegendWords()
+    figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date, legend=legend)
     # The Figure's /Alt: the template's sentence, else every event in order (what the reader cannot see).
     figure._struct = writer.tag("Figure", alt=node.alt or figure._alt_text)
     if node.number is None:
@@ -182,7 +216,9 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
             else f"Figure {node.number}: {node.caption}")
     caption = writer.plain_para(text, "Caption", "Caption")
     figure.wrap(writer.sheet.frame_width, writer.sheet.frame_height)
-    if figure.height > writer.sheet.frame_height / 2:  # a long figure starts where it is, rows break pages
+    # A long figure starts where it is, its rows break pages. In a table cell (a key-facts value) nothing
+    # is kept together: reportlab's KeepTogether cannot be split there (it has no canvas: a crash).
+    if figure.height > writer.sheet.frame_height / 2 or getattr(writer, "boxes", 0):
         return [Spacer(1, 4), figure, Spacer(1, 3), caption, Spacer(1, 8)]
     return [Spacer(1, 4), KeepTogether([figure, Spacer(1, 3), caption]), Spacer(1, 8)]  # never a caption alone
 
