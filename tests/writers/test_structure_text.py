@@ -206,6 +206,14 @@ def test_wrapped_lines_read_apart_and_cjk_lines_read_together() -> None:
     assert_structure_reads_the_tree(pdf, doc)
 
 
+def test_a_soft_hyphen_before_the_space_of_a_line_break_keeps_the_words_apart() -> None:
+    # "Word\u00ad Word": the line breaks at the space, which the soft hyphen before it does not take away.
+    for space in (" ", "\u3000"):
+        text = "Name (" + f"\u00ad{space}Word" * 40 + ")"
+        doc = t.Document(t.Meta(title="Shy", iso_date="2024-02-29", language="en-GB"), (t.Paragraph((t.Text(text),)),))
+        assert_structure_reads_the_tree(write_pdf(doc, DEFAULT_THEME), doc)
+
+
 def test_a_paragraph_over_two_pages_reads_apart_at_the_page_break() -> None:
     latin = " ".join(f"word{i}" for i in range(3000))
     doc = t.Document(t.Meta(title="Long", iso_date="2024-02-29", language="en-GB"),
