@@ -434,7 +434,8 @@ def compose_document(agreement: Agreement, kind: str, *, template_dir: Path | No
     document, warnings = parse_markdown(text, template=_short(template), image_base=image_base)
     meta = document.meta
     winner = memo_header(agreement, merged)
-    updates: dict[str, Any] = {"labels": locale.labels()}
+    updates: dict[str, Any] = {"labels": locale.labels(),
+                               "name_languages": tuple(agreement.name_languages().items())}
     for key in ("classification", "organisation"):
         if not getattr(meta, key) and winner[key]:  # never lost to a template that leaves it out
             updates[key] = winner[key]

@@ -329,8 +329,8 @@ def _value_state(value: Any) -> object:
 
 
 def _cjk_face(theme: Any) -> object:
-    """The Chinese face the writers would embed for ``theme``: the file the theme names, or the one
-    found on this machine (installing or updating a font changes documents with Chinese text)."""
+    """The Chinese and Japanese faces the writers would embed for ``theme``: the file the theme names, or
+    the ones found on this machine (installing or updating a font changes documents with CJK text)."""
     try:
         from reports.fonts.cjk import find_cjk_face
     except ImportError:
@@ -341,6 +341,13 @@ def _cjk_face(theme: Any) -> object:
         face = find_cjk_face(theme.fonts.cjk, base=theme.base_dir)
     except ReportsError as exc:  # the render reports it; the key only needs to differ from a usable face
         return ["unusable", exc.format_message()]
+    from reports.fonts.faces import japanese_face
+
+    # The Japanese face too: installing one changes the documents with Japanese text.
+    return [_face_state(face), _face_state(japanese_face(theme.fonts.cjk)[0])]
+
+
+def _face_state(face: Any) -> object:
     if face is None:
         return None
     try:

@@ -91,9 +91,10 @@ def locale_of(name: str, locale: object = None) -> Locale:
 
 
 def longdate(value: dt.date | str | None, locale: str | None = None) -> str:
-    """``2023-07-07`` -> ``7 July 2023`` (en, en-GB), ``July 7, 2023`` (en-US), ``2023年7月7日`` (zh-Hans):
-    Babel's long date of the locale; nothing (``None`` or ``""``) stays empty."""
-    from babel.dates import format_date
+    """``2023-07-07`` -> ``7 July 2023`` (en, en-GB), ``July 7, 2023`` (en-US), ``2023年7月7日`` (zh-Hans,
+    ja), ``7 juillet 2023`` (fr, and ``1er`` for the first): Babel's long date of the locale
+    (``reports.dates``, which the timeline figure reads too); nothing (``None`` or ``""``) stays empty."""
+    from reports.dates import format_day
 
     where = locale_of("longdate", locale)
     if value is None or value == "":
@@ -103,7 +104,7 @@ def longdate(value: dt.date | str | None, locale: str | None = None) -> str:
         raise FilterError(f"longdate: expected a date (YYYY-MM-DD), got {_shown(value)}")
     if isinstance(day, dt.datetime):
         day = day.date()
-    return format_date(day, format="long", locale=where)
+    return format_day(day, "long", where)
 
 
 def _parse_date(text: str) -> dt.date | None:

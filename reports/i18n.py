@@ -2,9 +2,10 @@
 through Babel.
 
 Part of compose. The locale is ``--lang`` (``Options.lang``) or else the data's ``language``, a BCP 47
-tag; a tag Babel does not know falls back to English with one warning. Labels live in gettext
-catalogues, ``templates/locales/<locale>/LC_MESSAGES/messages.po`` (``<locale>`` in Babel's form:
-``zh_Hans``, ``fr``, ``pt_BR``); a template folder's own catalogues come before the built-in ones, a
+tag; a tag Babel does not know, or a language no catalogue has, makes the whole document English (its
+labels, dates, lists and numbers alike) with one warning: a document never mixes two languages' words.
+Labels live in gettext catalogues, ``templates/locales/<locale>/LC_MESSAGES/messages.po`` (``<locale>``
+in Babel's form: ``zh_Hans``, ``fr``, ``pt_BR``); a template folder's own catalogues come before the built-in ones, a
 more specific locale before a more general one, and a label no catalogue translates stays English
 (its msgid), label by label. The ``.po`` file is the source: it is compiled in memory the first time
 it is used (and again when it changes), so a fresh checkout or an installed wheel needs no build step;
@@ -65,6 +66,12 @@ WRITER_MESSAGES: dict[str, str] = {
     "table": N_("Table %(number)s"),
     "toc_hint": N_("Right-click to update the table of contents."),
     "captioned": N_("%(label)s: %(caption)s"),
+    "column_part": N_("Column %(column)s of %(columns)s"),
+    "columns_part": N_("Columns %(first)s–%(last)s of %(columns)s"),
+    "part_continued": N_("%(part)s (continued; the first column is repeated)"),
+    "logo": N_("Logo"),
+    "logo_of": N_("Logo of %(organisation)s"),
+    "section_link": N_("Link to a section of this document"),
     "timeline_past": N_("Past"),
     "timeline_future": N_("Future"),
     "timeline_milestone": N_("Milestone"),
@@ -100,7 +107,7 @@ class DocumentLocale:
         """The writers' words (``tree.Labels``) in this locale; a translation that does not fill like
         the English text (``usable_translation``) is a translator's slip and the English label is used
         instead (``resolve`` warns of it, naming the catalogue, line and msgid)."""
-        values: dict[str, str] = {"locale": self.tag}
+        values: dict[str, str] = {"locale": self.tag, "format_locale": str(self.locale)}
         for name, msgid in WRITER_MESSAGES.items():
             text = self.gettext(msgid)
             values[name] = text if usable_translation(text, msgid) else msgid
@@ -178,28 +185,30 @@ def format_locale(tag: str) -> Locale:
 
 def resolve(lang: str | None, data_language: str, template_dir: Path | None = None, *,
             source: str = "<data>") -> tuple[DocumentLocale, Problem | None]:
-    """The locale of a document: ``lang`` (``--lang``) over the data's ``language``; one warning when
-    it is unknown (the document is then English) or when no catalogue has it (labels stay English,
-    dates and lists follow the language). Raises ``TemplateError`` naming the file and line for a
-    catalogue that cannot be read."""
+    """The locale of a document: ``lang`` (``--lang``) over the data's ``language``. One decision that
+    every label, date, list and number of the document reads: the language itself when a catalogue has
+    it (or it is English), else wholly English, with one warning saying so; an unknown tag is English
+    with one warning too. Raises ``TemplateError`` naming the file and line for a catalogue that cannot
+    be read."""
     tag = lang if lang else data_language
     where = "--lang" if lang else f"the data's language {data_language!r}"
+    file, field = ("--lang", None) if lang else (source, "language")
     try:
         locale = format_locale(tag)
     except ValueError:
         message = (f"unknown language {tag!r} ({where}); the document is made in English"
                    if lang else f"unknown language {tag!r}; the document is made in English")
-        return ENGLISH, Problem(file="--lang" if lang else source, message=message, field=None if lang else "language")
+        return ENGLISH, Problem(file=file, message=message, field=field)
     found = find_catalogues(locale, template_dir)
+    if not found and locale.language != "en":
+        # English labels around French dates and conjunctions ("X et the Y") read as a mistake: without
+        # a catalogue, the dates, lists and numbers are English too, so nothing in the document is mixed.
+        return ENGLISH, Problem(file=file, field=field, message=(
+            f"no catalogue for {_bcp47(tag)!r}: the document is in English (labels, dates, lists, numbers)"))
     doc_locale = DocumentLocale(_bcp47(tag), locale, chain(found), tuple(str(p) for p in found))
     slips = doc_locale.label_slips()
     if slips:
         return doc_locale, _slip_warning(found, slips)
-    if not found and locale.language != "en":
-        folder = f"templates/{CATALOGUE_FOLDER}/{_identifier(locale)}/LC_MESSAGES/{DOMAIN}.po"
-        return doc_locale, Problem(
-            file="--lang" if lang else source, field=None if lang else "language",
-            message=f"no message catalogue for {tag!r} ({folder}); labels stay in English")
     return doc_locale, None
 
 

@@ -60,7 +60,8 @@ def unprintable(meta: Meta, theme: Theme, agreement: Agreement, overrides: Mappi
     one line at the top and the foot of a page of ``theme``, as both writers set it (``running_head`` and
     ``footer_note``, which raise the same way inside the writers); None when it can. Located where the
     marking came from: ``--classification``, the data's ``memo.classification`` or the theme's."""
-    from reports.fonts.faces import ensure_cjk, family
+    from reports.fonts.faces import family
+    from reports.fonts.languages import registered_faces
     from reports.fonts.measure import TextMeasure
     from reports.writers.measure import (
         FURNITURE_SIZE,
@@ -75,15 +76,13 @@ def unprintable(meta: Meta, theme: Theme, agreement: Agreement, overrides: Mappi
     if not marking:
         return None
     heading = family(theme.fonts.heading)
-    # The CJK face registered for every character measured, the page label's too ("第 1 页，共 1 页"): a
-    # new process building --lang zh-Hans from English data met the label's runs in no registered face.
+    # Every face the line is set in registered, the page label's too ("1 / 1 ページ" in a Japanese document).
     page_label = meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE)
-    measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(theme.fonts.cjk, marking + page_label))
+    measure = TextMeasure(heading.regular, heading.bold, registered_faces(theme.fonts.cjk, meta, marking + page_label))
     width = line_width(_PAGE_WIDTH_MM[theme.page_size] * _MM, theme.margins.left, theme.margins.right)
     try:
         running_head("", marking, measure, FURNITURE_SIZE, width)
-        footer_note(("", marking, ""), page_label, measure, FURNITURE_SIZE,
-                    width)
+        footer_note(("", marking, ""), page_label, measure, FURNITURE_SIZE, width)
     except MarkingTooWide as exc:
         memo = agreement.memo
         if overrides.get("classification"):

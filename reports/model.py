@@ -21,11 +21,16 @@ from pydantic import (
     model_validator,
 )
 
+from reports.east_asian import han_language, is_east_asian, name_language
+
 SCHEMA_VERSION = 1
 MAX_NAMES_LISTED = 10  # names a message lists before "and N more" (a message stays one readable line)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
 """A required, non-empty piece of text (surrounding whitespace is ignored)."""
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+"""A BCP 47 language tag: ``en``, ``en-GB``, ``ja``, ``zh-Hans``."""
 
 Slug = Annotated[
     str,
@@ -106,6 +111,12 @@ class Party(_Strict):
         default=None, description="A short form used in running text, e.g. 'Alibaba'. Defaults to the name.")
     local_name: Text | None = Field(
         default=None, description="The party's name in its own language and script, e.g. 浙江省人民政府.")
+    local_name_language: LanguageTag | None = Field(
+        default=None, description="The language of local_name (and of its representatives' local names), a "
+        "BCP 47 tag such as 'ja', 'ko', 'zh-Hans' or 'zh-Hant': a screen reader reads the name in it and "
+        "the documents set it in a face for it. Defaults from the script: kana -> ja, Hangul -> ko, "
+        "Chinese characters only -> the document's language when it is Chinese, Japanese or Korean, "
+        "else zh-Hans.")
     also_known_as: list[Text] = Field(
         default_factory=list, description="Other names used for the party in sources.")
     kind: PartyKind = Field(description="What sort of organisation the party is.")
@@ -270,7 +281,7 @@ class Agreement(_Strict):
         description="A short identifier used in output file names: lowercase letters, digits and hyphens.")
     title: Text = Field(description="The document title, e.g. 'Zhejiang–Alibaba Strategic Cooperation'.")
     subtitle: Text | None = Field(default=None, description="A line under the title.")
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+    language: LanguageTag = Field(
         default="en", description="The language of the text, as a BCP 47 tag, e.g. 'en' or 'en-GB'.")
     summary: Text = Field(description="The executive summary: a paragraph a busy reader can stop after.")
     agreement: AgreementInfo = Field(description="What was signed, when, where and why.")
@@ -329,6 +340,30 @@ class Agreement(_Strict):
                     known += f" and {len(labels) - MAX_NAMES_LISTED:,} more"
                 raise ValueError(f"entry [{index}] names party {group.party!r}, which is not one of: {known}")
         return value
+
+    def name_languages(self) -> dict[str, str]:
+        """Every local name in the data (parties', representatives', speakers') with its language: the
+        party's ``local_name_language``, else the name's script (kana: ja, Hangul: ko), else, for
+        Chinese characters only, the party's language (a representative's), else the document's when
+        it is an East Asian one, else zh-Hans. A name met twice keeps its first language."""
+        han = han_language(self.language)
+        out: dict[str, str] = {}
+
+        def add(name: str | None, given: str | None, default: str) -> str | None:
+            language = name_language(name, given, default) if name else None
+            if name and language is not None:
+                out.setdefault(name, language)
+            return language
+
+        for party in self.parties:
+            language = add(party.local_name, party.local_name_language, han)
+            own = language if language is not None and is_east_asian(language) else han
+            for person in party.representatives:
+                add(person.local_name, None, own)
+        for statement in self.statements:
+            name = statement.speaker_local_name
+            add(name, out.get(name or ""), han)
+        return out
 
     def party(self, name: str) -> Party:
         """Return the party called ``name`` (its name, short name or local name, any case)."""

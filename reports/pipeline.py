@@ -131,6 +131,10 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     warnings.extend(marking_conflicts(agreement, opts.theme, opts.overrides, source=source))
     warnings.extend(Problem(file=w.template, line=w.line, message=w.message) for w in parse_warnings)
     warnings.extend(check_glyphs(agreement, opts.theme, source=source))
+    from reports.writers.pdf.writer import japanese_in_chinese_face
+
+    japanese = japanese_in_chinese_face(document, opts.theme, source, every_time=opts.strict)
+    warnings.extend([japanese] if japanese is not None else [])
     if "docx" in formats and opts.reference_docx is not None:
         from reports.writers.docx.reference import check_reference
 

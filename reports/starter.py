@@ -31,6 +31,7 @@ agreement:
 parties:                       # two or more
   - name: Example Provincial Government
     local_name: 示例省人民政府   # optional: the name in its own script
+    local_name_language: zh-Hans  # optional: its language; default from its script (kana: ja, Hangul: ko)
     kind: government           # government, company, university, research-institute, non-profit, ...
     definite_article: true     # optional: "the Example Provincial Government" in sentences (default: by kind, name)
     description: Who this party is, in a sentence.

@@ -229,6 +229,10 @@ class Labels:
     the English msgids; placeholders are gettext's ``%(name)s``."""
 
     locale: str = "en"  # BCP 47 tag of the labels' language (``--lang`` or the data's ``language``)
+    # Babel's identifier of the locale the document's dates, lists and numbers are written in: the one
+    # decision compose made (``en_GB`` for a bare ``en``; English for a language without a catalogue),
+    # which a writer's own dates (the timeline figure's labels and axis) follow too.
+    format_locale: str = "en_GB"
     memorandum: str = "MEMORANDUM"
     page_of: str = "Page %(page)s of %(pages)s"
     contents: str = "Contents"
@@ -236,6 +240,14 @@ class Labels:
     table: str = "Table %(number)s"
     toc_hint: str = "Right-click to update the table of contents."
     captioned: str = "%(label)s: %(caption)s"  # "Figure 3: The timeline"
+    # Above each part of a table too wide for the page (``writers.wide_tables``).
+    column_part: str = "Column %(column)s of %(columns)s"
+    columns_part: str = "Columns %(first)s–%(last)s of %(columns)s"
+    part_continued: str = "%(part)s (continued; the first column is repeated)"
+    # Read aloud, never printed: the logo's alt text and a link to a heading without text of its own.
+    logo: str = "Logo"
+    logo_of: str = "Logo of %(organisation)s"
+    section_link: str = "Link to a section of this document"
     # The timeline figure's legend: what a filled marker, a hollow one and a diamond stand for.
     timeline_past: str = "Past"
     timeline_future: str = "Future"
@@ -259,6 +271,16 @@ class Labels:
     def table_label(self, number: int | str) -> str:
         """``Table 3`` in the labels' language."""
         return _fill(self.table, number=number)
+
+    def table_part(self, first: int, last: int, columns: int, continued: bool) -> str:
+        """``Columns 2–4 of 6`` (``Column 2 of 6``), with ``(continued; ...)`` on a later part."""
+        part = (_fill(self.column_part, column=first, columns=columns) if first == last
+                else _fill(self.columns_part, first=first, last=last, columns=columns))
+        return _fill(self.part_continued, part=part) if continued else part
+
+    def logo_text(self, organisation: str) -> str:
+        """The logo's alt text: ``Logo of <organisation>``, or ``Logo``."""
+        return _fill(self.logo_of, organisation=organisation) if organisation.strip() else self.logo
 
     def figure_caption(self, number: int | str, caption: str) -> str:
         """``Figure 3: The timeline`` (``图3：时间线``) in the labels' language."""
@@ -298,6 +320,9 @@ class Meta:
     toc_min_pages: int = 0
     source: str = field(default="", compare=False, repr=False)  # the template, for messages (not a setting)
     labels: Labels = field(default_factory=Labels, compare=False, repr=False)  # set by compose, not a setting
+    # The data's local names and their languages (``Agreement.name_languages``), set by compose: a
+    # writer sets and tags each name's runs in its language (a Chinese name in a Japanese document).
+    name_languages: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def east_asian(self) -> bool:

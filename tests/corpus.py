@@ -7,7 +7,7 @@ and each DOCX also on a reference document unlike ours (``tests/corpus/reference
 own template with a letterhead and other faces).
 
 ``tests/corpus/hashes.txt`` lists the sha256 of each, under a fingerprint of what else decides the bytes
-(library versions, zlib, the Chinese face found on the machine). ``tests/test_corpus.py`` compares; the
+(library versions, zlib, the Chinese and Japanese faces found on the machine). ``tests/test_corpus.py`` compares; the
 bytes are a guard for moves that must not change behaviour, so a machine with another fingerprint skips
 the comparison and says why.
 
@@ -45,9 +45,11 @@ def fingerprint() -> str:
 
     parts = [f"python={sys.version_info.major}.{sys.version_info.minor}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"]
     parts += [f"{name}={version(name)}" for name in _LIBRARIES]
-    face = find_cjk_face(None)
-    digest = hashlib.sha256(face.path.read_bytes()).hexdigest()[:16] if face is not None else "none"
-    parts.append(f"cjk={digest}")
+    from reports.fonts.japanese import find_japanese_face
+
+    for name, face in (("cjk", find_cjk_face(None)), ("ja", find_japanese_face())):
+        digest = hashlib.sha256(face.path.read_bytes()).hexdigest()[:16] if face is not None else "none"
+        parts.append(f"{name}={digest}")
     return " ".join(parts)
 
 

@@ -235,6 +235,10 @@ def _constraints(metadata: list[Any]) -> dict[str, Any]:
     return found
 
 
+# A local name's language: East Asian tags and others often; any tag the pattern allows otherwise.
+LANGUAGE_TAGS = ["en", "en-US", "fr", "ja", "zh-Hans", "zh-Hant", "ko", "pt-BR"]
+
+
 def _pattern_strategy(pattern: str, min_length: int, max_length: int | None) -> st.SearchStrategy[str]:
     drawn = st.from_regex(pattern, fullmatch=True)
     if max_length is not None:
@@ -380,6 +384,8 @@ def known_validators() -> set[str]:
 
 
 def _field_strategy(model: type[BaseModel], name: str, info: FieldInfo) -> st.SearchStrategy[Any]:
+    if model is m.Party and name == "local_name_language":
+        return st.one_of(st.sampled_from(LANGUAGE_TAGS), value_strategy(info.annotation, list(info.metadata)))
     for validator, (list_field, key) in UNIQUE_BY.items():
         if list_field == name and validator in validators_of(model):
             (item,) = typing.get_args(info.annotation)

@@ -71,8 +71,10 @@ def _squashed(text: str) -> str:
 ])
 def test_longdate_follows_the_locale(tag: str, expected: str) -> None:
     assert longdate(dt.date(2023, 7, 7), tag) == expected
-    with i18n.activate(i18n.resolve(tag, "en")[0]):
-        assert longdate("2023-07-07") == expected  # the document's locale when none is named
+    locale, warning = i18n.resolve(tag, "en")
+    with i18n.activate(locale):
+        # The document's locale when none is named; a language without a catalogue is English throughout.
+        assert longdate("2023-07-07") == (expected if warning is None else "7 July 2023")
 
 
 def test_filters_outside_a_render_are_english_and_refuse_unknown_locales() -> None:
@@ -222,12 +224,13 @@ def test_an_unknown_language_is_english_with_one_warning(english: Agreement) -> 
         assert "MEMORANDUM" in text and "SUBJECT" in text and "7 July 2023" in text
 
 
-def test_a_language_without_a_catalogue_keeps_english_labels_around_its_own_dates(english: Agreement) -> None:
-    rendered = render(english.model_copy(update={"language": "fr"}), "memo", "docx", source="d.yaml")
+def test_a_language_without_a_catalogue_is_english_throughout(english: Agreement) -> None:
+    rendered = render(english.model_copy(update={"language": "pt-BR"}), "memo", "docx", source="d.yaml")
     [note] = [w for w in rendered.warnings if "catalogue" in w.message]
-    assert note.file == "d.yaml" and note.field == "language" and "templates/locales/fr" in note.message
+    assert note.file == "d.yaml" and note.field == "language"
+    assert note.message == "no catalogue for 'pt-BR': the document is in English (labels, dates, lists, numbers)"
     text = _text(rendered.data, "docx")
-    assert "7 juillet 2023" in text and "SUBJECT" in text and "Page " in text
+    assert "7 July 2023" in text and "SUBJECT" in text and "Page " in text and "julho" not in text
 
 
 def _write_po(path: Path, entries: dict[str, str], language: str) -> None:
@@ -238,21 +241,22 @@ def _write_po(path: Path, entries: dict[str, str], language: str) -> None:
 
 
 def test_a_partial_catalogue_falls_back_label_by_label(tmp_path: Path, english: Agreement) -> None:
-    _write_po(tmp_path / "locales" / "fr" / "LC_MESSAGES" / "messages.po",
-              {"Executive summary": "Synthèse", "Page %(page)s of %(pages)s": "Page %(page)s sur %(pages)s",
-               "Signed": "Signé le", "MEMORANDUM": "NOTE %(oops)s"}, "fr")
-    data = english.model_copy(update={"language": "fr"})
+    # Portuguese, which the tool does not ship: the template folder's catalogue is the only one.
+    _write_po(tmp_path / "locales" / "pt" / "LC_MESSAGES" / "messages.po",
+              {"Executive summary": "Síntese", "Page %(page)s of %(pages)s": "Página %(page)s de %(pages)s",
+               "Signed": "Assinado em", "MEMORANDUM": "NOTA %(oops)s"}, "pt")
+    data = english.model_copy(update={"language": "pt"})
     options = Options(template_dir=tmp_path)
     for fmt in ("pdf", "docx"):
         rendered = render(data, "briefing", fmt, options)
         assert not [w for w in rendered.warnings if "catalogue" in w.message]
         text = _text(rendered.data, fmt)
-        assert "Synthèse" in text and "Signé le" in text  # translated
+        assert "Síntese" in text and "Assinado em" in text  # translated
         assert "Parties" in text and "Focus areas" in text and "Sources" in text  # not in it: English
-        assert "7 juillet 2023" in text  # the locale's dates all the same
+        assert "7 de julho de 2023" in text  # the locale's dates all the same
         assert "Executive summary" not in text
     docx = _text(render(data, "briefing", "docx", options).data, "docx")
-    assert re.search(r"Page\s*1\s*sur\s*\d", docx)  # the writers' words come from the same catalogue
+    assert re.search(r"Página\s*1\s*de\s*\d", docx)  # the writers' words come from the same catalogue
     memo = _text(render(data, "memo", "docx", options).data, "docx")
     assert "MEMORANDUM" in memo and "oops" not in memo  # a broken translation: the English label
 

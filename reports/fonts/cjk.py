@@ -209,7 +209,7 @@ def _named(preferred: str) -> CjkFace:
                              "embedded (TrueType or CFF outlines, embedding allowed)")
         return dataclasses.replace(best.face, confined=True)
     wanted = preferred.casefold()
-    files = [Path(f) for f, _, _, families in _fontconfig(False) if wanted in families]
+    files = [Path(f) for f, _, _, families in _fontconfig("") if wanted in families]
     found = [c for path in dict.fromkeys([*files, *_search_files()]) for c in _candidates_in(path)
              if wanted in c.names and _draws_chinese(c.face)]
     if not found:
@@ -221,7 +221,7 @@ def _named(preferred: str) -> CjkFace:
 
 def _search_files() -> list[Path]:
     """Font files to look at, in order: fontconfig's Chinese faces, then the well-known files."""
-    listed = sorted(_fontconfig(True), key=lambda e: (_family_rank(e[3]), e[2] != "TrueType", e[0]))
+    listed = sorted(_fontconfig("zh-cn"), key=lambda e: (_family_rank(e[3]), e[2] != "TrueType", e[0]))
     files = [Path(entry[0]) for entry in listed]
     files.extend(Path(f) for f in KNOWN_FILES)
     files.extend(_windows_files())
@@ -242,16 +242,16 @@ def _family_rank(families: Iterable[str]) -> int:
     return min((_RANK.get(name, len(_RANK)) for name in families), default=len(_RANK))
 
 
-@lru_cache(maxsize=2)
-def _fontconfig(chinese_only: bool) -> tuple[tuple[str, int, str, frozenset[str]], ...]:
-    """fontconfig's faces (``fc-list``): (file, index, format, family names case-folded); none when it
-    is not installed, fails or takes too long."""
+@lru_cache(maxsize=4)
+def _fontconfig(lang: str) -> tuple[tuple[str, int, str, frozenset[str]], ...]:
+    """fontconfig's faces (``fc-list``) that draw ``lang`` (``zh-cn``, ``ja``; "" for every face): (file,
+    index, format, family names case-folded); none when it is not installed, fails or takes too long."""
     program = shutil.which(FC_LIST)
     if program is None:
         return ()
     args = [program, "-f", "%{file}\t%{index}\t%{fontformat}\t%{family}\n"]
-    if chinese_only:
-        args.append(":lang=zh-cn")
+    if lang:
+        args.append(f":lang={lang}")
     try:
         done = subprocess.run(args, capture_output=True, timeout=FC_TIMEOUT, check=False,
                               stdin=subprocess.DEVNULL)
@@ -419,6 +419,12 @@ def coverage(face: CjkFace) -> frozenset[int]:
         font.close()
 
 
+# The same reading of font files for the Japanese face (``reports.fonts.japanese``).
+faces_in = _candidates_in
+fontconfig_faces = _fontconfig
+
+
 on_forget(coverage.cache_clear, _find.cache_clear, _candidates_in.cache_clear, _fontconfig.cache_clear)
 
-__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "find_cjk_face", "is_font_path"]
+__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "faces_in", "find_cjk_face",
+           "fontconfig_faces", "is_font_path"]

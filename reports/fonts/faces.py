@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -24,6 +25,9 @@ from reports.errors import ThemeError
 from reports.fonts.forget import on_forget
 from reports.fonts.names import CJK_FAMILIES, FontChoice
 from reports.fonts.scripts import CJK_RUN, is_cjk
+
+if TYPE_CHECKING:
+    from reports.fonts.cjk import CjkFace
 
 
 @dataclass(frozen=True)
@@ -177,13 +181,70 @@ def cjk_font_for(name: str, text: str) -> str:
 
 
 def cjk_embedded(face_name: str) -> bool:
-    """True when the CJK face ``cjk_font`` gave is embedded in the PDF (not a CID font)."""
-    return face_name not in CID_FONTS
+    """True when the CJK face ``cjk_font`` (or ``ensure_japanese``) gave is embedded in the PDF (not a
+    CID font)."""
+    return face_name not in CID_FONTS and face_name != JAPANESE_CID
 
 
 def cjk_ready(face_name: str) -> bool:
     """True when ``face_name`` is an embeddable face already registered: nothing is left to prepare."""
     return cjk_embedded(face_name) and face_name in pdfmetrics.getRegisteredFontNames()
+
+
+JAPANESE_CID = "HeiseiMin-W3"  # reportlab's Japanese CID font: when no face at all can be embedded
+JAPANESE_ALIAS = "ja"  # the Chinese (or the theme's) face named again for Japanese runs
+
+
+@lru_cache(maxsize=8)
+def japanese_face(name: str) -> tuple[CjkFace | None, str]:
+    """The face Japanese runs are set in for the theme's CJK choice ``name``, and the alias it is
+    registered under: the face the theme names, when it names one (set under an alias, so that the
+    PDF still tags its Japanese runs apart); else the machine's Japanese face
+    (``reports.fonts.japanese``); else the Chinese face, under an alias; ``(None, "")`` when no face
+    can be embedded at all."""
+    from reports.fonts.cjk import find_cjk_face
+    from reports.fonts.japanese import find_japanese_face
+
+    if name not in CID_FONTS:
+        return find_cjk_face(name), JAPANESE_ALIAS
+    face = find_japanese_face()
+    if face is not None:
+        return face, ""
+    return find_cjk_face(name), JAPANESE_ALIAS
+
+
+def japanese_fallback(name: str) -> bool:
+    """True when Japanese runs are set in the Chinese face for want of a Japanese one on the machine
+    (a theme that names its own face chose it: no fallback)."""
+    from reports.fonts.japanese import find_japanese_face
+
+    return name in CID_FONTS and find_japanese_face() is None
+
+
+@lru_cache(maxsize=8)
+def japanese_font_name(name: str) -> str:
+    """The face name ``ensure_japanese`` registers, without registering it (see ``cjk_font_name``)."""
+    from reports.fonts.subset import pdf_face_name
+
+    face, alias = japanese_face(name)
+    if face is not None and not face.needs_conversion:
+        return pdf_face_name(face, alias)
+    return JAPANESE_CID  # none, or converted per character set: named when the document's text is known
+
+
+def ensure_japanese(name: str, text: str) -> str:
+    """Register the face for Japanese runs (``japanese_face``; an OpenType face converted for the
+    characters of ``text``) and return its name; reportlab's Japanese CID font when nothing can be
+    embedded (the PDF is then not archival, as with ``cjk_font``)."""
+    from reports.fonts.subset import register_pdf_face
+
+    face, alias = japanese_face(name)
+    if face is None:
+        with _lock:
+            if JAPANESE_CID not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(UnicodeCIDFont(JAPANESE_CID))
+        return JAPANESE_CID
+    return register_pdf_face(face, text, alias)
 
 
 # Monospaced TrueType faces for code, where the common systems keep them (first found wins).
@@ -242,7 +303,8 @@ def missing_glyphs(text: str, fonts: FontChoice) -> list[str]:
     return missing
 
 
-on_forget(cjk_font.cache_clear, cjk_font_name.cache_clear)
+on_forget(cjk_font.cache_clear, cjk_font_name.cache_clear, japanese_face.cache_clear, japanese_font_name.cache_clear)
 
-__all__ = ["CID_FONTS", "Family", "cjk_embedded", "cjk_font", "cjk_font_for", "cjk_font_name", "cjk_ready",
-           "ensure_cjk", "family", "missing_glyphs", "monospace", "standard_fonts", "unembedded_fonts"]
+__all__ = ["CID_FONTS", "JAPANESE_CID", "Family", "cjk_embedded", "cjk_font", "cjk_font_for", "cjk_font_name",
+           "cjk_ready", "ensure_cjk", "ensure_japanese", "family", "japanese_face", "japanese_fallback",
+           "japanese_font_name", "missing_glyphs", "monospace", "standard_fonts", "unembedded_fonts"]

@@ -1,4 +1,4 @@
-"""The Chinese face found, remembered between runs of the tool.
+"""The Chinese face found (and the Japanese one, under a name of its own), remembered between runs of the tool.
 
 Reading the candidates' character maps costs ~0.1 s at every start of the tool. The winner is kept in
 the user's cache folder, keyed by every candidate file's path, size and time: any font installed,
@@ -15,9 +15,9 @@ from typing import Any
 _CACHE_VERSION = 1
 
 
-def _cache_file() -> Path:
+def _cache_file(name: str = "cjk-face") -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "reports" / "cjk-face.json"
+    return Path(root) / "reports" / f"{name}.json"
 
 
 def files_key(files: list[Path]) -> str:
@@ -32,12 +32,12 @@ def files_key(files: list[Path]) -> str:
     return hashlib.sha256("\n".join([f"v{_CACHE_VERSION}", *listing]).encode()).hexdigest()
 
 
-def recalled(key: str) -> dict[str, Any] | None:
-    """The face remembered under ``key`` (``CjkFace``'s fields), or None."""
+def recalled(key: str, name: str = "cjk-face") -> dict[str, Any] | None:
+    """The face remembered under ``key`` in the record ``name`` (``CjkFace``'s fields), or None."""
     import json
 
     try:
-        path = _cache_file()
+        path = _cache_file(name)
         if not path.is_file() or path.stat().st_size > 65536:
             return None
         record = json.loads(path.read_text("utf-8"))
@@ -50,15 +50,15 @@ def recalled(key: str) -> dict[str, Any] | None:
         return None  # no record, or one that cannot be trusted: search again
 
 
-def keep(key: str, face: dict[str, Any]) -> None:
-    """Remember ``face`` (``CjkFace``'s fields) under ``key`` for the next run."""
+def keep(key: str, face: dict[str, Any], name: str = "cjk-face") -> None:
+    """Remember ``face`` (``CjkFace``'s fields) under ``key`` in the record ``name`` for the next run."""
     import json
     import tempfile
 
     record = {"key": key, "face": {"path": str(face["path"]), "index": face["index"], "family": face["family"],
                                    "needs_conversion": face["needs_conversion"]}}
     try:
-        path = _cache_file()
+        path = _cache_file(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                          prefix=".cjk-face-", suffix=".tmp") as out:

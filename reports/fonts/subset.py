@@ -154,27 +154,31 @@ def subset_options() -> Any:
     return options
 
 
-def pdf_face_name(face: CjkFace) -> str:
-    """The reportlab font name ``register_pdf_face`` gives a TrueType ``face`` (without registering it)."""
+def pdf_face_name(face: CjkFace, alias: str = "") -> str:
+    """The reportlab font name ``register_pdf_face`` gives a TrueType ``face`` (without registering it);
+    an ``alias`` (``ja``) names the same face a second time, for runs of another language: the PDF tags
+    a run's language by its face (``writers.pdf.tags.LangText``)."""
     stem = re.sub(r"[^A-Za-z0-9]", "", face.family) or hashlib.sha256(face.family.encode()).hexdigest()[:8]
-    return f"CJK-{stem}-{face.index}"
+    return f"CJK-{stem}-{face.index}" + (f"-{alias}" if alias else "")
 
 
-def register_pdf_face(face: CjkFace, text: str = "") -> str:
+def register_pdf_face(face: CjkFace, text: str = "", alias: str = "") -> str:
     """Register ``face`` with reportlab (once per process and, for a converted face, per character set
-    of ``text``) and return the font name to use in paragraph markup and styles."""
+    of ``text``; under another name for an ``alias``) and return the font name to use in paragraph
+    markup and styles."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     stem = pdf_face_name(face).removeprefix("CJK-").rsplit("-", 1)[0]
+    suffix = f"-{alias}" if alias else ""
     with _lock:
         if face.needs_conversion:
             chars = _characters(face, text)
-            name = f"CJK-{stem}-{face.index}-{hashlib.sha256(chars.encode()).hexdigest()[:10]}"
+            name = f"CJK-{stem}-{face.index}-{hashlib.sha256(chars.encode()).hexdigest()[:10]}{suffix}"
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, io.BytesIO(_subset(face, chars))))
         else:
-            name = f"CJK-{stem}-{face.index}"
+            name = f"CJK-{stem}-{face.index}{suffix}"
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, face_file(face), subfontIndex=face.index))
     return name

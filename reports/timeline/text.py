@@ -15,26 +15,15 @@ from reports.timeline.shapes import LegendWords, Measure
 # --------------------------------------------------------------------------- dates in words
 
 
-@lru_cache(maxsize=64)
-def _locale(tag: str) -> object:
-    from babel import Locale, UnknownLocaleError
-
-    # Bare English is written day-month-year, as the templates' `longdate` writes it.
-    tag = "en_GB" if tag.split("-")[0].lower() == "en" else tag.replace("-", "_")
-    try:
-        return Locale.parse(tag)
-    except (ValueError, TypeError, UnknownLocaleError):
-        return Locale.parse("en_GB")
-
-
 @lru_cache(maxsize=4096)
 def date_text(day: dt.date, skeleton: str, lang: str) -> str:
-    """``day`` written with a Babel date skeleton ("yMMMd", "yMMM", "MMM", "MMMd", "y") or "long" in ``lang``."""
-    from babel.dates import format_date, format_skeleton
+    """``day`` written with a Babel date skeleton ("yMMMd", "yMMM", "MMM", "MMMd", "y") or "long" in
+    ``lang``: the document's locale for formats (``Labels.format_locale``: ``en_US`` gives "Mar 3, 2025",
+    ``fr`` "3 mars 2025", ``ja`` "2025年3月3日"; a bare ``en`` is British, "3 Mar 2025"), written as the
+    templates' ``longdate`` writes the text's dates (``reports.dates``)."""
+    from reports.dates import format_day
 
-    if skeleton == "long":  # "7 July 2023": what the templates print, for the alt text
-        return str(format_date(day, "long", locale=_locale(lang)))  # type: ignore[arg-type]
-    return str(format_skeleton(skeleton, day, locale=_locale(lang)))  # type: ignore[arg-type]
+    return format_day(day, skeleton, lang)
 
 
 def alt_text(node: t.Timeline, lang: str = "en", legend: tuple[LegendWords, str | None] | None = None) -> str:

@@ -9,6 +9,8 @@ its own. Both writers split with ``split_columns`` so the PDF and the DOCX show 
 
 from __future__ import annotations
 
+from reports.tree import Labels
+
 MAX_COLUMNS = 20  # columns per printed table; under Word's 63, and about 8 mm each on A4 portrait
 
 
@@ -45,8 +47,9 @@ def columns_that_fit(text_width_pt: float, min_column_pt: float = MIN_COLUMN_PT)
     return max(2, min(MAX_COLUMNS, int(text_width_pt // min_column_pt)))
 
 
-def part_caption(group: list[int], ncols: int) -> str:
-    """The note printed above one part of a split table: which of the ``ncols`` columns it holds
-    (``group`` as given by ``split_columns``), and on later parts that the first column is repeated."""
-    span = f"Column {group[1] + 1}" if len(group) == 2 else f"Columns {group[1] + 1}–{group[-1] + 1}"
-    return f"{span} of {ncols}" + (" (continued; the first column is repeated)" if group[1] > 1 else "")
+def part_caption(group: list[int], ncols: int, labels: Labels | None = None) -> str:
+    """The note printed above one part of a split table, in the labels' language: which of the ``ncols``
+    columns it holds (``group`` as given by ``split_columns``), and on later parts that the first column
+    is repeated."""
+    words = labels if labels is not None else Labels()
+    return words.table_part(group[1] + 1, group[-1] + 1, ncols, group[1] > 1)

@@ -139,11 +139,17 @@ def assert_structure_reads_the_tree(pdf: bytes, doc: t.Document) -> None:
                 problems.append(f"contents entry {node.text!r}: not a heading, then its page number")
             continue
         found = _find(read, stream, cursor)
-        if node.role == "Caption":  # "Figure 1: Key dates", "图1: 关键日期": the writer's label, the caption
+        if node.role == "Caption":  # "Figure 1: Key dates", "图1：关键日期": the writer's label, the caption
             for label in (1, 2):
                 if found < 0 and len(read) > label:
                     found = _find(read[label:], stream, cursor)
                     read = read[label:] if found >= 0 else read
+            # The catalogue's pattern may join label and caption with no space ("图1：关键日期", "図1　主な日程").
+            for joint in ("：", "\u3000"):
+                if found < 0 and joint in node.text:
+                    rest = words(node.text.split(joint, 1)[1], boxes)
+                    found = _find(rest, stream, cursor) if rest else -1
+                    read = rest if found >= 0 else read
         if found < 0:
             where = "earlier in the tree (out of order)" if _find(read, stream, 0) >= 0 else "not in the tree"
             glued = [w for w in read if w not in stream]
@@ -200,6 +206,14 @@ def test_wrapped_lines_read_apart_and_cjk_lines_read_together() -> None:
     assert words(texts[-3]) == words(latin)
     assert words(texts[-2]) == [cjk]  # no space between CJK characters where a line broke
     assert_structure_reads_the_tree(pdf, doc)
+
+
+def test_a_soft_hyphen_before_the_space_of_a_line_break_keeps_the_words_apart() -> None:
+    # "Word\u00ad Word": the line breaks at the space, which the soft hyphen before it does not take away.
+    for space in (" ", "\u3000"):
+        text = "Name (" + f"\u00ad{space}Word" * 40 + ")"
+        doc = t.Document(t.Meta(title="Shy", iso_date="2024-02-29", language="en-GB"), (t.Paragraph((t.Text(text),)),))
+        assert_structure_reads_the_tree(write_pdf(doc, DEFAULT_THEME), doc)
 
 
 def test_a_paragraph_over_two_pages_reads_apart_at_the_page_break() -> None:

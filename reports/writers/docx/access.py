@@ -28,6 +28,7 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from reports.tree import Labels
 from reports.writers.docx import ooxml
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -78,12 +79,24 @@ def word_language(tag: str) -> str:
     return f"{language}-{region}"
 
 
+MAX_LANG = 84  # characters of a w:lang value (ST_Lang); the data's tag may be longer (a language, then subtags)
+
+
+def _within(tag: str, limit: int) -> str:
+    """``tag`` cut at a subtag boundary to at most ``limit`` characters: its language and the subtags
+    that fit, in order (a tag's later subtags only narrow what the earlier ones say)."""
+    parts = tag.split("-")
+    while len("-".join(parts)) > limit and len(parts) > 1:
+        parts.pop()
+    return "-".join(parts)[:limit]
+
+
 def set_language(document: Any, tag: str) -> None:
     """Say the document's language ``tag`` (BCP 47) in the document defaults (``w:lang w:val``; also
     ``w:bidi`` for a right-to-left language) and in every style that names a language of its own.
 
     The East Asian language (``w:eastAsia``) is left as it is: the East Asian set-up decides it."""
-    lang = word_language(tag)
+    lang = _within(word_language(tag), MAX_LANG)
     rtl = tag.split("-")[0].lower() in _RTL
     styles = document.styles.element
     defaults = _defaults_r_pr(styles)
@@ -120,16 +133,16 @@ def _defaults_r_pr(styles: Any) -> Any:
 # ------------------------------------------------------------------------------------------ pictures
 
 
-def logo_description(organisation: str) -> str:
-    """The logo's alt text."""
-    return f"Logo of {organisation}" if organisation.strip() else "Logo"
+def logo_description(organisation: str, labels: Labels | None = None) -> str:
+    """The logo's alt text, in the labels' language (``Logo of ...``, ``Logo``)."""
+    return (labels if labels is not None else Labels()).logo_text(organisation)
 
 
-def describe_logo(paragraph: Any, organisation: str) -> None:
+def describe_logo(paragraph: Any, organisation: str, labels: Labels | None = None) -> None:
     """Give each picture in ``paragraph`` (the header holding the theme's logo) the logo's alt text."""
     for doc_pr in paragraph._p.iter(f"{{{_WP}}}docPr"):
         if not doc_pr.get("descr", "").strip():
-            doc_pr.set("descr", logo_description(organisation))
+            doc_pr.set("descr", logo_description(organisation, labels))
 
 
 def mark_decorative(document: Any) -> None:

@@ -208,8 +208,8 @@ def embed_fonts(document: Any, cjk: str | None = None) -> None:
     is not installed is left out."""
     used = families_used(document)
     chars = characters(document)
-    cjk_face = _cjk_face(document, chars, cjk)
-    if not used and cjk_face is None:
+    cjk_faces = _cjk_faces(document, chars, cjk)
+    if not used and not cjk_faces:
         return
     table_part = _font_table(document)
     root = etree.fromstring(table_part.blob)
@@ -232,8 +232,8 @@ def embed_fonts(document: Any, cjk: str | None = None) -> None:
             r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),
                                              document.part.package), RT.FONT)
             _embed(element, face.element, r_id, key)
-    if cjk_face is not None:
-        _embed_cjk(document, table_part, root, cjk_face, chars)
+    for face, charset in cjk_faces:
+        _embed_cjk(document, table_part, root, face, chars, charset)
     table_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     _settings(document.settings.element)
 
@@ -255,18 +255,24 @@ def _embed(element: Any, name: str, r_id: str, key: str) -> None:
     embed.set(qn("w:subsetted"), "1")
 
 
-def _cjk_face(document: Any, chars: str, cjk: str | None) -> Any:
-    """The CJK face to embed (a ``cjk_fonts.CjkFace``), or None: the document has no CJK text, there is
-    no embeddable face, or the document names another East Asian face (SimSun, say)."""
+def _cjk_faces(document: Any, chars: str, cjk: str | None) -> list[tuple[Any, str]]:
+    """The East Asian faces to embed (``cjk_fonts.CjkFace``) with their font-table charsets: the Chinese
+    face (GB2312, 86) and the Japanese one (Shift JIS, 80), each when the document names it; none when the
+    document has no CJK text, no face can be embedded, or it names other faces (SimSun, say)."""
     from reports.fonts.cjk import find_cjk_face
+    from reports.fonts.faces import japanese_face
     from reports.fonts.scripts import is_cjk
 
     if not any(is_cjk(c) for c in chars):
-        return None
-    face = find_cjk_face(cjk)
-    if face is None or face.family not in east_asian_names(document):
-        return None
-    return face
+        return []
+    named = east_asian_names(document)
+    chinese = find_cjk_face(cjk)
+    out: list[tuple[Any, str]] = [(chinese, "86")] if chinese is not None and chinese.family in named else []
+    if named - {f.family for f, _ in out}:  # another face is named: the Japanese one, perhaps (looked for only then)
+        japanese = japanese_face(cjk or "STSong-Light")[0]
+        if japanese is not None and japanese.family in named and all(japanese.family != f.family for f, _ in out):
+            out.append((japanese, "80"))
+    return out
 
 
 def east_asian_names(document: Any) -> set[str]:
@@ -276,10 +282,10 @@ def east_asian_names(document: Any) -> set[str]:
     return {fonts.get(attr) for root in roots for fonts in root.iter(qn("w:rFonts")) if fonts.get(attr)}
 
 
-def _embed_cjk(document: Any, table_part: Any, root: Any, face: Any, chars: str) -> None:
+def _embed_cjk(document: Any, table_part: Any, root: Any, face: Any, chars: str, charset: str) -> None:
     from reports.fonts.subset import subset_for_pdf
 
-    element = _font_element(root, face.family, "auto", charset="86")
+    element = _font_element(root, face.family, "auto", charset=charset)
     _drop_embeds(table_part, root, element)
     data = subset_for_pdf(face, chars)
     key = font_key(data)

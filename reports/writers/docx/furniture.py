@@ -108,7 +108,8 @@ class _Lines:
     footer's note, and where they go."""
 
     def __init__(self, writer: StoryWriter, reference: Path | None) -> None:
-        from reports.fonts.faces import ensure_cjk, family
+        from reports.fonts.faces import family
+        from reports.fonts.languages import registered_faces
 
         self.writer, self.reference = writer, reference
         meta = writer.meta
@@ -117,7 +118,9 @@ class _Lines:
         # The PDF's faces (the theme's heading family, CJK runs in its CJK face) at the styles' own size.
         heading = family(writer.theme.fonts.heading)
         text = " ".join((title, self.marking, meta.date, meta.organisation))
-        self.measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(writer.theme.fonts.cjk, text))
+        # Japanese runs measured in the Japanese face, as the PDF sets them (the page label's too).
+        text += meta.labels.page(PAGE_ESTIMATE, PAGE_ESTIMATE)
+        self.measure = TextMeasure(heading.regular, heading.bold, registered_faces(writer.theme.fonts.cjk, meta, text))
         self.width = writer.text_width() / _EMU_PER_PT
         self.tab = writer.text_width() // 635  # EMU -> twips
         try:
@@ -173,7 +176,7 @@ class _Lines:
                 docx_theme.add_logo(paragraph, theme, max_width_pt=room)
         else:
             docx_theme.add_logo(paragraph, theme)
-        docx_access.describe_logo(paragraph, self.writer.meta.organisation)
+        docx_access.describe_logo(paragraph, self.writer.meta.organisation, self.writer.meta.labels)
 
     def footer(self, paragraph: Any, page_number: bool) -> None:
         if not page_number:  # the reference numbers its pages itself: our note alone

@@ -6,6 +6,7 @@ footer are in ``furniture``; the entry point, ``write_docx``, is in ``writer``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
+from reports.east_asian import primary
 from reports.fonts.faces import family
 from reports.fonts.scripts import CJK_RUN
 from reports.theme import Theme
@@ -49,6 +51,9 @@ class StoryWriter:
         self.ids = _style_ids(document)
         # The theme's CJK face, as Word names it; a Chinese document's runs name its body face (set_east_asian).
         self.cjk_font = docx_theme.east_asian_face(theme) if meta.east_asian else docx_theme.word_cjk_font(theme)
+        # Word's East Asian faces by the language of each run (a Japanese one for Japanese runs).
+        self.cjk_faces = docx_theme.word_cjk_faces(theme, meta, self.cjk_font)
+        self.japanese_known = self.cjk_faces.japanese != self.cjk_faces.chinese
         self.toc: Any = None  # the table of contents (docx_toc.TableOfContents) when the document has one
         self.gaps: list[tuple[Any, float]] = []  # (w:tbl, points of space after it): docx_access
 
@@ -103,18 +108,47 @@ class StoryWriter:
         text = xml_safe(text)
         if not text:
             return
+        if CJK_RUN.search(text) is None:
+            self.add_run(paragraph, text, char_style, target, "")
+            return
+        # A run says one East Asian language (w:lang w:eastAsia) and face: text whose East Asian runs
+        # are in two languages (a Chinese name in a Japanese sentence) becomes a run for each.
+        pieces: list[list[str]] = []
+        for piece, face, language in self.cjk_faces.runs(text):
+            if face is not None and (not pieces or (pieces[-1][1] and pieces[-1][1] != language)):
+                pieces.append([piece, language])
+            elif face is not None:
+                pieces[-1] = [pieces[-1][0] + piece, language]
+            elif pieces:
+                pieces[-1][0] += piece
+            else:
+                pieces.append([piece, ""])
+        for piece, language in pieces:
+            self.add_run(paragraph, piece, char_style, target, language)
+
+    def east_asian_font(self, language: str) -> str:
+        """Word's face for a run in ``language``: the Japanese face for Japanese (looked for the first
+        time a Japanese run is met, so that a document without one never looks), else the Chinese one."""
+        if primary(language) == "ja" and not self.japanese_known:
+            japanese = docx_theme.east_asian_face(self.theme, "ja")
+            self.cjk_faces = dataclasses.replace(self.cjk_faces, japanese=japanese)
+            self.japanese_known = True
+        return self.cjk_faces.face(language)
+
+    def add_run(self, paragraph: Any, text: str, char_style: str | None, target: Any, language: str) -> None:
+        """One run of ``text``: with an East Asian ``language``, its face and language said in the run."""
         # Built with lxml directly: python-docx's add_run and run.text cost more than the rest of the
         # writer (a search per element, a step per character). Inside a hyperlink, runs go in its element.
         parent = paragraph._p if target is None else target
         r = _sub(parent, _W_R)
         style_id = self.ids.get(char_style) if char_style else None
-        cjk = CJK_RUN.search(text) is not None
-        if style_id or cjk:
+        if style_id or language:
             r_pr = _sub(r, _W_RPR)
             if style_id:
                 _sub(r_pr, _W_RSTYLE).set(_W_VAL, style_id)
-            if cjk:
-                ooxml.east_asian(r_pr, self.cjk_font)
+            if language:
+                ooxml.east_asian(r_pr, self.east_asian_font(language),
+                                 docx_theme.east_asian_lang(language) or "zh-CN")
         if _SPECIAL_CHARS.search(text):
             r.text = text  # python-docx turns tabs and line breaks into w:tab and w:br
             return
@@ -203,7 +237,8 @@ class StoryWriter:
         groups = split_columns(ncols, columns_that_fit(self.text_width() / 12700))  # EMU -> points
         for group in groups:
             if len(groups) > 1:
-                self.add_text(self.new_para(container, "Caption"), part_caption(group, ncols), None, None)
+                caption = part_caption(group, ncols, self.meta.labels)
+                self.add_text(self.new_para(container, "Caption"), caption, None, None)
             part = rows if len(groups) == 1 else [tuple(row[c] for c in group if c < len(row)) for row in rows]
             self.table_part(container, part, [align[c] for c in group], bool(node.header))
 

@@ -26,16 +26,20 @@ import io
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree  # no stubs installed (ignored in pyproject): used as Any
 
 from reports import images
+from reports.east_asian import primary
 from reports.theme import DEFAULT_THEME, Theme
 from reports.writers.docx.archive import w
 from reports.writers.docx.package import stored_zip
 from reports.writers.docx.parts import serialise
 from reports.writers.docx.reference import reference_package
+
+if TYPE_CHECKING:
+    from reports.fonts.languages import CjkFaces
 
 STYLES_PART = "word/styles.xml"
 # The theme's families as Word names them: the PDF's standard fonts are Adobe's names for faces every
@@ -271,14 +275,45 @@ def east_asian_lang(tag: str) -> str | None:
     return _EAST_ASIAN_LANG[parts[0]]
 
 
-def east_asian_face(theme: Theme) -> str:
-    """The East Asian face of a Chinese document's body, as Word names it: the face the PDF embeds
-    (``cjk_fonts.find_cjk_face``, the theme's or the machine's), else the Word face of the theme's CJK
-    family (``WORD_CJK``: SimSun for STSong-Light), which every Chinese Windows has."""
+def east_asian_face(theme: Theme, language: str = "") -> str:
+    """The East Asian face of a Chinese (``language`` ``ja``: Japanese) document's body, as Word names it:
+    the face the PDF embeds (``cjk_fonts.find_cjk_face``, the theme's or the machine's; for Japanese the
+    machine's Japanese face, ``fonts.faces.japanese_face``), else the Word face of the theme's CJK family
+    (``WORD_CJK``: SimSun for STSong-Light), which every Chinese Windows has."""
     from reports.fonts.cjk import find_cjk_face
 
+    if language and primary(language) == "ja":
+        from reports.fonts.faces import japanese_face
+
+        found = japanese_face(theme.fonts.cjk)[0]
+        if found is not None:
+            return str(found.family)
+        if theme.fonts.cjk in WORD_CJK:  # no face on this machine: the one every Japanese Windows has
+            return WORD_CJK["HeiseiMin-W3"]
     face = find_cjk_face(theme.fonts.cjk)
     return face.family if face is not None else word_cjk_font(theme)
+
+
+def word_cjk_faces(theme: Theme, meta: Any, chinese: str) -> CjkFaces:
+    """Word's East Asian faces of a document, by each run's language (``fonts.languages``): ``chinese``
+    for every run but the Japanese ones, and for those the Japanese face (``east_asian_face``), looked
+    for only when the document may have Japanese runs (its language or labels, a name given as Japanese;
+    kana met elsewhere is the story writer's to find, see ``StoryWriter.east_asian_font``)."""
+    from reports.fonts.languages import CjkFaces, run_languages
+
+    languages = run_languages(meta)
+    japanese = chinese
+    if any(primary(lang) == "ja" for lang in (languages.default, *(lang for _, lang in languages.names))):
+        japanese = east_asian_face(theme, "ja")
+    return CjkFaces(chinese, japanese, languages)
+
+
+def _document_language(meta: Any) -> str:
+    # The East Asian language of the whole body: the text's, then the labels' (Chinese labels around
+    # English data), else Simplified Chinese.
+    from reports.east_asian import han_language
+
+    return han_language(meta.language, meta.labels.locale)
 
 
 def set_east_asian(document: Any, meta: Any, theme: Theme) -> None:
@@ -292,8 +327,9 @@ def set_east_asian(document: Any, meta: Any, theme: Theme) -> None:
     if not meta.east_asian:
         return
     # The text's language first, then the labels' (Chinese labels around English data).
-    lang = east_asian_lang(meta.language) or east_asian_lang(meta.labels.locale) or "zh-CN"
-    face = east_asian_face(theme)
+    language = _document_language(meta)
+    lang = east_asian_lang(language) or "zh-CN"
+    face = east_asian_face(theme, language)
     styles = document.styles.element
     defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
     targets = [defaults] if defaults is not None else []
@@ -307,6 +343,9 @@ def set_east_asian(document: Any, meta: Any, theme: Theme) -> None:
             r_pr.insert(0, fonts)
         fonts.attrib.pop(w("eastAsiaTheme"), None)
         fonts.set(w("eastAsia"), face)
+        own = r_pr.find(w("lang"))
+        if own is not None and own.get(w("eastAsia")) is not None:  # a style's own East Asian language
+            own.set(w("eastAsia"), lang)
         if r_pr is defaults:
             fonts.set(w("hint"), "eastAsia")
             lang_el = r_pr.find(w("lang"))
@@ -317,7 +356,7 @@ def set_east_asian(document: Any, meta: Any, theme: Theme) -> None:
 
 __all__ = ["FIXED_SIZE_STYLES", "STORIES", "WORD_CJK", "WORD_FAMILIES", "add_logo", "apply_theme",
            "colour_map", "east_asian_face", "east_asian_lang", "reference_stories", "set_east_asian",
-           "themed_package", "word_cjk_font", "word_font"]
+           "themed_package", "word_cjk_faces", "word_cjk_font", "word_font"]
 
 
 # A memo is meant to fit one page: the same tighter spacing as the PDF's memo stylesheet (pdf_styles),

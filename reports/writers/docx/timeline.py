@@ -170,18 +170,22 @@ def _parts(lay: tl.Layout, page_height: float) -> Iterator[tuple[int, int]]:
 def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     """Write ``node`` into ``container`` (the body or a cell) for the DOCX writer ``writer``
     (``story.StoryWriter``: its document, theme, metadata and paragraph helpers)."""
-    from reports.fonts.faces import ensure_cjk, family
+    from reports.fonts.faces import family
+    from reports.fonts.languages import registered_faces
     from reports.fonts.measure import TextMeasure
     from reports.writers.docx import theme as docx_theme
 
     theme: Theme = writer.theme
     meta = writer.meta
     labels = getattr(meta, "labels", None)
-    lang = getattr(labels, "locale", "") or meta.language
+    # Dates in the locale the text's dates are written in (en-US "Mar 3, 2025", fr "3 mars 2025").
+    lang = labels.format_locale if labels is not None else "en_GB"
     # Measured as the PDF sets the figure: the heading family, and labels and dates (2023年7月7日 in
     # Chinese) in the CJK face, read when they need it.
     heading = family(theme.fonts.heading)
-    measure = TextMeasure(heading.regular, heading.bold, ensure_cjk(theme.fonts.cjk, tl.alt_text(node, lang)))
+    text = tl.alt_text(node, lang)
+    # Japanese labels and dates measured in the Japanese face, as the PDF sets them.
+    measure = TextMeasure(heading.regular, heading.bold, registered_faces(theme.fonts.cjk, meta, text))
     size = theme.fonts.size
     # In a table cell (a key-facts value) the figure takes the cell's width less its margins.
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
@@ -206,7 +210,9 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         doc_id = writer.doc.part.next_id
         # The shapes' own ids are kept far above the drawings' (which may be numbered 1, 2 ... afresh
         # once the document is complete), so the two never meet.
-        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), docx_theme.word_cjk_font(theme), alt,
+        # The labels' East Asian face: the document's (a Japanese face for a Japanese document).
+        cjk_face = writer.cjk_faces.face(writer.cjk_faces.languages.default)
+        shapes = _Shapes(max(doc_id, _SHAPE_IDS), colours, (font, font), cjk_face, alt,
                          lambda url: str(writer.doc.part.relate_to(xml_safe(url), RT.HYPERLINK, is_external=True)))
         for row in rows:
             _row_shapes(shapes, row, origin, width)
@@ -232,8 +238,10 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
         if end < len(lay.rows) or node.number is None:
             spacing.remove(spacing[0])  # keep-with-next only between the last part and its caption
     if node.number is not None:
-        label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
-        writer.runs(writer.new_para(container, "Caption"), linked(f"{label}: {node.caption}"))
+        # The catalogue's pattern ("Figure 1 : Dates clés", "図1　主な日程"), as an image's caption has it.
+        caption = (labels.figure_caption(node.number, node.caption) if labels is not None
+                   else f"Figure {node.number}: {node.caption}")
+        writer.runs(writer.new_para(container, "Caption"), linked(caption))
 
 
 __all__ = ["add_timeline"]

@@ -27,7 +27,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from reports import tree as t
 from reports.errors import Problem, RenderError
-from reports.fonts.faces import cjk_ready, ensure_cjk, unembedded_fonts
+from reports.fonts.faces import cjk_embedded, cjk_ready, ensure_cjk, ensure_japanese, unembedded_fonts
+from reports.fonts.languages import CjkFaces, run_languages
 from reports.fonts.scripts import CJK_RUN
 from reports.limits import source_date_epoch
 from reports.theme import Theme
@@ -98,10 +99,18 @@ class _Layout:
         # The CJK face is read only for a document that prints CJK text; an OpenType face is converted for
         # the characters it prints (a face of its own per character set). Once a TrueType face is read, the
         # document's text need not be walked for it.
+        chars: str | None = None
         if not cjk_ready(sheet.cjk):
-            face = ensure_cjk(theme.fonts.cjk, cjk_characters(doc, theme))
+            chars = cjk_characters(doc, theme)
+            face = ensure_cjk(theme.fonts.cjk, chars)
             if face != sheet.cjk:
                 sheet = dataclasses.replace(sheet, cjk=face)
+        # Japanese runs get the Japanese face (registered only when the document may have some: kana, a
+        # Japanese document or label, a name given as Japanese); every other East Asian run the Chinese one.
+        faces = CjkFaces(sheet.cjk, sheet.cjk, run_languages(doc.meta))
+        chars = cjk_characters(doc, theme) if chars is None else chars
+        japanese = ensure_japanese(theme.fonts.cjk, chars) if faces.may_be_japanese(chars) else sheet.cjk
+        sheet = dataclasses.replace(sheet, faces=dataclasses.replace(faces, japanese=japanese))
         self.sheet = sheet
         self.writer = writer = StoryWriter(sheet, doc.meta)
         self.title = writer.title_block()
@@ -189,7 +198,7 @@ class _Layout:
         decor = PageDecor(meta, sheet, self.theme)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
         notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
-        archival = not unembedded_fonts(self.theme.fonts, sheet.cjk)
+        archival = not unembedded_fonts(self.theme.fonts, sheet.cjk) and cjk_embedded(sheet.faces.japanese)
         maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=save,
                                 attachments=attachments)
         story = without_empty_pages(story + notes)

@@ -73,7 +73,7 @@ class PageDecor:
         self.marking = meta.classification.upper()
         self.top, self.bottom = furniture_margins(theme.margins.top, theme.margins.bottom)
         # The same faces and measure as the DOCX writer's, so both cut the running title at the same word.
-        self.measure = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.cjk)
+        self.measure = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
         width = line_width(sheet.page_size[0], theme.margins.left, theme.margins.right)
         try:
             self.head = running_head(meta.short_title or meta.title, self.marking, self.measure, FURNITURE_SIZE,
@@ -102,7 +102,7 @@ class PageDecor:
             return
         canvas.saveState()
         canvas.setFillColor(self.sheet.muted)
-        draw_text(canvas, left, y, self.head, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.cjk)
+        draw_text(canvas, left, y, self.head, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.faces)
         self.draw_marking(canvas, right, y, "right")
         canvas.setStrokeColor(self.sheet.rule)
         canvas.setLineWidth(0.5)
@@ -131,7 +131,7 @@ class PageDecor:
             return
         canvas.saveState()
         canvas.setFillColor(self.sheet.accent)
-        draw_text(canvas, x, y, self.marking, self.sheet.heading.bold, FURNITURE_SIZE, self.sheet.cjk, align=align)
+        draw_text(canvas, x, y, self.marking, self.sheet.heading.bold, FURNITURE_SIZE, self.sheet.faces, align=align)
         canvas.restoreState()
 
     def footer(self, canvas: Canvas, page: int, pages: int) -> None:
@@ -144,9 +144,9 @@ class PageDecor:
         canvas.setLineWidth(0.5)
         canvas.line(left, y + 9, right, y + 9)
         canvas.setFillColor(self.sheet.muted)
-        draw_text(canvas, left, y, self.note, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.cjk)
+        draw_text(canvas, left, y, self.note, self.sheet.heading.regular, FURNITURE_SIZE, self.sheet.faces)
         draw_text(canvas, right, y, self.meta.labels.page(page, pages), self.sheet.heading.regular, FURNITURE_SIZE,
-                  self.sheet.cjk, align="right")
+                  self.sheet.faces, align="right")
         canvas.restoreState()
 
 
@@ -158,7 +158,9 @@ def draw_watermark(canvas: Canvas, text: str, sheet: Sheet, colour: colors.Color
     """
     width, height = sheet.page_size
     # A mark with Chinese, Japanese or Korean in it is set in the CJK font: the heading family lacks them.
-    font = sheet.cjk if any(is_cjk(c) for c in text) else sheet.heading.bold
+    faces = sheet.faces
+    font = (faces.face(faces.language_of(text) or faces.languages.default) if any(is_cjk(c) for c in text)
+            else sheet.heading.bold)
     runs = face_runs(text, font)  # characters the face lacks: boxes that keep their text
     unit = sum(stringWidth(piece, face, 1) for piece, face in runs) or 1.0
     size = min(MAX_SIZE_PT, DIAGONAL_SHARE * math.hypot(width, height) / unit)
@@ -197,8 +199,9 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
     embedded). With ``save`` false the pages are laid out and nothing is written (to learn where headings
     fall)."""
 
-    language = decor.meta.language.lower()
-    span_lang = "" if language.startswith(("zh", "ja", "ko")) else "zh-Hans"
+    # Runs in a face whose language is not the document's are marked with their /Lang: Chinese names in
+    # an English document, Japanese labels around English data, a Chinese name in a Japanese document.
+    span_langs = decor.sheet.faces.spans(decor.meta.language)
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -214,8 +217,8 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
         def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
             text = super().beginText(x, y, direction)
             text.__class__ = LangText  # lines end with the spaces reportlab dropped (pdf_spaces)
-            if span_lang:  # Chinese, Japanese or Korean runs in a document in another language
-                text.span_font, text.span_lang = decor.sheet.cjk, span_lang
+            if span_langs:  # Chinese, Japanese or Korean runs in a document in another language
+                text.span_langs = span_langs
             return text
 
         def showPage(self) -> None:
@@ -234,7 +237,7 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
                 annotation = annotation.Dict()
             annotation["F"] = 4  # printed with the page (PDF/A)
             name = name or f"NUMBER{self._annotationCount + 1}"
-            text = _link_text(annotation, self.tagger.current)
+            text = _link_text(annotation, self.tagger.current, decor.meta.labels.section_link)
             annotation["Contents"] = PDFString(text)  # its description (PDF/UA)
             if self.tagger.link(self.tagger.page, name, text):
                 self._links[name] = annotation
@@ -258,11 +261,11 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
     return NumberedCanvas
 
 
-def _link_text(annotation: PDFDictionary, element: Element | None) -> str:
+def _link_text(annotation: PDFDictionary, element: Element | None, fallback: str) -> str:
     action = annotation.dict.get("A")
     uri = action.dict.get("URI") if isinstance(action, PDFDictionary) else None
     if uri is not None:
         return str(getattr(uri, "s", uri))
     if element is not None and element.text:
         return element.text
-    return "Link to a section of this document"
+    return fallback  # "Link to a section of this document", in the labels' language

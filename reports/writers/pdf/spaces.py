@@ -113,7 +113,11 @@ def line_ends(source: str, lines: list[str], continued: bool = False) -> list[Li
         if not line or _breakable(line[-1]):
             ends[i] = LineEnd("", hyphen, pos)  # the line kept its space (or drew nothing)
         elif i < len(lines) - 1:
-            ends[i] = LineEnd(" " if pos < len(source) and _breakable(source[pos]) else "", hyphen, pos)
+            # A soft hyphen just before the space the line broke at draws nothing: the space is still dropped.
+            after = pos
+            while after < len(source) and source[after] == _SHY:
+                after += 1
+            ends[i] = LineEnd(" " if after < len(source) and _breakable(source[after]) else "", hyphen, pos)
         else:
             ends[i] = LineEnd(" " if continued else "", hyphen, pos)
     return ends

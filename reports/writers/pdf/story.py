@@ -19,7 +19,9 @@ from reportlab.platypus import CondPageBreak, Flowable, ListItem, PageBreak, Spa
 from reports import images
 from reports import tree as t
 from reports.autolink import joined, linked, upper
+from reports.east_asian import primary
 from reports.fonts.faces import monospace
+from reports.fonts.languages import CjkFaces
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
 from reports.writers.measure import SEPARATOR, plain_text
@@ -56,14 +58,24 @@ class StoryWriter:
         markup will be set in, for paragraphs reportlab makes itself), characters it lacks are set in the
         stand-in face here; a TParagraph does that itself, in whatever face each run ends up in."""
         out: list[str] = []
-        for piece, cjk in _script_runs(value):
+        for piece, cjk in self.cjk_runs(value):
             if not cjk and not face:
                 out.append(escape(piece))
                 continue
-            base = self.sheet.cjk if cjk else face
+            base = cjk or face
             out.extend(escape(run) if font == face else f'<font face="{font}">{escape(run)}</font>'
                        for run, font in face_runs(piece, base))
         return "".join(out)
+
+    def cjk_runs(self, value: str) -> Iterator[tuple[str, str]]:
+        """``value`` in runs of (piece, face): each East Asian run in the face of its language (a Chinese
+        name in a Japanese sentence in the Chinese face), every other run with no face ("")."""
+        faces = self.sheet.faces
+        for piece, cjk in _script_runs(value):
+            if cjk:
+                yield from ((part, face or "") for part, face, _ in faces.runs(piece))
+            else:
+                yield piece, ""  # empty ones too: they stand where markup would be
 
     def inlines(self, content: t.Inlines) -> str:
         return "".join(_INLINES[type(node)](self, node) for node in content)
@@ -83,6 +95,10 @@ class StoryWriter:
         return f'<font face="{face}" size="{self.sheet.styles["Normal"].fontSize - 1}">{self.text(node.text)}</font>'
 
     # ------------------------------------------------------------------ structure
+
+    def language_of(self, content: t.Inlines) -> str:
+        """The ``/Lang`` of an element holding ``content`` ("" for the document's own language)."""
+        return _language_of(content, self.meta.language, self.sheet.faces)
 
     def tag(self, role: str, **options: Any) -> Element:
         return self.parent.add(role, **options)
@@ -124,7 +140,7 @@ class StoryWriter:
     def para(self, content: t.Inlines, style: str, element: Element | None = None) -> TParagraph:
         """The paragraph of ``content``, drawn as ``element`` (a new P where the writer is, by default)."""
         if element is None:
-            element = self.tag("P", lang=_language_of(content, self.meta.language))
+            element = self.tag("P", lang=self.language_of(content))
         paragraph_style = self.sheet.styles[style]
         spans: list[Span] = []
         paragraph: TParagraph | None = None
@@ -143,7 +159,7 @@ class StoryWriter:
         addresses in it are links, as in the document's text (``reports.autolink``)."""
         content = linked(text) if isinstance(text, str) else text
         paragraph = TParagraph(self.inlines(content), self.sheet.styles[style])
-        paragraph._struct = self.tag(role, lang=_language_of(content, self.meta.language))
+        paragraph._struct = self.tag(role, lang=self.language_of(content))
         return paragraph
 
     def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
@@ -151,8 +167,8 @@ class StoryWriter:
         for node in content:
             kind = type(node)
             if kind is t.Text:
-                out.extend((piece, bold, italic, self.sheet.cjk, "font") if cjk else (piece, bold, italic, "", tag)
-                           for piece, cjk in _script_runs(node.text))  # type: ignore[union-attr]
+                out.extend((piece, bold, italic, cjk, "font") if cjk else (piece, bold, italic, "", tag)
+                           for piece, cjk in self.cjk_runs(node.text))  # type: ignore[union-attr]
             elif kind is t.Strong or kind is t.Emphasis:
                 strong = kind is t.Strong
                 inner_bold, inner_italic, inner_tag = (True, italic, "b") if strong else (bold, True, "i")
@@ -190,7 +206,7 @@ class StoryWriter:
         pieces = paragraph_pieces(node.content)
         if len(pieces) == 1:
             return [self.para(node.content, "Normal")]
-        element = self.tag("P", lang=_language_of(node.content, self.meta.language))  # one P for all pieces
+        element = self.tag("P", lang=self.language_of(node.content))  # one P for all pieces
         # reportlab lays a paragraph out again from its start at every line it wraps and every page it
         # is split over (quadratic: 12 s for 100,000 characters). A long one is set as consecutive
         # paragraphs without space between them, so it reads as one and costs what its lines cost.
@@ -335,18 +351,18 @@ def _script_runs(value: str) -> Iterator[tuple[str, bool]]:
 
 
 
-def _language_of(content: t.Inlines, language: str) -> str:
-    """``zh-Hans`` for text all in Chinese characters in a document in another language, else "".
+def _language_of(content: t.Inlines, language: str, faces: CjkFaces) -> str:
+    """The language of text all in East Asian characters of one language other than the document's
+    (``zh-Hans`` for 浙江省人民政府 in an English document, ``ja`` for a Japanese label), else "".
 
     The structure tree's ``/Lang`` on such an element lets a screen reader switch voices; a paragraph
-    that mixes scripts keeps the document's language (its runs are not separate elements).
+    that mixes scripts or languages keeps the document's language (its runs are marked as spans).
     """
-    if language.lower().startswith("zh"):
-        return ""
     text = plain_text(content)
-    if not CJK_RUN.search(text):
+    if not CJK_RUN.search(text) or any(c.isalpha() for c in CJK_RUN.sub("", text)):
         return ""
-    return "" if any(c.isalpha() for c in CJK_RUN.sub("", text)) else "zh-Hans"
+    found = faces.language_of(text)
+    return found if found and primary(found) != primary(language) else ""
 
 
 _BLOCKS: dict[type, Callable[[StoryWriter, Any], list[Flowable]]] = {

@@ -6,7 +6,7 @@ Normal, List Bullet, Quote, ...), so the two writers stay recognisably one desig
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reports.fonts.faces import Family, cjk_font_name, family
 from reports.fonts.forget import on_forget
-from reports.fonts.scripts import script_runs
+from reports.fonts.languages import CjkFaces
 from reports.fonts.standin import face_runs
 from reports.theme import Theme
 from reports.writers.measure import furniture_margins
@@ -42,6 +42,9 @@ class Sheet:
     page_size: tuple[float, float]
     frame_width: float
     frame_height: float
+    # The faces of the East Asian runs by their language: the Chinese face for all until the writer
+    # knows the document (``layout.lay_out`` sets the Japanese face and the document's languages).
+    faces: CjkFaces = field(default_factory=lambda: CjkFaces("", ""))
 
 
 @dataclass(frozen=True)
@@ -136,19 +139,21 @@ def stylesheet(theme: Theme, kind: str = "briefing", east_asian: bool = False) -
         rule=colors.HexColor(c.rule), zebra=colors.HexColor(c.zebra),
         header_text=colors.HexColor(c.header_text), page_size=page,
         frame_width=page[0] - (m.left + m.right) * mm,
-        frame_height=page[1] - sum(furniture_margins(m.top, m.bottom)) * mm,
+        frame_height=page[1] - sum(furniture_margins(m.top, m.bottom)) * mm, faces=CjkFaces(cjk, cjk),
     )
 
 
-def _runs(text: str, font: str, cjk: str) -> list[tuple[str, str]]:
-    return [run for piece, is_cjk in script_runs(text) for run in face_runs(piece, cjk if is_cjk else font)]
+def _runs(text: str, font: str, cjk: str | CjkFaces) -> list[tuple[str, str]]:
+    faces = cjk if isinstance(cjk, CjkFaces) else CjkFaces(cjk, cjk)
+    return [run for piece, face, _ in faces.runs(text) for run in face_runs(piece, face or font)]
 
 
-def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, cjk: str,
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, cjk: str | CjkFaces,
               align: str = "left") -> None:
     """Draw one line of ``text`` at (``x``, ``y``) in ``font``, its Chinese, Japanese and Korean runs in
-    the ``cjk`` face (the Latin faces have none of them: a footer's 2023年7月7日 would be boxes), aligned
-    ``left`` or ``right`` of ``x``. For page furniture, which reportlab draws without paragraphs."""
+    the ``cjk`` face of each run's language (the Latin faces have none of them: a footer's 2023年7月7日
+    would be boxes), aligned ``left`` or ``right`` of ``x``. For page furniture, which reportlab draws
+    without paragraphs."""
     runs = _runs(text, font, cjk)
     if align == "right":
         x -= sum(stringWidth(piece, face, size) for piece, face in runs)

@@ -30,6 +30,7 @@ class Writes(Protocol):
 
     sheet: Sheet
     boxes: int  # how many table cells enclose the block being written (0: the page's own flow)
+    meta: t.Meta
 
     def tag(self, role: str, **options: Any) -> Element: ...
 
@@ -53,7 +54,7 @@ def table(writer: Writes, node: t.Table) -> list[Flowable]:
         return table_part(writer, header, rows, align, ncols)
     out: list[Flowable] = []
     for group in groups:
-        out.append(writer.plain_para(part_caption(group, ncols), "Caption", "Caption"))
+        out.append(writer.plain_para(part_caption(group, ncols, writer.meta.labels), "Caption", "Caption"))
         out.extend(table_part(writer, tuple(header[c] for c in group) if header else (),
                                    [tuple(row[c] for c in group) for row in rows],
                                    [align[c] for c in group], len(group)))

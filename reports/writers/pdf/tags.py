@@ -17,8 +17,9 @@ Part of write (PDF). reportlab's open-source edition draws untagged content, so:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -138,13 +139,13 @@ class Tagger:
 
 
 class LangText(PDFTextObject):  # type: ignore[misc]
-    """A text object that marks the runs set in one face (the CJK face, in a document in another
-    language) as a ``/Span`` with their ``/Lang``, inside whatever element the text belongs to: a screen
-    reader switches voice for a Chinese name in an English sentence."""
+    """A text object that marks the runs set in some faces (``span_langs``: the Japanese face and the
+    Chinese one, in a document in another language) as a ``/Span`` with their face's ``/Lang``, inside
+    whatever element the text belongs to: a screen reader switches voice for a Chinese name in an
+    English sentence, and reads a Japanese label as Japanese."""
 
-    span_font = ""
-    span_lang = ""
-    _in_span = False
+    span_langs: Mapping[str, str] = MappingProxyType({})  # face -> /Lang; set on each text object
+    _in_span = ""  # the /Lang of the open span, "" when none is open
     # What each line of the paragraph being drawn gets at its end (``spaces``): the space reportlab
     # dropped where it wrapped, drawn after the last glyph, so the marked content reads words; and where
     # the hyphen it drew for a soft hyphen is.
@@ -199,13 +200,14 @@ class LangText(PDFTextObject):  # type: ignore[misc]
         return " ".join(parts)
 
     def _switch(self, font: str) -> None:
-        wanted = font == self.span_font
-        if wanted and not self._in_span:
-            self._code.append(f"/Span <</Lang ({self.span_lang})>> BDC")
-            self._in_span = True
-        elif not wanted and self._in_span:
+        wanted = self.span_langs.get(font, "")
+        if wanted == self._in_span:
+            return
+        if self._in_span:
             self._code.append("EMC")
-            self._in_span = False
+        if wanted:
+            self._code.append(f"/Span <</Lang ({wanted})>> BDC")
+        self._in_span = wanted
 
     def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
         self._switch(psfontname)
@@ -218,7 +220,7 @@ class LangText(PDFTextObject):  # type: ignore[misc]
     def getCode(self) -> str:
         if self._in_span:  # a span never outlives its text object
             self._code.append("EMC")
-            self._in_span = False
+            self._in_span = ""
         code: str = super().getCode()
         return code
 

@@ -31,7 +31,7 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
                  legend: tl.LegendWords | None = None) -> None:
         super().__init__()
         self.node, self.sheet, self.lang, self.as_of = node, sheet, lang, as_of
-        self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.cjk)
+        self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
         self.rows = rows
         self.lay = lay
         self.legend = legend
@@ -202,7 +202,8 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     """
     meta = writer.meta
     labels = getattr(meta, "labels", None)
-    lang = getattr(labels, "locale", "") or meta.language
+    # Dates in the locale the text's dates are written in (en-US "Mar 3, 2025", fr "3 mars 2025").
+    lang = labels.format_locale if labels is not None else "en_GB"
     legend = tl.LegendWords(labels.timeline_past, labels.timeline_future, labels.timeline_milestone) \
         if labels is not None else tl.LegendWords()
     figure = TimelineFlowable(node, writer.sheet, lang, meta.iso_date, legend=legend)
@@ -210,8 +211,10 @@ def timeline_flowables(writer: Any, node: t.Timeline) -> list[Flowable]:
     figure._struct = writer.tag("Figure", alt=node.alt or figure._alt_text)
     if node.number is None:
         return [Spacer(1, 4), figure, Spacer(1, 10)]
-    label = labels.figure_label(node.number) if labels is not None else f"Figure {node.number}"
-    caption = writer.plain_para(f"{label}: {node.caption}", "Caption", "Caption")
+    # The catalogue's pattern ("Figure 1 : Dates clés", "図1　主な日程"), as an image's caption has it.
+    text = (labels.figure_caption(node.number, node.caption) if labels is not None
+            else f"Figure {node.number}: {node.caption}")
+    caption = writer.plain_para(text, "Caption", "Caption")
     figure.wrap(writer.sheet.frame_width, writer.sheet.frame_height)
     # A long figure starts where it is, its rows break pages. In a table cell (a key-facts value) nothing
     # is kept together: reportlab's KeepTogether cannot be split there (it has no canvas: a crash).

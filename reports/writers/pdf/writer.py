@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from reports import tree as t
 from reports.errors import Problem
-from reports.fonts.faces import cjk_embedded, cjk_font_name, ensure_cjk, standard_fonts
+from reports.fonts.faces import cjk_embedded, cjk_font_name, ensure_cjk, japanese_fallback, standard_fonts
+from reports.fonts.languages import CjkFaces, run_languages
 from reports.theme import Theme
 from reports.writers.options import WriterOptions
 from reports.writers.pdf.layout import cjk_characters, draw
@@ -45,3 +46,23 @@ def chinese_not_embedded(doc: t.Document, theme: Theme, source: str, *, every_ti
     return Problem(source, "no Chinese, Japanese or Korean font to embed was found on this machine: that text "
                            "uses reportlab's STSong-Light, which the reader's viewer must supply, and the PDF is "
                            "not PDF/A (install fonts-wqy-zenhei, or name a font file in the theme's fonts.cjk)")
+
+
+_said_no_japanese_face = False
+
+
+def japanese_in_chinese_face(doc: t.Document, theme: Theme, source: str, *,
+                             every_time: bool = False) -> Problem | None:
+    """A warning, once per process (``every_time``: for each document), when ``doc`` has Japanese text
+    and the machine has no Japanese face: it is set (in both formats) in the Chinese face, whose glyph
+    forms are Chinese, though still tagged as Japanese."""
+    global _said_no_japanese_face
+    if _said_no_japanese_face and not every_time:
+        return None
+    chars = cjk_characters(doc, theme)
+    if not CjkFaces("", "", run_languages(doc.meta)).may_be_japanese(chars) or not japanese_fallback(theme.fonts.cjk):
+        return None
+    _said_no_japanese_face = True
+    return Problem(source, "no Japanese font was found on this machine: Japanese text is set in the Chinese "
+                           "face, with Chinese glyph forms (install fonts-ipafont-mincho or fonts-noto-cjk, or "
+                           "name a Japanese font file in the theme's fonts.cjk)")
