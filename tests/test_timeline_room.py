@@ -120,7 +120,8 @@ NODE = t.Timeline((t.TimelineEvent("2023-03-28", "Announced"), t.TimelineEvent("
 
 
 def test_both_writers_draw_the_legend_in_the_documents_language() -> None:
-    labels = t.Labels(locale="zh-Hans", timeline_past="过去", timeline_future="未来", timeline_milestone="里程碑")
+    labels = t.Labels(locale="zh-Hans", format_locale="zh_Hans", timeline_past="过去", timeline_future="未来",
+                      timeline_milestone="里程碑")
     document = _document(NODE, labels)
     pdf = PdfReader(io.BytesIO(write_pdf(document, DEFAULT_THEME))).pages[0].extract_text()
     xml = zipfile.ZipFile(io.BytesIO(write_docx(document, DEFAULT_THEME))).read("word/document.xml").decode()

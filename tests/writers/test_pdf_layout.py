@@ -247,3 +247,15 @@ def test_a_long_table_is_measured_once_per_page(monkeypatch: pytest.MonkeyPatch)
     get_writer("pdf")(document, DEFAULT_THEME, None)  # drawn: each cell's geometry once more, no new lines
     assert calls["lines"] <= cells + 2 * pagination.pages + 10
     assert calls["cells"] <= 2.5 * cells
+
+
+def test_names_a_document_does_not_print_read_no_east_asian_face() -> None:
+    # The data's local names travel in the metadata for tagging; a template that leaves them out prints no
+    # CJK character, and the layout must not read a 17 MB face for them (the 6000x6000-picture case's
+    # memory bound caught it).
+    meta = t.Meta(title="Pictures", name_languages=(("浙江省人民政府", "zh-Hans"), ("トヨタ", "ja")),
+                  source="/tmp/模板/briefing.md.j2")
+    plain = t.Document(meta, (t.Paragraph((t.Text("A chart follows."),)),))
+    assert layout.cjk_characters(plain, DEFAULT_THEME) == ""
+    printed = t.Document(meta, (t.Paragraph((t.Text("浙江 and トヨタ"),)),))
+    assert layout.cjk_characters(printed, DEFAULT_THEME) == "".join(sorted(set("浙江トヨタ")))

@@ -327,6 +327,11 @@ def creation_epoch(meta: t.Meta) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
+# Meta fields no page prints: the data's local names with their languages (a document that leaves the
+# names out must not read a 17 MB face for them) and the template's path.
+_NOT_PRINTED = frozenset({"name_languages", "source"})
+
+
 def cjk_characters(doc: t.Document, theme: Theme) -> str:
     """Every Chinese, Japanese or Korean character the document prints (tree, metadata, watermark)."""
     texts: list[str] = []
@@ -342,7 +347,8 @@ def cjk_characters(doc: t.Document, theme: Theme) -> str:
                 walk(item)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             for f in dataclasses.fields(value):
-                walk(getattr(value, f.name))
+                if f.name not in _NOT_PRINTED:
+                    walk(getattr(value, f.name))
 
     walk(doc)
     texts.append(theme.watermark or "")
