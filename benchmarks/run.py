@@ -1,4 +1,4 @@
-"""The benchmark: the tool against the raw libraries and docxtpl, measured in one run.
+"""The benchmark: the tool against the raw libraries, docxtpl and Typst, measured in one run.
 
 Run ``python -m benchmarks.run`` (``--quick`` for a smoke run). Prints a table and writes JSON
 (default benchmarks/results/latest.json). Figures are ratios against floors measured in the same run,
@@ -22,8 +22,10 @@ from benchmarks.timing import BIN, ROOT, SHIPPED, interleaved_median_ms, make_po
 
 
 def per_document(runs: int) -> dict[str, float]:
-    """Warm, in-process timings of the tool, the raw floors and docxtpl for the same content."""
-    from benchmarks import docxtpl_peer, floor_docx, floor_pdf
+    """Warm, in-process timings of the tool, the raw floors, docxtpl and Typst for the same content. The
+    Typst row includes making its markup from the agreement (as the tool's includes composing its
+    Markdown) and typesets afresh each time (``typst_peer``: not from Typst's cache of an earlier run)."""
+    from benchmarks import docxtpl_peer, floor_docx, floor_pdf, typst_peer
     from reports.load import load_agreement
     from reports.pipeline import render
 
@@ -31,6 +33,7 @@ def per_document(runs: int) -> dict[str, float]:
     pdf = interleaved_median_ms({
         "tool_briefing_pdf": lambda: render(a, "briefing", "pdf"),
         "floor_briefing_pdf": lambda: floor_pdf.briefing_pdf(a),
+        "typst_briefing_pdf": lambda: typst_peer.briefing_pdf(a),
     }, runs)
     memo = interleaved_median_ms({
         "tool_memo_docx": lambda: render(a, "memo", "docx"),
@@ -128,6 +131,10 @@ def report(result: dict[str, Any]) -> str:
               # Tagged and archival since issue 14 (the floor stays untagged): the target moved to 1.3.
               f"  briefing PDF tool/floor          {r['pdf_tool_over_floor']:.2f}  (<= 1.3)  "
               f"{_verdict(r['pdf_tool_over_floor'] <= 1.3)}",
+              f"  briefing PDF tool/Typst          {r['briefing_pdf_tool_over_typst']:.2f}  (peer, no target)",
+              "    the tool's briefing from the agreement against Typst's from the same agreement: its markup made,",
+              "    then compiled in-process; the same words, tables and timeline figure, tagged PDF/A-2a, fonts",
+              "    loaded once (details under Typst peer below)",
               f"  memo DOCX tool/docxtpl           {r['memo_docx_tool_over_docxtpl']:.2f}  (<= 1.0)  "
               f"{_verdict(r['memo_docx_tool_over_docxtpl'] <= 1.0)}",
               f"  briefing DOCX tool/docxtpl       {r['briefing_docx_tool_over_docxtpl']:.2f}  (<= 1.0)  "
@@ -144,6 +151,10 @@ def report(result: dict[str, Any]) -> str:
               f"{_verdict(c['reports_build_shipped'] < 600)}",
               "", "Stages of one briefing (median ms)"]
     lines += [f"  {key:<24} {value:8.2f}" for key, value in s.items()]
+    if result.get("typst"):
+        from benchmarks import typst_peer
+
+        lines += ["", *typst_peer.report_lines(result)]
     if "scaling" in result:
         from benchmarks.scaling import report_lines
 
@@ -185,7 +196,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
     """Run every measurement and return the results as a JSON-ready mapping. The incremental-build and
     watch figures (benchmarks.incremental, on the largest batch size) are part of a full run, and of a
     quick one only when ``incremental`` is true."""
-    from benchmarks import features, scaling, tagging
+    from benchmarks import features, scaling, tagging, typst_peer
     from benchmarks import incremental as incremental_builds
 
     runs = 3 if quick else 30
@@ -197,6 +208,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
         "per_document_ms": docs,
         "cold_ms": cold_ms,
         "stages_ms": stages(runs),
+        "typst": typst_peer.measure(runs),
         "batch": batch(sizes or ([4] if quick else [100, 1000])),
         "scaling": scaling.measure(quick),
         "tagging": tagging.tagging(runs),
@@ -205,6 +217,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
                         if (not quick if incremental is None else incremental) else None),
         "ratios": {
             "pdf_tool_over_floor": docs["tool_briefing_pdf"] / docs["floor_briefing_pdf"],
+            "briefing_pdf_tool_over_typst": docs["tool_briefing_pdf"] / docs["typst_briefing_pdf"],
             "memo_docx_tool_over_docxtpl": docs["tool_memo_docx"] / docs["docxtpl_memo_docx"],
             "briefing_docx_tool_over_docxtpl": docs["tool_briefing_docx"] / docs["docxtpl_briefing_docx"],
             "memo_docx_tool_over_floor": docs["tool_memo_docx"] / docs["floor_memo_docx"],

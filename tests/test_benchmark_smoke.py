@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import docxtpl_peer, floor_docx, floor_pdf, scaling
+from benchmarks import docxtpl_peer, floor_docx, floor_pdf, scaling, typst_peer
 from benchmarks.run import batch, report, run, stages
 from reports.model import Agreement
 from reports.pipeline import Options, render
@@ -49,6 +49,19 @@ def test_pdf_floor_carries_the_tools_words(shipped: Agreement, without_figure: O
     assert shipped_words - tool and not tool - shipped_words
 
 
+def _words(pdf: bytes) -> Counter[str]:
+    # A line may break between two Chinese characters, which no space parts: no word ends there.
+    return Counter(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", pdf_text(pdf)).split())
+
+
+def test_typst_peer_carries_the_tools_words_and_figure(shipped: Agreement) -> None:
+    # Typst draws the timeline figure too (the same events, dates, axis ticks, legend and caption), so its
+    # briefing has exactly the words of the shipped one; only where the pages break may differ.
+    tool = _words(render(shipped, "briefing", "pdf").data)
+    assert _words(typst_peer.briefing_pdf(shipped)) == tool
+    assert _words(typst_peer.briefing_pdf(shipped, memoized=True)) == tool
+
+
 def test_stages_and_batch_report_positive_figures() -> None:
     assert all(value > 0 for value in stages(1).values())
     (row,) = batch([2])
@@ -57,12 +70,15 @@ def test_stages_and_batch_report_positive_figures() -> None:
 
 def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     result = run(quick=True, sizes=[2])
-    assert set(result["ratios"]) == {"pdf_tool_over_floor", "memo_docx_tool_over_docxtpl",
-                                     "briefing_docx_tool_over_docxtpl", "memo_docx_tool_over_floor",
-                                     "briefing_docx_tool_over_floor", "help_over_python"}
+    assert set(result["ratios"]) == {"pdf_tool_over_floor", "briefing_pdf_tool_over_typst",
+                                     "memo_docx_tool_over_docxtpl", "briefing_docx_tool_over_docxtpl",
+                                     "memo_docx_tool_over_floor", "briefing_docx_tool_over_floor", "help_over_python"}
     assert all(value > 0 for value in result["per_document_ms"].values())
     text = report(result)
     assert "briefing PDF tool/floor" in text and "N=2 " in text
+    # The Typst peer: its row, its ratio and the note on where the rest of the tool's time goes.
+    assert "typst_briefing_pdf" in text and "briefing PDF tool/Typst" in text and "remaining time goes" in text
+    assert result["typst"]["typst_pages"] > 0 and result["typst"]["tool_pages"] > 0
     assert "50-row briefing, docx" in text
     # The tagged briefing's costs, the Chinese edition and the briefing with contents and figure.
     assert result["tagging"]["tagged_ms"] > 0 and "cost of tagging" in text
