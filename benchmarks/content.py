@@ -7,10 +7,15 @@ a shorter document with a longer one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from reports.filters import capitalize_first, longdate, number_words
+from reports.filters import capitalize_first, indefinite, longdate, number_words, party_in_text
 from reports.model import Agreement
+from reports.parse.quotes import quotes_for, requote
+
+_T = TypeVar("_T")
 
 ORGANISATION = "Policy and Government Relations"
 CLASSIFICATION = "INTERNAL"
@@ -26,6 +31,22 @@ def _label(name: str, local: str | None) -> str:
 
 def _count(n: int | None) -> str:
     return number_words(n or 0).capitalize()
+
+
+def typeset(value: _T) -> _T:
+    """``value`` (a string, or lists, tuples and dataclasses of them) with its quotation marks and
+    apostrophes set as the tool sets an English document's (reports/parse/quotes.py): the same words."""
+    item: Any = value
+    if isinstance(item, str):
+        return requote(item, quotes_for("en")) if any(c in item for c in "\"'") else value
+    if isinstance(item, list):
+        return [typeset(v) for v in item]  # type: ignore[return-value]
+    if isinstance(item, tuple):
+        return tuple(typeset(v) for v in item)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return dataclasses.replace(item, **{f.name: typeset(getattr(item, f.name))  # type: ignore[return-value]
+                                            for f in dataclasses.fields(item)})
+    return value
 
 
 @dataclass
@@ -79,7 +100,7 @@ def briefing(a: Agreement) -> Briefing:
               ("Status", capitalize_first(a.agreement.status or ""))]
     quotes = [(s.text, f"— {_label(s.speaker, s.speaker_local_name)}, {s.role}"
                + (" (paraphrase, not a direct quotation)" if s.kind == "paraphrase" else "")) for s in a.statements]
-    return Briefing(
+    return typeset(Briefing(
         kicker=f"{ORGANISATION.upper()}  ·  {CLASSIFICATION}", title=a.title, subtitle=a.subtitle or "",
         byline=f"Briefing  ·  {day}", parties_line="  ·  ".join(labels), facts=facts, summary=a.summary,
         purpose=a.agreement.purpose,
@@ -93,7 +114,7 @@ def briefing(a: Agreement) -> Briefing:
         sources=[f"{s.title}. {s.publisher}, {longdate(s.date)}." + (f" {s.note}" if s.note else "")
                  for s in a.sources],
         header=f"{a.title}\t{CLASSIFICATION}", footer=f"{day}  ·  {CLASSIFICATION}  ·  {ORGANISATION}\tPage",
-    )
+    ))
 
 
 @dataclass
@@ -112,19 +133,19 @@ def memo(a: Agreement) -> Memo:
     """The memo's words, in the tool's order."""
     m = a.memo
     day = longdate(m.date if m and m.date else a.agreement.signed)
-    labels = [_label(p.name, p.local_name) for p in a.parties]
     areas = [f.name for f in a.focus_areas]
     header = [(k, v) for k, v in (("TO", m.to if m else ""), ("FROM", m.from_ if m else ""),
                                   ("CC", m.cc if m else "")) if v]
     header += [("DATE", day), ("SUBJECT", (m.subject if m else None) or a.title)]
-    points = [f"On {longdate(a.agreement.signed)}, {_prose(labels)} signed a {a.agreement.type}."]
+    points = [f"On {longdate(a.agreement.signed)}, {_prose([party_in_text(p) for p in a.parties])} signed "
+              f"{indefinite(a.agreement.type)}."]
     points += [f"{_count(u.count)} {u.description} take part." for u in a.participating_units]
     points += [f"{_label(s.speaker, s.speaker_local_name)}{' (paraphrased)' if s.kind == 'paraphrase' else ''}: "
                + (f"“{s.text}”" if s.kind == "quote" else s.text) for s in a.statements]
     points += a.significance[:1]
-    return Memo(
+    return typeset(Memo(
         organisation=ORGANISATION.upper(), header=header, summary=a.summary, points=points,
         focus_line=f"{_count(len(areas))} areas: {_prose(areas)}.", next_steps=list(m.next_steps if m else []),
-        sources_line="Sources: " + " · ".join(f"{s.title}. {s.publisher}, {longdate(s.date)}." for s in a.sources),
+        sources_line="Sources: " + " ".join(f"{s.title}. {s.publisher}, {longdate(s.date)}." for s in a.sources),
         footer=f"{day}  ·  {CLASSIFICATION}  ·  {ORGANISATION}\tPage",
-    )
+    ))

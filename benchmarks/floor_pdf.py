@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from benchmarks.content import typeset
 from reports.filters import capitalize_first, longdate, number_words
 from reports.model import Agreement
 
@@ -66,7 +67,7 @@ def _register() -> dict[str, ParagraphStyle]:
 def _t(text: str) -> str:
     # Chinese runs in the CID font, everything escaped: what any correct hand-written version must do.
     out = []
-    for char in escape(text):
+    for char in escape(typeset(text)):
         out.append(f'<font face="STSong-Light">{char}</font>' if "\u4e00" <= char <= "\u9fff" else char)
     return "".join(out)
 
