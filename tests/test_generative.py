@@ -24,6 +24,7 @@ import contextlib
 import io
 import os
 import re
+import subprocess
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -58,25 +59,18 @@ PAGE_END = "\x01"  # marks where a page ends in the PDF's text (not whitespace: 
 
 def pdf_body_text(data: bytes, theme: Theme = DEFAULT_THEME) -> str:
     """The text of every page's body frame (the running header and the footer left out, since they
-    would otherwise sit in the middle of a paragraph that runs on to the next page)."""
+    would otherwise sit in the middle of a paragraph that runs on to the next page), as poppler's
+    pdftotext reads it: pypdf's extraction took 40 % of this test's time."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    parts: list[str] = []
-    for page in reader.pages:
-        height = float(page.mediabox.height)
-        top = height - theme.margins.top * MM + 4 * MM  # the header sits 8 mm above the frame
-        bottom = theme.margins.bottom * MM - 5 * MM  # the footer 10 mm below it
-
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: object,
-                  top: float = top, bottom: float = bottom) -> None:
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if text and bottom <= y <= top:
-                parts.append(text)
-
-        page.extract_text(visitor_text=visit)
-        parts.append(PAGE_END)
-    return "".join(parts)
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    top = theme.margins.top * MM - 4 * MM  # the header sits 8 mm above the frame
+    bottom = height - (theme.margins.bottom * MM - 5 * MM)  # the footer 10 mm below it
+    crop = ["-x", "0", "-y", str(int(top)), "-W", str(int(width) + 1), "-H", str(int(bottom - top) + 1)]
+    out = subprocess.run(["pdftotext", "-r", "72", *crop, "-enc", "UTF-8", "-", "-"], input=data,
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    return out.replace("\f", PAGE_END)
 
 
 def docx_body_text(data: bytes) -> str:
