@@ -6,6 +6,7 @@ import copy
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import yaml
 from hypothesis import settings
 
 from reports.model import Agreement
+from tests.office import SOFFICE, Office
 
 # In CI (CI=true) the property tests draw the same examples on every run, so that a build lands or not on
 # its own merits, not on what the random draw found that day; at a developer's desk they explore afresh
@@ -77,6 +79,19 @@ def minimal() -> Agreement:
     from reports.load import load_agreement
 
     return load_agreement(MINIMAL)
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    """LibreOffice, started once per test process on first use (tests/office.py); skips the test where it
+    is not installed."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    running = Office(tmp_path_factory.mktemp("office"))
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def shipped_dict() -> dict[str, Any]:

@@ -13,8 +13,6 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +26,7 @@ from pypdf import PdfReader
 from reports import timeline as tl
 from reports import tree as t
 from reports.theme import DEFAULT_THEME
+from tests.office import Office
 from tests.tagged_pdf import check_tagged
 from tests.test_timeline import MEASURE, WIDTH, check_geometry, timelines
 from tests.writing import write_docx, write_pdf
@@ -178,10 +177,7 @@ def _vertical_hairlines(pdf_path: Path, colour: tuple[float, float, float]) -> i
 
 
 @pytest.mark.soffice
-def test_libreoffice_draws_every_lead_line_of_the_docx(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+def test_libreoffice_draws_every_lead_line_of_the_docx(tmp_path: Path, office: Office) -> None:
     blocks: list[t.Block] = []
     for k, (count, days) in enumerate([(2, 100), (3, 900), (8, 20), (14, 9), (30, 109)]):
         events = tuple(t.TimelineEvent((dt.date(2022, 1, 1) + dt.timedelta(days=days * i)).isoformat(),
@@ -189,9 +185,7 @@ def test_libreoffice_draws_every_lead_line_of_the_docx(tmp_path: Path) -> None:
         blocks += [t.Paragraph((t.Text(f"Figure {k}"),)), t.Timeline(events)]
     data = write_docx(t.Document(t.Meta(title="Leads", iso_date="2023-07-07"), tuple(blocks)), DEFAULT_THEME)
     (tmp_path / "leads.docx").write_bytes(data)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(tmp_path / "leads.docx")], check=True, capture_output=True,
-                   timeout=300)
+    office.convert([tmp_path / "leads.docx"])
     rule = DEFAULT_THEME.colours.rule.lstrip("#")
     colour = tuple(int(rule[i:i + 2], 16) / 255 for i in (0, 2, 4))
     written = _leads_in_xml(data)

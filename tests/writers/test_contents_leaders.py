@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from reports import tree as t
 from reports.load import load_theme
 from reports.theme import DEFAULT_THEME, Theme
 from tests.conftest import ROOT
+from tests.office import Office
 from tests.writing import write_docx, write_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -121,14 +120,7 @@ def test_a_references_own_contents_style_keeps_its_look_and_gets_the_dotted_tab(
 
 
 @pytest.mark.soffice
-def test_libreoffice_shows_dots_at_every_level_of_the_docx_contents(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    (tmp_path / "contents.docx").write_bytes(write_docx(_document(), DEFAULT_THEME))
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(tmp_path / "contents.docx")], check=True, capture_output=True,
-                   timeout=300)
-    text = PdfReader(tmp_path / "contents.pdf").pages[0].extract_text() or ""
+def test_libreoffice_shows_dots_at_every_level_of_the_docx_contents(office: Office) -> None:
+    text = PdfReader(io.BytesIO(office.pdf(write_docx(_document(), DEFAULT_THEME)))).pages[0].extract_text() or ""
     for i, level in enumerate(LEVELS):
         assert re.search(rf"Entry {i} at level {level}\s*\.{{5,}}\s*\d+", text), (i, text)

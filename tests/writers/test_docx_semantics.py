@@ -14,10 +14,7 @@ figure's alt text, so LibreOffice's export (which drops the group's descr) makes
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -26,6 +23,7 @@ from lxml import etree
 from reports.load import load_agreement
 from reports.pipeline import Options, render
 from tests.conftest import ROOT
+from tests.office import TAGGED_PDF, Office
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
@@ -95,16 +93,8 @@ def test_every_timeline_shape_is_decorative_with_its_own_descr_and_the_first_has
         assert sum(child.get("descr") == alt for child in children) == 1  # the description once, not per shape
 
 
-def _tagged_pdf(data: bytes, folder: Path) -> pikepdf.Pdf:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("soffice is not installed (.ci/install-system-packages installs LibreOffice)")
-    source = folder / "in.docx"
-    source.write_bytes(data)
-    export = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
-    subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", export,
-                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=120)
-    return pikepdf.open(folder / "in.pdf")
+def _tagged_pdf(data: bytes, office: Office) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(office.pdf(data, export=TAGGED_PDF)))
 
 
 def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
@@ -121,8 +111,9 @@ def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return out
 
 
-def test_libreoffice_tagged_export_gives_every_figure_alt_text_and_header_rows_th(tmp_path: Path) -> None:
-    with _tagged_pdf(_docx("briefing"), tmp_path) as pdf:
+@pytest.mark.soffice
+def test_libreoffice_tagged_export_gives_every_figure_alt_text_and_header_rows_th(office: Office) -> None:
+    with _tagged_pdf(_docx("briefing"), office) as pdf:
         elements = _elements(pdf)
         roles = [str(e.S) for e in elements]
         figures = [e for e in elements if str(e.S) == "/Figure"]

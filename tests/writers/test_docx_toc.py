@@ -10,7 +10,6 @@ import io
 import random
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from reports.theme import DEFAULT_THEME
 from reports.writers.docx import toc as docx_toc
 from reports.writers.registry import paginate
 from tests.conftest import shipped_dict
+from tests.office import Office
 from tests.writing import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -188,10 +188,8 @@ def _lo_heading_pages(pdf: Path) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def paginated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, list[int], list[int]]]:
+def paginated(tmp_path_factory: pytest.TempPathFactory, office: Office) -> list[tuple[str, list[int], list[int]]]:
     """(name, the contents' page numbers, the pages LibreOffice puts the headings on) per document."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("lo")
     numbers = {}
     for name, agreement in _variants():
@@ -200,9 +198,7 @@ def paginated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, list[
         data = write_docx(document, DEFAULT_THEME)
         (folder / f"{name}.docx").write_bytes(data)
         numbers[name] = [e[2] for e in read_contents(data).entries]
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
-                    "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in numbers)],
-                   check=True, capture_output=True, timeout=600)
+    office.convert([folder / f"{n}.docx" for n in numbers])
     return [(name, pages, _lo_heading_pages(folder / f"{name}.pdf")) for name, pages in numbers.items()]
 
 

@@ -13,8 +13,6 @@ import dataclasses
 import io
 import random
 import re
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from reports.writers.pdf.story import StoryWriter
 from reports.writers.pdf.styles import stylesheet
 from reports.writers.pdf.tables import SplitTable
 from tests.conftest import ROOT
+from tests.office import Office
 from tests.writing import write_docx, write_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -233,18 +232,13 @@ def test_a_captioned_picture_keeps_with_its_caption(tmp_path: Path) -> None:
 
 
 @pytest.mark.soffice
-def test_libreoffice_keeps_every_docx_heading_with_its_block(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+def test_libreoffice_keeps_every_docx_heading_with_its_block(tmp_path: Path, office: Office) -> None:
     reference = _reference_without_keep_next(tmp_path)
     chance = random.Random(24)  # the same four documents every run
     cases = {f"case{i}": generate(chance.randint, chance.choice) for i in range(4)}
     for i, (name, case) in enumerate(cases.items()):
         theme = THEMES[sorted(THEMES)[i % 2]]
         (tmp_path / f"{name}.docx").write_bytes(write_docx(case.document, theme, reference))
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *(str(tmp_path / f"{n}.docx") for n in cases)],
-                   check=True, capture_output=True, timeout=600)
+    office.convert([tmp_path / f"{n}.docx" for n in cases])
     for name, case in cases.items():
         assert lone_headings(case, first_pages((tmp_path / f"{name}.pdf").read_bytes())) == [], name

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import docx
@@ -41,6 +38,7 @@ from reports.writers.measure import (
 )
 from tests.conftest import ROOT
 from tests.markings_read import docx_stories, pdf_band_lines, pdf_bands, squash
+from tests.office import Office
 from tests.writing import write_docx, write_pdf
 
 EXAMPLE_THEME = ROOT / "docs" / "example-theme" / "theme.yaml"
@@ -138,20 +136,6 @@ def test_a_300_character_title_is_cut_at_the_same_word_in_both_and_the_marking_s
     assert docx_stories(word)["first"][0] == MARKING + "\t"  # the logo follows the tab (a picture, no text)
 
 
-def _soffice_pdf(data: bytes) -> bytes:
-    """The DOCX laid out by LibreOffice, as a PDF (skips the test where it is not installed)."""
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        pytest.skip("LibreOffice is not installed")
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "doc.docx"
-        source.write_bytes(data)
-        profile = Path(folder) / "profile"  # its own profile: other LibreOffice processes may be running
-        subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", folder, str(source)], capture_output=True, check=True, timeout=180)
-        return (Path(folder) / "doc.pdf").read_bytes()
-
-
 def _assert_one_line_marking_on_every_page(pdf: bytes, top_pt: float, bottom_pt: float) -> None:
     from pypdf import PdfReader
 
@@ -165,9 +149,10 @@ def _assert_one_line_marking_on_every_page(pdf: bytes, top_pt: float, bottom_pt:
         assert any(MARKING in squash(line) and re.search(r"Page \d+ of \d+", line) for line in foot), (number, foot)
 
 
-def test_libreoffice_sets_the_long_title_docx_with_the_marking_on_one_line() -> None:
+@pytest.mark.soffice
+def test_libreoffice_sets_the_long_title_docx_with_the_marking_on_one_line(office: Office) -> None:
     theme = load_theme(EXAMPLE_THEME)
-    laid_out = _soffice_pdf(write_docx(_document(), theme))
+    laid_out = office.pdf(write_docx(_document(), theme))
     _assert_one_line_marking_on_every_page(laid_out, 30 * 72 / 25.4, 20 * 72 / 25.4)
 
 
@@ -248,9 +233,10 @@ def test_a_letterhead_on_first_odd_and_even_pages_keeps_its_text_and_gains_our_l
     assert stories["odd"][0].split("\n")[-1].startswith("Framework Memorandum")
 
 
-def test_libreoffice_shows_the_letterhead_and_our_marking_on_every_page(tmp_path: Path) -> None:
+@pytest.mark.soffice
+def test_libreoffice_shows_the_letterhead_and_our_marking_on_every_page(tmp_path: Path, office: Office) -> None:
     word = write_docx(_document(), DEFAULT_THEME, _odd_even_first(tmp_path))
-    laid_out = _soffice_pdf(word)
+    laid_out = office.pdf(word)
     _assert_one_line_marking_on_every_page(laid_out, 30 * 72 / 25.4, 30 * 72 / 25.4)
     bands = pdf_bands(laid_out, Theme(margins=Margins(top=30, bottom=30)))
     assert "NORTHWIND FIRST PAGE LETTERHEAD" in bands[0][0] and "Northwind even pages" in bands[1][0]
