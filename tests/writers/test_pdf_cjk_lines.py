@@ -18,6 +18,9 @@ _PIECES = ["浙江", "阿里巴巴集团", "（", "）", "“", "”", "。", "�
 
 
 def _lines(text: str, width: float) -> list[str]:
+    from reports.fonts.faces import ensure_cjk
+
+    ensure_cjk(DEFAULT_THEME.fonts.cjk, text)  # as the writer does: the sheet only names the face
     sheet = stylesheet(DEFAULT_THEME, "briefing", True)
     writer = _Writer(sheet, t.Meta(title="x", language="zh-Hans"))
     paragraph = writer.para((t.Text(text),), "Normal")
