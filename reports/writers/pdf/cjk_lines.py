@@ -22,16 +22,18 @@ from unicodedata import category
 
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
+from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from reportlab.platypus.paragraph import _FUZZ, FragLine, ParaLines
+
+from reports.fonts.measure import char_widths
 
 # reportlab's own pieces for this (``cjkU`` units and ``makeCJKParaLine``) make an object per
 # character, measure each one through the font registry, compare fragments (``sameFrag``, ~4 us a
 # call) and read the font's ascent for every character of every line: in the Chinese briefing that
-# was about 10 of its 53 ms. Here the text is a list of characters and a list of their widths (each
-# fragment's font looked up once), and a line is assembled a fragment at a time. The lines, words,
-# widths (summed in the same order) and heights are exactly reportlab's, so the PDF's bytes are too
-# (``tests/writers/test_pdf_cjk_lines.py`` compares the two on any text).
+# was about 10 of its 53 ms. Here the text is a list of characters and a list of their widths (kept
+# per font: ``reports.fonts.measure.char_widths``), and a line is assembled a fragment at a time. The
+# lines, words, widths (summed in the same order) and heights are exactly reportlab's, so the PDF's
+# bytes are too (``tests/writers/test_pdf_cjk_lines.py`` compares the two on any text).
 
 
 def cjk_lines(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> ParaLines:
@@ -46,7 +48,7 @@ def cjk_lines(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> P
         text = frag.text.decode("utf-8") if isinstance(frag.text, bytes) else frag.text
         chars = list(text) if text else [str(text)]
         units.extend(chars)
-        widths.extend(_widths(chars, frag.fontName, frag.fontSize))
+        widths.extend(char_widths(chars, frag.fontName, frag.fontSize))
         breaks.extend([hasattr(frag, "lineBreak")] * len(chars))
         ends.append(len(units))
     lines = []
@@ -71,20 +73,6 @@ def cjk_lines(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> P
         used = sum(widths[start:], 0.0)
         lines.append(_line(frags, ends, units, start, count, max_width, used, False))
     return ParaLines(kind=1, lines=lines)
-
-
-def _widths(chars: list[str], font_name: str, size: float) -> list[float]:
-    """The width of each of ``chars`` alone in ``font_name`` at ``size`` (reportlab's ``stringWidth``,
-    the font looked up once); a character met again in the run is not measured again."""
-    measure = getFont(font_name).stringWidth
-    known: dict[str, float] = {}
-    out: list[float] = []
-    for char in chars:
-        width = known.get(char)
-        if width is None:
-            width = known[char] = float(measure(char, size, encoding="utf8"))
-        out.append(width)
-    return out
 
 
 def _line(frags: list[Any], ends: list[int], units: list[str], start: int, end: int, max_width: float,
