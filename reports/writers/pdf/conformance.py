@@ -31,6 +31,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.fonts.shaping import texts
+from reports.writers.pdf.objects import Array
 
 _END = b"endstream\n"
 
@@ -117,7 +118,7 @@ class _Subsets:
             pdf_font.BaseFont = base
             pdf_font.FirstChar = 0
             pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+            pdf_font.Widths = Array([face.getCharWidth(code) for code in subset])
             cmap = pdfdoc.PDFStream()
             cmap.content = to_unicode_cmap(base, subset, texts(font))
             if doc.compression:
@@ -140,7 +141,10 @@ def to_unicode_cmap(name: str, subset: list[int], texts: Mapping[int, str] | Non
     # The destination is UTF-16BE: a character beyond the BMP (U+1D518) is its surrogate pair. U+FEFF,
     # which PDF/A and PDF/UA forbid as a value, is read as U+2060 WORD JOINER: what it means inside text.
     texts = texts or {}
-    pairs = [f"<{code:02X}> <{_read_as(texts.get(char) or chr(char)).encode('utf-16-be').hex().upper()}>"
+    # A character of the BMP outside the surrogates, read as itself, is its own UTF-16BE code unit: four
+    # hex digits, written without encoding it (most codes of every subset).
+    pairs = [f"<{code:02X}> <{char:04X}>" if _itself(char) and char not in texts else
+             f"<{code:02X}> <{_read_as(texts.get(char) or chr(char)).encode('utf-16-be').hex().upper()}>"
              for code, char in enumerate(subset) if char]
     blocks: list[str] = []
     for start in range(0, len(pairs), 100):
@@ -154,6 +158,11 @@ def to_unicode_cmap(name: str, subset: list[int], texts: Mapping[int, str] | Non
         *blocks,
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
+
+
+def _itself(char: int) -> bool:
+    # In the BMP, not a surrogate, not U+FEFF (which reads as another character).
+    return char < 0xD800 or (0xE000 <= char < 0x10000 and char != 0xFEFF)
 
 
 def _read_as(text: str) -> str:
