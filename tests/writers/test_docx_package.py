@@ -1,5 +1,6 @@
 """The DOCX package's zip: what zipfile writes, byte for byte, when a font part's deflated bytes are made
-once and reused (``writers.docx.package``), whatever was built before."""
+once and reused (``writers.docx.package``); a document's bytes are the same whatever was built before in the
+process (the shared fonts' parts and the prepared package read once, ``writers.docx.writer``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from reports.model import Agreement
 from reports.pipeline import Options, render
 from reports.writers.docx import fonts as docx_fonts
 from reports.writers.docx import package
+from reports.writers.docx import writer as docx_writer
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -49,10 +51,11 @@ def test_the_zip_is_zipfiles_whether_a_fonts_bytes_were_deflated_before_or_not()
 
 @pytest.mark.parametrize("kind", ["memo", "briefing"])
 def test_a_docx_has_the_same_bytes_whatever_was_built_before(shipped: Agreement, kind: str) -> None:
-    for cache in (package._deflated, docx_fonts.font_part, docx_fonts.subset):
+    for cache in (package._deflated, docx_fonts.font_part, docx_fonts.subset, docx_writer._read):
         cache.cache_clear()
     cold = render(shipped, kind, "docx", Options()).data
     render(load_agreement(DATA / "zhejiang-alibaba-2023.zh-Hans.yaml"), "briefing", "docx", Options())
     render(shipped, "memo" if kind == "briefing" else "briefing", "docx", Options())
     assert render(shipped, kind, "docx", Options()).data == cold
     assert package._deflated.cache_info().hits > 0  # the shared fonts' bytes were reused
+    assert docx_writer._read.cache_info().hits > 0  # and the prepared package's parts, read once
