@@ -26,16 +26,16 @@ def value_bytes(value: Any, document: Any) -> bytes:
     kind = type(value)
     if kind is str and value.isascii() and value.isprintable():
         return str(value).encode("ascii")  # a name (``PDFName``): the pdfdoc codec leaves these as they are
-    if kind is int:
-        return str(value).encode("ascii")
-    if kind is float:
-        return str(fp_str(value)).encode("ascii")
     if kind is pdfdoc.PDFObjectReference:
         return b"%d %d R" % document.idToObjectNumberAndVersion[value.name]
-    if (kind is pdfdoc.PDFDictionary or kind is Dictionary) and value.multiline is True:
-        return _dictionary(value.dict, document)
-    if (kind is pdfdoc.PDFArray or kind is Array) and value.multiline is True:
+    if kind is int:
+        return b"%d" % value
+    if (kind is Array or kind is pdfdoc.PDFArray) and value.multiline is True:
         return _array(value.sequence, document)
+    if (kind is Dictionary or kind is pdfdoc.PDFDictionary) and value.multiline is True:
+        return _dictionary(value.dict, document)
+    if kind is float:
+        return str(fp_str(value)).encode("ascii")
     formatted: bytes = pdfdoc.format(value, document)
     return formatted
 
@@ -44,12 +44,20 @@ def _dictionary(entries: dict[str, Any], document: Any) -> bytes:
     # PDFDictionary.format: the keys sorted (a plain dict), each "/Key value", a break after every sixth.
     if rl_config.pdfMultiLine:
         return bytes(pdfdoc.PDFDictionary(entries).format(document))
-    lines = [b"/" + key.encode("ascii") + b" " + value_bytes(entries[key], document) if _plain_key(key)
-             else pdfdoc.format(pdfdoc.PDFName(key), document) + b" " + value_bytes(entries[key], document)
-             for key in sorted(entries)]
+    lines = [(_KEYS.get(key) or _key(key, document)) + value_bytes(entries[key], document) for key in sorted(entries)]
     for at in reversed(range(6, len(lines), 6)):
         lines.insert(at, _BREAK)
     return b"<<\n" + b" ".join(lines) + b"\n>>"
+
+
+_KEYS: dict[str, bytes] = {}  # a key -> "/Key " (the few keys these dictionaries have, made once)
+
+
+def _key(key: str, document: Any) -> bytes:
+    name = pdfdoc.format(pdfdoc.PDFName(key), document) + b" "
+    if key.isascii() and key.isalnum() and len(_KEYS) < 256:  # PDFName leaves it as it is, in any document
+        _KEYS[key] = name
+    return bytes(name)
 
 
 def _array(items: list[Any], document: Any) -> bytes:
@@ -61,11 +69,6 @@ def _array(items: list[Any], document: Any) -> bytes:
         for at in reversed(range(10, len(parts), 10)):
             parts.insert(at, _BREAK)
     return b"[ " + b" ".join(parts) + b" ]"
-
-
-def _plain_key(key: str) -> bool:
-    # A key PDFName leaves as it is: no character it escapes.
-    return key.isascii() and key.isalnum()
 
 
 class Dictionary(pdfdoc.PDFDictionary):  # type: ignore[misc]
