@@ -289,3 +289,26 @@ def test_the_east_asian_characters_are_every_printed_texts_whatever_was_read_bef
     for document in [*documents, *reversed(documents)]:  # each class's fields known already the second time
         expected = "".join(sorted(set("".join(CJK_RUN.findall(_every_text(document) + "\n" + "草稿 draft")))))
         assert expected and layout.cjk_characters(document, theme) == expected
+
+
+def test_a_paragraph_is_broken_into_lines_once_at_a_width(monkeypatch: pytest.MonkeyPatch, shipped: Any) -> None:
+    # The briefing's list items, field-table cells and the blocks after its headings (tried on the heading's
+    # page first) were broken twice at the same width; their lines are kept from the first time.
+    document = compose_document(shipped, "briefing")[0]
+    widths: dict[int, list[float]] = {}
+    kept: list[Any] = []  # every paragraph broken, kept alive so that no two share an id
+    breaks = Paragraph.breakLines
+
+    def break_lines(self: Any, *args: Any) -> Any:
+        kept.append(self)
+        widths.setdefault(id(self), []).append(self.width)
+        return breaks(self, *args)
+
+    monkeypatch.setattr(Paragraph, "breakLines", break_lines)
+    pdf = get_writer("pdf")(document, DEFAULT_THEME, None)
+    assert widths and all(len(seen) == len(set(seen)) for seen in widths.values())
+    monkeypatch.setattr(Paragraph, "breakLines", breaks)
+    from reports.writers.pdf.tags import TParagraph
+
+    monkeypatch.setattr(TParagraph, "wrap", Paragraph.wrap)  # broken into lines at every wrap, as reportlab does
+    assert get_writer("pdf")(document, DEFAULT_THEME, None) == pdf
