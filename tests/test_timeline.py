@@ -248,3 +248,23 @@ def test_split_rows_cuts_between_rows_and_keeps_every_row() -> None:
     assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))
     for first, end in parts:
         assert end - first == 1 or lay.bottom(end - 1) - lay.rows[first].top <= 300
+
+
+def test_a_layout_asks_each_measure_once_and_lays_out_as_when_it_asked_every_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Long labels a few days apart: cut at first, widened, wrapped at many widths (the same texts again).
+    words = "the provincial government and the company agree to cooperate on digital public services"
+    node = t.Timeline(tuple(t.TimelineEvent(f"2023-07-{day:02d}", f"{words} {day}", day == 7)
+                            for day in (1, 3, 7, 20)), "2023-07-07")
+    asked: dict[tuple[str, bool, float], int] = {}
+
+    def counting(text: str, bold: bool, size: float) -> float:
+        asked[(text, bold, size)] = asked.get((text, bold, size), 0) + 1
+        return MEASURE(text, bold, size)
+
+    remembered = tl.layout(node, tl.Style(width=WIDTH), counting, legend=tl.LegendWords())
+    assert asked and max(asked.values()) == 1
+    from reports.timeline import rows
+
+    monkeypatch.setattr(rows, "remembering", lambda measure: measure)
+    assert tl.layout(node, tl.Style(width=WIDTH), MEASURE, legend=tl.LegendWords()) == remembered

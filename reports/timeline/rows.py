@@ -35,6 +35,7 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
     """Lay ``node`` out in ``style.width``; ``as_of`` (YYYY-MM-DD, the document's date) when the node
     has none. Events after that date are drawn as future ones. With ``legend`` (its words), a figure
     whose markers differ (past, future, milestone: ``legend_kinds``) gets a legend under its last row."""
+    measure = remembering(measure)
     when = today_of(node, as_of)
     today = dt.date.fromisoformat(when) if when else None
     crowded = len({e.date for e in node.events}) > CROWDED
@@ -68,6 +69,22 @@ def layout(node: t.Timeline, style: Style, measure: Measure, *, lang: str = "en"
         return Layout(style.width, height, tuple(rows), style)
     key = _legend(kinds, legend, style, measure, height + style.legend_gap)
     return Layout(style.width, key.top + key.height, tuple(rows), style, key)
+
+
+def remembering(measure: Measure) -> Measure:
+    """``measure`` answering each question once: a layout asks about the same text again and again (every
+    width a label is tried at wraps it anew, and a wrap's search measures the same prefixes), three times
+    for every text it needs. Kept for one layout only: nothing outlives it."""
+    known: dict[tuple[str, bool, float], float] = {}
+
+    def measured(text: str, bold: bool, size: float) -> float:
+        key = (text, bold, size)
+        width = known.get(key)
+        if width is None:
+            width = known[key] = measure(text, bold, size)
+        return width
+
+    return measured
 
 
 _SHARES = (0.25, 0.5, 0.75, 1.0)  # of the way from a label's first width to the width that shows it whole

@@ -259,3 +259,56 @@ def test_names_a_document_does_not_print_read_no_east_asian_face() -> None:
     assert layout.cjk_characters(plain, DEFAULT_THEME) == ""
     printed = t.Document(meta, (t.Paragraph((t.Text("浙江 and トヨタ"),)),))
     assert layout.cjk_characters(printed, DEFAULT_THEME) == "".join(sorted(set("浙江トヨタ")))
+
+
+def _every_text(value: object) -> str:
+    """The characters of every text ``value`` holds, the names a page never prints aside (the reference)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple | list):
+        return "".join(_every_text(item) for item in value)
+    if isinstance(value, dict):
+        return "".join(_every_text(item) for item in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "".join(_every_text(getattr(value, f.name)) for f in dataclasses.fields(value)
+                       if f.name not in ("name_languages", "source"))
+    return ""
+
+
+def test_the_east_asian_characters_are_every_printed_texts_whatever_was_read_before() -> None:
+    from reports.fonts.scripts import CJK_RUN
+    from reports.load import load_agreement
+    from tests.writers.sample import sample_document
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    documents = [compose_document(load_agreement(data / name), kind)[0]
+                 for name in ("zhejiang-alibaba-2023.zh-Hans.yaml", "zhejiang-alibaba-2023.yaml")
+                 for kind in ("briefing", "memo")]
+    documents.append(sample_document())
+    theme = DEFAULT_THEME.model_copy(update={"watermark": "草稿 draft"})
+    for document in [*documents, *reversed(documents)]:  # each class's fields known already the second time
+        expected = "".join(sorted(set("".join(CJK_RUN.findall(_every_text(document) + "\n" + "草稿 draft")))))
+        assert expected and layout.cjk_characters(document, theme) == expected
+
+
+def test_a_paragraph_is_broken_into_lines_once_at_a_width(monkeypatch: pytest.MonkeyPatch, shipped: Any) -> None:
+    # The briefing's list items, field-table cells and the blocks after its headings (tried on the heading's
+    # page first) were broken twice at the same width; their lines are kept from the first time.
+    document = compose_document(shipped, "briefing")[0]
+    widths: dict[int, list[float]] = {}
+    kept: list[Any] = []  # every paragraph broken, kept alive so that no two share an id
+    breaks = Paragraph.breakLines
+
+    def break_lines(self: Any, *args: Any) -> Any:
+        kept.append(self)
+        widths.setdefault(id(self), []).append(self.width)
+        return breaks(self, *args)
+
+    monkeypatch.setattr(Paragraph, "breakLines", break_lines)
+    pdf = get_writer("pdf")(document, DEFAULT_THEME, None)
+    assert widths and all(len(seen) == len(set(seen)) for seen in widths.values())
+    monkeypatch.setattr(Paragraph, "breakLines", breaks)
+    from reports.writers.pdf.tags import TParagraph
+
+    monkeypatch.setattr(TParagraph, "wrap", Paragraph.wrap)  # broken into lines at every wrap, as reportlab does
+    assert get_writer("pdf")(document, DEFAULT_THEME, None) == pdf

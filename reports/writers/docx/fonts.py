@@ -97,7 +97,9 @@ _LAYOUT = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG")
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=32)
 def _font_file(face: Face) -> Path | None:
+    # Where an installed package's file is does not change while the process runs: looked up once a face.
     try:
         path = Path(str(resources.files(face.package) / "files" / face.file))
     except ModuleNotFoundError:
@@ -156,6 +158,15 @@ def subset(path: Path, chars: str) -> bytes:
 def font_key(data: bytes) -> str:
     """A GUID for ``data`` in Word's form (``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}``), from its hash."""
     return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+
+
+@lru_cache(maxsize=16)
+def font_part(data: bytes) -> tuple[str, bytes]:
+    """The key and the obfuscated bytes of the font part holding ``data``: made once for a subset that
+    documents share (``subset`` hands them the same bytes), so the package finds the part's deflated
+    bytes made already (``package``) and hashes nothing again."""
+    key = font_key(data)
+    return key, obfuscate(data, key)
 
 
 def obfuscate(data: bytes, key: str) -> bytes:
@@ -226,11 +237,9 @@ def embed_fonts(document: Any, cjk: str | None = None) -> None:
             drawn = {c for c in chars if ord(c) in covered}
             if drawn <= COMMON:  # the shared subset: made once, and the same bytes for every such document
                 drawn = {c for c in COMMON if ord(c) in covered}
-            data = subset(path, "".join(sorted(drawn)))
-            key = font_key(data)
+            key, blob = font_part(subset(path, "".join(sorted(drawn))))
             partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
-            r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, obfuscate(data, key),
-                                             document.part.package), RT.FONT)
+            r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, blob, document.part.package), RT.FONT)
             _embed(element, face.element, r_id, key)
     for face, charset in cjk_faces:
         _embed_cjk(document, table_part, root, face, chars, charset)

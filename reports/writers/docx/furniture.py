@@ -112,6 +112,7 @@ class _Lines:
         from reports.fonts.languages import registered_faces
 
         self.writer, self.reference = writer, reference
+        self._by_id: dict[str | None, Any] | None = None  # the styles by id (``_chain``)
         meta = writer.meta
         self.marking = meta.classification.upper()
         title = meta.short_title or meta.title
@@ -224,8 +225,10 @@ class _Lines:
 
     def _chain(self, name: str) -> list[Any]:
         """The style ``name`` and the styles it is based on, nearest first."""
-        styles = self.writer.doc.styles.element
-        by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
+        by_id = self._by_id
+        if by_id is None:  # read once: the furniture asks about a few styles a dozen times, and adds none
+            styles = self.writer.doc.styles.element
+            by_id = self._by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
         chain: list[Any] = []
         style = by_id.get(self.writer.style_id(name, name))
         while style is not None and style not in chain:

@@ -7,6 +7,7 @@ ever names styles and calls these.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -41,7 +42,7 @@ def place(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
     Elements ``order`` does not name (another namespace, an extension) are left where they are.
     """
     name = child.tag
-    rank = {qn(f"w:{local}"): i for i, local in enumerate(order)}
+    rank = _ranks(order)
     for existing in parent.findall(name):
         parent.remove(existing)
     mine = rank.get(name, len(order))
@@ -53,9 +54,15 @@ def place(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
     return child
 
 
+@lru_cache(maxsize=32)
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    # Each order is one of this module's constants: its ranks are made once, not for every element placed.
+    return {qn(f"w:{local}"): i for i, local in enumerate(order)}
+
+
 def in_schema_order(parent: Any, order: tuple[str, ...]) -> None:
     """Reorder ``parent``'s children to the schema sequence ``order`` (stable; unknown ones last)."""
-    rank = {qn(f"w:{local}"): i for i, local in enumerate(order)}
+    rank = _ranks(order)
     children = list(parent)
     children.sort(key=lambda child: rank.get(child.tag, len(order)))
     parent[:] = children

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+import zlib
+from functools import lru_cache
+from typing import Any, Literal
 
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
@@ -19,13 +21,60 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 def _zip(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=method) as target:
+    with _Zip(out, "w", compression=method) as target:
         for name, blob in entries:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = method
             info.external_attr = 0o644 << 16
-            target.writestr(info, blob, compresslevel=_level(name) if method == zipfile.ZIP_DEFLATED else None)
+            deflated = method == zipfile.ZIP_DEFLATED
+            target.ready = _deflated(blob, _level(name)) if deflated and _shared(name, blob) else None
+            target.writestr(info, blob, compresslevel=_level(name) if deflated else None)
     return out.getvalue()
+
+
+# An embedded font shared by documents (the subset of every Latin text, ``fonts.COMMON``) is the same part
+# in each: deflated once. A font subset to one document's own characters (a Chinese edition's, hundreds of
+# kilobytes) is met once: it is deflated as it is written, and not kept.
+_SHARED_FONT = 128 * 1024
+
+
+def _shared(name: str, blob: bytes) -> bool:
+    return name.endswith(".odttf") and len(blob) <= _SHARED_FONT
+
+
+@lru_cache(maxsize=16)
+def _deflated(blob: bytes, level: int) -> bytes:
+    """``blob`` deflated as zipfile deflates an entry at ``level`` (raw deflate, no header)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(blob) + packer.flush()
+
+
+class _Zip(zipfile.ZipFile):
+    """A ZipFile that writes the entry being written with ``ready``, its deflated bytes made already,
+    instead of deflating it again; everything else (headers, CRC, sizes) is zipfile's own."""
+
+    ready: bytes | None = None
+
+    def open(self, name: Any, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, *,
+             force_zip64: bool = False) -> Any:
+        handle: Any = super().open(name, mode, pwd, force_zip64=force_zip64)
+        if mode == "w" and self.ready is not None and getattr(handle, "_compressor", None) is not None:
+            handle._compressor = _Ready(self.ready)  # where zipfile keeps its deflater (else: deflated as ever)
+        return handle
+
+
+class _Ready:
+    """A deflater whose output is known: all of it for the first piece, nothing after."""
+
+    def __init__(self, deflated: bytes) -> None:
+        self.deflated = deflated
+
+    def compress(self, data: bytes) -> bytes:
+        out, self.deflated = self.deflated, b""
+        return out
+
+    def flush(self) -> bytes:
+        return b""
 
 
 def _level(name: str) -> int:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 from typing import Any
 
-from docx import Document as open_docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.package import Unmarshaller
+from docx.opc.part import PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
 from docx.shared import Mm
 
 from reports import tree as t
@@ -92,6 +97,24 @@ def _page_setup(document: Any, theme: Theme, custom_reference: bool) -> None:
     section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
 
 
+def _open(data: bytes) -> Any:
+    """python-docx's ``Document(io.BytesIO(data))``: the document's own parts, made from the package's."""
+    package = Package()
+    Unmarshaller.unmarshal(_read(data), package, PartFactory)  # type: ignore[no-untyped-call]
+    part = package.main_document_part
+    if part.content_type != CT.WML_DOCUMENT_MAIN:  # as Document() checks (a prepared package always is one)
+        raise ValueError(f"not a Word document: its main part is {part.content_type}")
+    return part.document
+
+
+@lru_cache(maxsize=8)
+def _read(data: bytes) -> PackageReader:
+    # The prepared package (one per reference and theme, kept by docx_theme) read from its zip once: every
+    # document is made from the parts read here (its XML parsed anew for each, its bytes never changed).
+    reader: PackageReader = PackageReader.from_file(io.BytesIO(data))  # type: ignore[no-untyped-call]
+    return reader
+
+
 def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
     """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
 
@@ -105,7 +128,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     options = options or WriterOptions()
     reference = options.reference_docx
     # The prepared package holds no content: only the last section's settings are left in its body.
-    document = open_docx(io.BytesIO(docx_theme.themed_package(reference, theme)))
+    document = _open(docx_theme.themed_package(reference, theme))
     _page_setup(document, theme, reference is not None)
     if doc.meta.kind == "memo" and reference is None:
         docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo

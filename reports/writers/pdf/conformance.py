@@ -31,6 +31,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports.fonts.shaping import texts
+from reports.writers.pdf.objects import Array
 
 _END = b"endstream\n"
 
@@ -117,16 +118,62 @@ class _Subsets:
             pdf_font.BaseFont = base
             pdf_font.FirstChar = 0
             pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+            pdf_font.Widths = Array([face.getCharWidth(code) for code in subset])
             cmap = pdfdoc.PDFStream()
             cmap.content = to_unicode_cmap(base, subset, texts(font))
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
-            pdf_font.FontDescriptor = face.addSubsetObjects(doc, base, subset)
+            pdf_font.FontDescriptor = _glyphs_in_place(face).addSubsetObjects(doc, base, subset)
             doc.Reference(pdf_font, internal)
             doc.idToObject["BasicFonts"].dict[internal] = pdf_font
         font.state.pop(doc, None)
+
+
+_COPIED = 1 << 20  # bytes of glyph table: below this, reportlab's copy of it costs nothing worth saving
+_IN_PLACE: dict[type[Any], type[Any]] = {}  # a face's class -> the same, reading its glyph table in place
+
+
+def _glyphs_in_place(face: Any) -> Any:
+    """``face`` (the same attributes, the same object's state) making its subsets from its glyph table
+    read in place. reportlab's ``makeSubset`` takes a copy of the whole ``glyf`` table to cut each glyph
+    from: 10 MB for a Chinese face, for every subset of every document; here only the glyphs it cuts are
+    copied, and the subset's bytes are the same."""
+    try:
+        length = face.get_table_pos("glyf")[1]
+    except (KeyError, AttributeError):  # no glyph table (a CFF face reportlab could not read anyway)
+        return face
+    if length < _COPIED or not isinstance(face._ttf_data, bytes):
+        return face
+    cls = type(face)
+    view_class = _IN_PLACE.get(cls)
+    if view_class is None:
+        view_class = _IN_PLACE.setdefault(cls, type(cls.__name__, (cls,), {"get_table": _get_table}))
+    view = object.__new__(view_class)
+    view.__dict__ = face.__dict__  # one state: what makeSubset reads and moves (its position) is the face's
+    return view
+
+
+def _get_table(self: Any, tag: str) -> Any:
+    if tag != "glyf":
+        return super(type(self), self).get_table(tag)
+    start, length = self.get_table_pos(tag)
+    return _Slices(memoryview(self._ttf_data)[start:start + length])
+
+
+class _Slices:
+    """A table read in place: each slice of it (a glyph) is copied out as bytes, as the whole table was."""
+
+    __slots__ = ("view",)
+
+    def __init__(self, view: memoryview) -> None:
+        self.view = view
+
+    def __getitem__(self, where: slice) -> bytes:
+        return bytes(self.view[where])
+
+    def __len__(self) -> int:
+        return len(self.view)
 
 
 _READ_AS = {0xFEFF: 0x2060}
@@ -140,7 +187,10 @@ def to_unicode_cmap(name: str, subset: list[int], texts: Mapping[int, str] | Non
     # The destination is UTF-16BE: a character beyond the BMP (U+1D518) is its surrogate pair. U+FEFF,
     # which PDF/A and PDF/UA forbid as a value, is read as U+2060 WORD JOINER: what it means inside text.
     texts = texts or {}
-    pairs = [f"<{code:02X}> <{_read_as(texts.get(char) or chr(char)).encode('utf-16-be').hex().upper()}>"
+    # A character of the BMP outside the surrogates, read as itself, is its own UTF-16BE code unit: four
+    # hex digits, written without encoding it (most codes of every subset).
+    pairs = [f"<{code:02X}> <{char:04X}>" if _itself(char) and char not in texts else
+             f"<{code:02X}> <{_read_as(texts.get(char) or chr(char)).encode('utf-16-be').hex().upper()}>"
              for code, char in enumerate(subset) if char]
     blocks: list[str] = []
     for start in range(0, len(pairs), 100):
@@ -154,6 +204,11 @@ def to_unicode_cmap(name: str, subset: list[int], texts: Mapping[int, str] | Non
         *blocks,
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
+
+
+def _itself(char: int) -> bool:
+    # In the BMP, not a surrogate, not U+FEFF (which reads as another character).
+    return char < 0xD800 or (0xE000 <= char < 0x10000 and char != 0xFEFF)
 
 
 def _read_as(text: str) -> str:

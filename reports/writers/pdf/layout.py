@@ -334,25 +334,33 @@ _NOT_PRINTED = frozenset({"name_languages", "source"})
 
 def cjk_characters(doc: t.Document, theme: Theme) -> str:
     """Every Chinese, Japanese or Korean character the document prints (tree, metadata, watermark)."""
-    texts: list[str] = []
-
-    def walk(value: object) -> None:
+    texts: list[str] = [theme.watermark or ""]
+    pending: list[object] = [doc]
+    while pending:  # every value of the tree, in no particular order (the characters come out sorted)
+        value = pending.pop()
         if isinstance(value, str):
             texts.append(value)
         elif isinstance(value, tuple | list):
-            for item in value:
-                walk(item)
+            pending.extend(value)
         elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for f in dataclasses.fields(value):
-                if f.name not in _NOT_PRINTED:
-                    walk(getattr(value, f.name))
-
-    walk(doc)
-    texts.append(theme.watermark or "")
+            pending.extend(value.values())
+        else:
+            names = _printed_fields(type(value))
+            if names:
+                pending.extend(getattr(value, name) for name in names)
     return "".join(sorted(set("".join(CJK_RUN.findall("\n".join(texts))))))
+
+
+_PRINTED: dict[type, tuple[str, ...]] = {}  # a class of the tree -> its fields a page prints
+
+
+def _printed_fields(cls: type) -> tuple[str, ...]:
+    # The same few classes make every tree: their fields are looked up once, not at every node.
+    names = _PRINTED.get(cls)
+    if names is None:
+        fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ()
+        names = _PRINTED.setdefault(cls, tuple(f.name for f in fields if f.name not in _NOT_PRINTED))
+    return names
 
 
 def without_empty_pages(story: list[Flowable]) -> list[Flowable]:

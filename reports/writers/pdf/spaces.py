@@ -96,19 +96,12 @@ def line_ends(source: str, lines: list[str], continued: bool = False) -> list[Li
     pos = 0
     for i, line in enumerate(lines):
         hyphen = -1  # where the line's last character is the "-" drawn for a soft hyphen
-        for at, char in enumerate(line):
-            if _breakable(char):
-                continue
-            shy = False
-            while pos < len(source) and (_breakable(source[pos]) or (source[pos] == _SHY and char != _SHY)):
-                shy = shy or source[pos] == _SHY
-                pos += 1
-            if pos < len(source) and source[pos] == char:
-                pos += 1
-                hyphen = -1
-            elif shy and char == "-":  # reportlab draws "-" for a soft hyphen where it breaks the line
-                hyphen = at
-            else:
+        matched = _same_text(source, pos, line)
+        if matched >= 0:
+            pos = matched
+        else:
+            pos, hyphen = _match(source, pos, line)
+            if pos < 0:
                 return ends
         if not line or _breakable(line[-1]):
             ends[i] = LineEnd("", hyphen, pos)  # the line kept its space (or drew nothing)
@@ -121,6 +114,44 @@ def line_ends(source: str, lines: list[str], continued: bool = False) -> list[Li
         else:
             ends[i] = LineEnd(" " if continued else "", hyphen, pos)
     return ends
+
+
+def _same_text(source: str, pos: int, line: str) -> int:
+    """Where the line ends in ``source`` when its text (whitespace at its ends aside) is the source's from
+    ``pos`` on, after the whitespace and soft hyphens there: what ``_match`` finds then, in a few steps
+    instead of one per character (the common line); -1 otherwise."""
+    first, last = 0, len(line)
+    while first < last and _breakable(line[first]):
+        first += 1
+    while last > first and _breakable(line[last - 1]):
+        last -= 1
+    if first == last or line[first] == _SHY:
+        return -1
+    while pos < len(source) and (_breakable(source[pos]) or source[pos] == _SHY):
+        pos += 1
+    return pos + last - first if source.startswith(line[first:last], pos) else -1
+
+
+def _match(source: str, pos: int, line: str) -> tuple[int, int]:
+    """The line matched with ``source`` from ``pos`` on, character by character, whitespace aside:
+    where it ends there, and where its "-" drawn for a soft hyphen is (-1: none); (-1, -1) when they
+    differ."""
+    hyphen = -1
+    for at, char in enumerate(line):
+        if _breakable(char):
+            continue
+        shy = False
+        while pos < len(source) and (_breakable(source[pos]) or (source[pos] == _SHY and char != _SHY)):
+            shy = shy or source[pos] == _SHY
+            pos += 1
+        if pos < len(source) and source[pos] == char:
+            pos += 1
+            hyphen = -1
+        elif shy and char == "-":  # reportlab draws "-" for a soft hyphen where it breaks the line
+            hyphen = at
+        else:
+            return -1, -1
+    return pos, hyphen
 
 
 def source_pieces(source: str, ends: list[LineEnd], shown: int) -> tuple[str, str] | None:

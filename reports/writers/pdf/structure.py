@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPage, PDFString
+from reportlab.pdfbase.pdfdoc import PDFName, PDFPage, PDFString
 
+from reports.writers.pdf.objects import Array as PDFArray
+from reports.writers.pdf.objects import Dictionary as PDFDictionary
 from reports.writers.pdf.tags import Element, Tagger
 
 _KEEP_EMPTY = frozenset({"TD", "TH", "TR"})

@@ -19,7 +19,7 @@ from reports import tree as t
 from reports.writers.measure import column_fractions, plain_text, text_lengths
 from reports.writers.pdf.cuts import MAX_CELL_CHARS, cell_pieces
 from reports.writers.pdf.styles import Sheet
-from reports.writers.pdf.tags import Element, TCell, TParagraph, TTable
+from reports.writers.pdf.tags import Element, TParagraph, TTable
 from reports.writers.wide_tables import columns_that_fit, part_caption, split_columns
 
 ROWS_AT_ONCE = 60  # a table of more rows is laid out a page at a time (see RowStream)
@@ -110,7 +110,6 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
 
 def cell(writer: Writes, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
     para = writer.para(content, style, element)
-    para.__class__ = TCell  # the same paragraph, whose lines are broken once for measuring and drawing
     if align != "left":
         para.style = para.style.clone(f"{style}-{align}", alignment={"right": 2, "center": 1}[align])
     return para

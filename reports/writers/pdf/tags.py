@@ -293,6 +293,18 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
 
     _continued = False  # a piece of a split paragraph with more of it on the next page
     _source: str | None = None  # the text its lines are matched with (``spaces``), where known in advance
+    _wrapped_at: float | None = None  # the width of the last wrap, whose lines and height are kept
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # reportlab wraps a paragraph again at the same width: a table's cell to measure its row and then
+        # to draw it, a list's item to measure the list and then to place it, a block after a heading to
+        # see whether it starts on the heading's page and then to place it. Its lines depend on the width
+        # alone: the second wrap keeps the lines the first one broke.
+        if availWidth == self._wrapped_at and hasattr(self, "blPara"):  # a failed split drops the lines
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth if size[1] != 0x7FFFFFFF else None  # "no room at all" is not a wrap
+        return size
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         super()._setup(text, style, bulletText, frags, clean)  # reportlab's cleaning, zero width spaces kept
@@ -339,20 +351,6 @@ class TParagraph(Tagged, Paragraph):  # type: ignore[misc]
         _handleBulletWidth(self.bulletText, self.style, widths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
         return cjk_lines(frags, widths, auto not in ("", "off"))
-
-
-class TCell(TParagraph):
-    """A data table's cell: reportlab wraps it to measure its row, and again at the same width to draw it
-    (``Table._drawCell``); the second wrap keeps the lines the first one broke (the same lines, made once)."""
-
-    _wrapped_at: float | None = None  # the width of the last wrap, whose lines and height are kept
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth == self._wrapped_at and hasattr(self, "blPara"):  # a failed split drops the lines
-            return self.width, self.height
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        self._wrapped_at = availWidth if size[1] != 0x7FFFFFFF else None  # "no room at all" is not a wrap
-        return size
 
 
 class TImage(Tagged, RLImage):  # type: ignore[misc]
@@ -433,7 +431,6 @@ class TList(ListFlowable):  # type: ignore[misc]
 __all__ = [
     "Element",
     "LangText",
-    "TCell",
     "THRule",
     "TImage",
     "TList",
