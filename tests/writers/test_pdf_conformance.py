@@ -159,3 +159,30 @@ def test_page_validation_finds_none_of_the_fixed_failures(pdf: bytes) -> None:
         report = page.validate_pdf_bytes(pdf, profile=profile)
         failed = {failure.rule_id for failure in report.failures}
         assert not failed & _FIXED_RULES, (profile, sorted(failed))
+
+
+def test_metadata_longer_than_a_pdfa_string_is_cut_alike_in_info_and_xmp() -> None:
+    # PDF/A caps a string at 32,767 bytes: a generated agreement's keywords (every party and focus area)
+    # reached 40,250 in UTF-16. The page prints the title whole; the metadata holds what fits, the same in
+    # the Info dictionary and the XMP.
+    from reports.writers.pdf.archive import metadata_keywords, metadata_text
+    from tests.validators import page_validation_findings
+
+    title = "合作协议 " * 5_000 + "END"
+    assert metadata_text("short") == "short" and metadata_text(title).endswith("…")
+    assert len(metadata_text(title).encode("utf-16-be")) + 2 <= 32_767
+    keywords = [f"领域{i} " * 20 for i in range(400)]
+    kept = metadata_keywords(keywords).split(", ")
+    assert 0 < len(kept) < 400 and kept == keywords[:len(kept)]  # whole keywords, in order
+    agreement = load_agreement(ROOT / "data" / "zhejiang-alibaba-2023.yaml")
+    areas = [area.model_copy(update={"name": f"{area.name} {i} " + "数字 " * 2_000})
+             for i, area in enumerate(agreement.focus_areas)]
+    pdf = render(agreement.model_copy(update={"title": title, "focus_areas": areas}), "briefing", "pdf",
+                 Options()).data
+    assert page_validation_findings(pdf) == []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        info = doc.trailer.Info
+        with doc.open_metadata() as xmp:
+            assert str(info.Title) == xmp["dc:title"] == metadata_text(title)
+            assert str(info.Keywords) == xmp["pdf:Keywords"]
+        assert len(bytes(info.Keywords)) <= 32_767

@@ -124,6 +124,32 @@ def xmp(meta: t.Meta, epoch: int, tool: str, keywords: str, archival: bool, part
     return packet.encode("utf-8")
 
 
+# PDF/A caps a string at 32,767 bytes (ISO 19005-2, 6.1.13); the Info dictionary writes text beyond
+# Latin-1 as UTF-16 with a byte-order mark, two or four bytes a character. Kept a little below the cap.
+_STRING_BYTES = 32_000
+
+
+def metadata_text(text: str) -> str:
+    """``text`` for one Info entry (and its XMP twin): whole when it fits a PDF/A string, else cut at a
+    word boundary with "…" (a 20,000-character title is printed whole on the page, not in the metadata)."""
+    if 2 + len(text.encode("utf-16-be")) <= _STRING_BYTES:
+        return text
+    cut = text.encode("utf-16-be")[:_STRING_BYTES - 8].decode("utf-16-be", errors="ignore")
+    space = cut.rfind(" ")
+    return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
+
+
+def metadata_keywords(keywords: tuple[str, ...] | list[str]) -> str:
+    """The keywords as one Info entry: joined as reportlab joins them, whole keywords only, as many as fit
+    a PDF/A string."""
+    kept: list[str] = []
+    for keyword in keywords:
+        if metadata_text(", ".join([*kept, keyword])) != ", ".join([*kept, keyword]):
+            break
+        kept.append(keyword)
+    return ", ".join(kept)
+
+
 class _Info(PDFInfo):  # type: ignore[misc]
     """reportlab's Info dictionary without its empty entries: PDF/A wants each entry matched in the XMP,
     and the XMP has no empty author or subject."""
@@ -149,7 +175,9 @@ def make_archival(doc: Any, meta: t.Meta, epoch: int, archival: bool,
     # filters=None: no /Filter key at all (PDF/A wants the metadata stream readable as it is; reportlab
     # writes an empty "/Filter []" for filters=[]). Our documents set no default stream filters.
     metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                         xmp(meta, epoch, info.creator, info.keywords, archival, 3 if attachments else 2),
+                         # The XMP says what the Info dictionary says (PDF/A): the same bounded text.
+                         xmp(dataclasses.replace(meta, title=info.title, author=info.author, subject=info.subject),
+                             epoch, info.creator, info.keywords, archival, 3 if attachments else 2),
                          filters=None)
     catalog.Metadata = doc.Reference(metadata)
     profile = PDFStream(PDFDictionary({"N": 3}), srgb_profile())

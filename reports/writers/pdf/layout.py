@@ -37,6 +37,7 @@ from reports.writers.measure import furniture_margins
 from reports.writers.options import Attachment
 from reports.writers.pagination import Paginate, Pagination
 from reports.writers.pdf import notes as pdf_notes
+from reports.writers.pdf.archive import metadata_keywords, metadata_text
 from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.keep import keep_with_next
 from reports.writers.pdf.page import PageDecor, numbered_canvas
@@ -176,8 +177,9 @@ class _Layout:
         template = _DocTemplate(
             buffer if buffer is not None else io.BytesIO(), pagesize=self.sheet.page_size, leftMargin=m.left * mm,
             rightMargin=m.right * mm, topMargin=top * mm, bottomMargin=bottom * mm,
-            title=xml_safe(meta.title), author=xml_safe(meta.author), subject=xml_safe(meta.subject),
-            keywords=[xml_safe(k) for k in meta.keywords], creator=f"reports {__version__}",
+            title=metadata_text(xml_safe(meta.title)), author=metadata_text(xml_safe(meta.author)),
+            subject=metadata_text(xml_safe(meta.subject)),
+            keywords=metadata_keywords([xml_safe(k) for k in meta.keywords]), creator=f"reports {__version__}",
             producer=f"reports {__version__}", lang=meta.language, invariant=1,
         )
         template.headings = self.writer.bookmarks
