@@ -84,6 +84,17 @@ def running_title(title: str, fits: Callable[[str], bool]) -> str:
     return best or ("…" if fits("…") else "")
 
 
+# A contents entry (and the PDF's outline entry) holds at most this many characters: a few lines, so that
+# an entry never grows taller than a page (a generated 20,000-character heading did) and the outline's
+# string stays within PDF/A's limit. The heading itself is printed whole.
+CONTENTS_CHARS = 240
+
+
+def contents_title(title: str) -> str:
+    """``title`` as the contents of both formats list it: whole when short, else cut as a running title."""
+    return running_title(title, lambda text: len(text) <= CONTENTS_CHARS)
+
+
 def line_width(page_width_pt: float, left_mm: float, right_mm: float) -> float:
     """The text width of a page, in points, as a Word file stores it (page and margins in whole twips, as
     python-docx rounds ``Mm``): the PDF measures its header and footer on this line so that both writers

@@ -124,3 +124,25 @@ def test_libreoffice_shows_dots_at_every_level_of_the_docx_contents(office: Offi
     text = PdfReader(io.BytesIO(office.pdf(write_docx(_document(), DEFAULT_THEME)))).pages[0].extract_text() or ""
     for i, level in enumerate(LEVELS):
         assert re.search(rf"Entry {i} at level {level}\s*\.{{5,}}\s*\d+", text), (i, text)
+
+
+@pytest.mark.parametrize("word", ["Ｌ", "cooperation "])
+def test_a_heading_longer_than_a_page_has_a_short_entry_in_both_contents(word: str) -> None:
+    # A generated heading of 20,000 characters made a contents row taller than a page: the build failed
+    # with "a block is larger than a page". The heading is printed whole; its entry is cut alike in both
+    # formats, at a word where it has words.
+    from reports.writers.measure import CONTENTS_CHARS, contents_title
+    from tests.validators import page_validation_findings
+    from tests.writers.test_docx_toc import read_contents
+
+    heading = word * (20_000 // len(word))
+    blocks = (t.Heading(1, (t.Text(heading),)), t.Paragraph((t.Text("Body."),)),
+              t.Heading(1, (t.Text("Short"),)), t.Paragraph((t.Text("More."),)))
+    document = t.Document(t.Meta(title="Long heading", toc=True, iso_date="2023-07-07"), blocks)
+    entry = contents_title(heading)
+    assert entry.endswith("…") and len(entry) <= CONTENTS_CHARS and heading.startswith(entry[:-1].rstrip())
+    pdf = write_pdf(document, DEFAULT_THEME)
+    assert page_validation_findings(pdf) == []
+    first = re.sub(r"\s+", "", PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "")
+    assert re.sub(r"\s+", "", entry) in first
+    assert [e[0] for e in read_contents(write_docx(document, DEFAULT_THEME)).entries] == [entry, "Short"]

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from reports import tree as t
-from reports.writers.measure import plain_text
+from reports.writers.measure import contents_title, plain_text
 
 INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 BOOKMARK_PREFIX = "_Toc"
@@ -64,7 +64,7 @@ def entries(blocks: Sequence[t.Block]) -> list[Entry]:
     for i, heading in enumerate(headings(blocks)):
         while open_levels and open_levels[-1] >= heading.level:
             open_levels.pop()
-        out.append(Entry(" ".join(plain_text(heading.content).split()), len(open_levels), bookmark_name(i)))
+        out.append(Entry(contents_title(plain_text(heading.content)), len(open_levels), bookmark_name(i)))
         open_levels.append(heading.level)
     return out
 

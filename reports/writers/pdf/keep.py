@@ -96,6 +96,12 @@ class KeepWithNext(Flowable):  # type: ignore[misc]
         frame = getattr(self, "_frame", None)
         at_top = bool(getattr(frame, "_atTop", False))
         if at_top or self._starts(availWidth, availHeight):
+            first = content[0]
+            if first.wrapOn(self.canv, availWidth, availHeight)[1] > availHeight + _FUZZ:
+                # A heading taller than the page (a generated one of 20,000 characters): reportlab wants
+                # the first part of a split to fit whole, so a part of no size goes first and the heading
+                # is then split across pages as any paragraph is.
+                return [Spacer(0, 0), *content]
             return content
         return [FrameBreak(), *content]
 
