@@ -184,3 +184,32 @@ def test_watch_is_a_command_with_the_render_options() -> None:
         assert option in text
     assert CliRunner().invoke(main, ["watch", "-"]).exit_code == 2  # standard input cannot be watched
 
+
+
+_FORKED_STATE = """
+import multiprocessing, sys
+if sys.argv[1] == "warm":
+    from reports.pipeline import warm
+    warm()
+
+def state(_):
+    from reportlab.pdfbase import pdfmetrics
+    return ("reports.writers.pdf.layout" in sys.modules,
+            any(name.startswith("SourceSerif") for name in pdfmetrics.getRegisteredFontNames()))
+
+with multiprocessing.get_context("fork").Pool(1) as pool:
+    print(pool.map(state, [None])[0])
+"""
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_warm_hands_forked_workers_imported_writers_and_registered_faces(warmed: bool) -> None:
+    # reports watch forks a worker for every rebuild: warmed first, the worker does not load the writers
+    # and faces again (a rebuild took about 1 s where its work takes 0.1 s; benchmarks/incremental.py).
+    # A new process each way: this one has imported everything already.
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _FORKED_STATE, "warm" if warmed else "cold"], capture_output=True,
+                         text=True, check=True, timeout=120).stdout.strip()
+    assert out == str((warmed, warmed))

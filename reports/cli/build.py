@@ -186,6 +186,9 @@ def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     watcher = Watcher(setup, say=lambda line: click.echo(line),
                       problems=lambda problems, warning: print_problems(problems, "text", warning=warning))
     folders = watcher.folders_to_watch()
+    from reports.pipeline import warm
+
+    warm()  # the workers each rebuild forks start warm
     run(watcher, file_changes(folders, watcher.relevant),
         ready=lambda: click.echo(f"watching {len(folders)} folders for changes; Ctrl-C to stop", err=True))
 
