@@ -187,8 +187,9 @@ def report(result: dict[str, Any]) -> str:
                          f"{growth:+.0%} (within 10%)  {_verdict(abs(growth) <= 0.10)}")
     for row in rows:
         if row["agreements"] >= 1000:
-            lines.append(f"  N={row['agreements']} x 4 documents with jobs2: {row['jobs2_seconds']:.1f} s (< 60 s)  "
-                         f"{_verdict(row['jobs2_seconds'] < 60)}")
+            # Issue 25's target: 30 s, as fast as before the contents and the tagging came.
+            lines.append(f"  N={row['agreements']} x 4 documents with jobs2: {row['jobs2_seconds']:.1f} s (<= 30 s)  "
+                         f"{_verdict(row['jobs2_seconds'] <= 30)}")
     return "\n".join(lines)
 
 
