@@ -8,6 +8,7 @@ never as a space; a space after a word with a soft hyphen is not lost (issue 23)
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 import pytest
@@ -94,3 +95,19 @@ def test_a_zero_width_space_reads_as_itself_not_a_space(content: t.Inlines) -> N
 def test_the_space_after_a_word_with_a_soft_hyphen_is_kept(content: t.Inlines) -> None:
     _, nodes = _read((t.Paragraph(content),), "P")
     assert len(words(nodes[-1].text)) == 3
+
+
+@pytest.mark.parametrize("glue", ["\xa0", "\u202f", "\u2007"])
+def test_no_break_spaces_hold_their_words_together_and_read_back_as_themselves(glue: str) -> None:
+    # U+202F (French "1 000", « Oui ») and U+2007 are no-break spaces as U+00A0 is: reportlab broke
+    # lines at them and collapsed them into plain spaces (18 breaks in this paragraph before).
+    import subprocess
+
+    text = " ".join(f"w{i}{glue}000" for i in range(300))
+    pdf = write_pdf(t.Document(t.Meta(title="Glue", language="fr"), (t.Paragraph((t.Text(text),)),)),
+                    DEFAULT_THEME)
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                                                     check=True).stdout.decode().splitlines() if line.strip()]
+    assert len(lines) > 10  # the paragraph wraps
+    assert not [line for line in lines if line.startswith("000") or re.search(r"w\d+$", line)]
+    assert ("Glue" + text).split() == check_tagged(pdf).root.all_text().split()  # the title, then every word

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag
 
@@ -42,6 +43,26 @@ _TAG = "\x00"
 _ZWSP = "\u200b"
 _KEEP = "\uffff"
 _SHY = "\xad"
+
+# U+202F NARROW NO-BREAK SPACE (French "1 000", « Oui ») and U+2007 FIGURE SPACE are no-break spaces
+# (Unicode line-break class GL, like U+00A0), but reportlab broke lines at them and collapsed them into
+# plain spaces: its list of spaces holds them, and Python's ``str.split``, which it uses for text without
+# U+00A0, splits at them too. Its word splitter (module-level, called by the cleaning and the line
+# breaking alike) is replaced by one that keeps all three inside words, as reportlab keeps U+00A0.
+_GLUE = "\xa0\u202f\u2007"
+_BREAKING = re.escape("".join(c for c in rl_paragraph._wsc if c not in _GLUE))
+_BREAKS = re.compile(f"[{_BREAKING}]+").split
+_reportlab_split = rl_paragraph.split
+
+
+def _split(text: str | bytes, delim: str | bytes | None = None) -> list[str]:
+    if delim is None and isinstance(text, str) and ("\u202f" in text or "\u2007" in text):
+        return _BREAKS(text)
+    words: list[str] = _reportlab_split(text, delim)
+    return words
+
+
+rl_paragraph.split = _split
 
 
 def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Paragraph) -> P | None:
@@ -118,7 +139,7 @@ def for_layout(frags: list[ParaFrag]) -> list[ParaFrag]:
             out.append(frag)
             continue
         pieces = [text]
-        if _ZWSP in text and "\xa0" in text:
+        if _ZWSP in text and any(glue in text for glue in _GLUE):
             pieces = [piece for piece in re.split(f"({_ZWSP})", text) if piece]
         if shy and text[-1] in whitespace:
             body = pieces[-1].rstrip(whitespace)
