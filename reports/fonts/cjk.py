@@ -275,12 +275,18 @@ def _best(candidates: Iterable[_Candidate]) -> _Candidate | None:
     return next((c for c in sorted(candidates, key=lambda c: c.score) if _draws_chinese(c.face)), None)
 
 
-def _draws_chinese(face: CjkFace) -> bool:
+def draws(face: CjkFace, probe: Iterable[int]) -> bool:
+    """Whether ``face`` draws every character of ``probe`` (a face with a broken character map draws
+    none: it is passed over, see ``_candidates_in``)."""
     try:
         covered = coverage(face)
-    except Exception:  # a broken character map: the face is passed over (see _candidates_in)
+    except Exception:
         return False
-    return all(code in covered for code in _PROBE)
+    return all(code in covered for code in probe)
+
+
+def _draws_chinese(face: CjkFace) -> bool:
+    return draws(face, _PROBE)
 
 
 def _unusable(path: Path) -> str:
@@ -426,5 +432,5 @@ fontconfig_faces = _fontconfig
 
 on_forget(coverage.cache_clear, _find.cache_clear, _candidates_in.cache_clear, _fontconfig.cache_clear)
 
-__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "faces_in", "find_cjk_face",
-           "fontconfig_faces", "is_font_path"]
+__all__ = ["KNOWN_FILES", "PREFERRED_FAMILIES", "CjkFace", "clear_cache", "coverage", "draws", "faces_in",
+           "find_cjk_face", "fontconfig_faces", "is_font_path"]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reports.fonts import memory
-from reports.fonts.cjk import CjkFace, coverage, faces_in, fontconfig_faces
+from reports.fonts.cjk import CjkFace, draws, faces_in, fontconfig_faces
 from reports.fonts.forget import on_forget
 
 # Kana and kanji a Japanese face draws: あ ア 日 本 (a face without them is no Japanese face).
@@ -99,15 +99,7 @@ def _search(files: list[Path]) -> CjkFace | None:
             if rank is not None:
                 ranked.append((candidate.face.needs_conversion, rank, candidate.score, str(path), candidate.face))
     ranked.sort(key=lambda entry: entry[:4])
-    return next((entry[4] for entry in ranked if _draws_japanese(entry[4])), None)
-
-
-def _draws_japanese(face: CjkFace) -> bool:
-    try:
-        covered = coverage(face)
-    except Exception:  # a broken character map: the face is passed over
-        return False
-    return all(code in covered for code in _PROBE)
+    return next((entry[4] for entry in ranked if draws(entry[4], _PROBE)), None)
 
 
 def find_japanese_face() -> CjkFace | None:

@@ -9,6 +9,10 @@ from bisect import bisect_right
 # punctuation and full-width forms). Ideographs outside the BMP (extension B and later) are not covered.
 _CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x4DBF), (0x4E00, 0x9FFF),
                (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+# The spaces that join the words beside them (Unicode line-break class GL): no line breaks at them, in
+# reportlab's splitting (writers.pdf.text), in the paragraph cuts or in the drawn lines' ends.
+NO_BREAK_SPACES = "\xa0\u2007\u202f"
+
 _CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
 CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reports.fonts.scripts import NO_BREAK_SPACES
 from reports.writers.pdf.spaces import LineEnd, line_ends
 
-_NO_BREAK = frozenset("\xa0\u2007\u202f")
+_NO_BREAK = frozenset(NO_BREAK_SPACES)
 _SHY = "\xad"
 
 

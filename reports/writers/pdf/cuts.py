@@ -9,11 +9,11 @@ from __future__ import annotations
 import unicodedata
 
 from reports import tree as t
+from reports.fonts.scripts import NO_BREAK_SPACES
 from reports.writers.measure import plain_text
 
 MAX_CELL_CHARS = 2500  # a longer cell is split across rows so a row never outgrows a page
 MAX_PARAGRAPH = 3000  # characters: a longer paragraph is laid out in pieces (see StoryWriter.paragraph)
-_NO_BREAK = "\xa0\u2007\u202f"  # spaces that join the words beside them
 
 
 def cell_chunks(text: str) -> list[str]:
@@ -39,7 +39,7 @@ def _cut(text: str, pos: int, room: int, inside: bool) -> int:
     ``pos`` (the word starts the next piece)."""
     end = pos + room
     space = end - 1
-    while space >= pos and not (text[space].isspace() and text[space] not in _NO_BREAK):
+    while space >= pos and not (text[space].isspace() and text[space] not in NO_BREAK_SPACES):
         space -= 1
     if space >= pos and (space > pos or not inside):
         return space + 1
@@ -117,7 +117,7 @@ def paragraph_pieces(content: t.Inlines) -> list[t.Inlines]:
         while size + len(text) > MAX_PARAGRAPH:
             room = MAX_PARAGRAPH - size
             cut = room
-            while cut > 0 and not (text[cut - 1].isspace() and text[cut - 1] not in _NO_BREAK):
+            while cut > 0 and not (text[cut - 1].isspace() and text[cut - 1] not in NO_BREAK_SPACES):
                 cut -= 1  # after the last space within the room
             if cut == 0 and current:  # no space left in this piece: the text starts the next one
                 pieces.append(tuple(current))

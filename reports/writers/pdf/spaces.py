@@ -26,8 +26,10 @@ from typing import Any, NamedTuple
 
 from reportlab.platypus.paragraph import _HSFrag, _InjectedFrag
 
+from reports.fonts.scripts import NO_BREAK_SPACES
+
 # Whitespace reportlab breaks lines at (the no-break spaces are glyphs it draws, not breaks).
-_NO_BREAK = frozenset("\xa0\u2007\u202f")
+_NO_BREAK = frozenset(NO_BREAK_SPACES)
 _SHY = "\xad"
 _BREAK = "\n"  # a hard line break in a source text (drawn lines never hold it)
 

@@ -21,6 +21,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag
 
+from reports.fonts.scripts import NO_BREAK_SPACES
 from reports.fonts.standin import face_runs
 
 P = TypeVar("P", bound=Paragraph)
@@ -49,8 +50,7 @@ _SHY = "\xad"
 # plain spaces: its list of spaces holds them, and Python's ``str.split``, which it uses for text without
 # U+00A0, splits at them too. Its word splitter (module-level, called by the cleaning and the line
 # breaking alike) is replaced by one that keeps all three inside words, as reportlab keeps U+00A0.
-_GLUE = "\xa0\u202f\u2007"
-_BREAKING = re.escape("".join(c for c in rl_paragraph._wsc if c not in _GLUE))
+_BREAKING = re.escape("".join(c for c in rl_paragraph._wsc if c not in NO_BREAK_SPACES))
 _BREAKS = re.compile(f"[{_BREAKING}]+").split
 _reportlab_split = rl_paragraph.split
 
@@ -139,7 +139,7 @@ def for_layout(frags: list[ParaFrag]) -> list[ParaFrag]:
             out.append(frag)
             continue
         pieces = [text]
-        if _ZWSP in text and any(glue in text for glue in _GLUE):
+        if _ZWSP in text and any(glue in text for glue in NO_BREAK_SPACES):
             pieces = [piece for piece in re.split(f"({_ZWSP})", text) if piece]
         if shy and text[-1] in whitespace:
             body = pieces[-1].rstrip(whitespace)
