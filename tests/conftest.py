@@ -122,6 +122,20 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def document_text(data: bytes, fmt: str) -> str:
+    """A document's text: the PDF's pages (``pdf_text``), or the DOCX's body and tables and, since
+    python-docx's paragraphs are the body's only, every ``w:t`` of its headers and footers too."""
+    import re
+    import zipfile
+
+    if fmt == "pdf":
+        return pdf_text(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = [n for n in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        xml = "\n".join(package.read(n).decode() for n in parts)
+    return docx_text(data) + "\n" + "\n".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
 def squash(text: str) -> str:
     """Collapse all whitespace (line wrapping differs between outputs) to single spaces."""
     return " ".join(text.split())

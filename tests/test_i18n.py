@@ -27,7 +27,7 @@ from reports.paths import builtin_data_dir, builtin_templates_dir
 from reports.pipeline import Options, render, render_formats
 from reports.writers import FORMATS
 from tests import strategies
-from tests.conftest import docx_text, pdf_text
+from tests.conftest import document_text
 from tests.tagged_pdf import check_tagged
 from tests.test_generative import _located, docx_body_text, missing_strings, pdf_body_text, printed_strings
 
@@ -46,16 +46,6 @@ def english() -> Agreement:
 @pytest.fixture(scope="module")
 def chinese() -> Agreement:
     return load_agreement(CHINESE_FILE)
-
-
-def _text(data: bytes, fmt: str) -> str:
-    if fmt == "pdf":
-        return pdf_text(data)
-    # Headers and footers too (python-docx's paragraphs are the body only): every w:t of every part.
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = [n for n in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
-        xml = "\n".join(package.read(n).decode() for n in parts)
-    return docx_text(data) + "\n" + "\n".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 
 def _squashed(text: str) -> str:
@@ -220,7 +210,7 @@ def test_an_unknown_language_is_english_with_one_warning(english: Agreement) -> 
         rendered = render(data, "memo", "docx", options, source="memo.yaml")
         notes = [w for w in rendered.warnings if "language" in w.message]
         assert len(notes) == 1 and notes[0].file == where and "English" in notes[0].message
-        text = _text(rendered.data, "docx")
+        text = document_text(rendered.data, "docx")
         assert "MEMORANDUM" in text and "SUBJECT" in text and "7 July 2023" in text
 
 
@@ -229,7 +219,7 @@ def test_a_language_without_a_catalogue_is_english_throughout(english: Agreement
     [note] = [w for w in rendered.warnings if "catalogue" in w.message]
     assert note.file == "d.yaml" and note.field == "language"
     assert note.message == "no catalogue for 'pt-BR': the document is in English (labels, dates, lists, numbers)"
-    text = _text(rendered.data, "docx")
+    text = document_text(rendered.data, "docx")
     assert "7 July 2023" in text and "SUBJECT" in text and "Page " in text and "julho" not in text
 
 
@@ -250,14 +240,14 @@ def test_a_partial_catalogue_falls_back_label_by_label(tmp_path: Path, english: 
     for fmt in ("pdf", "docx"):
         rendered = render(data, "briefing", fmt, options)
         assert not [w for w in rendered.warnings if "catalogue" in w.message]
-        text = _text(rendered.data, fmt)
+        text = document_text(rendered.data, fmt)
         assert "Síntese" in text and "Assinado em" in text  # translated
         assert "Parties" in text and "Focus areas" in text and "Sources" in text  # not in it: English
         assert "7 de julho de 2023" in text  # the locale's dates all the same
         assert "Executive summary" not in text
-    docx = _text(render(data, "briefing", "docx", options).data, "docx")
+    docx = document_text(render(data, "briefing", "docx", options).data, "docx")
     assert re.search(r"Página\s*1\s*de\s*\d", docx)  # the writers' words come from the same catalogue
-    memo = _text(render(data, "memo", "docx", options).data, "docx")
+    memo = document_text(render(data, "memo", "docx", options).data, "docx")
     assert "MEMORANDUM" in memo and "oops" not in memo  # a broken translation: the English label
 
 
@@ -326,7 +316,7 @@ def editions(english: Agreement, chinese: Agreement) -> dict[tuple[str, str, str
             rendered = render_formats(data, kind, ("pdf", "docx"), options, source=name)
             assert not rendered[0].warnings, [w.format() for w in rendered[0].warnings]
             for fmt, result in zip(("pdf", "docx"), rendered, strict=True):
-                out[(name, kind, fmt)] = _text(result.data, fmt)
+                out[(name, kind, fmt)] = document_text(result.data, fmt)
     return out
 
 
@@ -487,7 +477,7 @@ def test_chinese_builds_are_reproducible_and_the_environment_is_shared(chinese: 
     again = render_formats(chinese, "briefing", ("pdf", "docx"))
     assert [r.data for r in first] == [r.data for r in again]
     assert environment(None) is environment(None)  # one compiled environment serves every language
-    assert _HAN.search(_text(first[1].data, "docx"))
+    assert _HAN.search(document_text(first[1].data, "docx"))
 
 
 # --------------------------------------------------------------------------- generated agreements, Chinese labels
@@ -535,7 +525,7 @@ def test_lang_on_the_command_line_gives_chinese_labels_around_english_data(tmp_p
     out = tmp_path / "memo.docx"
     result = runner.invoke(main, ["docx", str(ENGLISH_FILE), "--kind", "memo", "--lang", "zh-Hans", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    text = _text(out.read_bytes(), "docx")
+    text = document_text(out.read_bytes(), "docx")
     assert "备忘录" in text and "收件人" in text and "2023年7月7日" in text
     assert "Head of Government Relations" in text and "MEMORANDUM" not in text and "SUBJECT" not in text
 
@@ -544,7 +534,7 @@ def test_lang_on_the_command_line_gives_chinese_labels_around_english_data(tmp_p
                                   str(unknown)])
     assert result.exit_code == 0, result.output
     assert result.output.count("unknown language 'xx-Nowhere'") == 1, result.output
-    assert "MEMORANDUM" in _text(unknown.read_bytes(), "docx")
+    assert "MEMORANDUM" in document_text(unknown.read_bytes(), "docx")
     strict = runner.invoke(main, ["docx", str(ENGLISH_FILE), "--kind", "memo", "--lang", "xx-Nowhere", "--strict",
                                   "-o", str(tmp_path / "strict.docx")])
     assert strict.exit_code == 1 and not (tmp_path / "strict.docx").exists()

@@ -28,7 +28,7 @@ from reports.paths import builtin_data_dir, builtin_templates_dir
 from reports.pipeline import Options, render, render_formats
 from reports.theme import Theme
 from reports.writers.pdf.writer import write_pdf
-from tests.conftest import docx_text, pdf_text
+from tests.conftest import document_text, pdf_text
 
 ENGLISH_FILE = builtin_data_dir() / "zhejiang-alibaba-2023.yaml"
 LOCALES = builtin_templates_dir() / "locales"
@@ -39,15 +39,6 @@ SAME_IN_FRENCH = {"DATE", "Date", "Sources", "Source", "Figure", "Page", "Note",
 @pytest.fixture(scope="module")
 def english() -> Agreement:
     return load_agreement(ENGLISH_FILE)
-
-
-def _text(data: bytes, fmt: str) -> str:
-    if fmt == "pdf":
-        return pdf_text(data)
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = [n for n in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
-        xml = "\n".join(package.read(n).decode() for n in parts)
-    return docx_text(data) + "\n" + "\n".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 
 def _catalogue(language: str) -> Any:
@@ -64,7 +55,7 @@ def editions(english: Agreement) -> dict[tuple[str, str, str], str]:
             rendered = render_formats(english, kind, ("pdf", "docx"), Options(lang=lang), source=lang)
             assert not rendered[0].warnings, [w.format() for w in rendered[0].warnings]
             for fmt, result in zip(("pdf", "docx"), rendered, strict=True):
-                out[(lang, kind, fmt)] = _text(result.data, fmt)
+                out[(lang, kind, fmt)] = document_text(result.data, fmt)
     return out
 
 
@@ -132,7 +123,7 @@ def test_a_language_without_a_catalogue_is_wholly_english_in_both_formats(englis
         rendered = render(english, "briefing", fmt, Options(lang="pt-BR"))
         assert [w.message for w in rendered.warnings] == [
             "no catalogue for 'pt-BR': the document is in English (labels, dates, lists, numbers)"]
-        text = " ".join(_text(rendered.data, fmt).split())
+        text = " ".join(document_text(rendered.data, fmt).split())
         assert "Executive summary" in text and "Signed" in text and "7 July 2023" in text
         assert "and Digital cultural tourism" in text  # the English conjunction, not "e"
         assert not re.search(r"julho|março| e Digital", text)
@@ -381,7 +372,7 @@ def test_a_wide_tables_part_captions_and_the_logos_alt_text_are_in_the_labels_la
     table = t.Table(header, ((tuple((t.Text(str(i)),) for i in range(columns))),), ("left",) * columns)
     doc = t.Document(t.Meta(title="T", language="fr", labels=labels), (table,))
     for fmt, data in (("pdf", write_pdf(doc, Theme())), ("docx", write_docx(doc, Theme()))):
-        text = " ".join(_text(data, fmt).split())
+        text = " ".join(document_text(data, fmt).split())
         assert re.search(r"Colonnes 2 à \d+ sur 25", text), fmt
         assert re.search(r"Colonnes \d+ à 25 sur 25 \(suite ; la première colonne est répétée\)", text), fmt
         assert "Columns" not in text and "continued" not in text, fmt

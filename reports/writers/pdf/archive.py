@@ -143,8 +143,10 @@ def metadata_keywords(keywords: tuple[str, ...] | list[str]) -> str:
     """The keywords as one Info entry: joined as reportlab joins them, whole keywords only, as many as fit
     a PDF/A string."""
     kept: list[str] = []
+    size = 2  # the byte-order mark
     for keyword in keywords:
-        if metadata_text(", ".join([*kept, keyword])) != ", ".join([*kept, keyword]):
+        size += len(((", " if kept else "") + keyword).encode("utf-16-be"))
+        if size > _STRING_BYTES:
             break
         kept.append(keyword)
     return ", ".join(kept)
