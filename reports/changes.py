@@ -45,7 +45,8 @@ SECTIONS = ("title", "subtitle", "summary", "agreement", "parties", "participati
 @dataclass(frozen=True)
 class Item:
     """One item of a list matched by identity: ``key`` is what it is matched by (and so what a path
-    names); ``label`` is how a reader knows it, ``quoted`` whether a description quotes it."""
+    names); ``label`` is how a reader knows it (as the new version names it; a removed item as the old
+    one did), ``quoted`` whether a description quotes it."""
 
     key: tuple[str, ...]
     label: str = field(compare=False)
