@@ -76,34 +76,38 @@ class Change:
 # --------------------------------------------------------------------------- identities
 
 
+# An item's key (what it is matched by), its label for a reader, and whether a description quotes it.
+Identity = tuple[tuple[str, ...], str, bool]
+
+
 def _short(text: str, limit: int = SHOWN) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _party(value: Mapping[str, Any]) -> tuple[str, str, bool]:
+def _party(value: Mapping[str, Any]) -> Identity:
     name = value.get("name") or value.get("local_name") or ""
     local = value.get("local_name")
     label = f"{value['name']} ({local})" if value.get("name") and local and local != value["name"] else name
-    return name.casefold(), _short(label), False
+    return (name.casefold(),), _short(label), False
 
 
-def _by(key_field: str, *, quoted: bool, fold: bool = False) -> Callable[[Mapping[str, Any]], tuple[str, str, bool]]:
-    def identity(value: Mapping[str, Any]) -> tuple[str, str, bool]:
+def _by(key_field: str, *, quoted: bool, fold: bool = False) -> Callable[[Mapping[str, Any]], Identity]:
+    def identity(value: Mapping[str, Any]) -> Identity:
         text = str(value[key_field])
-        return (text.casefold() if fold else text), _short(text), quoted
+        return ((text.casefold() if fold else text),), _short(text), quoted
     return identity
 
 
-def _statement(value: Mapping[str, Any]) -> tuple[str, str, bool]:
+def _statement(value: Mapping[str, Any]) -> Identity:
     # The speaker with the start of the words: two statements of one speaker are told apart.
     label = i18n.current().gettext("%(speaker)s: “%(text)s”") % {
         "speaker": _short(value["speaker"], 30), "text": _short(value["text"], 40)}
-    return value["speaker"] + "\n" + value["text"], label, False
+    return (value["speaker"], value["text"]), label, False
 
 
 # By the name of the list's field, wherever the list is; a list not named here holds plain text.
-IDENTITIES: dict[str, Callable[[Mapping[str, Any]], tuple[str, str, bool]]] = {
+IDENTITIES: dict[str, Callable[[Mapping[str, Any]], Identity]] = {
     "parties": _party,
     "participating_units": _by("party", quoted=False, fold=True),
     "focus_areas": _by("name", quoted=False, fold=True),
@@ -120,15 +124,15 @@ def items(list_field: str, values: list[Any]) -> list[Item]:
     """The ``Item`` of each value of the list ``list_field`` (its last field name), in order. A key
     met again gets its count added (``("x", "2")``), so duplicates are matched in turn."""
     out: list[Item] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     identity = IDENTITIES.get(list_field)
     for value in values:
         if identity is not None and isinstance(value, Mapping):
             key, label, quoted = identity(value)
         else:
-            key, label, quoted = str(value), _short(str(value)), list_field in _QUOTED_TEXT_LISTS
+            key, label, quoted = (str(value),), _short(str(value)), list_field in _QUOTED_TEXT_LISTS
         seen[key] = seen.get(key, 0) + 1
-        out.append(Item((key,) if seen[key] == 1 else (key, str(seen[key])), label, quoted))
+        out.append(Item(key if seen[key] == 1 else (*key, str(seen[key])), label, quoted))
     return out
 
 
@@ -296,7 +300,7 @@ def _relabelled(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
     out: list[PathPart] = []
     for index, part in enumerate(path):
         if isinstance(part, Item) and index and path[index - 1] == "statements":
-            speaker, _, text = part.key[0].partition("\n")
+            speaker, text = part.key[:2]
             part = Item(part.key, _statement({"speaker": speaker, "text": text})[1], part.quoted)
         out.append(part)
     return tuple(out)

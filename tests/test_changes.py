@@ -288,6 +288,8 @@ def leaves(value: Any, path: tuple[c.PathPart, ...] = ()) -> dict[tuple[c.PathPa
 
 def _covers(change: c.Change, leaf: tuple[c.PathPart, ...]) -> bool:
     size = len(change.path)
+    if change.kind == "reordered":  # a list's order, and nothing in its items
+        return leaf == (*change.path, "order")
     if leaf[:size] == change.path:
         return True
     # A list's order changes with an item added, removed, reordered, or (the timeline) a date moved.
