@@ -10,8 +10,9 @@ Lists of things with an identity are matched by it, not by position, so that an 
 participating units by party, representatives by name, timeline events by their text (a new date is a
 "moved"), sources and background items by title, statements by speaker and text. Lists of plain text
 (significance, expected outcomes, also known as, units, points, next steps) are matched by value. A list
-whose common items come in another order is "reordered" (the timeline's only when no date moved: a
-moved date explains its new place).
+whose common items come in another order is "reordered", or, when one item alone left its place,
+that item is "moved" (from and to its position); the timeline's order is not reported when a date
+moved: the moved date explains the new place.
 
 Data only, for now: nothing writes these yet. The ``reports diff`` command, Word's tracked changes and
 the PDF's change bars (issue 26) are built on this next.
@@ -60,7 +61,8 @@ PathPart = str | Item
 class Change:
     """One difference. ``path`` is the field's path in ``Agreement.model_dump()``: the names of the
     fields, with an ``Item`` where a list is matched by identity (the list's path alone for a
-    "reordered"). ``old`` and ``new`` are the values (``None`` for what is added or removed)."""
+    "reordered"). ``old`` and ``new`` are the values (``None`` for what is added or removed); for an item
+    "moved" in its list, its positions there (from 1); for a timeline event "moved", its dates."""
 
     kind: Kind
     path: tuple[PathPart, ...]
@@ -189,9 +191,48 @@ def _diff_list(path: tuple[PathPart, ...], old: list[Any], new: list[Any], out: 
             out.append(Change("added", (*path, item), new=value))
     kept_old = [i for i in old_items if i in after]
     kept_new = [i for i in new_items if i in before]
-    moved = any(c.kind == "moved" for c in out[start:])
-    if kept_old != kept_new and not (name == "timeline" and moved):
+    date_moved = any(c.kind == "moved" for c in out[start:])  # no item has moved place yet
+    if kept_old == kept_new or (name == "timeline" and date_moved):
+        return
+    stayed = _in_order(kept_old, kept_new)
+    if len(stayed) == len(kept_new) - 1:  # one item taken out and put back elsewhere: say which
+        item = next(i for i in kept_new if i not in stayed)
+        out.append(Change("moved", (*path, item), old_items.index(item) + 1, new_items.index(item) + 1))
+    else:
         out.append(Change("reordered", path))
+
+
+def _in_order(old: list[Item], new: list[Item]) -> set[Item]:
+    """The most items of ``new`` that keep their order from ``old`` (a longest common subsequence;
+    both hold the same items). A long list is not searched: it is said to be reordered."""
+    if len(new) > 300:  # quadratic; a reader of a list that long is told "reordered" anyway
+        return set()
+    where = {item: index for index, item in enumerate(old)}
+    sequence = [where[item] for item in new]
+    # The longest increasing run of old positions, by patience sorting with back links.
+    tails: list[int] = []
+    links: list[int | None] = []
+    ends: list[int] = []
+    for index, value in enumerate(sequence):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if tails[middle] < value:
+                low = middle + 1
+            else:
+                high = middle
+        links.append(ends[low - 1] if low else None)
+        if low == len(tails):
+            tails.append(value)
+            ends.append(index)
+        else:
+            tails[low], ends[low] = value, index
+    kept: set[Item] = set()
+    at: int | None = ends[-1] if ends else None
+    while at is not None:
+        kept.add(new[at])
+        at = links[at]
+    return kept
 
 
 # --------------------------------------------------------------------------- in words
@@ -228,6 +269,7 @@ MESSAGES: dict[str, str] = {
     "reworded": N_("%(where)s reworded"),
     "moved": N_("%(where)s moved from %(old)s to %(new)s"),
     "reordered": N_("%(where)s reordered"),
+    "repositioned": N_("%(where)s moved from position %(old)s to %(new)s"),
     "within": N_("%(outer)s: %(inner)s"),
     "quoted": N_("‘%(text)s’"),
     "yes": N_("yes"),
@@ -274,17 +316,20 @@ def describe(change: Change, locale: DocumentLocale = i18n.ENGLISH) -> str:
     # The statements' labels are made with the locale's own words too.
     with i18n.activate(locale):
         path = _relabelled(change.path)
-    if change.kind == "moved":  # a timeline event moves, not its date: "Timeline: ‘Pilot ends’ moved"
+    date_moved = change.kind == "moved" and change.path[-1] == "date"
+    if date_moved:  # "Timeline: ‘Pilot ends’ moved": the event moves, not its date
         path = path[:-1]
     place = where(path, locale)
     kind = change.kind
     scalar_added = kind == "added" and _quotable(change.new) and not isinstance(path[-1], Item)
     scalar_removed = kind == "removed" and _quotable(change.old) and not isinstance(path[-1], Item)
-    key = "set" if scalar_added else "cleared" if scalar_removed else kind
+    key: str = "set" if scalar_added else "cleared" if scalar_removed else kind
+    if kind == "moved" and not date_moved:  # its place in a list
+        key = "repositioned"
     values = {"where": place}
-    if key in ("set", "changed", "moved"):
+    if key in ("set", "changed", "moved", "repositioned"):
         values["new"] = value_words(change.new, locale)
-    if key in ("cleared", "changed", "moved"):
+    if key in ("cleared", "changed", "moved", "repositioned"):
         values["old"] = value_words(change.old, locale)
     return locale.gettext(MESSAGES[key]) % values
 

@@ -90,7 +90,7 @@ def test_a_date_moved_past_another_event_is_one_move_and_no_reordering() -> None
 
 def test_events_in_another_order_with_their_dates_kept_are_reordered() -> None:
     new = agreement(lambda d: d["timeline"].reverse())
-    assert said(agreement(), new) == ["Timeline reordered"]
+    assert said(agreement(), new) == ["Timeline: ‘Pilot ends’ moved from position 2 to 1"]
 
 
 def test_parties_are_matched_by_name_wherever_they_are_inserted() -> None:
@@ -153,13 +153,17 @@ def test_lists_of_text_are_matched_by_value() -> None:
     assert said(old, agreement(lambda d: d["significance"].insert(1, "Better roads"))) == [
         "Significance: ‘Better roads’ added"]
     assert said(old, agreement(lambda d: d["significance"].pop(0))) == ["Significance: ‘First of its kind’ removed"]
-    assert said(old, agreement(lambda d: d["significance"].reverse())) == ["Significance reordered"]
+    assert said(old, agreement(lambda d: d["significance"].reverse())) == [
+        "Significance: ‘A model for others’ moved from position 2 to 1"]
+    three = agreement(lambda d: d["significance"].append("Third"))
+    reversed_three = agreement(_set("significance", ["Third", "A model for others", "First of its kind"]))
+    assert said(three, reversed_three) == ["Significance reordered"]
     assert said(old, agreement(lambda d: d["memo"]["next_steps"].append("Visit"))) == [
         "Memo: What happens next: ‘Visit’ added"]
     assert said(old, agreement(lambda d: d["parties"][1]["also_known_as"].append("阿里"))) == [
         "Parties: Alibaba Group: Also known as: 阿里 added"]
     assert said(old, agreement(lambda d: d["context"][0]["points"].reverse())) == [
-        "Background: ‘Reorganisation’: Points reordered"]
+        "Background: ‘Reorganisation’: Points: ‘Two’ moved from position 2 to 1"]
 
 
 def test_a_repeated_text_is_matched_in_turn() -> None:
@@ -169,7 +173,10 @@ def test_a_repeated_text_is_matched_in_turn() -> None:
 
 def test_focus_areas_sources_and_background_by_their_names_and_titles() -> None:
     old = agreement()
-    assert said(old, agreement(lambda d: d["focus_areas"].reverse())) == ["Focus areas reordered"]
+    assert said(old, agreement(lambda d: d["focus_areas"].reverse())) == [
+        "Focus areas: Cloud moved from position 2 to 1"]
+    assert said(old, agreement(lambda d: d["focus_areas"].reverse()), "zh-Hans") == [
+        "重点领域：Cloud：由第2位移至第1位"]
     assert said(old, agreement(_set("focus_areas.1.summary", "Cloud computing."))) == [
         "Focus areas: Cloud: Summary changed from ‘Computing.’ to ‘Cloud computing.’"]
     assert said(old, agreement(_set("sources.0.publisher", "Xinhua"))) == [
