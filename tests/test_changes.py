@@ -166,6 +166,19 @@ def test_lists_of_text_are_matched_by_value() -> None:
         "Background: ‘Reorganisation’: Points: ‘Two’ moved from position 2 to 1"]
 
 
+def test_one_item_out_of_its_place_is_moved_however_far() -> None:
+    five = ["a", "b", "c", "d", "e"]
+    old = agreement(_set("significance", five))
+    assert said(old, agreement(_set("significance", [*five[1:], "a"]))) == [
+        "Significance: ‘a’ moved from position 1 to 5"]
+    assert said(old, agreement(_set("significance", ["a", "d", "b", "c", "e"]))) == [
+        "Significance: ‘d’ moved from position 4 to 2"]
+    assert said(old, agreement(_set("significance", ["b", "a", "d", "c", "e"]))) == ["Significance reordered"]
+    # Added and removed items around it: positions are each version's own.
+    assert said(old, agreement(_set("significance", ["x", "b", "c", "a", "d"]))) == [
+        "Significance: ‘e’ removed", "Significance: ‘x’ added", "Significance: ‘a’ moved from position 1 to 4"]
+
+
 def test_a_repeated_text_is_matched_in_turn() -> None:
     old = agreement(lambda d: d["expected_outcomes"].append("More jobs"))
     assert said(old, agreement()) == ["Expected outcomes: ‘More jobs’ removed"]
