@@ -277,6 +277,15 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# The model's enumerations' values (PartyKind, QuoteKind) in words: the data holds codes.
+VALUES: dict[str, str] = {
+    "government": N_("government"), "company": N_("company"), "university": N_("university"),
+    "research-institute": N_("research institute"), "non-profit": N_("non-profit"),
+    "international-organisation": N_("international organisation"), "other": N_("other"),
+    "quote": N_("quote"), "paraphrase": N_("paraphrase"),
+}
+
+
 def where(path: tuple[PathPart, ...], locale: DocumentLocale = i18n.ENGLISH) -> str:
     """The path in words: ``Timeline: ‘Pilot ends’``, ``Parties: Alibaba Group: Description``."""
     words: list[str] = []
@@ -297,7 +306,7 @@ def where(path: tuple[PathPart, ...], locale: DocumentLocale = i18n.ENGLISH) -> 
 
 def value_words(value: Any, locale: DocumentLocale = i18n.ENGLISH) -> str:
     """A value as a description quotes it: a date in the locale's long form, a number in its digits,
-    yes or no, a text in the language's quotation marks (cut after ``SHOWN`` characters)."""
+    yes or no, a party's kind in words, a text in the language's quotation marks (cut after ``SHOWN`` characters)."""
     from babel.numbers import format_decimal
 
     if isinstance(value, bool):
@@ -307,7 +316,7 @@ def value_words(value: Any, locale: DocumentLocale = i18n.ENGLISH) -> str:
     if isinstance(value, int):
         return str(format_decimal(value, locale=locale.locale))
     if isinstance(value, Enum):
-        return str(value.value)
+        return locale.gettext(VALUES.get(str(value.value), str(value.value)))
     return locale.gettext(MESSAGES["quoted"]) % {"text": _short(str(value))}
 
 
@@ -351,5 +360,5 @@ def _relabelled(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-__all__ = ["IDENTITIES", "LABELS", "MESSAGES", "SECTIONS", "Change", "Item", "Kind", "changes", "describe",
+__all__ = ["IDENTITIES", "LABELS", "MESSAGES", "SECTIONS", "VALUES", "Change", "Item", "Kind", "changes", "describe",
            "items", "value_words", "where"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from reports import changes as c
 from reports import i18n
-from reports.model import Agreement
+from reports.model import Agreement, PartyKind, QuoteKind
 from tests import strategies
 
 BASE: dict[str, Any] = {
@@ -140,6 +140,15 @@ def test_scalars_changed_set_and_cleared() -> None:
         "当事者：Alibaba Group：定冠詞：はいに設定"]
 
 
+def test_a_kind_is_said_in_words() -> None:
+    new = agreement(_set("parties.1.kind", "government"))
+    assert said(agreement(), new) == ["Parties: Alibaba Group: Kind changed from company to government"]
+    assert said(agreement(), new, "zh-Hans") == ["签约方：Alibaba Group：类别：由企业改为政府"]
+    assert said(agreement(), agreement(_set("statements.0.kind", "paraphrase")), "fr") == [
+        "Déclarations\u00a0: Zhang Yong\u00a0: «\u00a0We are glad.\u00a0»\u00a0: Catégorie\u00a0: citation devient "
+        "propos rapportés"]
+
+
 def test_long_text_is_reworded_without_quoting_either_version() -> None:
     old, new = agreement(_set("summary", LONG)), agreement(_set("summary", LONG.replace("work", "act")))
     assert said(old, new) == ["Executive summary reworded"]
@@ -236,6 +245,7 @@ def test_every_field_of_the_model_has_a_place_and_a_label() -> None:
         return found
 
     assert names(Agreement) <= set(c.LABELS)
+    assert set(c.VALUES) == {str(v.value) for kind in (PartyKind, QuoteKind) for v in kind}
 
 
 # --------------------------------------------------------------------------- generated pairs
