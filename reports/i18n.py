@@ -75,6 +75,10 @@ WRITER_MESSAGES: dict[str, str] = {
     "timeline_past": N_("Past"),
     "timeline_future": N_("Future"),
     "timeline_milestone": N_("Milestone"),
+    "what_changed": N_("What changed"),
+    "inserted": N_("Inserted"),
+    "deleted": N_("Deleted"),
+    "restyled": N_("Formatting changed"),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
+from reports.labels import Labels
+
 # --------------------------------------------------------------------------- inlines
 
 
@@ -59,8 +61,36 @@ class Note:
     blocks: tuple[Paragraph, ...]
 
 
-Inline = Text | Strong | Emphasis | Code | Link | LineBreak | Note
+@dataclass(frozen=True, slots=True)
+class Inserted:
+    """A redline's inline insertion: ``children`` are in the new version only (``reports.redline``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """A redline's inline deletion: ``children`` were in the old version only."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Restyled:
+    """A redline's formatting-only change: the same text, ``children`` in the new formatting; ``was`` is
+    the innermost character formatting it had ("", "strong", "emphasis", "code" or "link")."""
+
+    children: tuple[Inline, ...]
+    was: str = ""
+
+
+Inline = Text | Strong | Emphasis | Code | Link | LineBreak | Note | Inserted | Deleted | Restyled
 Inlines = tuple[Inline, ...]
+
+# A whole block, list item or table row that a redline marks: "" (unchanged), "inserted" or "deleted".
+# Everything inside a marked container carries its mark (its inlines are not wrapped again).
+Change = Literal["", "inserted", "deleted"]
+_IF_SET = {"dump": "if-set"}  # a redline's mark: shown by ``dump`` only where a node has one
 
 # --------------------------------------------------------------------------- blocks
 
@@ -81,6 +111,7 @@ class Paragraph:
 @dataclass(frozen=True, slots=True)
 class ListItem:
     blocks: tuple[Block, ...]
+    change: Change = field(default="", metadata=_IF_SET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +127,13 @@ class OrderedList:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table with one header row; ``align`` has one entry per column."""
+    """A table with one header row; ``align`` has one entry per column. In a redline ``row_changes`` has
+    one ``Change`` per body row (empty: none changed)."""
 
     header: tuple[Inlines, ...]
     rows: tuple[tuple[Inlines, ...], ...]
     align: tuple[Align, ...]
+    row_changes: tuple[Change, ...] = field(default=(), metadata=_IF_SET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +150,7 @@ class Field:
 
     label: Inlines
     value: tuple[Block, ...]
+    change: Change = field(default="", metadata=_IF_SET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +221,17 @@ class Timeline:
     number: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Revised:
+    """Blocks a redline marks whole: in the new version only (``change`` "inserted"), in the old only
+    ("deleted"), or the same text in another paragraph style ("restyled": ``was`` is the old one's style
+    name as Word has it, "Normal" or "Heading 2"). The blocks inside carry no marks of their own."""
+
+    change: Literal["inserted", "deleted", "restyled"]
+    blocks: tuple[Block, ...]
+    was: str = field(default="", metadata=_IF_SET)
+
+
 Block = (
     Heading
     | Paragraph
@@ -199,6 +244,7 @@ Block = (
     | PageBreak
     | Image
     | Timeline
+    | Revised
 )
 
 BLOCK_TYPES: tuple[type, ...] = (
@@ -213,83 +259,15 @@ BLOCK_TYPES: tuple[type, ...] = (
     PageBreak,
     Image,
     Timeline,
+    Revised,
 )
-INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note)
+INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note, Inserted, Deleted,
+                                  Restyled)
 
 # --------------------------------------------------------------------------- the document
 
 
 _EAST_ASIAN = frozenset({"zh", "ja", "ko"})  # languages set with CJK line breaking and East Asian faces
-
-
-@dataclass(frozen=True, slots=True)
-class Labels:
-    """The writers' own words in the labels' language, translated by compose from the message catalogue
-    (``reports.i18n``), so that a writer prints them without knowing Babel or gettext. The defaults are
-    the English msgids; placeholders are gettext's ``%(name)s``."""
-
-    locale: str = "en"  # BCP 47 tag of the labels' language (``--lang`` or the data's ``language``)
-    # Babel's identifier of the locale the document's dates, lists and numbers are written in: the one
-    # decision compose made (``en_GB`` for a bare ``en``; English for a language without a catalogue),
-    # which a writer's own dates (the timeline figure's labels and axis) follow too.
-    format_locale: str = "en_GB"
-    memorandum: str = "MEMORANDUM"
-    page_of: str = "Page %(page)s of %(pages)s"
-    contents: str = "Contents"
-    figure: str = "Figure %(number)s"
-    table: str = "Table %(number)s"
-    toc_hint: str = "Right-click to update the table of contents."
-    captioned: str = "%(label)s: %(caption)s"  # "Figure 3: The timeline"
-    # Above each part of a table too wide for the page (``writers.wide_tables``).
-    column_part: str = "Column %(column)s of %(columns)s"
-    columns_part: str = "Columns %(first)s–%(last)s of %(columns)s"
-    part_continued: str = "%(part)s (continued; the first column is repeated)"
-    # Read aloud, never printed: the logo's alt text and a link to a heading without text of its own.
-    logo: str = "Logo"
-    logo_of: str = "Logo of %(organisation)s"
-    section_link: str = "Link to a section of this document"
-    # The timeline figure's legend: what a filled marker, a hollow one and a diamond stand for.
-    timeline_past: str = "Past"
-    timeline_future: str = "Future"
-    timeline_milestone: str = "Milestone"
-
-    def page(self, page: int | str, pages: int | str) -> str:
-        """``Page 2 of 5`` in the labels' language."""
-        return _fill(self.page_of, page=page, pages=pages)
-
-    def page_parts(self) -> tuple[str, str, str]:
-        """The text before the page number, between it and the page count, and after the count: for a
-        writer that puts fields (DOCX PAGE and NUMPAGES) in place of the numbers."""
-        before, _, rest = _fill(self.page_of, page="\0", pages="\1").partition("\0")
-        between, _, after = rest.partition("\1")
-        return before, between, after
-
-    def figure_label(self, number: int | str) -> str:
-        """``Figure 3`` in the labels' language."""
-        return _fill(self.figure, number=number)
-
-    def table_label(self, number: int | str) -> str:
-        """``Table 3`` in the labels' language."""
-        return _fill(self.table, number=number)
-
-    def table_part(self, first: int, last: int, columns: int, continued: bool) -> str:
-        """``Columns 2–4 of 6`` (``Column 2 of 6``), with ``(continued; ...)`` on a later part."""
-        part = (_fill(self.column_part, column=first, columns=columns) if first == last
-                else _fill(self.columns_part, first=first, last=last, columns=columns))
-        return _fill(self.part_continued, part=part) if continued else part
-
-    def logo_text(self, organisation: str) -> str:
-        """The logo's alt text: ``Logo of <organisation>``, or ``Logo``."""
-        return _fill(self.logo_of, organisation=organisation) if organisation.strip() else self.logo
-
-    def figure_caption(self, number: int | str, caption: str) -> str:
-        """``Figure 3: The timeline`` (``图3：时间线``) in the labels' language."""
-        return _fill(self.captioned, label=self.figure_label(number), caption=caption)
-
-
-def _fill(pattern: str, **values: int | str) -> str:
-    # compose only hands over translations whose placeholders are the English ones (reports.i18n).
-    return pattern % values
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +356,8 @@ def _dump(node: object, indent: int, out: list[str]) -> None:
         if not f.compare:  # where a node came from, not what it is
             continue
         value = getattr(node, f.name)
+        if f.metadata.get("dump") == "if-set" and not value:  # a redline's mark, absent
+            continue
         if isinstance(value, tuple) and value and not all(isinstance(v, str) for v in value):
             children.append((f.name, value))
         elif isinstance(value, tuple) and not value:
@@ -411,7 +391,9 @@ __all__ = [
     "Block",
     "BlockQuote",
     "BulletList",
+    "Change",
     "Code",
+    "Deleted",
     "Document",
     "Emphasis",
     "Field",
@@ -421,6 +403,7 @@ __all__ = [
     "Image",
     "Inline",
     "Inlines",
+    "Inserted",
     "Labels",
     "LineBreak",
     "Link",
@@ -431,6 +414,8 @@ __all__ = [
     "PageBreak",
     "Paragraph",
     "ParseWarning",
+    "Restyled",
+    "Revised",
     "Strong",
     "Table",
     "Text",
