@@ -95,6 +95,11 @@ class WriterOptions:
     paginate: Paginate | None = None
     # Files carried inside the document (the PDF embeds them and claims PDF/A-3); names are unique.
     attachments: tuple[Attachment, ...] = ()
+    # A redline's tracked changes (DOCX w:ins, w:del, w:rPrChange, w:pPrChange) are signed by ``author``
+    # and dated ``revision_date`` (ISO 8601, "2024-01-31T00:00:00Z": the data's date or SOURCE_DATE_EPOCH,
+    # never the clock, so that a rebuild writes the same bytes).
+    author: str = "reports"
+    revision_date: str = "1970-01-01T00:00:00Z"
 
     def __post_init__(self) -> None:
         counts = Counter(attachment.name for attachment in self.attachments)
