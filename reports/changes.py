@@ -14,8 +14,7 @@ whose common items come in another order is "reordered", or, when one item alone
 that item is "moved" (from and to its position); the timeline's order is not reported when a date
 moved: the moved date explains the new place.
 
-Data only, for now: nothing writes these yet. The ``reports diff`` command, Word's tracked changes and
-the PDF's change bars (issue 26) are built on this next.
+``reports.redline.summary`` puts these lines at the top of a redline.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ from reports.model import Agreement
 from reports.theme import DEFAULT_THEME, Theme
 from reports.writers.registry import FORMATS
 
-if TYPE_CHECKING:  # a type only: options.py is light, but the pipeline imports the writers lazily
+if TYPE_CHECKING:  # types only: the pipeline imports compose, i18n and the writers lazily
+    from reports.i18n import DocumentLocale
+    from reports.tree import Document
     from reports.writers.options import Attachment
 
 
@@ -43,6 +45,18 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Against:
+    """The old version a redline is made against (``reports build NEW --against OLD``): its agreement,
+    the name of its data for messages, its own options when the template or options changed between the
+    versions (None: the new version's), and the author every tracked change is signed by."""
+
+    agreement: Agreement
+    source: str = "<old data>"
+    options: Options | None = None
+    author: str = "reports"
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The bytes of one document and the warnings met while making it."""
 
@@ -51,7 +65,8 @@ class Rendered:
 
 
 def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = None,
-           *, source: str = "<data>", attachments: Sequence[Attachment] = ()) -> Rendered:
+           *, source: str = "<data>", attachments: Sequence[Attachment] = (),
+           against: Against | None = None) -> Rendered:
     """Render ``agreement`` as a ``kind`` ("briefing" or "memo") document in ``fmt`` ("pdf" or "docx").
 
     ``source`` names the data file in warnings. ``attachments`` are files the document carries (the PDF
@@ -63,13 +78,18 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
     (enforced in the main thread only; see ``reports.limits.time_limit``). Attachments that break
     ``Attachment``'s rules (names given twice) raise ``ValueError``: a caller's bug, not a user's error.
     """
-    return render_formats(agreement, kind, (fmt,), options, source=source, attachments=attachments)[0]
+    return render_formats(agreement, kind, (fmt,), options, source=source, attachments=attachments,
+                          against=against)[0]
 
 
 def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], options: Options | None = None,
-                   *, source: str = "<data>", attachments: Sequence[Attachment] = ()) -> list[Rendered]:
+                   *, source: str = "<data>", attachments: Sequence[Attachment] = (),
+                   against: Against | None = None) -> list[Rendered]:
     """Like ``render`` for several formats of one document, in order: the template is rendered and its
-    Markdown parsed once, and each writer works from the same tree."""
+    Markdown parsed once, and each writer works from the same tree.
+
+    With ``against``, the document is a redline: the new version with what changed since
+    ``against.agreement`` marked (``reports.redline``), after a "What changed" section."""
     opts = options or Options()
     from reports.kinds import require_kind
 
@@ -79,7 +99,7 @@ def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], opti
             raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # A template can loop for ever; the limit stops it with a message naming the data file and the kind.
     with time_limit(opts.timeout, source=source, what=kind), _collector_paused():
-        return _render(agreement, kind, formats, opts, source, tuple(attachments))
+        return _render(agreement, kind, formats, opts, source, tuple(attachments), against)
 
 
 def warm() -> None:
@@ -120,7 +140,30 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options, source: str,
-            attachments: tuple[Attachment, ...]) -> list[Rendered]:
+            attachments: tuple[Attachment, ...], against: Against | None) -> list[Rendered]:
+    document, locale, warnings = _compose(agreement, kind, formats, opts, source)
+    author = "reports"
+    if against is not None:  # the old version composed alike, then the two trees compared
+        from reports.redline import redline
+        from reports.redline.summary import lines
+
+        old_opts = against.options or opts
+        old, _, old_warnings = _compose(against.agreement, kind, formats, old_opts, against.source)
+        warnings.extend(old_warnings)
+        summary = lines(against.agreement, agreement, locale, documents_differ=old.blocks != document.blocks,
+                        template_changed=old_opts != opts)
+        document = redline(old, document, summary)
+        author = against.author
+    if opts.strict and warnings:
+        raise RenderError("warnings are errors under --strict", problems=warnings)
+    # A redline is a review copy: its "What changed" section may take a memo past its one page.
+    return _write(document, kind, formats, opts, source, attachments, warnings, author,
+                  check_pages=against is None)
+
+
+def _compose(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options,
+             source: str) -> tuple[Document, DocumentLocale, list[Problem]]:
+    """The document tree of ``agreement``, its locale, and the warnings met making it."""
     # Imported here so that `reports --help` and `reports validate` never load Jinja2 or the writers.
     from reports.compose import compose_document
     from reports.glyphs import check_glyphs
@@ -128,8 +171,6 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
     from reports.markings import conflicts as marking_conflicts
     from reports.markings import unprintable as unprintable_marking
     from reports.paths import builtin_templates_dir
-    from reports.writers.options import WriterOptions
-    from reports.writers.registry import get_writer, paginator
 
     # --lang over the data's language; an unknown one (or one without a catalogue) is one warning.
     locale, locale_warning = resolve(opts.lang, agreement.language, opts.template_dir, source=source)
@@ -159,14 +200,21 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         from reports.writers.docx.reference import check_reference
 
         warnings.extend(check_reference(opts.reference_docx))  # what was removed from it (cached per file)
-    if opts.strict and warnings:
-        raise RenderError("warnings are errors under --strict", problems=warnings)
+    return document, locale, warnings
+
+
+def _write(document: Document, kind: str, formats: Sequence[str], opts: Options, source: str,
+           attachments: tuple[Attachment, ...], warnings: list[Problem], author: str, *,
+           check_pages: bool) -> list[Rendered]:
+    from reports.writers.options import WriterOptions
+    from reports.writers.registry import get_writer, paginator
+
     # --watermark overrides the theme's mark ("" removes it); the writers read it from the theme.
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
     # One layout for every format: the writers share a paginator, and the PDF (whose drawing is that
     # layout) is written first, so that the DOCX reads its page numbers instead of laying out again.
     writer_options = WriterOptions(reference_docx=opts.reference_docx, attachments=attachments,
-                                   paginate=paginator())
+                                   paginate=paginator(), author=author, revision_date=_revision_date(document))
     written = {fmt: get_writer(fmt)(document, theme, writer_options) for fmt in sorted(set(formats), key="pdf".__ne__)}
     outputs = [written[fmt] for fmt in formats]
     if "pdf" in formats:
@@ -177,14 +225,27 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
             warnings.append(fallback)
             if opts.strict:
                 raise RenderError("warnings are errors under --strict", problems=warnings)
-    long_memo = _page_check(kind, formats, outputs, lambda: get_writer("pdf")(document, theme, writer_options), source,
-                            estimate=opts.strict)
+    long_memo = None if not check_pages else _page_check(
+        kind, formats, outputs, lambda: get_writer("pdf")(document, theme, writer_options), source,
+        estimate=opts.strict)
     if long_memo is not None:
         warnings.append(long_memo)
         if opts.strict:
             raise RenderError("warnings are errors under --strict", problems=warnings)
     unique = tuple(_unique(warnings))
     return [Rendered(data=data, warnings=unique) for data in outputs]
+
+
+def _revision_date(document: Document) -> str:
+    # A tracked change's date: SOURCE_DATE_EPOCH, else the document's own date, never the clock.
+    import datetime as dt
+
+    from reports.limits import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{document.meta.iso_date}T00:00:00Z" if document.meta.iso_date else "1970-01-01T00:00:00Z"
 
 
 def _page_check(kind: str, formats: Sequence[str], outputs: list[bytes], lay_out_pdf: Callable[[], bytes],

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.messages.pofile import read_po
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import changes as c
 from reports import i18n
 from reports.model import Agreement, PartyKind, QuoteKind
 from tests import strategies
+from tests.mutations import mutations
 
 BASE: dict[str, Any] = {
     "schema_version": 1, "id": "pilot", "title": "Pilot cooperation", "summary": "Two parties agree to a pilot.",
@@ -249,59 +250,6 @@ def test_every_field_of_the_model_has_a_place_and_a_label() -> None:
 
 
 # --------------------------------------------------------------------------- generated pairs
-
-MUTATED = ["title", "summary", "subtitle", "agreement", "parties", "focus_areas", "expected_outcomes",
-           "significance", "timeline", "sources", "memo", "statements", "context"]
-
-
-@st.composite
-def mutations(draw: st.DrawFn) -> tuple[Agreement, Agreement, str]:
-    """An agreement, a mutation of it (one section edited, or an item added, removed, reordered or its
-    date moved: any text, long and CJK included) and the mutated section's name."""
-    old = draw(strategies.agreements())
-    data = old.model_dump(by_alias=True)
-    section = draw(st.sampled_from(MUTATED))
-    text = draw(strategies.texts(long_up_to=300))
-    value = data[section]
-    if section in ("title", "summary", "subtitle"):
-        data[section] = text
-    elif section == "agreement":
-        field = draw(st.sampled_from(["type", "purpose", "place", "signed"]))
-        value[field] = draw(st.dates()) if field == "signed" else text
-    elif section == "memo":
-        data[section] = None if value else {"to": text, "next_steps": [text]}
-    elif section == "parties":
-        if draw(st.booleans()) or len(value) < 3:
-            value.insert(draw(st.integers(0, len(value))), {"name": text, "kind": "other", "description": text})
-        else:
-            value.pop(draw(st.integers(0, len(value) - 1)))
-            data["participating_units"] = []  # they may name the removed party
-    else:
-        _mutate_list(draw, section, value, text)
-    try:
-        new = Agreement.model_validate(data)
-    except ValueError:  # a drawn name that another party or area has already
-        assume(False)
-    return old, new, section
-
-
-def _mutate_list(draw: st.DrawFn, section: str, value: list[Any], text: str) -> None:
-    made = {"focus_areas": {"name": text, "summary": text}, "sources": {"title": text, "publisher": text},
-            "timeline": {"date": draw(st.dates()), "event": text}, "context": {"title": text, "text": text},
-            "statements": {"speaker": text, "role": text, "text": text, "kind": "quote"}}.get(section, text)
-    what = draw(st.sampled_from(["add", "remove", "reorder", "edit"]))
-    if what == "remove" and len(value) > (1 if section == "sources" else 0):
-        value.pop(draw(st.integers(0, len(value) - 1)))
-    elif what == "reorder" and len(value) > 1:
-        value[:] = draw(st.permutations(value))
-    elif what == "edit" and value and isinstance(value[0], dict):
-        index = draw(st.integers(0, len(value) - 1))
-        key = {"timeline": "date", "focus_areas": "summary", "sources": "publisher", "context": "text",
-               "statements": "role"}[section]
-        value[index][key] = made[key] if isinstance(made, dict) else text
-    else:
-        value.insert(draw(st.integers(0, len(value))), made)
-
 
 def leaves(value: Any, path: tuple[c.PathPart, ...] = ()) -> dict[tuple[c.PathPart, ...], Any]:
     """The leaves of a ``model_dump()``, lists by identity (``changes.items``) plus each list's order."""
