@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reports.load import read_at_most
+from reports.safe_open import read_at_most
 
 MAX_HASHED_BYTES = 64 * 1024 * 1024  # a larger file in a template folder is fingerprinted by its stat
 _TEMPLATE_MAX_BYTES = 2 * 1024 * 1024  # the loader's limit (compose.MAX_TEMPLATE_BYTES)

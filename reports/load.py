@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from reports.errors import DataError, Problem, ReportsError, ThemeError, shorten
 from reports.model import Agreement
 from reports.output import file_kind
+from reports.safe_open import read_at_most
 from reports.theme import Theme
 from reports.yamlnodes import MAPPING_VALUES_HINT, NodeError, Positions, colon_hint, compose
 
@@ -95,26 +96,14 @@ def _read_text(path: str | Path, kind: ErrorKind, max_bytes: int) -> tuple[str, 
         raw = sys.stdin.buffer.read(max_bytes + 1)  # bounded: a pipe that never ends costs max_bytes
         name = "<stdin>"
     else:
-        raw = _read_file(name, kind, max_bytes)
+        raw = read_file(name, kind, max_bytes)
     if len(raw) > max_bytes:
         raise kind("", [Problem(name, f"input is over the limit of {max_bytes:,} bytes")])
     return name, _decode(name, raw, kind)
 
 
-def read_at_most(fd: int, limit: int) -> bytes:
-    """At most ``limit`` bytes from open file ``fd``, read in 1 MB pieces until it ends."""
-    chunks: list[bytes] = []
-    left = limit
-    while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def _read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
+def read_file(name: str, kind: ErrorKind, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``name``, at most ``max_bytes`` of them; ``kind`` of error otherwise."""
     # Only a regular file is read, and never more than max_bytes + 1 bytes of it: the size a file reports
     # is not trusted (/dev/zero reports 0 and never ends; /proc files report 0 and have content). stat
     # decides before opening, because opening a FIFO waits for a writer; O_NONBLOCK and fstat on the open
@@ -263,10 +252,26 @@ def _yaml_readable(json_text: str) -> str:
 # --------------------------------------------------------------------------- validation
 
 
+def agreement_from_bytes(raw: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Agreement:
+    """Load and validate an agreement from ``raw``, the bytes of a file called ``name`` (its suffix says
+    YAML or JSON) that is not on disk: an old version taken from git (``reports.against``). Raises
+    ``DataError`` as ``load_agreement`` does, naming ``name``."""
+    if len(raw) > max_bytes:
+        raise DataError("", [Problem(name, f"input is over the limit of {max_bytes:,} bytes")])
+    return _model_from_text(name, _decode(name, raw, DataError), Path(name).suffix.lower(), Agreement, DataError,
+                            None)
+
+
 def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: int) -> M:
     name, text = _read_text(path, kind, max_bytes)
-    suffix = Path(str(path)).suffix.lower()
-    if str(path) == "-":
+    # Validators that read files named in the file (a theme's font) take them inside its folder.
+    base = None if str(path) == "-" else Path(path).resolve().parent
+    return _model_from_text(name, text, "-" if str(path) == "-" else Path(str(path)).suffix.lower(), model, kind,
+                            base)
+
+
+def _model_from_text(name: str, text: str, suffix: str, model: type[M], kind: ErrorKind, base: Path | None) -> M:
+    if suffix == "-":
         fmt = "yaml"  # YAML is a superset of JSON for every agreement worth reading
     elif suffix in SUFFIXES:
         fmt = SUFFIXES[suffix]
@@ -281,8 +286,6 @@ def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: in
     if problems:
         raise kind("", problems)
     try:
-        # Validators that read files named in the file (a theme's font) take them inside its folder.
-        base = None if str(path) == "-" else Path(path).resolve().parent
         return model.model_validate(value, context={"base": base})
     except ValidationError as exc:
         raise kind("", _validation_problems(name, exc, positions, model, fmt)) from None

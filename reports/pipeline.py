@@ -26,6 +26,21 @@ if TYPE_CHECKING:  # types only: the pipeline imports compose, i18n and the writ
 
 
 @dataclass(frozen=True)
+class AgainstSpec:
+    """The old version a build's documents are redlined against, as the command line resolved it
+    (``reports.against`` reads it; it is an option so that the build record keys a redline by it).
+    ``given`` as typed (for messages), ``path`` the old data file (None for a revision), ``revision`` the
+    full commit id (None for a file), ``identity`` what decides the old bytes (the file's sha256 or the
+    commit id), ``author`` who signs the changes."""
+
+    given: str
+    identity: str
+    path: Path | None = None
+    revision: str | None = None
+    author: str = "reports"
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything besides the data that decides what a document looks like (one object, like pandoc's
     WriterOptions), so that the build step can hand it to worker processes in one piece."""
@@ -42,6 +57,7 @@ class Options:
     memory_limit: int | None = DEFAULT_MEMORY_MB
     watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
     lang: str | None = None  # --lang: the labels' language (BCP-47); None takes the data's `language`
+    against: AgainstSpec | None = None  # --against: build redlines against this old version
 
 
 @dataclass(frozen=True)

@@ -272,3 +272,16 @@ def _checked(fd: int, real: str, trusted: list[str]) -> tuple[int, str]:
 
 
 __all__ = ["MAX_LINKS", "MESSAGES", "Refused", "open_inside", "open_real", "read_fd", "split_relative"]
+
+
+def read_at_most(fd: int, limit: int) -> bytes:
+    """At most ``limit`` bytes from open file ``fd``, read in 1 MB pieces until it ends."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

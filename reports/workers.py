@@ -20,7 +20,7 @@ from reports.digests import data_digest
 from reports.errors import Problem, RenderError, ReportsError
 from reports.limits import internal_problem, near_memory_cap, traceback_text
 from reports.model import Agreement
-from reports.pipeline import Options, Rendered, render, render_formats
+from reports.pipeline import Against, Options, Rendered, render, render_formats
 from reports.results import problems_of
 from reports.supervisor import supervised, worker_died
 
@@ -69,8 +69,10 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
         agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
         if before is not None and data_digest(task.source) == before:
             done.digest = before
+        against = _against(task, done)
         for kind in task.kinds:
-            results = render_formats(agreement, kind, task.formats, task.options, source=task.source)
+            results = render_formats(agreement, kind, task.formats, task.options, source=task.source,
+                                     against=against)
             for fmt, result in zip(task.formats, results, strict=True):
                 done.documents.append((kind, fmt, result.data))
                 done.warnings.extend(w for w in result.warnings if w not in done.warnings)
@@ -90,6 +92,22 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
         done.errors.append(internal_problem(task.source, exc))
         done.tracebacks.append(traceback_text(exc))
     return done, False
+
+
+def _against(task: Task, done: Done) -> Against | None:
+    """The old version the task's documents are redlined against (``--against``), or None: no redline
+    asked for, or the file is new since the revision (then built as it is, with a warning)."""
+    spec = task.options.against
+    if spec is None:
+        return None
+    from reports.against import old_agreement
+
+    found = old_agreement(spec, task.source)
+    if found is None:
+        done.warnings.append(Problem(file=task.source, message=f"not in {spec.given}: a new file, built without "
+                                                                 "a redline"))
+        return None
+    return Against(found[0], found[1], author=spec.author)
 
 
 def _render_chunk(tasks: Sequence[Task]) -> list[Done]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from reports.cli import build, data, render, templates
 from reports.cli.group import main
 
-for _command in (data.validate, data.schema, data.new, render.pdf, render.docx, build.build, build.watch,
+for _command in (data.validate, data.schema, data.new, render.pdf, render.docx, build.build, build.diff,
+                 build.watch,
                  templates.templates):
     main.add_command(_command)
 

@@ -16,11 +16,13 @@ from reports.cli.options import (
     KIND_HELP,
     KINDS,
     REPORT_STYLES,
+    against_options,
     check_kinds,
     classification_option,
     debug_option,
     marking_overrides,
     pipeline_options,
+    redline_options,
     reference_option,
     render_options,
 )
@@ -66,11 +68,13 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("--fail-fast", is_flag=True, help="Stop at the first agreement that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
+@against_options
 @debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
           reference_docx: Path | None, classification: str | None, force: bool, check: bool, jobs: int | None,
-          shard: tuple[int, int] | None, manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool) -> None:
+          shard: tuple[int, int] | None, manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool,
+          against: str | None, author: str) -> None:
     """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
     (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
     builds the shipped Zhejiang–Alibaba agreement.
@@ -82,6 +86,11 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     Only what changed is made again: a record in the output folder keeps, for each document, a key of
     everything that decides its bytes (the data, the templates and partials it uses, the theme, the
     reference document, the options, the fonts, this version of reports). --force makes everything.
+
+    With --against OLD, every document is a redline of DATA against OLD: what changed marked (Word's
+    tracked changes; in the PDF underlined, struck through and barred in the margin) after a "What
+    changed" section. OLD is a data file (with one DATA file), or git:REV for each DATA file as it was
+    at revision REV of its git repository. Redlines go to OUT/redline unless --out-dir is given.
     """
     from reports.batch import build as run_build
     from reports.console import print_problems, report_build
@@ -102,6 +111,8 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
     options = pipeline_options(template_dir, theme_file, reference_docx, strict, timeout,
                                marking_overrides(classification))
     inputs = list(data) or [default_data_file()]
+    if against is not None:
+        options, out_dir = redline_options(options, against, author, inputs, out_dir)
     if jobs is not None and jobs > max_workers():
         cpus = cpu_count()
         message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpus} CPU{'s' if cpus != 1 else ''} here); "
@@ -139,6 +150,35 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
             for text in record.tracebacks:
                 click.echo(text, err=True)
     sys.exit(result.exit_code)
+
+
+@click.command(short_help="Redline one agreement: its documents with what changed since OLD marked.")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-d", "--out-dir", type=click.Path(path_type=Path), default=Path("out") / "redline",
+              show_default=True, metavar="FOLDER", help="Folder for the redlines.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Redline only this kind (repeatable; default: briefing and memo): " + KIND_HELP)
+@click.option("--format", "formats", type=click.Choice(DOC_FORMATS + REPORT_STYLES), multiple=True,
+              metavar="FORMAT", help="pdf or docx (repeatable; default both); text, github or json: how "
+                                     "results are reported.")
+@render_options
+@reference_option
+@classification_option
+@click.option("--author", default="reports", show_default=True, metavar="NAME",
+              help="Who the redline's tracked changes are by (Word shows it beside each change).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
+@debug_option
+@click.pass_context
+def diff(ctx: click.Context, /, old: str, new: Path, **options: Any) -> None:
+    """Write NEW's documents as redlines against OLD: what changed since OLD marked (Word's tracked
+    changes; in the PDF underlined, struck through and barred in the margin) after a "What changed"
+    section. OLD is the old version's data file, or git:REV for NEW as it was at git revision REV.
+
+    The same as `reports build NEW --against OLD --out-dir FOLDER`.
+    """
+    ctx.invoke(build, data=(new,), against=old, **options)
 
 
 @click.command(short_help="Rebuild documents whenever their data, templates or theme are saved.")

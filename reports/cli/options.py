@@ -173,3 +173,30 @@ def pipeline_options(template_dir: Path | None, theme_file: Path | None, referen
                    overrides=overrides or {}, strict=strict, timeout=timeout,
                    watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"),
                    memory_limit=meta.get("reports.memory_limit", DEFAULT_MEMORY_MB))
+
+
+def against_options(func: Any) -> Any:
+    """``--against OLD`` and ``--author NAME``: build redlines (``build``)."""
+    func = click.option("--author", default="reports", show_default=True, metavar="NAME",
+                        help="Who the redline's tracked changes are by (Word shows it beside each change).")(func)
+    return click.option("--against", metavar="OLD",
+                        help="Build redlines against OLD: a data file (the old version of the one DATA file), "
+                             "or git:REV (each DATA file as it was at git revision REV).")(func)
+
+
+def redline_options(options: Any, against: str, author: str, inputs: list[Path], out_dir: Path) -> tuple[Any, Path]:
+    """The build's options with the resolved old version, and the output folder: OUT/redline unless the
+    user chose one (a redline never takes the place of the plain documents by accident)."""
+    import dataclasses
+
+    from reports.against import resolve
+
+    if not author.strip() or any(ord(c) < 32 for c in author) or len(author) > 255:
+        raise click.BadParameter("expected a name of 1 to 255 characters without control characters",
+                                 param_hint="--author")
+    spec = resolve(against, inputs, author=author.strip())
+    source = click.get_current_context().get_parameter_source("out_dir")
+    if source is not None and source.name == "DEFAULT":
+        out_dir = out_dir / "redline"
+    return dataclasses.replace(options, against=spec), out_dir
+
