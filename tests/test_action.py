@@ -58,6 +58,13 @@ def test_inputs_become_the_build_command() -> None:
     assert str(temporary).startswith("/runner/tmp/reports-manifest-")
 
 
+def test_a_redline_input_is_joined_to_its_option_so_a_revision_cannot_become_an_option() -> None:
+    args, _ = github_action.arguments({"INPUT_AGAINST": "--output=/etc/x", "INPUT_AUTHOR": "Policy desk",
+                                       "INPUT_DATA": "data/a.yaml"})
+    assert "--against=--output=/etc/x" in args and "--author=Policy desk" in args
+    assert args[-2:] == ["--", "data/a.yaml"]
+
+
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("SHARD", "4/3", "input shard: expected I/N with 1 <= I <= N"),
     ("SHARD", "1/3; rm -rf /", "input shard: expected I/N"),

@@ -81,7 +81,7 @@ def arguments(env: Mapping[str, str]) -> tuple[list[str], Path]:
     jobs = _text(env, "jobs")
     if jobs and not (jobs.isdigit() and int(jobs) >= 1):
         raise InputError(f"jobs: expected a number of worker processes, found {jobs!r}")
-    for name in ("template-dir", "theme", "reference-docx", "watermark", "lang", "jobs"):
+    for name in ("template-dir", "theme", "reference-docx", "watermark", "lang", "jobs", "against", "author"):
         value = _text(env, name)
         if value:
             args.append(f"--{name}={value}")
