@@ -167,6 +167,10 @@ def report(result: dict[str, Any]) -> str:
         from benchmarks import features
 
         lines += ["", *features.report_lines(result["features"])]
+    if result.get("redline"):
+        from benchmarks import redline
+
+        lines += ["", *redline.report_lines(result["redline"])]
     if result.get("incremental"):
         from benchmarks import incremental
 
@@ -197,7 +201,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
     """Run every measurement and return the results as a JSON-ready mapping. The incremental-build and
     watch figures (benchmarks.incremental, on the largest batch size) are part of a full run, and of a
     quick one only when ``incremental`` is true."""
-    from benchmarks import features, scaling, tagging, typst_peer
+    from benchmarks import features, redline, scaling, tagging, typst_peer
     from benchmarks import incremental as incremental_builds
 
     runs = 3 if quick else 30
@@ -214,6 +218,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
         "scaling": scaling.measure(quick),
         "tagging": tagging.tagging(runs),
         "features": features.measure(runs),
+        "redline": redline.measure(runs),
         "incremental": (incremental_builds.measure(quick, max(sizes) if sizes else None)
                         if (not quick if incremental is None else incremental) else None),
         "ratios": {

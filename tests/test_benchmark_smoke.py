@@ -88,6 +88,8 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert result["features"]["contents"]["with_over_without_docx"] > 0 and "with contents over" in text
     assert result["features"]["both_formats"]["both_over_pdf"] > 0 and "Both formats" in text
     assert "50 timeline rows over 10, pdf" in text
+    # A redline against the earlier draft over the new version alone.
+    assert result["redline"]["memo_docx_ratio"] > 0 and "A redline against the earlier draft" in text
 
 
 def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:
