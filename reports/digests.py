@@ -319,6 +319,10 @@ def _value_state(value: Any) -> object:
                 "cjk face": _cjk_face(value)}
     if isinstance(value, Path):
         return {"path": str(value.resolve()), "state": _file_state(str(value))}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # --against's old version
+        state = {f.name: _value_state(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        folder = getattr(value, "template_dir", None)  # the old version's templates: every file counts
+        return {**state, "templates": _all_templates([folder]) if folder is not None else None}
     if isinstance(value, Mapping):
         return sorted([str(k), _value_state(v)] for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):

@@ -252,14 +252,13 @@ def _yaml_readable(json_text: str) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def agreement_from_bytes(raw: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Agreement:
-    """Load and validate an agreement from ``raw``, the bytes of a file called ``name`` (its suffix says
-    YAML or JSON) that is not on disk: an old version taken from git (``reports.against``). Raises
+def agreement_from_bytes(raw: bytes, name: str, suffix: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Agreement:
+    """Load and validate an agreement from ``raw``, the bytes of a file that is not on disk (an old
+    version taken from git, ``reports.against``); ``suffix`` says YAML or JSON (".yaml"). Raises
     ``DataError`` as ``load_agreement`` does, naming ``name``."""
     if len(raw) > max_bytes:
         raise DataError("", [Problem(name, f"input is over the limit of {max_bytes:,} bytes")])
-    return _model_from_text(name, _decode(name, raw, DataError), Path(name).suffix.lower(), Agreement, DataError,
-                            None)
+    return _model_from_text(name, _decode(name, raw, DataError), suffix.lower(), Agreement, DataError, None)
 
 
 def _load_model(path: str | Path, model: type[M], kind: ErrorKind, max_bytes: int) -> M:

@@ -31,13 +31,16 @@ class AgainstSpec:
     (``reports.against`` reads it; it is an option so that the build record keys a redline by it).
     ``given`` as typed (for messages), ``path`` the old data file (None for a revision), ``revision`` the
     full commit id (None for a file), ``identity`` what decides the old bytes (the file's sha256 or the
-    commit id), ``author`` who signs the changes."""
+    commit id), ``author`` who signs the changes, ``template_dir`` the old version's own template folder
+    (``--against-template-dir``; None: the new version's, or with a revision the template folder as it
+    was at that revision when it lies in the repository)."""
 
     given: str
     identity: str
     path: Path | None = None
     revision: str | None = None
     author: str = "reports"
+    template_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,15 @@ class Options:
 class Against:
     """The old version a redline is made against (``reports build NEW --against OLD``): its agreement,
     the name of its data for messages, its own options when the template or options changed between the
-    versions (None: the new version's), and the author every tracked change is signed by."""
+    versions (None: the new version's), the author every tracked change is signed by, and whether the
+    template changed (None: when the options differ; the caller knows better when two folders hold the
+    same templates)."""
 
     agreement: Agreement
     source: str = "<old data>"
     options: Options | None = None
     author: str = "reports"
+    template_changed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,8 @@ def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Optio
         old, _, old_warnings = _compose(against.agreement, kind, formats, old_opts, against.source)
         warnings.extend(old_warnings)
         summary = lines(against.agreement, agreement, locale, documents_differ=old.blocks != document.blocks,
-                        template_changed=old_opts != opts)
+                        template_changed=old_opts != opts if against.template_changed is None
+                        else against.template_changed)
         document = redline(old, document, summary)
         author = against.author
     if opts.strict and warnings:

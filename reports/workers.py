@@ -107,7 +107,10 @@ def _against(task: Task, done: Done) -> Against | None:
         done.warnings.append(Problem(file=task.source, message=f"not in {spec.given}: a new file, built without "
                                                                  "a redline"))
         return None
-    return Against(found[0], found[1], author=spec.author)
+    from reports.against import old_options
+
+    options, template_changed = old_options(spec, task.options)
+    return Against(found[0], found[1], options=options, author=spec.author, template_changed=template_changed)
 
 
 def _render_chunk(tasks: Sequence[Task]) -> list[Done]:

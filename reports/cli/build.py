@@ -17,6 +17,7 @@ from reports.cli.options import (
     KINDS,
     REPORT_STYLES,
     against_options,
+    against_template_option,
     check_kinds,
     classification_option,
     debug_option,
@@ -74,7 +75,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
           reference_docx: Path | None, classification: str | None, force: bool, check: bool, jobs: int | None,
           shard: tuple[int, int] | None, manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool,
-          against: str | None, author: str) -> None:
+          against: str | None, author: str, against_template_dir: Path | None) -> None:
     """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
     (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
     builds the shipped Zhejiang–Alibaba agreement.
@@ -112,7 +113,9 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
                                marking_overrides(classification))
     inputs = list(data) or [default_data_file()]
     if against is not None:
-        options, out_dir = redline_options(options, against, author, inputs, out_dir)
+        options, out_dir = redline_options(options, against, author, inputs, out_dir, against_template_dir)
+    elif against_template_dir is not None:
+        raise click.UsageError("--against-template-dir is for a redline: give --against OLD too")
     if jobs is not None and jobs > max_workers():
         cpus = cpu_count()
         message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpus} CPU{'s' if cpus != 1 else ''} here); "
@@ -167,6 +170,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
 @classification_option
 @click.option("--author", default="reports", show_default=True, metavar="NAME",
               help="Who the redline's tracked changes are by (Word shows it beside each change).")
+@against_template_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
 @debug_option

@@ -176,7 +176,8 @@ def pipeline_options(template_dir: Path | None, theme_file: Path | None, referen
 
 
 def against_options(func: Any) -> Any:
-    """``--against OLD`` and ``--author NAME``: build redlines (``build``)."""
+    """``--against OLD``, ``--against-template-dir`` and ``--author NAME``: build redlines (``build``)."""
+    func = against_template_option(func)
     func = click.option("--author", default="reports", show_default=True, metavar="NAME",
                         help="Who the redline's tracked changes are by (Word shows it beside each change).")(func)
     return click.option("--against", metavar="OLD",
@@ -184,7 +185,15 @@ def against_options(func: Any) -> Any:
                              "or git:REV (each DATA file as it was at git revision REV).")(func)
 
 
-def redline_options(options: Any, against: str, author: str, inputs: list[Path], out_dir: Path) -> tuple[Any, Path]:
+def against_template_option(func: Any) -> Any:
+    return click.option("--against-template-dir", "against_template_dir",
+                        type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="FOLDER",
+                        help="The old version's templates, when they differ from the new version's (with "
+                             "--against git:REV, a --template-dir inside the repository is taken at REV).")(func)
+
+
+def redline_options(options: Any, against: str, author: str, inputs: list[Path], out_dir: Path,
+                    template_dir: Path | None = None) -> tuple[Any, Path]:
     """The build's options with the resolved old version, and the output folder: OUT/redline unless the
     user chose one (a redline never takes the place of the plain documents by accident)."""
     import dataclasses
@@ -194,7 +203,7 @@ def redline_options(options: Any, against: str, author: str, inputs: list[Path],
     if not author.strip() or any(ord(c) < 32 for c in author) or len(author) > 255:
         raise click.BadParameter("expected a name of 1 to 255 characters without control characters",
                                  param_hint="--author")
-    spec = resolve(against, inputs, author=author.strip())
+    spec = resolve(against, inputs, author=author.strip(), template_dir=template_dir)
     source = click.get_current_context().get_parameter_source("out_dir")
     if source is not None and source.name == "DEFAULT":
         out_dir = out_dir / "redline"
