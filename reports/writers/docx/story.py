@@ -7,7 +7,6 @@ footer are in ``furniture``; the entry point, ``write_docx``, is in ``writer``.
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -328,34 +327,9 @@ class StoryWriter:
         container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def image(self, node: t.Image, container: Any) -> None:
-        # Read, checked and sized by the module the PDF writer uses too: the same limits, the same
-        # printed size (at most the text width and height), the same message naming the template.
-        from docx.shared import Pt
+        from reports.writers.docx import notes as docx_notes  # only documents with pictures need it
 
-        from reports import images
-        from reports.writers.docx import notes as docx_notes
-
-        section = self.doc.sections[-1]
-        box = (self.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
-               / 12700 - 8)  # EMU -> points
-        width = box[0] * node.width_percent / 100 if node.width_percent else \
-            Mm(node.width_mm).pt if node.width_mm else None
-        try:
-            pic = images.picture(node.path, box=box, width_pt=width)
-        except images.ImageError as exc:
-            raise images.named_by_template(exc, node.template, node.line) from None
-        paragraph = container.add_paragraph()
-        if node.number is not None:
-            ooxml.keep_with_next(paragraph)  # the picture on the page of its caption
-        try:
-            shape = paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
-                                                    height=Pt(pic.height_pt))
-        except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
-            error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
-            raise images.named_by_template(error, node.template, node.line) from None
-        docx_notes.describe(shape, node)
-        if node.number is not None:
-            docx_notes.caption(self, container, node)
+        docx_notes.picture(self, node, container)
 
     def note(self, paragraph: Any, node: t.Note, char_style: str | None, target: Any) -> None:
         from reports.writers.docx import notes as docx_notes  # only documents with footnotes need it
