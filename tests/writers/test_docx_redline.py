@@ -68,6 +68,8 @@ def _cases(picture: str) -> dict[str, tuple[tuple[t.Block, ...], tuple[t.Block, 
     timeline = t.Timeline((t.TimelineEvent("2024-01-01", "Signed", True), t.TimelineEvent("2025-01-01", "Ends")))
     image = t.Image(picture, "A square", width_mm=20)
     one, three = t.ListItem((_p(_x("one")),)), t.ListItem((_p(_x("three")),))
+    old_table, new_table = (t.Table(((_x(h),),), (((_x(c),),),), ("left",)) for h, c in (("Old", "o"), ("New", "n")))
+    facts_k, facts_l = (t.FieldTable((t.Field((_x(k),), (_p(_x(v)),)),)) for k, v in (("K", "v"), ("L", "w")))
     two = t.ListItem((_p(_x("two")), t.BulletList((t.ListItem((_p(_x("two.a")),)),))))
     cases = {
         "inline words": (
@@ -124,6 +126,10 @@ def _cases(picture: str) -> dict[str, tuple[tuple[t.Block, ...], tuple[t.Block, 
              t.FieldTable((t.Field((_x("Term"),), (_p(_x("3 years")),), "deleted"),
                            t.Field((_x("Term"),), (_p(_x("5 years")),), "inserted"),
                            t.Field((_x("Fee"),), (_p(_x("none")),), "inserted"))))),
+        "a whole table and the space after it": (
+            (old_table, facts_k, facts_l),
+            (facts_k, new_table, facts_l),
+            (t.Revised("deleted", (old_table,)), facts_k, t.Revised("inserted", (new_table,)), facts_l)),
         "wide table in parts": (
             (t.Table(tuple((_x(f"H{c}"),) for c in range(24)), (tuple((_x(f"a{c}"),) for c in range(24)),),
                      ("left",) * 24),),

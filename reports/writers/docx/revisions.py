@@ -121,6 +121,34 @@ def marked_rows(writer: Any, tables: Iterable[Any], changes: tuple[t.Change, ...
                 mark(writer, [tr], change)
 
 
+def mark_spacers(writer: Any) -> None:
+    """Mark the spacer paragraph after a wholly inserted or deleted table as the table is marked.
+
+    ``access.space_after_tables`` puts an empty paragraph of exact height after a table that another
+    table or a cell's end follows: after a table every row of which is inserted (deleted), it belongs
+    to the new (old) version only, and its paragraph mark is changed with the rows. Called once the
+    spaces are in (``access.finish``)."""
+    for tbl, _ in writer.gaps:
+        rows = list(tbl.iterchildren(_W["tr"]))
+        kinds = {_row_change(tr) for tr in rows}
+        following = tbl.getnext()
+        if len(kinds) != 1 or "" in kinds or following is None or following.tag != _W["p"]:
+            continue
+        spacing = following.find(f"{_W['pPr']}/{qn('w:spacing')}")
+        if following.find(_W["r"]) is None and spacing is not None and spacing.get(qn("w:lineRule")) == "exact" \
+                and following.find(f"{_W['pPr']}/{_W['pStyle']}") is None:
+            _mark_paragraph(writer, following, kinds.pop())
+
+
+def _row_change(tr: Any) -> str:
+    tr_pr = tr.find(_W["trPr"])
+    if tr_pr is not None and tr_pr.find(_W["ins"]) is not None:
+        return "inserted"
+    if tr_pr is not None and tr_pr.find(_W["del"]) is not None:
+        return "deleted"
+    return ""
+
+
 # ------------------------------------------------------------------------------------------ marking
 
 
@@ -268,5 +296,5 @@ def _paragraphs(element: Any) -> Iterator[Any]:
             yield from _paragraphs(child)
 
 
-__all__ = ["Revisions", "Span", "changed_inline", "mark", "marked_rows", "restyle_paragraphs", "restyled_inline",
-           "revised"]
+__all__ = ["Revisions", "Span", "changed_inline", "mark", "mark_spacers", "marked_rows", "restyle_paragraphs",
+           "restyled_inline", "revised"]

@@ -29,7 +29,7 @@ from reports.writers.docx.fields import cache_page_numbers
 from reports.writers.docx.fonts import embed_fonts
 from reports.writers.docx.furniture import page_furniture, title_block
 from reports.writers.docx.package import package_bytes
-from reports.writers.docx.revisions import Revisions
+from reports.writers.docx.revisions import Revisions, mark_spacers
 from reports.writers.docx.story import StoryWriter
 from reports.writers.measure import furniture_margins
 from reports.writers.options import WriterOptions
@@ -154,6 +154,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
 
     add_watermark(document, theme)
     docx_access.finish(document, doc.meta.language, writer.gaps)  # language, alt text, no blank paragraphs
+    mark_spacers(writer)  # a redline's whole table: the space after it goes with it
     embed_fonts(document, theme.fonts.cjk)  # last: it subsets the fonts to every character written above
     _core_properties(document, doc.meta)
     return package_bytes(document)
