@@ -129,8 +129,10 @@ def mark_spacers(writer: Any) -> None:
     to the new (old) version only, and its paragraph mark is changed with the rows. Called once the
     spaces are in (``access.finish``)."""
     for tbl, _ in writer.gaps:
-        rows = list(tbl.iterchildren(_W["tr"]))
-        kinds = {_row_change(tr) for tr in rows}
+        first = tbl.find(_W["tr"])
+        if first is None or not _row_change(first):  # the common case, a table without marks: one look
+            continue
+        kinds = {_row_change(tr) for tr in tbl.iterchildren(_W["tr"])}
         following = tbl.getnext()
         if len(kinds) != 1 or "" in kinds or following is None or following.tag != _W["p"]:
             continue

@@ -314,7 +314,8 @@ class StoryWriter:
             value = block_paragraphs(row.value)  # None: a figure or picture, whose height is not estimated
             if value is not None and room.keeps_whole([inline_paragraphs(row.label), value], widths):
                 ooxml.cant_split(tr)
-        revisions.marked_rows(self, [table._tbl], tuple(row.change for row in node.rows), False)
+        if any(row.change for row in node.rows):  # a redline's inserted or deleted fields
+            revisions.marked_rows(self, [table._tbl], tuple(row.change for row in node.rows), False)
         if not memo:
             self.gaps.append((table._tbl, 6))
 
