@@ -188,9 +188,9 @@ def characters(document: Any) -> str:
     """Every character the document can display, sorted: the text of every story, list labels,
     their capitals (a style may set small or all capitals) and ``ALWAYS``."""
     found: set[str] = set(ALWAYS)
-    t, lvl_text = qn("w:t"), qn("w:lvlText")
+    t, deleted, lvl_text = qn("w:t"), qn("w:delText"), qn("w:lvlText")
     for part in _xml_parts(document):
-        for element in part.element.iter(t):
+        for element in part.element.iter(t, deleted):  # a redline's deleted text is shown too
             if element.text:
                 found.update(element.text)
     for part in document.part.package.iter_parts():

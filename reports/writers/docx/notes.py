@@ -9,6 +9,7 @@ rebuild gives the same bytes.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -123,6 +124,38 @@ def _footnotes_part(document_part: Any) -> Any:
     return part
 
 
+def picture(writer: Any, node: t.Image, container: Any) -> None:
+    """The picture ``node`` in a paragraph of its own in ``container``, with its alt text and caption."""
+    # Read, checked and sized by the module the PDF writer uses too: the same limits, the same
+    # printed size (at most the text width and height), the same message naming the template.
+    from docx.shared import Mm, Pt
+
+    from reports import images
+    from reports.writers.docx import ooxml
+
+    section = writer.doc.sections[-1]
+    box = (writer.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
+           / 12700 - 8)  # EMU -> points
+    width = box[0] * node.width_percent / 100 if node.width_percent else \
+        Mm(node.width_mm).pt if node.width_mm else None
+    try:
+        pic = images.picture(node.path, box=box, width_pt=width)
+    except images.ImageError as exc:
+        raise images.named_by_template(exc, node.template, node.line) from None
+    paragraph = container.add_paragraph()
+    if node.number is not None:
+        ooxml.keep_with_next(paragraph)  # the picture on the page of its caption
+    try:
+        shape = paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
+                                                height=Pt(pic.height_pt))
+    except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
+        error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
+        raise images.named_by_template(error, node.template, node.line) from None
+    describe(shape, node)
+    if node.number is not None:
+        caption(writer, container, node)
+
+
 def caption(writer: Any, container: Any, image: t.Image) -> None:
     """"Figure N: caption" under a figure, in the Caption style (the same words as the PDF)."""
     words = writer.meta.labels.figure_caption(image.number, image.caption)
@@ -137,4 +170,4 @@ def describe(shape: Any, image: t.Image) -> None:
         doc_pr.set("title", xml_safe(image.caption))
 
 
-__all__ = ["Footnotes", "caption", "describe", "footnotes"]
+__all__ = ["Footnotes", "caption", "describe", "footnotes", "picture"]

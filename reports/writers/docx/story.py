@@ -7,7 +7,6 @@ footer are in ``furniture``; the entry point, ``write_docx``, is in ``writer``.
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,7 +23,7 @@ from reports.east_asian import primary
 from reports.fonts.faces import family
 from reports.fonts.scripts import CJK_RUN
 from reports.theme import Theme
-from reports.writers.docx import ooxml
+from reports.writers.docx import ooxml, revisions
 from reports.writers.docx import theme as docx_theme
 from reports.writers.docx.rows import RowRoom, block_paragraphs, inline_paragraphs
 from reports.writers.measure import column_fractions, text_lengths
@@ -41,7 +40,8 @@ _EMU_PER_POINT = 12700
 class StoryWriter:
     """Per-document state: the python-docx document, its style cache and numbering instances."""
 
-    def __init__(self, document: Any, theme: Theme, meta: t.Meta) -> None:
+    def __init__(self, document: Any, theme: Theme, meta: t.Meta,
+                 changes: revisions.Revisions | None = None) -> None:
         self.doc = document
         self.theme = theme
         self.meta = meta
@@ -56,6 +56,7 @@ class StoryWriter:
         self.japanese_known = self.cjk_faces.japanese != self.cjk_faces.chinese
         self.toc: Any = None  # the table of contents (docx_toc.TableOfContents) when the document has one
         self.gaps: list[tuple[Any, float]] = []  # (w:tbl, points of space after it): docx_access
+        self.revisions = changes or revisions.Revisions()  # a redline's tracked changes: their author, date, ids
 
     def style_id(self, name: str, fallback: str = "Normal") -> str | None:
         """The id of style ``name``; a user's reference may lack our custom styles, so fall back."""
@@ -210,6 +211,7 @@ class StoryWriter:
                 num_id = ooxml.restart_numbering(self.doc.part.numbering_part, style_num,
                                                  node.start)  # type: ignore[union-attr]
         for item in node.items:
+            span = revisions.Span(self, container) if item.change else None
             first = True
             for block in item.blocks:
                 if isinstance(block, t.Paragraph) and first:
@@ -221,6 +223,8 @@ class StoryWriter:
                     self.list_(block, container, min(depth + 1, 1))
                 else:
                     self.blocks((block,), container)
+            if span is not None:  # a redline's inserted or deleted item: everything it wrote
+                revisions.mark(self, span.elements(), item.change)
 
     def bullet_list(self, node: t.BulletList, container: Any) -> None:
         self.list_(node, container)
@@ -235,12 +239,15 @@ class StoryWriter:
         # Past what the text width holds (Word stops at 63 columns, readers much earlier) the table is
         # printed in parts that repeat its first column, each with a note, as the PDF writer does.
         groups = split_columns(ncols, columns_that_fit(self.text_width() / 12700))  # EMU -> points
+        span = revisions.Span(self, container) if any(node.row_changes) else None
         for group in groups:
             if len(groups) > 1:
                 caption = part_caption(group, ncols, self.meta.labels)
                 self.add_text(self.new_para(container, "Caption"), caption, None, None)
             part = rows if len(groups) == 1 else [tuple(row[c] for c in group if c < len(row)) for row in rows]
             self.table_part(container, part, [align[c] for c in group], bool(node.header))
+        if span is not None:  # a redline's inserted or deleted rows, in every part of the table
+            revisions.marked_rows(self, span.elements(), node.row_changes, bool(node.header))
 
     def table_part(self, container: Any, rows: list[tuple[t.Inlines, ...]], align: list[str],
                    header: bool) -> None:
@@ -307,6 +314,8 @@ class StoryWriter:
             value = block_paragraphs(row.value)  # None: a figure or picture, whose height is not estimated
             if value is not None and room.keeps_whole([inline_paragraphs(row.label), value], widths):
                 ooxml.cant_split(tr)
+        if any(row.change for row in node.rows):  # a redline's inserted or deleted fields
+            revisions.marked_rows(self, [table._tbl], tuple(row.change for row in node.rows), False)
         if not memo:
             self.gaps.append((table._tbl, 6))
 
@@ -328,34 +337,9 @@ class StoryWriter:
         container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def image(self, node: t.Image, container: Any) -> None:
-        # Read, checked and sized by the module the PDF writer uses too: the same limits, the same
-        # printed size (at most the text width and height), the same message naming the template.
-        from docx.shared import Pt
+        from reports.writers.docx import notes as docx_notes  # only documents with pictures need it
 
-        from reports import images
-        from reports.writers.docx import notes as docx_notes
-
-        section = self.doc.sections[-1]
-        box = (self.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
-               / 12700 - 8)  # EMU -> points
-        width = box[0] * node.width_percent / 100 if node.width_percent else \
-            Mm(node.width_mm).pt if node.width_mm else None
-        try:
-            pic = images.picture(node.path, box=box, width_pt=width)
-        except images.ImageError as exc:
-            raise images.named_by_template(exc, node.template, node.line) from None
-        paragraph = container.add_paragraph()
-        if node.number is not None:
-            ooxml.keep_with_next(paragraph)  # the picture on the page of its caption
-        try:
-            shape = paragraph.add_run().add_picture(io.BytesIO(pic.data), width=Pt(pic.width_pt),
-                                                    height=Pt(pic.height_pt))
-        except Exception as exc:  # python-docx's own header parser disagreeing with Pillow: still one message
-            error = images.ImageError(node.path, f"not a usable {pic.format} image ({type(exc).__name__})")
-            raise images.named_by_template(error, node.template, node.line) from None
-        docx_notes.describe(shape, node)
-        if node.number is not None:
-            docx_notes.caption(self, container, node)
+        docx_notes.picture(self, node, container)
 
     def note(self, paragraph: Any, node: t.Note, char_style: str | None, target: Any) -> None:
         from reports.writers.docx import notes as docx_notes  # only documents with footnotes need it
@@ -405,6 +389,7 @@ _BLOCKS: dict[type, Callable[[StoryWriter, Any, Any], None]] = {
     t.PageBreak: StoryWriter.page_break,
     t.Image: StoryWriter.image,
     t.Timeline: lambda writer, node, container: _timeline(writer, node, container),
+    t.Revised: revisions.revised,
 }
 
 
@@ -422,5 +407,8 @@ _INLINES: dict[type, Callable[[StoryWriter, Any, Any, str | None, Any], None]] =
     t.Link: StoryWriter.link,
     t.LineBreak: StoryWriter.line_break,
     t.Note: StoryWriter.note,
+    t.Inserted: revisions.changed_inline,
+    t.Deleted: revisions.changed_inline,
+    t.Restyled: revisions.restyled_inline,
 }
 

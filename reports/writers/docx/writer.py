@@ -29,6 +29,7 @@ from reports.writers.docx.fields import cache_page_numbers
 from reports.writers.docx.fonts import embed_fonts
 from reports.writers.docx.furniture import page_furniture, title_block
 from reports.writers.docx.package import package_bytes
+from reports.writers.docx.revisions import Revisions, mark_spacers
 from reports.writers.docx.story import StoryWriter
 from reports.writers.measure import furniture_margins
 from reports.writers.options import WriterOptions
@@ -133,7 +134,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     if doc.meta.kind == "memo" and reference is None:
         docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
     docx_theme.set_east_asian(document, doc.meta, theme)  # Chinese documents: East Asian body face, language
-    writer = StoryWriter(document, theme, doc.meta)
+    writer = StoryWriter(document, theme, doc.meta, Revisions(options.author, options.revision_date))
     title_block(writer)
     writer.blocks(doc.blocks)
     # The one layout (the PDF's) says where the headings fall, whether the contents are shown and how many
@@ -153,6 +154,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
 
     add_watermark(document, theme)
     docx_access.finish(document, doc.meta.language, writer.gaps)  # language, alt text, no blank paragraphs
+    mark_spacers(writer)  # a redline's whole table: the space after it goes with it
     embed_fonts(document, theme.fonts.cjk)  # last: it subsets the fonts to every character written above
     _core_properties(document, doc.meta)
     return package_bytes(document)
