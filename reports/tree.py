@@ -301,6 +301,9 @@ class Meta:
     # The data's local names and their languages (``Agreement.name_languages``), set by compose: a
     # writer sets and tags each name's runs in its language (a Chinese name in a Japanese document).
     name_languages: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    # In a redline, the old version's settings: the writers mark what changed in the title block (title,
+    # subtitle, byline) with ``worddiff``, as the body's changes are marked in the tree.
+    previous: Meta | None = field(default=None, compare=False, repr=False)
 
     @property
     def east_asian(self) -> bool:

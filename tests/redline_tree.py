@@ -4,7 +4,7 @@ tree-level oracle the redline's tests compare with the two versions."""
 from __future__ import annotations
 
 from reports import tree as t
-from reports.redline import words
+from reports import worddiff as words
 
 
 def resolve(blocks: tuple[t.Block, ...], keep: str) -> tuple[t.Block, ...]:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from reports import tree as t
+from reports import worddiff as words
 from reports.pipeline import Options, _compose
-from reports.redline import blocks, redline, words
+from reports.redline import blocks, redline
 from tests.mutations import mutations
 from tests.redline_tree import normal, resolve, texts
 

@@ -10,6 +10,7 @@ into Word's tracked changes and the PDF's underlines, strike-throughs and change
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from reports import tree as t
@@ -20,7 +21,8 @@ __all__ = ["redline", "section"]
 
 def redline(old: t.Document, new: t.Document, summary: Sequence[str]) -> t.Document:
     """``new`` with ``old``'s differences marked, after a "What changed" section of ``summary``'s lines."""
-    return t.Document(new.meta, section(new, summary) + blocks.diff(old.blocks, new.blocks))
+    meta = dataclasses.replace(new.meta, previous=old.meta)  # the title block's changes: marked by the writers
+    return t.Document(meta, section(new, summary) + blocks.diff(old.blocks, new.blocks))
 
 
 def section(document: t.Document, lines: Sequence[str]) -> tuple[t.Block, ...]:

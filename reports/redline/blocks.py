@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from typing import Any, TypeVar
 
 from reports import tree as t
-from reports.redline import words
+from reports import worddiff as words
 
 SIMILAR = 0.5  # share of words two blocks must have in common to be shown as one block edited
 # Past this many candidate pairs in one replaced run, items are paired by position (where similar): the

@@ -16,11 +16,13 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from reports import tree as t
+from reports import worddiff
 from reports.autolink import joined, linked, upper
 from reports.errors import Problem, RenderError
 from reports.fonts.measure import TextMeasure
 from reports.writers.docx import access as docx_access
-from reports.writers.docx import ooxml
+from reports.writers.docx import ooxml, revisions
 from reports.writers.docx import theme as docx_theme
 from reports.writers.docx.story import StoryWriter
 from reports.writers.measure import (
@@ -40,28 +42,44 @@ _OFF = {"0", "false", "off"}
 
 
 def title_block(writer: StoryWriter) -> None:
-    """The title block (or the memo's heading); an address in it is a link, as in the PDF."""
+    """The title block (or the memo's heading); an address in it is a link, as in the PDF. In a redline
+    (``meta.previous``) each line's changes since the old version are tracked, as the body's are."""
     meta, doc = writer.meta, writer.doc
+    old = meta.previous or meta
     if meta.kind == "memo":
-        if meta.organisation:
-            writer.runs(writer.new_para(doc, "Kicker"), upper(linked(meta.organisation)))
+        _line(writer, "Kicker", *(upper(linked(m.organisation)) if m.organisation else None for m in (meta, old)))
         writer.add_text(writer.new_para(doc, "Memo Title", "Title"), meta.labels.memorandum, None, None)
         return
     # In capitals, but for an address in it: its path's case is part of it.
-    kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
-    if kicker:
-        writer.runs(writer.new_para(doc, "Kicker"), kicker)
-    writer.runs(writer.new_para(doc, "Title"), linked(meta.title))
-    if meta.subtitle:
-        writer.runs(writer.new_para(doc, "Subtitle"), linked(meta.subtitle))
-    for line in (SEPARATOR.join(x for x in (meta.category, meta.date) if x), SEPARATOR.join(meta.parties)):
-        if line:
-            writer.runs(writer.new_para(doc, "Byline"), linked(line))
+    kickers = [joined([upper(linked(x)) for x in (m.organisation, m.classification) if x], SEPARATOR) or None
+               for m in (meta, old)]
+    _line(writer, "Kicker", *kickers)
+    _line(writer, "Title", linked(meta.title), linked(old.title))
+    _line(writer, "Subtitle", *(linked(m.subtitle) if m.subtitle else None for m in (meta, old)))
+    for new_line, old_line in zip(_bylines(meta), _bylines(old), strict=True):
+        _line(writer, "Byline", linked(new_line) if new_line else None, linked(old_line) if old_line else None)
     writer.new_para(doc, "Title Rule", "Rule")
     if meta.toc:  # filled in by write_docx once every heading is written (``toc``)
         from reports.writers.docx.toc import TableOfContents
 
         writer.toc = TableOfContents(writer)
+
+
+def _bylines(meta: t.Meta) -> tuple[str, str]:
+    return SEPARATOR.join(x for x in (meta.category, meta.date) if x), SEPARATOR.join(meta.parties)
+
+
+def _line(writer: StoryWriter, style: str, new: t.Inlines | None, old: t.Inlines | None) -> None:
+    """One line of the title block in ``style``: the new version's, its words' changes since the old one
+    tracked; a line only one version has is a wholly inserted or deleted paragraph."""
+    if new is None and old is None:
+        return
+    paragraph = writer.new_para(writer.doc, style)
+    if new is not None and old is not None:
+        writer.runs(paragraph, new if new == old else worddiff.diff(old, new))
+        return
+    writer.runs(paragraph, new if new is not None else old or ())
+    revisions.mark(writer, [paragraph._p], "inserted" if new is not None else "deleted")
 
 
 def page_furniture(writer: StoryWriter, reference: Path | None = None) -> None:
