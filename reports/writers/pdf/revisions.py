@@ -167,15 +167,29 @@ def passage(writer: Any, node: t.Inserted | t.Deleted | t.Restyled) -> str:
     number = len(registry.passages)
     registry.passages.append(Passage("Span", alt=f"{_label(writer, change)}: {text}"))
     sheet = writer.sheet
-    body = writer.inlines(inner)
+    body = _first_word_marked(writer, inner, f'<onDraw name="{CALLBACK}" label="t{number}"/>')
     if change == "inserted":
         body = f'<u color="{_hex(sheet.accent)}" width="0.7" offset="-0.16*F">{body}</u>'
     elif change == "deleted":
         muted = _hex(sheet.muted)
         body = f'<font color="{muted}"><strike color="{muted}" width="0.7">{body}</strike></font>'
-    # The marks touch the passage's first and last characters, so each stays on the line of its word.
+    # reportlab never breaks a line at a mark: one right after a word is on that word's line, one after
+    # a space may end the line before. The element starts before the passage ("s"); its bar starts on the
+    # line of its first word ("t", right after it) and ends on the line of its last ("e", right after).
     return (f'{writer.inlines(lead)}<onDraw name="{CALLBACK}" label="s{number}"/>{body}'
             f'<onDraw name="{CALLBACK}" label="e{number}"/>{writer.inlines(trail)}')
+
+
+def _first_word_marked(writer: Any, inner: t.Inlines, mark: str) -> str:
+    """The markup of ``inner`` with ``mark`` right after its first word (after its first node when that
+    is not plain text: its first line is then where the node ends, near enough)."""
+    first = inner[0]
+    if isinstance(first, t.Text):
+        word = re.match(r"\S+", first.text)
+        cut = word.end() if word else len(first.text)
+        rest = ((t.Text(first.text[cut:]),) if first.text[cut:] else ()) + inner[1:]
+        return f"{writer.text(first.text[:cut])}{mark}{writer.inlines(rest)}"
+    return f"{writer.inlines(inner[:1])}{mark}{writer.inlines(inner[1:])}"
 
 
 def _trimmed(children: t.Inlines, change: str) -> tuple[t.Inlines, t.Inlines, t.Inlines]:
@@ -219,30 +233,28 @@ class Revisions:
 
     def on_mark(self, canvas: Any, kind: str, label: str) -> None:
         info = canvas._curr_tx_info
-        tx, y, leading = info["tx"], info["cur_y"], info["leading"]
+        tx, y = info["tx"], info["cur_y"]
         size = info["xs"].style.fontSize
         passage = self.passages[int(label[1:])]
         state: dict[str, Any] = tx.__dict__.setdefault("_revision", {})
         tagger = tagger_of(canvas)
-        if label[0] == "s":
+        if "getCode" not in tx.__dict__:  # the text may end inside the passage: a page ends there
+            tx.getCode = lambda: _finish(canvas, tx, size)
+        if label[0] == "s":  # the passage's element starts here
             if tagger is not None and tagger.current is not None:
                 parent = getattr(tagger.current, "parent", None) or tagger.current
                 _switch(canvas, tx, passage, parent)
-            state["top"] = y
-            state["open"] = passage
-            if "getCode" not in tx.__dict__:  # the text ends inside the passage: a page ends there
-                tx.getCode = lambda: _finish(canvas, tx, size)
-            return
-        top = y
-        if state.get("open") is passage:
-            top = state["top"]
-        else:  # the passage began on an earlier page: this piece of the paragraph starts inside it
-            top = _first_baseline(tx, y)
-            _continue(canvas, tx, passage)
-        if tagger is not None and tagger.current is passage:
-            _switch(canvas, tx, passage.after(), passage.parent)
-        state["open"] = None
-        record(canvas, y - (leading - size), top + size)
+            state["span"] = passage
+        elif label[0] == "t":  # the line of the passage's first word: its bar's top
+            state["top"], state["open"] = y, passage
+        else:  # its end, on the line of its last word
+            top = state["top"] if state.get("open") is passage else _first_baseline(tx, y)
+            if state.get("span") is not passage:  # it began on an earlier page: this piece starts inside it
+                _continue(canvas, tx, passage)
+            if tagger is not None and tagger.current is passage:
+                _switch(canvas, tx, passage.after(), passage.parent)
+            state["open"] = state["span"] = None
+            record(canvas, y - (info["leading"] - size), top + size)
 
 
 def _switch(canvas: Any, tx: Any, to: Passage, parent: Element | None) -> None:
@@ -277,12 +289,13 @@ def _continue(canvas: Any, tx: Any, passage: Passage) -> None:
 
 
 def _finish(canvas: Any, tx: Any, size: float) -> str:
-    """The text's code; a passage still open at its end is barred down to its last line (reportlab has
-    moved to the line after it), and left open: the paragraph's closing ends its sequence."""
+    """The text's code; a passage still open at its end is barred down to its last line, and left open:
+    the paragraph's closing ends its sequence."""
     state = tx.__dict__.get("_revision", {})
     if state.get("open") is not None:
-        last = tx._y + tx._leading
-        record(canvas, last - (tx._leading - size), state["top"] + size)
+        last = tx.XtraState.cur_y  # the baseline of the last line reportlab drew
+        leading = tx.XtraState.style.leading
+        record(canvas, last - (leading - size), state["top"] + size)
         state["open"] = None
     del tx.getCode
     return str(tx.getCode())
