@@ -36,7 +36,7 @@ def plain_text(content: t.Inlines) -> str:
     for node in content:
         if isinstance(node, t.Text | t.Code):
             out.append(node.text)
-        elif isinstance(node, t.Strong | t.Emphasis | t.Link):
+        elif isinstance(node, t.Strong | t.Emphasis | t.Link | t.Inserted | t.Deleted | t.Restyled):
             out.append(plain_text(node.children))
         elif isinstance(node, t.LineBreak):
             out.append(" ")

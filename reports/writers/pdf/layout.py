@@ -37,6 +37,7 @@ from reports.writers.measure import furniture_margins
 from reports.writers.options import Attachment
 from reports.writers.pagination import Paginate, Pagination
 from reports.writers.pdf import notes as pdf_notes
+from reports.writers.pdf import revisions
 from reports.writers.pdf.archive import metadata_keywords, metadata_text
 from reports.writers.pdf.contents import TTableOfContents
 from reports.writers.pdf.keep import keep_with_next
@@ -125,7 +126,7 @@ class _Layout:
             kids = writer.root.kids
             self.contents_at = next(i for i, kid in enumerate(kids) if kid is self.contents[0]._struct)
             del kids[self.contents_at]
-        self.body = writer.blocks(doc.blocks)
+        self.body = writer.blocks(revisions.resolve(doc.blocks))  # a redline's marks on containers: on their text
 
     def run(self, buffer: io.BytesIO | None, attachments: tuple[Attachment, ...],
             contents: bool | None = None) -> Pagination:
@@ -200,6 +201,7 @@ class _Layout:
         decor = PageDecor(meta, sheet, self.theme)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decor.on_page)])
         notes = pdf_notes.attach(template, writer)  # footnotes at the foot of their pages; [] without notes
+        revisions.attach(template, writer)  # a redline's passages: their structure and change bars
         archival = not unembedded_fonts(self.theme.fonts, sheet.cjk) and cjk_embedded(sheet.faces.japanese)
         maker = numbered_canvas(decor, creation_epoch(meta), writer.root, archival, save=save,
                                 attachments=attachments)

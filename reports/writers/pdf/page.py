@@ -38,6 +38,7 @@ from reports.writers.measure import (
 )
 from reports.writers.options import Attachment
 from reports.writers.pdf.archive import make_archival
+from reports.writers.pdf.changebars import flush as flush_bars
 from reports.writers.pdf.structure import write_structure
 from reports.writers.pdf.styles import Sheet, draw_text
 from reports.writers.pdf.tags import Element, LangText, Tagger, artifact
@@ -222,6 +223,7 @@ def numbered_canvas(decor: PageDecor, epoch: int, root: Element, archival: bool,
             return text
 
         def showPage(self) -> None:
+            flush_bars(self, decor.sheet.accent)  # a redline's change bars on this page (none: nothing drawn)
             self._pages.append(dict(self.__dict__))
             self._marks = []
             self._startPage()

@@ -302,6 +302,16 @@ class StoryWriter:
 
         return pdf_notes.notes_of(self).reference(node)
 
+    def passage(self, node: t.Inserted | t.Deleted | t.Restyled) -> str:
+        from reports.writers.pdf import revisions  # only redlines have marked passages
+
+        return revisions.passage(self, node)
+
+    def revised(self, node: t.Revised) -> list[Flowable]:
+        from reports.writers.pdf import revisions
+
+        return revisions.revised(self, node)
+
     # ------------------------------------------------------------------ first page
 
     def title_block(self) -> list[Flowable]:
@@ -377,6 +387,7 @@ _BLOCKS: dict[type, Callable[[StoryWriter, Any], list[Flowable]]] = {
     t.PageBreak: StoryWriter.page_break,
     t.Image: StoryWriter.image,
     t.Timeline: StoryWriter.timeline,
+    t.Revised: StoryWriter.revised,
 }
 
 _INLINES: dict[type, Callable[[StoryWriter, Any], str]] = {
@@ -387,6 +398,9 @@ _INLINES: dict[type, Callable[[StoryWriter, Any], str]] = {
     t.Link: StoryWriter.link,
     t.LineBreak: lambda w, n: "<br/>",
     t.Note: StoryWriter.note,
+    t.Inserted: StoryWriter.passage,
+    t.Deleted: StoryWriter.passage,
+    t.Restyled: StoryWriter.passage,
 }
 
 

@@ -54,10 +54,15 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
             annotations[name]["StructParent"] = len(pages) + len(link_parents)
             link_parents.append(link_ref)
             kids.append(link_ref)
+        inline: list[tuple[tuple[int, int], Any]] = []  # a redline's passages, placed among the marks
         for child in element.kids:
             child_ref = make(child, ref)
-            if child_ref is not None:
+            if child_ref is not None and getattr(child, "inline", False):
+                inline.append(((tagger.marks.get(id(child)) or [(len(pages), 0)])[0], child_ref))
+            elif child_ref is not None:
                 kids.append(child_ref)
+        if inline:
+            kids[:len(marks)] = _in_order(marks, first_page, page_refs, inline)
         if not kids and element.role not in _KEEP_EMPTY:
             return None
         if first_page is not None:
@@ -96,6 +101,16 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
     catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # the catalog's /Lang is reportlab's (lang=)
+
+
+def _in_order(marks: list[tuple[int, int]], first_page: int | None, page_refs: list[Any],
+              inline: list[tuple[tuple[int, int], Any]]) -> list[Any]:
+    """An element's own marked content and its passages' elements in the order they were drawn (page,
+    then MCID: a page's MCIDs are numbered as drawn), so the passage reads where it stands."""
+    items: list[tuple[tuple[int, int], Any]] = [
+        ((page, mcid), mcid if page == first_page else
+         PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[page], "MCID": mcid})) for page, mcid in marks]
+    return [kid for _, kid in sorted(items + inline, key=lambda item: item[0])]
 
 
 __all__ = ["write_structure"]
