@@ -83,6 +83,14 @@ def diff(old: t.Inlines, new: t.Inlines) -> t.Inlines:
     return build(marked)
 
 
+def line(old: t.Inlines, new: t.Inlines) -> t.Inlines:
+    """One line of a writer's own (a title, a byline) in a redline: ``new`` with its changes since
+    ``old`` marked; a line only one version has (the other is empty) is wholly inserted or deleted."""
+    if not old or not new:
+        return (t.Inserted(new),) if new else (t.Deleted(old),) if old else ()
+    return diff(old, new)
+
+
 def whole(content: t.Inlines, change: str) -> t.Inlines:
     """``content`` marked as wholly ``change`` ("inserted" or "deleted"), its formatting kept."""
     mark: Mark = (change, "")

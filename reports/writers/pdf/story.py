@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, ListItem, PageBreak, Spacer
 
-from reports import images
+from reports import images, worddiff
 from reports import tree as t
 from reports.autolink import joined, linked, upper
 from reports.east_asian import primary
@@ -316,27 +316,28 @@ class StoryWriter:
 
     def title_block(self) -> list[Flowable]:
         meta = self.meta
-        # In capitals, but for an address in it: its path's case is part of it.
-        kicker = joined([upper(linked(x)) for x in (meta.organisation, meta.classification) if x], SEPARATOR)
+        old = meta.previous or meta  # a redline's old version: each line's changes are marked
         out: list[Flowable] = []
+
+        def line(value: Callable[[t.Meta], t.Inlines], style: str, role: str = "P") -> None:
+            content = value(meta) if old is meta else worddiff.line(value(old), value(meta))
+            if content:
+                out.append(self.plain_para(content, style, role))
+
         if meta.kind == "memo":
-            if meta.organisation:
-                out.append(self.plain_para(upper(linked(meta.organisation)), "Kicker"))
+            line(lambda m: upper(linked(m.organisation)) if m.organisation else (), "Kicker")
             title = self.plain_para(" ".join(meta.labels.memorandum), "Memo Title", "H1")
             assert title._struct is not None
             title._struct.actual_text = meta.labels.memorandum  # a reader should not spell the letter-spaced word
             out.append(title)
             return out
-        if kicker:
-            out.append(self.plain_para(kicker, "Kicker"))
-        out.append(self.plain_para(meta.title, "Title", "H1"))
-        if meta.subtitle:
-            out.append(self.plain_para(meta.subtitle, "Subtitle"))
-        byline = "  ·  ".join(x for x in (meta.category, meta.date) if x)
-        if byline:
-            out.append(self.plain_para(byline, "Byline"))
-        if meta.parties:
-            out.append(self.plain_para("  ·  ".join(meta.parties), "Byline"))
+        # In capitals, but for an address in it: its path's case is part of it.
+        line(lambda m: joined([upper(linked(x)) for x in (m.organisation, m.classification) if x], SEPARATOR),
+             "Kicker")
+        line(lambda m: linked(m.title), "Title", "H1")
+        line(lambda m: linked(m.subtitle) if m.subtitle else (), "Subtitle")
+        line(lambda m: linked("  ·  ".join(x for x in (m.category, m.date) if x)), "Byline")
+        line(lambda m: linked("  ·  ".join(m.parties)), "Byline")
         out.append(THRule(width="100%", thickness=2, color=self.sheet.accent, spaceBefore=10, spaceAfter=14))
         if meta.toc:
             toc = TTableOfContents()
