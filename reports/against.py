@@ -163,7 +163,8 @@ def _extract(revision: str, folder: Path) -> Path | None:
     """The files of ``folder`` at ``revision`` in a new private folder, or None when ``folder`` is not in
     a git repository or did not exist then. Regular files only (a link in the tree is left out, as the
     template loader would refuse one that leaves the folder); names are git's, checked again here."""
-    listing = _run(folder, ("ls-tree", "-r", "-z", "--end-of-options", f"{revision}:./"))
+    # --full-tree: inside a subfolder, ls-tree would also filter the tree by that subfolder's path.
+    listing = _run(folder, ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", f"{revision}:./"))
     if listing.returncode != 0:
         return None
     entries = [line.split(b"\t", 1) for line in listing.stdout.split(b"\0") if line]

@@ -69,14 +69,15 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
         agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
         if before is not None and data_digest(task.source) == before:
             done.digest = before
-        against = _against(task, done)
+        against, found = _against(task)
+        done.warnings.extend(found)
         for kind in task.kinds:
             results = render_formats(agreement, kind, task.formats, task.options, source=task.source,
                                      against=against)
             for fmt, result in zip(task.formats, results, strict=True):
                 done.documents.append((kind, fmt, result.data))
                 done.warnings.extend(w for w in result.warnings if w not in done.warnings)
-            done.kind_warnings[kind] = results[0].warnings if results else ()
+            done.kind_warnings[kind] = (*found, *results[0].warnings) if results else found
     except ReportsError as exc:
         done.errors.extend(problems_of(exc, task.source))
     except MemoryError:
@@ -94,23 +95,21 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
     return done, False
 
 
-def _against(task: Task, done: Done) -> Against | None:
+def _against(task: Task) -> tuple[Against | None, tuple[Problem, ...]]:
     """The old version the task's documents are redlined against (``--against``), or None: no redline
     asked for, or the file is new since the revision (then built as it is, with a warning)."""
     spec = task.options.against
     if spec is None:
-        return None
+        return None, ()
     from reports.against import old_agreement
 
     found = old_agreement(spec, task.source)
     if found is None:
-        done.warnings.append(Problem(file=task.source, message=f"not in {spec.given}: a new file, built without "
-                                                                 "a redline"))
-        return None
+        return None, (Problem(file=task.source, message=f"not in {spec.given}: a new file, built without a redline"),)
     from reports.against import old_options
 
     options, template_changed = old_options(spec, task.options)
-    return Against(found[0], found[1], options=options, author=spec.author, template_changed=template_changed)
+    return Against(found[0], found[1], options=options, author=spec.author, template_changed=template_changed), ()
 
 
 def _render_chunk(tasks: Sequence[Task]) -> list[Done]:

@@ -226,3 +226,22 @@ def _para(style: str, runs: list[tuple[str, str]]) -> Para:
 
 __all__ = ["Para", "accepted", "accepted_paragraphs", "change_elements", "marked_words", "rejected",
            "rejected_paragraphs"]
+
+
+def without_summary(paragraphs: list[Para], heading: str = "What changed") -> list[str]:
+    """The text of ``paragraphs`` without what a redline adds to a document: the "What changed" section
+    (its heading, ``heading`` in the document's language, and its list) and the contents, which a
+    redline may have where the document had none (the section makes it longer)."""
+    out: list[str] = []
+    skipping = False
+    for paragraph in paragraphs:
+        if paragraph.style.startswith("TOC"):
+            continue
+        if paragraph.style.startswith("Heading") and paragraph.text == heading:
+            skipping = True
+            continue
+        if skipping and paragraph.style.startswith("List"):
+            continue
+        skipping = False
+        out.append(paragraph.text)
+    return out

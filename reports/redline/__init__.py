@@ -30,6 +30,11 @@ def section(document: t.Document, lines: Sequence[str]) -> tuple[t.Block, ...]:
     line (nothing when there are no lines)."""
     if not lines:
         return ()
+    from reports.parse.quotes import quotes_for, requote
+
     levels = [b.level for b in document.blocks if isinstance(b, t.Heading)]
     heading = t.Heading(min(levels, default=2), (t.Text(document.meta.labels.what_changed),))
-    return (heading, t.BulletList(tuple(t.ListItem((t.Paragraph((t.Text(line),)),)) for line in lines)))
+    # The lines quote the data as typed: set in the document's quotation marks, as its text is by parse.
+    marks = quotes_for(document.meta.language)
+    items = tuple(t.ListItem((t.Paragraph((t.Text(requote(line, marks)),)),)) for line in lines)
+    return heading, t.BulletList(items)

@@ -43,6 +43,27 @@ def plain_text(content: t.Inlines) -> str:
     return "".join(out)
 
 
+def heading_text(content: t.Inlines) -> str:
+    """A heading's text as the contents and the outline list it: in a redline, the new version's words
+    (a heading deleted whole keeps its old ones)."""
+    kept = plain_text(_without_deleted(content))
+    return kept if kept.strip() else plain_text(content)
+
+
+def _without_deleted(content: t.Inlines) -> t.Inlines:
+    out: list[t.Inline] = []
+    for node in content:
+        if isinstance(node, t.Deleted):
+            continue
+        if isinstance(node, t.Strong | t.Emphasis | t.Inserted | t.Restyled):
+            out.append(type(node)(_without_deleted(node.children)))
+        elif isinstance(node, t.Link):
+            out.append(t.Link(_without_deleted(node.children), node.url))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
 def text_lengths(rows: list[tuple[t.Inlines, ...]]) -> list[list[int]]:
     """The plain-text length of every cell, computed once per table."""
     return [[len(plain_text(cell)) for cell in row] for row in rows]

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from reports import tree as t
-from reports.writers.measure import contents_title, plain_text
+from reports.writers.measure import contents_title, heading_text
 
 INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 BOOKMARK_PREFIX = "_Toc"
@@ -49,7 +49,7 @@ def headings(blocks: Sequence[t.Block]) -> Iterator[t.Heading]:
         elif isinstance(block, t.BulletList | t.OrderedList):
             for item in block.items:
                 yield from headings(item.blocks)
-        elif isinstance(block, t.BlockQuote):
+        elif isinstance(block, t.BlockQuote | t.Revised):  # a redline's deleted heading is still written
             yield from headings(block.blocks)
         elif isinstance(block, t.FieldTable):
             for row in block.rows:
@@ -64,7 +64,7 @@ def entries(blocks: Sequence[t.Block]) -> list[Entry]:
     for i, heading in enumerate(headings(blocks)):
         while open_levels and open_levels[-1] >= heading.level:
             open_levels.pop()
-        out.append(Entry(contents_title(plain_text(heading.content)), len(open_levels), bookmark_name(i)))
+        out.append(Entry(contents_title(heading_text(heading.content)), len(open_levels), bookmark_name(i)))
         open_levels.append(heading.level)
     return out
 

@@ -24,7 +24,7 @@ from reports.fonts.faces import monospace
 from reports.fonts.languages import CjkFaces
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
-from reports.writers.measure import SEPARATOR, contents_title, plain_text
+from reports.writers.measure import SEPARATOR, contents_title, heading_text, plain_text
 from reports.writers.pdf import tables
 from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
@@ -190,7 +190,7 @@ class StoryWriter:
         self.open_headings.append(node.level)
         para = self.para(node.content, f"Heading {node.level}", self.tag(f"H{min(level + 1, 6)}"))
         self.bookmarks += 1
-        title = contents_title(plain_text(node.content))
+        title = contents_title(heading_text(node.content))
         # The table of contents reads its entries as paragraph markup: the title escaped, CJK in its face.
         mark = (f"h{self.bookmarks}", title, level, self.text(title, self.sheet.styles["Normal"].fontName))
         if self.depth > 1:
