@@ -30,11 +30,13 @@ def section(document: t.Document, lines: Sequence[str]) -> tuple[t.Block, ...]:
     line (nothing when there are no lines)."""
     if not lines:
         return ()
+    from reports.autolink import linked
     from reports.parse.quotes import quotes_for, requote
 
     levels = [b.level for b in document.blocks if isinstance(b, t.Heading)]
     heading = t.Heading(min(levels, default=2), (t.Text(document.meta.labels.what_changed),))
-    # The lines quote the data as typed: set in the document's quotation marks, as its text is by parse.
+    # The lines quote the data as typed: set in the document's quotation marks, and an address in them
+    # made a link, as parse does for the document's own text.
     marks = quotes_for(document.meta.language)
-    items = tuple(t.ListItem((t.Paragraph((t.Text(requote(line, marks)),)),)) for line in lines)
+    items = tuple(t.ListItem((t.Paragraph(linked(requote(line, marks))),)) for line in lines)
     return heading, t.BulletList(items)

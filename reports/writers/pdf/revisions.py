@@ -81,10 +81,12 @@ def _resolve(block: t.Block) -> t.Block:
         rows = tuple(tuple(_wrap(c, change) for c in row) if change else row
                      for row, change in zip(block.rows, block.row_changes, strict=False))
         return t.Table(block.header, rows + block.rows[len(rows):], block.align)
-    if isinstance(block, t.FieldTable) and any(row.change for row in block.rows):
-        fields = tuple(t.Field(_wrap(f.label, f.change), marked(f.value, f.change)) if f.change else f
+    if isinstance(block, t.FieldTable):  # a field marked whole, or a value with marked blocks inside
+        fields = tuple(t.Field(_wrap(f.label, f.change), marked(resolve(f.value), f.change)) if f.change
+                       else f if (value := resolve(f.value)) is f.value else t.Field(f.label, value)
                        for f in block.rows)
-        return t.FieldTable(fields, block.style)
+        return block if all(a is b for a, b in zip(fields, block.rows, strict=True)) else t.FieldTable(fields,
+                                                                                                      block.style)
     if isinstance(block, t.BlockQuote):
         inner = resolve(block.blocks)
         return block if inner is block.blocks else t.BlockQuote(inner, block.attribution)
@@ -189,7 +191,21 @@ def _first_word_marked(writer: Any, inner: t.Inlines, mark: str) -> str:
         cut = word.end() if word else len(first.text)
         rest = ((t.Text(first.text[cut:]),) if first.text[cut:] else ()) + inner[1:]
         return f"{writer.text(first.text[:cut])}{mark}{writer.inlines(rest)}"
+    if isinstance(first, t.Strong | t.Emphasis | t.Link) and first.children and _styled_text(first):
+        # The first word is inside the formatting (a bold subject line that runs over three lines): the
+        # mark goes after it there, inside the same tags, so that the bar starts on its line. (Only for
+        # styled text: its markup is made here more than once, which a note would count twice.)
+        whole, children = writer.inlines((first,)), writer.inlines(first.children)
+        opening, found, closing = whole.partition(children)
+        if found and children:
+            return f"{opening}{_first_word_marked(writer, first.children, mark)}{closing}{writer.inlines(inner[1:])}"
     return f"{writer.inlines(inner[:1])}{mark}{writer.inlines(inner[1:])}"
+
+
+def _styled_text(node: t.Inline) -> bool:
+    if isinstance(node, t.Strong | t.Emphasis | t.Link):
+        return all(_styled_text(child) for child in node.children)
+    return isinstance(node, t.Text | t.Code | t.LineBreak)
 
 
 def _trimmed(children: t.Inlines, change: str) -> tuple[t.Inlines, t.Inlines, t.Inlines]:
