@@ -89,10 +89,10 @@ def made(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFacto
     calls = Made(tmp_path_factory.mktemp("made") / "calls.tsv")
     real = workers.render_formats
 
-    def spy(agreement: Any, kind: str, formats: Any, options: Any, *, source: str) -> Any:
+    def spy(agreement: Any, kind: str, formats: Any, options: Any, *, source: str, **more: Any) -> Any:
         with calls.log.open("a", encoding="utf-8") as log:  # one line per call, from whichever process
             log.write(f"{Path(source).stem}\t{kind}\n")
-        return real(agreement, kind, formats, options, source=source)
+        return real(agreement, kind, formats, options, source=source, **more)
 
     monkeypatch.setattr(workers, "render_formats", spy)
     return calls

@@ -67,6 +67,8 @@ as briefing and memo, each in PDF and DOCX. Then try your own data:
   reports new my-deal            write a starter data file
   reports validate my-deal.yaml  check it; every mistake located
   reports build my-deal.yaml     build its documents
+  reports diff old.yaml my-deal.yaml
+                                 redline: what changed since old.yaml, marked
 Run `reports COMMAND --help` for a command's options.
 
 \b
