@@ -40,22 +40,25 @@ def load_agreement(path: str | Path) -> Agreement:
 def render(agreement: Agreement, kind: str = "briefing", fmt: str = "pdf", *, theme: Theme | None = None,
            template_dir: Path | None = None, reference_docx: Path | None = None,
            overrides: Mapping[str, str] | None = None, strict: bool = False,
-           timeout: float | None = 60.0) -> bytes:
+           timeout: float | None = 60.0, against: Agreement | None = None, author: str = "reports") -> bytes:
     """Return one document's bytes: ``kind`` is any kind the template folder or the built-ins have
-    ("briefing", "memo", ...), ``fmt`` "pdf" or "docx".
+    ("briefing", "memo", ...), ``fmt`` "pdf" or "docx". With ``against`` (the old version of the
+    agreement), the document is a redline: what changed since it marked, after a "What changed" section,
+    the tracked changes by ``author``.
 
     ``timeout`` (seconds; 0 or None for none) stops a document that runs longer with a ``TimeLimitError``,
     as ``reports pdf --timeout`` does. It uses SIGALRM, so it applies only when called from the main
     thread while no other interval timer runs; the previous SIGALRM handler is restored afterwards.
     Raises ``TemplateError`` or ``RenderError`` (both ``reports.errors.ReportsError``).
     """
-    from reports.pipeline import Options
+    from reports.pipeline import Against, Options
     from reports.pipeline import render as _render
     from reports.theme import DEFAULT_THEME
 
     options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
                       overrides=dict(overrides or {}), strict=strict, timeout=timeout)
-    return _render(agreement, kind, fmt, options).data
+    old = Against(against, author=author) if against is not None else None
+    return _render(agreement, kind, fmt, options, against=old).data
 
 
 def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAULT_KINDS,
