@@ -89,7 +89,8 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert result["features"]["both_formats"]["both_over_pdf"] > 0 and "Both formats" in text
     assert "50 timeline rows over 10, pdf" in text
     # A redline against the earlier draft over the new version alone.
-    assert result["redline"]["memo_docx_ratio"] > 0 and "A redline against the earlier draft" in text
+    assert result["redline"]["draft_memo_ratio"] > 0 and result["redline"]["one_change_briefing_ratio"] > 0
+    assert "A redline (both formats) over building the new version alone" in text
 
 
 def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:

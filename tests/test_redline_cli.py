@@ -130,3 +130,16 @@ def test_an_invalid_old_version_names_its_file_line_and_field(tmp_path: Path) ->
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{old}:" in done.stderr and "agreement.signed" in done.stderr
     assert not (tmp_path / "out" / "redline").exists() or not any((tmp_path / "out" / "redline").glob("*.pdf"))
+
+
+def test_the_python_api_makes_a_redline_with_its_author() -> None:
+    import io
+    import zipfile
+
+    import reports
+
+    new, old = reports.load_agreement(SHIPPED), reports.load_agreement(DRAFT)
+    docx = reports.render(new, "memo", "docx", against=old, author="Desk")
+    body = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    assert 'w:author="Desk"' in body and "<w:delText" in body
+    assert reports.render(new, "memo", "docx") != docx
