@@ -99,8 +99,8 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
 
     ``source`` names the data file in warnings. ``attachments`` are files the document carries (the PDF
     embeds them and claims PDF/A-3a instead of 2a; the DOCX keeps them in a Custom XML Data part): they
-    belong to this one document, so they are an argument here and not part of the build-wide ``Options`` (which the build's
-    keys hash). Returns the document bytes and any warnings; raises ``TemplateError`` for template
+    belong to this one document, so they are an argument here and not part of the build-wide ``Options``
+    (which the build's keys hash). Returns the document bytes and any warnings; raises ``TemplateError`` for template
     problems, ``RenderError`` when the document cannot be made, and with ``options.strict`` also when
     there are warnings, and ``TimeLimitError`` when it takes longer than ``options.timeout`` seconds
     (enforced in the main thread only; see ``reports.limits.time_limit``). Attachments that break

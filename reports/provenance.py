@@ -237,7 +237,7 @@ def _pdf_file(spec: Any) -> Attachment | None:
     relationship = str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/")
     media = str(stream.get("/Subtype", "/application/octet-stream")).lstrip("/")
     try:
-        return Attachment(name, data, media, relationship,  # type: ignore[arg-type]
+        return Attachment(name, data, media, relationship,
                           str(spec.get("/Desc") or "(no description)"))
     except ValueError:
         return None
