@@ -64,12 +64,15 @@ def first_revision(pdf: bytes) -> tuple[bytes, int]:
 
     A revision ends with ``startxref``, the offset of its cross-reference section (which lies inside the
     revision and starts with ``xref`` or an object: ``N G obj``), ``%%EOF`` and its end of line; an
-    incremental update starts right after. An ``%%EOF`` that does not close a revision so (inside a
-    stream, say) is passed over. The whole file, 1, when no end is found."""
+    incremental update starts right after, with an object, a cross-reference section or a comment. An
+    ``%%EOF`` that does not close a revision so (inside a stream, followed by more of the stream or by
+    ``endstream``) is passed over. The whole file, 1, when no end is found."""
     ends: list[int] = []
     for match in _REVISION_END.finditer(pdf):
         offset = int(match.group(1))
-        if offset < match.start() and re.match(rb"xref|\d+\s+\d+\s+obj", pdf[offset:offset + 32]):
+        after = pdf[match.end():match.end() + 64].lstrip(b"\r\n\t\f \0")
+        if (offset < match.start() and re.match(rb"xref|\d+\s+\d+\s+obj", pdf[offset:offset + 32])
+                and (not after or re.match(rb"xref|\d+\s+\d+\s+obj|%", after))):
             ends.append(match.end())
     if not ends:
         return pdf, 1

@@ -273,7 +273,9 @@ def test_python_api_matches_the_command_line(tmp_path: Path) -> None:
     CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path / "cli")])
     assert result.ok and len(result.outputs) == 4
     assert _files(tmp_path / "api") == _files(tmp_path / "cli")
-    assert (tmp_path / "api" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
+    # A build's documents carry their data file and build record (reports.provenance); render's none.
+    assert reports.build([SHIPPED], tmp_path / "bare", embed_source=False).ok
+    assert (tmp_path / "bare" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
         reports.render(agreement, "briefing", "pdf")
 
 
