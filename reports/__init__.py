@@ -66,7 +66,8 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAUL
           reference_docx: Path | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
           check: bool = False, fail_fast: bool = False, timeout: float | None = 60.0,
           manifest: Path | None = None, executor: Executor | None = None, force: bool = False,
-          lang: str | None = None, watermark: str | None = None, classification: str | None = None) -> BuildResult:
+          lang: str | None = None, watermark: str | None = None, classification: str | None = None,
+          embed_source: bool = True) -> BuildResult:
     """Build every agreement in ``paths`` (files or folders) into ``out_dir``; see ``reports build``.
 
     Returns a ``BuildResult`` (``.ok``, ``.exit_code``, ``.outputs``, ``.failed``, ``.internal``,
@@ -81,6 +82,8 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAUL
     incremental (a record beside the documents); ``force`` makes every document again. ``lang`` sets the
     labels' language over the data's; ``watermark`` the mark behind every page; ``classification`` the
     protective marking of every document, over the data's and the theme's (as ``--classification``).
+    Each document carries its data file and build record (``reports.provenance``) unless ``embed_source``
+    is false (``--no-embed-source``); ``render`` embeds none.
     """
     from reports.batch import build as _build
     from reports.pipeline import Options
@@ -88,6 +91,7 @@ def build(paths: Sequence[Path], out_dir: Path, *, kinds: Sequence[str] = DEFAUL
 
     options = Options(theme=theme or DEFAULT_THEME, template_dir=template_dir, reference_docx=reference_docx,
                       timeout=timeout, lang=lang, watermark=watermark,
-                      overrides={"classification": classification} if classification else {})
+                      overrides={"classification": classification} if classification else {},
+                      embed_source=embed_source)
     return _build(list(paths), out_dir, kinds=kinds, formats=formats, options=options, jobs=jobs, shard=shard,
                   check=check, fail_fast=fail_fast, manifest=manifest, executor=executor, force=force)

@@ -206,8 +206,10 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
     """Load every file here, to learn ids (and find duplicates) before anything is written. A file whose
     bytes the record knows is not loaded: its id is the one recorded."""
     from reports.load import load_agreement
+    from reports.provenance import read_data
 
     tasks: list[Task] = []
+    stdin_raw: bytes | None = None
     owners: dict[str, str] = {}
     from_record: set[str] = set()  # the ids taken from the record rather than from a loaded file
     for file in files:
@@ -220,7 +222,10 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
         known = plan.known_id(str(file), digest, data) if plan is not None else None
         if known is None:
             try:
-                agreement = load_agreement(file)
+                if str(file) == "-":  # read once: the agreement and the bytes its documents carry
+                    stdin_raw, agreement = read_data(file)
+                else:
+                    agreement = load_agreement(file)
             except ReportsError as exc:
                 record.errors.extend(problems_of(exc, str(file)))
             except Exception as exc:  # a bug of ours in loading: this file fails, the others still build
@@ -245,7 +250,8 @@ def _load_all(files: Sequence[Path], kinds: Sequence[str], formats: Sequence[str
             if plan is not None and digest is not None:
                 to_make = plan.current_kinds(str(file), digest, record.id, kinds)
             tasks.append(Task(str(file), to_make, tuple(formats), opts,
-                              agreement if str(file) == "-" else None, digest=digest))
+                              agreement if str(file) == "-" else None, digest=digest,
+                              raw=stdin_raw if str(file) == "-" else None))
         if fail_fast and record.errors:
             break
     return tasks, None

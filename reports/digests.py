@@ -275,6 +275,65 @@ def template_digest(kind: str, template_dir: Path | None) -> str:
     return _sha("templates", [str(f) for f in folders], sorted(states.items()))
 
 
+def templates_used(kind: str, template_dir: Path | None) -> dict[str, str]:
+    """Each template ``kind`` can load and the one the loader takes (the first folder that has it), as
+    ``"template-dir:SHA256"`` or ``"built-in:SHA256"`` (``"absent"`` when no folder has it): no path, so
+    the same templates give the same answer on every machine. When a template computes the name of
+    another, every ``.j2`` file of the folders is listed."""
+    folders = _template_folders(template_dir)
+    labels = (["template-dir"] if template_dir is not None else []) + ["built-in"]
+    used: dict[str, str] = {}
+    pending = [f"{kind}.md.j2"]
+    while pending:
+        name = pending.pop()
+        if name in used:
+            continue
+        pieces = name.split("/")
+        if any(p in ("", ".", "..") for p in pieces) or "\\" in name or "\0" in name:
+            return _every_template(folders, labels)
+        used[name] = "absent"
+        for folder, label in zip(folders, labels, strict=True):
+            state, source = _template_state(folder, pieces)
+            if source is None:
+                continue
+            used[name] = f"{label}:{state}"
+            referenced = _references(source)
+            if referenced is None:
+                return _every_template(folders, labels)
+            pending.extend(referenced)
+            break
+    return dict(sorted(used.items()))
+
+
+def _every_template(folders: Sequence[Path], labels: Sequence[str]) -> dict[str, str]:
+    used: dict[str, str] = {}
+    for folder, label in zip(folders, labels, strict=True):
+        for path in _walk(folder):
+            name = Path(os.path.relpath(path, folder)).as_posix()
+            if name.endswith(".j2") and name not in used:
+                used[name] = f"{label}:{_file_state(path)}"
+    return dict(sorted(used.items()))
+
+
+def assets_digest(template_dir: Path | None) -> str:
+    """sha256 of every file of the template folders that is not a template (catalogues, images, the
+    built-in reference document), by name inside its folder and content: no path."""
+    return _sha("assets", [[Path(os.path.relpath(p, folder)).as_posix(), _file_state(p)]
+                           for folder in _template_folders(template_dir) for p in _walk(folder)
+                           if not p.endswith(".j2")])
+
+
+def content_state(path: str | os.PathLike[str]) -> object:
+    """What a file contributes to a key: its sha256 (kept while the file is unchanged), or why not."""
+    return _file_state(os.fspath(path))
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str | None]:
+    """The version of each library ``reports`` needs (and what those need); None when not installed."""
+    return {str(name): value[0] if isinstance(value, list) else None for name, value in _libraries()}
+
+
 def _template_state(folder: Path, pieces: list[str]) -> tuple[object, bytes | None]:
     """What the template ``pieces`` in ``folder`` contributes to a key, and its source: read as the
     loader reads it (``reports.safe_open``: links only while they stay inside, no hard-linked file

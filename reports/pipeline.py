@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # types only: the pipeline imports compose, i18n and the writ
     from reports.i18n import DocumentLocale
     from reports.tree import Document
     from reports.writers.options import Attachment
+
+    # A document's attachments: the same for every format, or each format's own.
+    Attachments = Sequence[Attachment] | Mapping[str, Sequence[Attachment]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class Options:
     watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
     lang: str | None = None  # --lang: the labels' language (BCP-47); None takes the data's `language`
     against: AgainstSpec | None = None  # --against: build redlines against this old version
+    # Whether the build embeds the data file and its build record in each document (reports.provenance);
+    # --no-embed-source turns it off. The pipeline itself embeds only the attachments it is given.
+    embed_source: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,14 +93,14 @@ class Rendered:
 
 
 def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = None,
-           *, source: str = "<data>", attachments: Sequence[Attachment] = (),
+           *, source: str = "<data>", attachments: Attachments = (),
            against: Against | None = None) -> Rendered:
     """Render ``agreement`` as a ``kind`` ("briefing" or "memo") document in ``fmt`` ("pdf" or "docx").
 
     ``source`` names the data file in warnings. ``attachments`` are files the document carries (the PDF
-    embeds them and claims PDF/A-3a instead of 2a; the DOCX has no place for them): they belong to this one
-    document, so they are an argument here and not part of the build-wide ``Options`` (which the build's
-    keys hash). Returns the document bytes and any warnings; raises ``TemplateError`` for template
+    embeds them and claims PDF/A-3a instead of 2a; the DOCX keeps them in a Custom XML Data part): they
+    belong to this one document, so they are an argument here and not part of the build-wide ``Options``
+    (which the build's keys hash). Returns the document bytes and any warnings; raises ``TemplateError`` for template
     problems, ``RenderError`` when the document cannot be made, and with ``options.strict`` also when
     there are warnings, and ``TimeLimitError`` when it takes longer than ``options.timeout`` seconds
     (enforced in the main thread only; see ``reports.limits.time_limit``). Attachments that break
@@ -105,10 +111,11 @@ def render(agreement: Agreement, kind: str, fmt: str, options: Options | None = 
 
 
 def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], options: Options | None = None,
-                   *, source: str = "<data>", attachments: Sequence[Attachment] = (),
+                   *, source: str = "<data>", attachments: Attachments = (),
                    against: Against | None = None) -> list[Rendered]:
     """Like ``render`` for several formats of one document, in order: the template is rendered and its
-    Markdown parsed once, and each writer works from the same tree.
+    Markdown parsed once, and each writer works from the same tree. ``attachments`` may be a mapping from
+    format to that format's attachments (a build record names the format it describes).
 
     With ``against``, the document is a redline: the new version with what changed since
     ``against.agreement`` marked (``reports.redline``), after a "What changed" section."""
@@ -121,7 +128,9 @@ def render_formats(agreement: Agreement, kind: str, formats: Sequence[str], opti
             raise RenderError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # A template can loop for ever; the limit stops it with a message naming the data file and the kind.
     with time_limit(opts.timeout, source=source, what=kind), _collector_paused():
-        return _render(agreement, kind, formats, opts, source, tuple(attachments), against)
+        per_format = ({fmt: tuple(attachments.get(fmt, ())) for fmt in formats} if isinstance(attachments, Mapping)
+                      else dict.fromkeys(formats, tuple(attachments)))
+        return _render(agreement, kind, formats, opts, source, per_format, against)
 
 
 def warm() -> None:
@@ -162,7 +171,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _render(agreement: Agreement, kind: str, formats: Sequence[str], opts: Options, source: str,
-            attachments: tuple[Attachment, ...], against: Against | None) -> list[Rendered]:
+            attachments: dict[str, tuple[Attachment, ...]], against: Against | None) -> list[Rendered]:
     document, locale, warnings = _compose(agreement, kind, formats, opts, source)
     author = "reports"
     if against is not None:  # the old version composed alike, then the two trees compared
@@ -227,7 +236,7 @@ def _compose(agreement: Agreement, kind: str, formats: Sequence[str], opts: Opti
 
 
 def _write(document: Document, kind: str, formats: Sequence[str], opts: Options, source: str,
-           attachments: tuple[Attachment, ...], warnings: list[Problem], author: str, *,
+           attachments: dict[str, tuple[Attachment, ...]], warnings: list[Problem], author: str, *,
            check_pages: bool) -> list[Rendered]:
     from reports.writers.options import WriterOptions
     from reports.writers.registry import get_writer, paginator
@@ -236,9 +245,10 @@ def _write(document: Document, kind: str, formats: Sequence[str], opts: Options,
     theme = opts.theme if opts.watermark is None else opts.theme.model_copy(update={"watermark": opts.watermark})
     # One layout for every format: the writers share a paginator, and the PDF (whose drawing is that
     # layout) is written first, so that the DOCX reads its page numbers instead of laying out again.
-    writer_options = WriterOptions(reference_docx=opts.reference_docx, attachments=attachments,
-                                   paginate=paginator(), author=author, revision_date=_revision_date(document))
-    written = {fmt: get_writer(fmt)(document, theme, writer_options) for fmt in sorted(set(formats), key="pdf".__ne__)}
+    writer_options = WriterOptions(reference_docx=opts.reference_docx, paginate=paginator(), author=author,
+                                   revision_date=_revision_date(document))
+    written = {fmt: get_writer(fmt)(document, theme, replace(writer_options, attachments=attachments[fmt]))
+               for fmt in sorted(set(formats), key="pdf".__ne__)}
     outputs = [written[fmt] for fmt in formats]
     if "pdf" in formats:
         from reports.writers.pdf.writer import chinese_not_embedded

@@ -10,19 +10,20 @@ task it held. Writing files is not done here: results come back to the build, wh
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Generator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports.digests import data_digest
 from reports.errors import Problem, RenderError, ReportsError
 from reports.limits import internal_problem, near_memory_cap, traceback_text
 from reports.model import Agreement
 from reports.pipeline import Against, Options, Rendered, render, render_formats
 from reports.results import problems_of
 from reports.supervisor import supervised, worker_died
+from reports.writers.options import Attachment
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Task:
     formats: tuple[str, ...]
     options: Options
     agreement: Agreement | None = None  # only for standard input, which cannot be read twice
+    raw: bytes | None = None  # standard input's bytes, the agreement's (carried by the documents)
     digest: str | None = None  # sha256 of the file as the build saw it (None: no record is kept)
 
 
@@ -58,22 +60,27 @@ def _render_task(task: Task, limit_mb: int | None = None) -> Done:
 
 def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
     """The task's result, and whether its worker should go (it ran out of memory: its heap is spent)."""
-    from reports.load import load_agreement
+    from reports.provenance import attachments, read_data, source_name
 
     done = Done(task.source)
     kind = ""
     try:
-        # The record keys a document by the bytes of its data file: hashed before and after loading, so
-        # a file saved during the build is never recorded under the key of its earlier content.
-        before = data_digest(task.source) if task.digest is not None else None
-        agreement = task.agreement or load_agreement(Path(task.source))  # raises if the file changed since
-        if before is not None and data_digest(task.source) == before:
-            done.digest = before
+        # The file is read once: the agreement is loaded from those bytes, the documents carry them
+        # (reports.provenance) and the record keys the documents by their digest, so a file saved during
+        # the build is never recorded under the key of its earlier content (batch compares the digests).
+        if task.agreement is not None:  # standard input, read by the build already
+            raw, agreement = task.raw, task.agreement
+        else:
+            raw, agreement = read_data(Path(task.source))
+            if task.digest is not None:
+                done.digest = hashlib.sha256(raw).hexdigest()
         against, found = _against(task)
         done.warnings.extend(found)
         for kind in task.kinds:
+            carried = attachments(raw, source_name(task.source), kind, task.formats, task.options) \
+                if raw is not None else {}
             results = render_formats(agreement, kind, task.formats, task.options, source=task.source,
-                                     against=against)
+                                     against=against, attachments=carried)
             for fmt, result in zip(task.formats, results, strict=True):
                 done.documents.append((kind, fmt, result.data))
                 done.warnings.extend(w for w in result.warnings if w not in done.warnings)
@@ -195,14 +202,16 @@ class _One:
     fmt: str
     options: Options
     source: str
+    attachments: tuple[Attachment, ...] = ()
 
 
-def render_isolated(agreement: Agreement, kind: str, fmt: str, options: Options, *, source: str) -> Rendered:
+def render_isolated(agreement: Agreement, kind: str, fmt: str, options: Options, *, source: str,
+                    attachments: Sequence[Attachment] = ()) -> Rendered:
     """``pipeline.render`` in one supervised worker under ``options.memory_limit``, as a build renders:
     the calling process never carries the document's memory. Raises what ``render`` raises (a
     ``ReportsError``), ``RenderError`` for the memory cap or a worker that died, and ``WorkerBug`` for
-    a bug of ours."""
-    task = _One(agreement, kind, fmt, options, source)
+    a bug of ours. ``attachments``: the files the document carries (``reports.provenance``)."""
+    task = _One(agreement, kind, fmt, options, source, tuple(attachments))
     (outcome,) = supervised([task], 1, options.memory_limit, _work_one, _one_died)
     if isinstance(outcome, Rendered):
         return outcome
@@ -211,7 +220,8 @@ def render_isolated(agreement: Agreement, kind: str, fmt: str, options: Options,
 
 def _work_one(task: _One, limit_mb: int | None) -> tuple[Rendered | Exception, bool]:
     try:
-        return render(task.agreement, task.kind, task.fmt, task.options, source=task.source), False
+        return render(task.agreement, task.kind, task.fmt, task.options, source=task.source,
+                      attachments=task.attachments), False
     except ReportsError as exc:
         return exc, False
     except MemoryError:

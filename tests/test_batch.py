@@ -128,7 +128,17 @@ def test_check_is_clean_after_a_build_and_fails_after_an_edit(tmp_path: Path) ->
     check = runner.invoke(main, ["build", str(data), "-d", str(out), "--check"])
     assert check.exit_code == 1
     assert f"{out}/zhejiang-alibaba-2023-memo.pdf: differs" in check.output
-    assert f"{out}/zhejiang-alibaba-2023-briefing.pdf: differs" not in check.output  # CC is memo-only
+    # Every document carries its data file (reports.provenance): the briefing's bytes change too ...
+    assert f"{out}/zhejiang-alibaba-2023-briefing.pdf: differs" in check.output
+    bare = tmp_path / "bare"  # ... and without it, only the memo's (CC is memo-only)
+    shutil.copy(SHIPPED, tmp_path / "deal2.yaml")
+    bare_build = runner.invoke(main, ["build", str(tmp_path / "deal2.yaml"), "-d", str(bare), "--no-embed-source"])
+    assert bare_build.exit_code == 0
+    (tmp_path / "deal2.yaml").write_text(data.read_text("utf-8"), "utf-8")
+    bare_check = runner.invoke(main, ["build", str(tmp_path / "deal2.yaml"), "-d", str(bare), "--check",
+                                      "--no-embed-source"])
+    assert bare_check.exit_code == 1 and f"{bare}/zhejiang-alibaba-2023-memo.pdf: differs" in bare_check.output
+    assert f"{bare}/zhejiang-alibaba-2023-briefing.pdf: differs" not in bare_check.output
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before  # nothing written
     empty = tmp_path / "empty"
     check = runner.invoke(main, ["build", str(data), "-d", str(empty), "--check"])
@@ -273,7 +283,9 @@ def test_python_api_matches_the_command_line(tmp_path: Path) -> None:
     CliRunner().invoke(main, ["build", str(SHIPPED), "-d", str(tmp_path / "cli")])
     assert result.ok and len(result.outputs) == 4
     assert _files(tmp_path / "api") == _files(tmp_path / "cli")
-    assert (tmp_path / "api" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
+    # A build's documents carry their data file and build record (reports.provenance); render's none.
+    assert reports.build([SHIPPED], tmp_path / "bare", embed_source=False).ok
+    assert (tmp_path / "bare" / "zhejiang-alibaba-2023-briefing.pdf").read_bytes() == \
         reports.render(agreement, "briefing", "pdf")
 
 

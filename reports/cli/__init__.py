@@ -12,12 +12,11 @@ the whole command line.
 
 from __future__ import annotations
 
-from reports.cli import build, data, render, templates
+from reports.cli import build, data, provenance, render, templates
 from reports.cli.group import main
 
 for _command in (data.validate, data.schema, data.new, render.pdf, render.docx, build.build, build.diff,
-                 build.watch,
-                 templates.templates):
+                 build.watch, templates.templates, provenance.extract, provenance.verify):
     main.add_command(_command)
 
 __all__ = ["main"]

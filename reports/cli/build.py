@@ -222,7 +222,8 @@ def watch(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
         return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx, strict=strict,
                        timeout=timeout, watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"),
-                       overrides=marking_overrides(classification))
+                       overrides=marking_overrides(classification),
+                       embed_source=not meta.get("reports.no_embed_source", False))
 
     setup = WatchSetup(data=list(data) or [default_data_file()], out_dir=out_dir, kinds=kinds or KINDS,
                        formats=formats or DOC_FORMATS, options=options, template_dir=template_dir,

@@ -92,6 +92,10 @@ def render_options(func: Any) -> Any:
         click.option("--lang", metavar="LANG", expose_value=False, callback=_lang,
                      help="Language of the document's labels (BCP-47, e.g. zh-Hans); default: the data's "
                           "`language`."),
+        click.option("--no-embed-source", is_flag=True, expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("reports.no_embed_source", value),
+                     help="Leave the data file and the build record out of the documents (by default each "
+                          "document carries them: `reports extract` and `reports verify` read them)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -172,7 +176,8 @@ def pipeline_options(template_dir: Path | None, theme_file: Path | None, referen
     return Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx,
                    overrides=overrides or {}, strict=strict, timeout=timeout,
                    watermark=meta.get("reports.watermark"), lang=meta.get("reports.lang"),
-                   memory_limit=meta.get("reports.memory_limit", DEFAULT_MEMORY_MB))
+                   memory_limit=meta.get("reports.memory_limit", DEFAULT_MEMORY_MB),
+                   embed_source=not meta.get("reports.no_embed_source", False))
 
 
 def against_options(func: Any) -> Any:

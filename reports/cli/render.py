@@ -24,9 +24,9 @@ from reports.errors import display_path
 
 def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, options: Any) -> None:
     from reports.console import print_problems
-    from reports.load import load_agreement
     from reports.output import check_target, prepare_out_dir, write_atomic
     from reports.paths import default_data_file
+    from reports.provenance import attachments, read_data, source_name
     from reports.workers import render_isolated
 
     check_kinds((kind,), options.template_dir)
@@ -34,9 +34,10 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
     click.get_current_context().meta["reports.file"] = str(source)  # names it in an internal error
     if output is not None and str(output) != "-":
         check_target(output)  # a device, FIFO or folder is refused before any work is done
-    agreement = load_agreement(source)
+    raw, agreement = read_data(source)  # read once: the agreement and the bytes the document carries
+    carried = attachments(raw, source_name(source), kind, (fmt,), options)[fmt]
     # In a supervised worker under the memory cap, as a build renders: this process never carries it.
-    result = render_isolated(agreement, kind, fmt, options, source=str(source))
+    result = render_isolated(agreement, kind, fmt, options, source=str(source), attachments=carried)
     print_problems(result.warnings, "text", warning=True)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(result.data)

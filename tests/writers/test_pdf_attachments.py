@@ -169,12 +169,23 @@ def test_without_attachments_the_claim_stays_2a_and_nothing_is_added() -> None:
     assert claimed_pdfa_profile(write(_tiny(), DEFAULT_THEME, WriterOptions(attachments=one))) == "3a"
 
 
-def test_docx_ignores_attachments() -> None:
+def test_docx_carries_attachments_in_custom_xml_only() -> None:
+    # The DOCX keeps attachments in a Custom XML Data part (reports.writers.docx.attachments): every other
+    # part is as it is without them.
+    import zipfile
+
+    from reports.provenance import docx_attachments
+
     agreement = load_agreement(ROOT / "data" / EDITIONS["en"])
     files = provenance("memo", ROOT / "data" / EDITIONS["en"])
-    with_files = render_formats(agreement, "memo", ("docx",), Options(timeout=None), attachments=files)
-    without = render_formats(agreement, "memo", ("docx",), Options(timeout=None))
-    assert with_files[0].data == without[0].data
+    with_files = render_formats(agreement, "memo", ("docx",), Options(timeout=None), attachments=files)[0].data
+    without = render_formats(agreement, "memo", ("docx",), Options(timeout=None))[0].data
+    assert docx_attachments(with_files) == list(files) and docx_attachments(without) == []
+    with zipfile.ZipFile(io.BytesIO(with_files)) as carrying, zipfile.ZipFile(io.BytesIO(without)) as bare:
+        added = sorted(set(carrying.namelist()) - set(bare.namelist()))
+        assert added == ["customXml/_rels/item1.xml.rels", "customXml/item1.xml", "customXml/itemProps1.xml"]
+        changed = sorted(n for n in bare.namelist() if carrying.read(n) != bare.read(n))
+    assert changed == ["[Content_Types].xml", "word/_rels/document.xml.rels"]
 
 
 def test_modification_date_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:

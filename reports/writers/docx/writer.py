@@ -157,6 +157,9 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     mark_spacers(writer)  # a redline's whole table: the space after it goes with it
     embed_fonts(document, theme.fonts.cjk)  # last: it subsets the fonts to every character written above
     _core_properties(document, doc.meta)
+    from reports.writers.docx.attachments import attach  # files carried (a Custom XML Data part)
+
+    attach(document, options.attachments)  # nothing for none
     return package_bytes(document)
 
 
