@@ -32,6 +32,7 @@ import json
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,8 +231,8 @@ def _pdf_file(spec: Any) -> Attachment | None:
     size = params.get("/Size") if params is not None else None
     if stream is None or not isinstance(size, int) or not 0 <= size <= MAX_ATTACHMENT:
         return None
-    data = stream.read_bytes()
-    if len(data) != size:
+    data = _bounded_stream(stream, size)
+    if data is None:
         return None
     name = str(spec.get("/UF") or spec.get("/F") or "")
     relationship = str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/")
@@ -241,6 +242,28 @@ def _pdf_file(spec: Any) -> Attachment | None:
                           str(spec.get("/Desc") or "(no description)"))
     except ValueError:
         return None
+
+
+def _bounded_stream(stream: Any, size: int) -> bytes | None:
+    """The decoded bytes of an embedded file's stream when they are exactly ``size`` long. Decoded by
+    hand, never past ``size`` + 1 bytes: a hostile PDF's /Size says nothing, and a few kilobytes of
+    Flate data can expand to gigabytes. Only what our writer makes is read: raw or Flate, no predictor."""
+    import pikepdf
+
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        filters = filters[0] if len(filters) == 1 else "several"
+    if stream.get("/DecodeParms") is not None or filters not in (None, pikepdf.Name.FlateDecode):
+        return None
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        return raw if len(raw) == size else None
+    inflate = zlib.decompressobj()
+    try:
+        data = inflate.decompress(raw, size + 1)
+    except zlib.error:
+        return None
+    return data if len(data) == size and not inflate.unconsumed_tail else None
 
 
 def docx_attachments(docx: bytes) -> list[Attachment]:

@@ -16,11 +16,12 @@ import pikepdf
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reports import provenance, verify
 from reports.cli import main
+from reports.errors import RenderError
 from reports.load import agreement_from_bytes
 from reports.pipeline import Options, render_formats
 from tests import strategies
@@ -164,7 +165,8 @@ def test_verify_json(built: Path) -> None:
     assert json.loads(result.output)["verdict"] == "reproduced"
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=strategies.agreement_dicts(), as_json=st.booleans(), fmt=st.sampled_from(("pdf", "docx")))
 def test_generated_agreements_round_trip(data: dict[str, Any], as_json: bool, fmt: str) -> None:
     raw = (json.dumps(data, default=str, ensure_ascii=False) if as_json
@@ -173,7 +175,11 @@ def test_generated_agreements_round_trip(data: dict[str, Any], as_json: bool, fm
     agreement = agreement_from_bytes(raw, name, Path(name).suffix)
     options = Options(timeout=None)
     carried = provenance.attachments(raw, name, "briefing", (fmt,), options)
-    document = render_formats(agreement, "briefing", (fmt,), options, attachments=carried)[0].data
+    try:
+        document = render_formats(agreement, "briefing", (fmt,), options, attachments=carried)[0].data
+    except RenderError as exc:  # a drawn marking too wide for its line: refused by design, not our case
+        assume("never cut" not in str(exc))
+        raise
     embedded = provenance.read_embedded(document)
     assert embedded is not None and embedded.source.data == raw and embedded.source.name == name
     assert verify.verify_document(document, name, options=options).verdict == "reproduced"
@@ -364,3 +370,23 @@ def test_libreoffice_round_trip_keeps_the_custom_xml(built: Path, office: Any, t
     assert after is not None and after.source.data == SHIPPED.read_bytes() and after.record == before.record
     (tmp_path / "saved.docx").write_bytes(saved)
     assert ": differs: content" in run("verify", str(tmp_path / "saved.docx")).output
+
+
+def test_an_embedded_file_is_never_inflated_past_its_declared_size() -> None:
+    # A Flate bomb: 64 MB of zeros in about 64 KB, declared as 10 bytes. Reading stops at 11 bytes.
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    bomb = pikepdf.Stream(pdf, zlib.compress(b"\0" * (64 << 20), 9))
+    bomb.Filter = pikepdf.Name.FlateDecode
+    bomb.Params = pikepdf.Dictionary(Size=10)
+    spec = pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F="data.yaml", UF="data.yaml",
+                              EF=pikepdf.Dictionary(F=bomb, UF=bomb), AFRelationship=pikepdf.Name.Source)
+    pdf.Root.AF = pikepdf.Array([pdf.make_indirect(spec)])
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    assert provenance.pdf_attachments(buffer.getvalue()) == []
+    assert provenance.read_embedded(buffer.getvalue()) is None
