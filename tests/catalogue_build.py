@@ -44,10 +44,14 @@ def _spoil(change: bytes | dict[str, object] | Callable[[Path], None]) -> Callab
 
 def _current_document(folder: Path, _output: str) -> None:
     """The document on disk is the one the edited data makes, and a fresh record stands beside it."""
+    from reports import provenance
     from reports.load import load_agreement
-    from reports.pipeline import render
+    from reports.pipeline import Options, render_formats
 
-    expected = render(load_agreement(folder / "a.yaml"), "memo", "pdf").data
+    # As the build makes it: the data file and the build record inside (reports.provenance).
+    raw = (folder / "a.yaml").read_bytes()
+    carried = provenance.attachments(raw, "a.yaml", "memo", ("pdf",), Options())
+    expected = render_formats(load_agreement(folder / "a.yaml"), "memo", ("pdf",), attachments=carried)[0].data
     assert (folder / "out" / f"{ID}-memo.pdf").read_bytes() == expected, "a stale document was kept"
     record = folder / "out" / RECORD_NAME
     if record.is_file() and not record.is_symlink():
@@ -160,10 +164,14 @@ def _only_own_names(folder: Path, _output: str) -> None:
 
 
 def _current_memo(folder: Path) -> None:
+    from reports import provenance
     from reports.load import load_agreement
-    from reports.pipeline import render
+    from reports.pipeline import Options, render_formats
 
-    expected = render(load_agreement(folder / "a.yaml"), "memo", "pdf").data
+    # As the build makes it: the data file and the build record inside (reports.provenance).
+    raw = (folder / "a.yaml").read_bytes()
+    carried = provenance.attachments(raw, "a.yaml", "memo", ("pdf",), Options())
+    expected = render_formats(load_agreement(folder / "a.yaml"), "memo", ("pdf",), attachments=carried)[0].data
     assert (folder / "out" / f"{ID}-memo.pdf").read_bytes() == expected
 
 
@@ -199,10 +207,14 @@ def _one_byte(memo: Path) -> None:
 
 
 def _check_left_alone(folder: Path, _output: str) -> None:
+    from reports import provenance
     from reports.load import load_agreement
-    from reports.pipeline import render
+    from reports.pipeline import Options, render_formats
 
-    expected = render(load_agreement(folder / "a.yaml"), "memo", "pdf").data
+    # As the build makes it: the data file and the build record inside (reports.provenance).
+    raw = (folder / "a.yaml").read_bytes()
+    carried = provenance.attachments(raw, "a.yaml", "memo", ("pdf",), Options())
+    expected = render_formats(load_agreement(folder / "a.yaml"), "memo", ("pdf",), attachments=carried)[0].data
     assert (folder / "out" / f"{ID}-memo.pdf").read_bytes() != expected  # --check writes nothing
 
 

@@ -267,8 +267,14 @@ def assert_clean(data: bytes) -> None:
     for rels, kind, target in external_targets(data):
         assert kind == RT + "hyperlink" and target.startswith(("http://", "https://", "mailto:")), (rels, target)
         assert "/header" in rels or "/footer" in rels or rels == "word/_rels/document.xml.rels", rels
+    from reports.writers.docx.attachments import NAMESPACE
+
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = package.namelist()
+        # Our own Custom XML part (the data file and build record, reports.provenance) is the one allowed;
+        # nothing of the reference's may come through.
+        ours = [n for n in package.namelist() if re.fullmatch(r"customXml/(_rels/)?item(Props)?\d+\.xml(\.rels)?", n)]
+        assert all(NAMESPACE.encode() in package.read(n) for n in ours if re.fullmatch(r"customXml/item\d+\.xml", n))
+        names = [n for n in package.namelist() if n not in ours]
         assert not [n for n in names if re.search(r"vba|customxml|embeddings|activex|oleObject", n, re.I)], names
         content = b"".join(package.read(n) for n in names)
     for needle in (b"attachedTemplate", b"mailMerge", b"evil.example", b"file://", b"oleObject", b"OLEObject",

@@ -49,12 +49,13 @@ def test_a_dask_cluster_builds_what_the_process_pool_builds(tmp_path: Path, dask
     assert dask.exit_code == pool.exit_code == 1
     shown = (tmp_path / "dask.json").read_text("utf-8").replace(str(tmp_path / "dask"), "OUT")
     assert shown == (tmp_path / "pool.json").read_text("utf-8").replace(str(tmp_path / "pool"), "OUT")
-    # The record works the same through the seam: an edit makes only its agreement's documents again.
+    # The record works the same through the seam: an edit makes only its agreement's documents again
+    # (both: each carries its data file, so a memo-only edit changes the briefing's bytes too).
     edited = data / "deal-1.yaml"
     edited.write_text(edited.read_text("utf-8").replace("Strategy Team", "Strategy Office"), "utf-8")
     again = build([data], tmp_path / "dask", formats=("pdf",), executor=dask_executor)
     assert again.rendered == 2 and {o.path.rsplit("/", 1)[1] for o in again.outputs if o.status == "written"} == {
-        "deal-1-memo.pdf"}
+        "deal-1-memo.pdf", "deal-1-briefing.pdf"}
 
 
 def test_any_executor_plugs_in_and_is_left_open(tmp_path: Path) -> None:
