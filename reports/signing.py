@@ -84,7 +84,7 @@ def _tag_field(writer: IncrementalPdfFileWriter, field_name: str, label: str) ->
         return  # an untagged PDF: nothing to keep in step
     tree = root["/StructTreeRoot"]
     document, document_ref = _document_element(tree)
-    key = int(tree.get("/ParentTreeNextKey", _next_key(tree["/ParentTree"])))
+    key = int(tree["/ParentTreeNextKey"]) if "/ParentTreeNextKey" in tree else _next_key(tree["/ParentTree"])
     form = generic.DictionaryObject({
         generic.pdf_name("/Type"): generic.pdf_name("/StructElem"),
         generic.pdf_name("/S"): generic.pdf_name("/Form"),
@@ -99,7 +99,7 @@ def _tag_field(writer: IncrementalPdfFileWriter, field_name: str, label: str) ->
     })
     form_ref = writer.add_object(form)
     widget[generic.pdf_name("/StructParent")] = generic.NumberObject(key)
-    kids = document.get("/K")
+    kids = _resolved(document, "/K")
     if isinstance(kids, generic.ArrayObject):
         kids.append(form_ref)
         writer.update_container(kids)
@@ -115,7 +115,7 @@ def _field_ref(writer: IncrementalPdfFileWriter, field_name: str) -> generic.Ind
     found = writer.root["/AcroForm"]["/Fields"]
     for index in range(len(found)):
         ref = found.raw_get(index)
-        if isinstance(ref, generic.IndirectObject) and str(ref.get_object().get("/T")) == field_name:
+        if isinstance(ref, generic.IndirectObject) and str(_resolved(ref.get_object(), "/T")) == field_name:
             return ref
     raise AssertionError(f"the field {field_name} was just added")  # pragma: no cover - pyHanko's contract
 
@@ -136,17 +136,17 @@ def _document_element(tree: Any) -> tuple[Any, generic.IndirectObject]:
 def _next_key(parent_tree: Any) -> int:
     """One past the largest key of a number tree (for a tree that lacks /ParentTreeNextKey)."""
     highest = -1
-    nums = parent_tree.get("/Nums")
+    nums = _resolved(parent_tree, "/Nums")
     if nums is not None:
         highest = max([int(nums[i]) for i in range(0, len(nums), 2)], default=-1)
-    for kid in parent_tree.get("/Kids", ()):
+    for kid in _resolved(parent_tree, "/Kids") or ():
         highest = max(highest, _next_key(kid) - 1)
     return highest + 1
 
 
 def _add_parent(writer: IncrementalPdfFileWriter, parent_tree: Any, key: int, element: Any) -> None:
     """Map ``key`` to ``element`` in the parent tree (a number tree): the key is larger than any in it."""
-    nums = parent_tree.get("/Nums")
+    nums = _resolved(parent_tree, "/Nums")
     if nums is not None:
         nums.extend([generic.NumberObject(key), element])
         writer.update_container(nums)
@@ -180,7 +180,7 @@ def sign_pdf(data: bytes, signer: LoadedSigner, *, timestamp_url: str | None = N
             f"certificate's validity, {signer.not_before:%Y-%m-%d} to {signer.not_after:%Y-%m-%d}: unset "
             "SOURCE_DATE_EPOCH or sign with a certificate valid then")
     writer = _writer(data)
-    if field_name in {str(ref.get_object().get("/T")) for ref in _existing_fields(writer)}:
+    if field_name in {str(_resolved(field, "/T")) for field in _existing_fields(writer)}:
         raise SigningError(f"the PDF already has a field named {field_name!r}; choose another name")
     _tag_field(writer, field_name, label)
     meta = signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES,
@@ -200,8 +200,15 @@ def sign_pdf(data: bytes, signer: LoadedSigner, *, timestamp_url: str | None = N
 
 
 def _existing_fields(writer: IncrementalPdfFileWriter) -> list[Any]:
-    form = writer.root.get("/AcroForm")
-    return list(form.get("/Fields", ())) if form is not None else []
+    form = _resolved(writer.root, "/AcroForm")
+    found = _resolved(form, "/Fields") if form is not None else None
+    return list(found) if found is not None else []
+
+
+def _resolved(dictionary: Any, key: str) -> Any:
+    # pyHanko's get() and iteration hand indirect references back as they are; get_object() and [] resolve.
+    dictionary = dictionary.get_object()
+    return dictionary[key] if key in dictionary else None  # noqa: SIM401 - get() would not resolve
 
 
 class _TimedSigner(signers.PdfSigner):
