@@ -223,6 +223,10 @@ def missing_strings(expected: list[str], actual_text: str, fmt: str, logical: st
             continue
         if fmt == "pdf" and any(map(_is_rtl, wanted)) and _rtl_runs_found(_unmarked(wanted), _unmarked(actual)):
             continue
+        # pdftotext joins a line that ends in a hyphen to the next and drops that hyphen (a run of 250
+        # hyphens broken over three lines came back with 248): the PDF holds them all.
+        if fmt == "pdf" and "-" in wanted and wanted.replace("-", "") in actual.replace("-", ""):
+            continue
         lost.append(text)
     return lost
 
