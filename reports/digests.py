@@ -379,7 +379,8 @@ def _value_state(value: Any) -> object:
     if isinstance(value, Path):
         return {"path": str(value.resolve()), "state": _file_state(str(value))}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):  # --against's old version
-        state = {f.name: _value_state(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        state = {f.name: _value_state(getattr(value, f.name)) for f in dataclasses.fields(value)
+                 if f.metadata.get("in_key", True)}  # a password file's content is in no key
         folder = getattr(value, "template_dir", None)  # the old version's templates: every file counts
         return {**state, "templates": _all_templates([folder]) if folder is not None else None}
     if isinstance(value, Mapping):

@@ -47,6 +47,21 @@ class AgainstSpec:
 
 
 @dataclass(frozen=True)
+class SignSpec:
+    """How every PDF of a build is signed (``--sign``, ``reports.sign_outputs``): ``key`` a PKCS#12
+    archive, or a PEM private key with its PEM ``certificate``; ``chain`` more certificates to carry;
+    ``password_file`` the file holding the key's password (else ``REPORTS_SIGN_PASSWORD``; never a
+    command-line value, and its content is no part of any build key); ``timestamp_url`` the RFC 3161
+    time-stamp authority for PAdES B-T (None: B-B)."""
+
+    key: Path
+    certificate: Path | None = None
+    chain: tuple[Path, ...] = ()
+    password_file: Path | None = field(default=None, metadata={"in_key": False})
+    timestamp_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything besides the data that decides what a document looks like (one object, like pandoc's
     WriterOptions), so that the build step can hand it to worker processes in one piece."""
@@ -64,6 +79,7 @@ class Options:
     watermark: str | None = None  # --watermark: the mark behind every page; None keeps the theme's
     lang: str | None = None  # --lang: the labels' language (BCP-47); None takes the data's `language`
     against: AgainstSpec | None = None  # --against: build redlines against this old version
+    sign: SignSpec | None = None  # --sign: every PDF signed (PAdES) after it is made
     # Whether the build embeds the data file and its build record in each document (reports.provenance);
     # --no-embed-source turns it off. The pipeline itself embeds only the attachments it is given.
     embed_source: bool = True

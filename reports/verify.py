@@ -27,7 +27,8 @@ from reports.errors import ReportsError, display_path
 from reports.pipeline import Options, render_formats
 from reports.provenance import Embedded, attachments, build_record, read_embedded
 
-SignatureCheck = Callable[[bytes], "str | None"]
+# A PDF's signatures in words, and whether they hold (None: the PDF has none).
+SignatureCheck = Callable[[bytes], "tuple[str, bool] | None"]
 
 REPRODUCED, DIFFERS, NOT_OURS, UNCHECKED = "reproduced", "differs", "not made by reports", "cannot check"
 
@@ -35,9 +36,47 @@ REPRODUCED, DIFFERS, NOT_OURS, UNCHECKED = "reproduced", "differs", "not made by
 _REVISION_END = re.compile(rb"startxref[\r\n ]+(\d{1,15})[\r\n ]*%%EOF(\r\n|\r|\n)?")
 
 
-def no_signature_check(pdf: bytes) -> str | None:
-    """The default ``SignatureCheck``: no signature checking (the signing module will provide one)."""
+def no_signature_check(pdf: bytes) -> tuple[str, bool] | None:
+    """A ``SignatureCheck`` that looks at no signature."""
     return None
+
+
+def signature_check(trust_roots: tuple[Path, ...] = ()) -> SignatureCheck:
+    """The ``SignatureCheck`` of ``reports verify``: every signature's signer, time and time-stamp, and
+    whether it is intact, covers the whole file and (with ``trust_roots``) leads to a trusted root. A
+    signature that is broken, untrusted, or followed by changes does not hold."""
+    def check(pdf: bytes) -> tuple[str, bool] | None:
+        from reports.signatures import SignatureCheckError, check_signatures
+
+        try:
+            reports = check_signatures(pdf, trust_roots)
+        except SignatureCheckError as exc:
+            return f"its signatures cannot be read: {exc.format_message()}", False
+        if not reports:
+            return None
+        said = [_signature_words(report, bool(trust_roots)) for report in reports]
+        return "; ".join(text for text, _ in said), all(ok for _, ok in said)
+    return check
+
+
+def _signature_words(report: Any, trusting: bool) -> tuple[str, bool]:
+    when = f" on {report.signing_time:%Y-%m-%d %H:%M:%S %Z}".rstrip() if report.signing_time else ""
+    if report.problem or not report.intact or not report.valid:
+        return f"signature {report.field} BROKEN ({report.problem or 'the signed bytes changed'})", False
+    words = [f"signed by {report.signer}{when}"]
+    if report.timestamp:
+        stamped = f"{report.timestamp_time:%Y-%m-%d %H:%M:%S %Z}" if report.timestamp_time else "?"
+        words.append(f"time-stamped {stamped}" + ("" if report.timestamp_valid else " (time-stamp INVALID)"))
+    ok = report.timestamp_valid is not False
+    if trusting:
+        words.append("trusted" if report.trusted else f"NOT trusted ({report.trust_problem or 'no chain'})")
+        ok = ok and bool(report.trusted)
+    else:
+        words.append("chain not checked (--trust)")
+    if report.modified_after_signing or not report.covers_whole_file:
+        words.append(f"CHANGED after signing ({report.changes.lower().replace('_', ' ')})")
+        ok = False
+    return ", ".join(words), ok
 
 
 @dataclass(frozen=True)
@@ -102,10 +141,11 @@ def _epoch(value: object) -> Iterator[None]:
 
 
 def verify_document(document: bytes, path: str, *, options: Options | None = None,
-                    signature: SignatureCheck = no_signature_check) -> Verdict:
+                    signature: SignatureCheck | None = None) -> Verdict:
     """Rebuild ``document`` (the bytes of the file ``path``) from what it carries with ``options``' template
     folder, theme and reference document, and compare."""
     opts = options or Options()
+    signature = signature or signature_check()
     revisions, checked = 1, document
     if document.startswith(b"%PDF-"):
         checked, revisions = first_revision(document)
@@ -124,9 +164,11 @@ def verify_document(document: bytes, path: str, *, options: Options | None = Non
     if revisions > 1:
         notes.append(f"compared its first revision; {revisions - 1} later revision"
                      f"{'s' if revisions > 2 else ''} appended, not checked")
-    extra = signature(document) if fmt == "pdf" else None  # the signing module's seam: text, or None
-    if extra:
-        notes.append(extra)
+    signed = signature(document) if fmt == "pdf" else None
+    if signed is not None:
+        notes.append(signed[0])
+        if not signed[1] and verdict.verdict == REPRODUCED:  # the content is ours, the signature does not hold
+            verdict = replace(verdict, verdict=DIFFERS)
     return replace(verdict, detail="; ".join(notes), revisions=revisions)
 
 
@@ -206,4 +248,5 @@ def documents_in(paths: list[Path]) -> list[Path]:
 
 
 __all__ = ["SignatureCheck", "Verdict", "differences", "documents_in", "first_revision", "no_signature_check",
+           "signature_check",
            "verify_document"]

@@ -22,6 +22,7 @@ from reports.limits import internal_problem, near_memory_cap, traceback_text
 from reports.model import Agreement
 from reports.pipeline import Against, Options, Rendered, render, render_formats
 from reports.results import problems_of
+from reports.sign_outputs import signed
 from reports.supervisor import supervised, worker_died
 from reports.writers.options import Attachment
 
@@ -82,7 +83,7 @@ def _work(task: Task, limit_mb: int | None) -> tuple[Done, bool]:
             results = render_formats(agreement, kind, task.formats, task.options, source=task.source,
                                      against=against, attachments=carried)
             for fmt, result in zip(task.formats, results, strict=True):
-                done.documents.append((kind, fmt, result.data))
+                done.documents.append((kind, fmt, signed(task.options.sign, fmt, result).data))
                 done.warnings.extend(w for w in result.warnings if w not in done.warnings)
             done.kind_warnings[kind] = (*found, *results[0].warnings) if results else found
     except ReportsError as exc:
@@ -220,8 +221,9 @@ def render_isolated(agreement: Agreement, kind: str, fmt: str, options: Options,
 
 def _work_one(task: _One, limit_mb: int | None) -> tuple[Rendered | Exception, bool]:
     try:
-        return render(task.agreement, task.kind, task.fmt, task.options, source=task.source,
-                      attachments=task.attachments), False
+        made = render(task.agreement, task.kind, task.fmt, task.options, source=task.source,
+                      attachments=task.attachments)
+        return signed(task.options.sign, task.fmt, made), False
     except ReportsError as exc:
         return exc, False
     except MemoryError:

@@ -26,6 +26,8 @@ from reports.cli.options import (
     redline_options,
     reference_option,
     render_options,
+    sign_options,
+    signing,
 )
 
 
@@ -70,12 +72,15 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
 @against_options
+@sign_options
 @debug_option
 def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
           template_dir: Path | None, theme_file: Path | None, strict: bool, timeout: float,
           reference_docx: Path | None, classification: str | None, force: bool, check: bool, jobs: int | None,
           shard: tuple[int, int] | None, manifest: Path | None, fail_fast: bool, quiet: bool, verbose: bool,
-          against: str | None, author: str, against_template_dir: Path | None) -> None:
+          against: str | None, author: str, against_template_dir: Path | None, sign_key: Path | None,
+          sign_cert: Path | None, sign_chain: tuple[Path, ...], sign_password_file: Path | None,
+          timestamp_url: str | None) -> None:
     """Build the briefing and the memo, as PDF and DOCX, for every agreement in DATA: files, folders
     (every *.yaml, *.yml and *.json inside) or - for one agreement on standard input. With no DATA,
     builds the shipped Zhejiang–Alibaba agreement.
@@ -116,6 +121,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
         options, out_dir = redline_options(options, against, author, inputs, out_dir, against_template_dir)
     elif against_template_dir is not None:
         raise click.UsageError("--against-template-dir is for a redline: give --against OLD too")
+    options = signing(options, sign_key, sign_cert, sign_chain, sign_password_file, timestamp_url)
     if jobs is not None and jobs > max_workers():
         cpus = cpu_count()
         message = (f"{jobs} is more than {WORKERS_PER_CPU} per CPU ({cpus} CPU{'s' if cpus != 1 else ''} here); "
@@ -171,6 +177,7 @@ def build(data: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], formats
 @click.option("--author", default="reports", show_default=True, metavar="NAME",
               help="Who the redline's tracked changes are by (Word shows it beside each change).")
 @against_template_option
+@sign_options
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file written.")
 @debug_option

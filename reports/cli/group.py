@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -17,6 +18,10 @@ from reports.cli.options import debug_option
 from reports.errors import EXIT_INTERRUPTED, ReportsError
 from reports.limits import EXIT_INTERNAL, EXIT_TERMINATED, Terminated, internal_problem, terminate_like_interrupt
 from reports.version import __version__
+
+# pyHanko imports cryptography's DSA class, which warns of its deprecation on every `verify` and signed
+# build; the tool signs with RSA or ECDSA keys only, so the warning says nothing to its user.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=UserWarning)
 
 
 class _Group(click.Group):

@@ -214,3 +214,49 @@ def redline_options(options: Any, against: str, author: str, inputs: list[Path],
         out_dir = out_dir / "redline"
     return dataclasses.replace(options, against=spec), out_dir
 
+
+def sign_options(func: Any) -> Any:
+    """``--sign`` and its companions: every PDF signed (PAdES B-B, or B-T with ``--timestamp-url``)."""
+    existing = click.Path(exists=True, dir_okay=False, path_type=Path)
+    for option in reversed([
+        click.option("--sign", "sign_key", type=existing, metavar="KEY",
+                     help="Sign every PDF (PAdES) with KEY: a PKCS#12 archive (.p12, .pfx), or a PEM private key "
+                          "with --sign-cert. Its password comes from REPORTS_SIGN_PASSWORD or "
+                          "--sign-password-file, never the command line. Word files are not signed."),
+        click.option("--sign-cert", type=existing, metavar="CERT", help="The PEM certificate of a PEM --sign key."),
+        click.option("--sign-chain", type=existing, multiple=True, metavar="CERT",
+                     help="More certificates of the signer's chain to carry (repeatable)."),
+        click.option("--sign-password-file", type=existing, metavar="FILE",
+                     help="A file whose first line is the key's password (instead of REPORTS_SIGN_PASSWORD)."),
+        click.option("--timestamp-url", metavar="URL",
+                     help="An RFC 3161 time-stamp authority: the signatures get its time (PAdES B-T)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def signing(options: Any, sign_key: Path | None, sign_cert: Path | None, sign_chain: tuple[Path, ...],
+            sign_password_file: Path | None, timestamp_url: str | None) -> Any:
+    """``options`` with the build's ``SignSpec`` (None without ``--sign``); the signer is loaded here once,
+    so that a wrong password or an expired certificate stops the command before anything is built, and
+    a key file others may read is a warning."""
+    import dataclasses
+
+    from reports.console import print_problems
+    from reports.pipeline import SignSpec
+
+    if sign_key is None:
+        for name, value in (("--sign-cert", sign_cert), ("--sign-chain", sign_chain),
+                            ("--sign-password-file", sign_password_file), ("--timestamp-url", timestamp_url)):
+            if value:
+                raise click.UsageError(f"{name} is for signing: give --sign KEY too")
+        return options
+    if timestamp_url is not None and not timestamp_url.startswith(("http://", "https://")):
+        raise click.BadParameter("expected an http:// or https:// address", param_hint="--timestamp-url")
+    from reports.sign_outputs import check
+
+    spec = SignSpec(key=sign_key, certificate=sign_cert, chain=tuple(sign_chain),
+                    password_file=sign_password_file, timestamp_url=timestamp_url)
+    print_problems(list(check(spec)), "text", warning=True)
+    return dataclasses.replace(options, sign=spec)
+

@@ -78,11 +78,15 @@ def extract(document: Path, out_dir: Path, force: bool) -> None:
 @click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="The theme the documents were built with (their records name it).")
 @reference_option
+@click.option("--trust", "trust_roots", multiple=True, metavar="CERT",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A root certificate (PEM or DER) a signature's chain must lead to (repeatable; without "
+                   "it, signatures are checked for integrity and time, not trust).")
 @click.option("--format", "style", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text: one line per document; json: one JSON object per document.")
 @debug_option
 def verify(documents: tuple[Path, ...], template_dir: Path | None, theme_file: Path | None,
-           reference_docx: Path | None, style: str) -> None:
+           reference_docx: Path | None, trust_roots: tuple[Path, ...], style: str) -> None:
     """Rebuild each of DOCUMENTS (PDF or Word documents; a folder: every .pdf and .docx inside) from the
     data file and build record it carries, and compare the bytes. One line per document:
 
@@ -93,15 +97,20 @@ def verify(documents: tuple[Path, ...], template_dir: Path | None, theme_file: P
       not made by reports  it carries no data file and build record
       cannot check         a redline (its old version is not carried)
 
+    A signed PDF's line also says who signed it and when, and whether the signature holds: a broken
+    signature, an invalid time-stamp, a chain that does not lead to a --trust root, or changes made
+    after signing make it "differs".
+
     Exits 0 when every document is reproduced, 1 otherwise.
     """
     from reports.load import load_theme
     from reports.pipeline import Options
     from reports.theme import DEFAULT_THEME
-    from reports.verify import NOT_OURS, REPRODUCED, Verdict, documents_in, no_signature_check, verify_document
+    from reports.verify import NOT_OURS, REPRODUCED, Verdict, documents_in, signature_check, verify_document
 
     theme = load_theme(theme_file) if theme_file else DEFAULT_THEME
     options = Options(theme=theme, template_dir=template_dir, reference_docx=reference_docx)
+    signatures = signature_check(trust_roots)
     files = documents_in(list(documents))
     if not files:
         raise click.UsageError("no .pdf or .docx documents in " + ", ".join(display_path(d) for d in documents))
@@ -113,8 +122,7 @@ def verify(documents: tuple[Path, ...], template_dir: Path | None, theme_file: P
         except ReportsError as exc:
             verdict = Verdict(str(path), NOT_OURS, exc.format_message())
         else:
-            # The signing module's check goes here in place of no_signature_check (reports.verify).
-            verdict = verify_document(data, str(path), options=options, signature=no_signature_check)
+            verdict = verify_document(data, str(path), options=options, signature=signatures)
         every = every and verdict.verdict == REPRODUCED
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False) if style == "json" else verdict.line())
     sys.exit(0 if every else EXIT_ERROR)

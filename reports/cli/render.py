@@ -18,6 +18,8 @@ from reports.cli.options import (
     pipeline_options,
     reference_option,
     render_options,
+    sign_options,
+    signing,
 )
 from reports.errors import display_path
 
@@ -56,16 +58,20 @@ def _render_one(fmt: str, data: Path | None, kind: str, output: Path | None, opt
               metavar="FILE", help="File to write, or - for standard output (default: out/ID-KIND.pdf).")
 @render_options
 @memo_options
+@sign_options
 def pdf(data: Path | None, kind: str, output: Path | None, template_dir: Path | None,
-        theme_file: Path | None, strict: bool, timeout: float, **memo: str | None) -> None:
+        theme_file: Path | None, strict: bool, timeout: float, sign_key: Path | None, sign_cert: Path | None,
+        sign_chain: tuple[Path, ...], sign_password_file: Path | None, timestamp_url: str | None,
+        **memo: str | None) -> None:
     """Make one PDF document from the agreement in DATA (a YAML or JSON file; default: the shipped
     example agreement). The default kind is the briefing; --kind memo makes the memo.
 
     Warnings (markup the writers do not support, characters no font can draw) are printed and the
     document is still written, unless --strict.
     """
+    options = pipeline_options(template_dir, theme_file, None, strict, timeout, _overrides(memo))
     _render_one("pdf", data, kind, output,
-                pipeline_options(template_dir, theme_file, None, strict, timeout, _overrides(memo)))
+                signing(options, sign_key, sign_cert, sign_chain, sign_password_file, timestamp_url))
 
 
 @click.command(short_help="Make one Word document (default: the memo).")
