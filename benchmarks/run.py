@@ -171,6 +171,10 @@ def report(result: dict[str, Any]) -> str:
         from benchmarks import redline
 
         lines += ["", *redline.report_lines(result["redline"])]
+    if result.get("provenance"):
+        from benchmarks import provenance
+
+        lines += ["", *provenance.report_lines(result["provenance"])]
     if result.get("incremental"):
         from benchmarks import incremental
 
@@ -201,7 +205,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
     """Run every measurement and return the results as a JSON-ready mapping. The incremental-build and
     watch figures (benchmarks.incremental, on the largest batch size) are part of a full run, and of a
     quick one only when ``incremental`` is true."""
-    from benchmarks import features, redline, scaling, tagging, typst_peer
+    from benchmarks import features, provenance, redline, scaling, tagging, typst_peer
     from benchmarks import incremental as incremental_builds
 
     runs = 3 if quick else 30
@@ -219,6 +223,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, incremental: bool |
         "tagging": tagging.tagging(runs),
         "features": features.measure(runs),
         "redline": redline.measure(runs),
+        "provenance": provenance.measure(runs),
         "incremental": (incremental_builds.measure(quick, max(sizes) if sizes else None)
                         if (not quick if incremental is None else incremental) else None),
         "ratios": {

@@ -91,6 +91,8 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     # A redline against the earlier draft over the new version alone.
     assert result["redline"]["draft_memo_ratio"] > 0 and result["redline"]["one_change_briefing_ratio"] > 0
     assert "A redline (both formats) over building the new version alone" in text
+    # What carrying the source and signing add.
+    assert result["provenance"]["sign_memo_ratio"] > 1 and "Carrying the data file" in text
 
 
 def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:
