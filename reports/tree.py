@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from reports.labels import Labels
+from reports.tree_figures import Chart, ChartSeries, Image, Timeline, TimelineEvent
 
 # --------------------------------------------------------------------------- inlines
 
@@ -172,56 +173,6 @@ class PageBreak:
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
-    """A local image file; ``path`` is absolute and was checked to exist by parse.
-
-    ``alt`` is the description for readers who cannot see it (DOCX ``descr``, PDF alt text). A figure
-    with a ``caption`` (the image's Markdown title) has a ``number`` (1, 2 ... in document order) and is
-    printed "Figure N: caption" under the picture. ``width_percent`` is the share of the text width the
-    picture takes (``{width=60%}``); ``width_mm`` an absolute width (``{width=60mm}``); with neither,
-    the picture keeps its natural size, bounded by the text area.
-
-    ``template`` and ``line`` say where the image was named, so that a broken file is blamed on the
-    template that named it; they are not part of the image's identity (nor of ``dump``).
-    """
-
-    path: str
-    alt: str
-    width_mm: float | None = None
-    width_percent: float | None = None
-    caption: str = ""
-    number: int | None = None
-    template: str = field(default="", compare=False, repr=False)
-    line: int | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEvent:
-    """One dated event of a ``Timeline``: ``date`` is YYYY-MM-DD (checked by parse)."""
-
-    date: str
-    label: str
-    milestone: bool = False  # signing, term end: drawn larger and in bold
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """A figure: dated events on a time axis, drawn natively by each writer (reports/timeline/ lays it out).
-
-    ``events`` are in date order (parse sorts them, keeping the template's order for equal dates).
-    ``as_of`` (YYYY-MM-DD) divides past from future events; "" takes the document's ``iso_date``.
-    ``alt`` is the template's own description, put before the list of events that makes the alt text.
-    With a ``caption`` the figure has a ``number`` and is printed "Figure N: caption", as an image is.
-    """
-
-    events: tuple[TimelineEvent, ...]
-    as_of: str = ""
-    alt: str = ""
-    caption: str = ""
-    number: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Revised:
     """Blocks a redline marks whole: in the new version only (``change`` "inserted"), in the old only
     ("deleted"), or the same text in another paragraph style ("restyled": ``was`` is the old one's style
@@ -244,6 +195,7 @@ Block = (
     | PageBreak
     | Image
     | Timeline
+    | Chart
     | Revised
 )
 
@@ -259,6 +211,7 @@ BLOCK_TYPES: tuple[type, ...] = (
     PageBreak,
     Image,
     Timeline,
+    Chart,
     Revised,
 )
 INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note, Inserted, Deleted,
@@ -395,6 +348,8 @@ __all__ = [
     "BlockQuote",
     "BulletList",
     "Change",
+    "Chart",
+    "ChartSeries",
     "Code",
     "Deleted",
     "Document",
