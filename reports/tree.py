@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from reports.labels import Labels
-from reports.tree_figures import Chart, ChartSeries, Image, Timeline, TimelineEvent
+from reports.tree_figures import Image, Timeline, TimelineEvent
 
 # --------------------------------------------------------------------------- inlines
 
@@ -195,7 +195,6 @@ Block = (
     | PageBreak
     | Image
     | Timeline
-    | Chart
     | Revised
 )
 
@@ -211,7 +210,6 @@ BLOCK_TYPES: tuple[type, ...] = (
     PageBreak,
     Image,
     Timeline,
-    Chart,
     Revised,
 )
 INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note, Inserted, Deleted,
@@ -348,8 +346,6 @@ __all__ = [
     "BlockQuote",
     "BulletList",
     "Change",
-    "Chart",
-    "ChartSeries",
     "Code",
     "Deleted",
     "Document",
