@@ -5,8 +5,8 @@ so a reader meets half a row at the foot of one page and the rest on the next. E
 whole, except a row taller than the page: kept whole, it has nowhere to go (Word clips it at the page's
 foot). The writer has no layout engine, so a row's height is estimated from its text, on the safe side
 (a row thought taller than it is may break; one thought shorter than it is could be cut): each cell's
-text measured in the table's face and size with the faces' own metrics (``reports.fonts``), wrapped
-in its column's width less the cell margins, with room for the lines wrapping wastes.
+text measured in the table's face and size with the faces' own metrics (``reports.fonts``) and wrapped
+word by word, as Word does, in its column's width less the cell margins.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from reports.writers.measure import plain_text
 _CELL_MARGINS = 11.0  # points: Word's default left and right cell margins (0.08 in each), both sides
 _PADDING = 6.0  # points: a row's top and bottom margins and rule, generously
 _LINE = 1.45  # line height as a multiple of the size: Word's "1.1 lines" of these faces (1.38), and some room
-_WASTE = 1.12  # wrapping at word boundaries leaves part of each line empty
+_SLACK = 1.03  # words measured this much wider than reportlab's metrics: Word's own measuring may differ
 _PAGE_SHARE = 0.85  # a row estimated taller than this share of the text height may break (the rest: the
 # header row repeated above it, and what the estimate misses)
 
@@ -44,9 +44,11 @@ class RowRoom:
         limit = self.page * _PAGE_SHARE
         for paragraphs, width in zip(cells, widths, strict=False):
             room = max(width - _CELL_MARGINS, self.size)
-            # A cheap bound first (no character is wider than the size, CJK included): most cells are far
-            # from a page whatever their text, and are never measured.
-            bound = sum(math.ceil(len(text) * self.size * _WASTE / room) or 1 for text in paragraphs)
+            # A cheap bound first: most cells are far from a page whatever their text, and are never
+            # measured. No character is wider than the size (CJK included), and a line ends only where the
+            # next word does not fit on it, so two lines together hold more than a line's room of text:
+            # a paragraph of width w takes at most 2w/room + 1 lines, however long its words.
+            bound = sum(math.ceil(2 * len(text) * self.size * _SLACK / room) + 1 for text in paragraphs)
             if self._height(bound) < limit:
                 continue
             if self._height(sum(self._lines(text, room) for text in paragraphs)) >= limit:
@@ -56,10 +58,38 @@ class RowRoom:
     def _height(self, lines: int) -> float:
         return lines * self.size * _LINE + _PADDING
 
+    def _width(self, text: str) -> float:
+        return _SLACK * sum(self.size * len(piece) if cjk else stringWidth(piece, self.face, self.size)
+                            for piece, cjk in script_runs(text))
+
     def _lines(self, text: str, room: float) -> int:
-        width = sum(self.size * len(piece) if cjk else stringWidth(piece, self.face, self.size)
-                    for piece, cjk in script_runs(text))
-        return math.ceil(width * _WASTE / room) or 1
+        """The lines ``text`` takes wrapped in ``room`` points, filled a word at a time as Word fills them.
+
+        A line ends where the next word does not fit on it, so a column barely wider than two words holds
+        one a line and is half empty: the length of the text over the room, times any fixed allowance for
+        waste, undercounts such a column (a cell of 43 "cooperation" at 12 pt in 88 points of room was
+        taken for 35 lines and laid out in 43, past the page). A word wider than the whole room is broken
+        between characters on lines of its own (Word does so); CJK text breaks between any two characters,
+        so it goes on from where the line stands. A line so broken loses up to a character's width."""
+        space = _SLACK * stringWidth(" ", self.face, self.size)
+        lines, used = 1, 0.0
+        for word in text.split():
+            width = self._width(word)
+            start = used + space if used else 0.0
+            if start + width <= room:
+                used = start + width
+                continue
+            cjk = any(is_cjk for _, is_cjk in script_runs(word))
+            if not cjk:  # the word starts the next line, and is broken there if it is wider than a line
+                lines, start = lines + (1 if used else 0), 0.0
+                if width <= room:
+                    used = width
+                    continue
+            # Broken between characters: each line holds at least its room less one character.
+            step = max(room - self.size, self.size)
+            more = math.ceil((start + width) / step) - 1
+            lines, used = lines + more, start + width - more * step
+        return lines
 
 
 def inline_paragraphs(content: t.Inlines) -> list[str]:
