@@ -181,11 +181,18 @@ def _mark_children(writer: Any, element: Any, change: str) -> None:
             _mark(writer, child, change)
 
 
+def _properties(element: Any, tag: str) -> Any:
+    """``element``'s properties (``w:pPr`` of a paragraph, ``w:rPr`` of a run), made first if missing:
+    the schema puts them before everything else."""
+    found = element.find(tag)
+    if found is None:
+        found = element.makeelement(tag, {})
+        element.insert(0, found)
+    return found
+
+
 def _mark_paragraph(writer: Any, p: Any, change: str) -> None:
-    p_pr = p.find(_W["pPr"])
-    if p_pr is None:
-        p_pr = p.makeelement(_W["pPr"], {})
-        p.insert(0, p_pr)  # paragraph properties come first
+    p_pr = _properties(p, _W["pPr"])
     r_pr = p_pr.find(_W["rPr"])
     if r_pr is None:
         r_pr = ooxml.place(p_pr, p_pr.makeelement(_W["rPr"], {}), ooxml.P_PR_ORDER)
@@ -255,10 +262,7 @@ def _tag(change: str) -> str:
 
 def _restyle_run(writer: Any, run: Any, old_style: str | None) -> None:
     """Give ``run`` a ``w:rPrChange`` holding its old properties: these, with the old character style."""
-    r_pr = run.find(_W["rPr"])
-    if r_pr is None:
-        r_pr = run.makeelement(_W["rPr"], {})
-        run.insert(0, r_pr)
+    r_pr = _properties(run, _W["rPr"])
     old = r_pr.makeelement(_W["rPr"], {})
     if old_style:
         old.append(old.makeelement(_W["rStyle"], {_W["val"]: old_style}))
@@ -278,10 +282,7 @@ def restyle_paragraphs(writer: Any, elements: Iterable[Any], was: str) -> None:
     for element in elements:
         paragraphs = [element] if element.tag == _W["p"] else list(_paragraphs(element))
         for p in paragraphs:
-            p_pr = p.find(_W["pPr"])
-            if p_pr is None:
-                p_pr = p.makeelement(_W["pPr"], {})
-                p.insert(0, p_pr)
+            p_pr = _properties(p, _W["pPr"])
             old = p_pr.makeelement(_W["pPr"], {})
             if old_style:
                 old.append(old.makeelement(_W["pStyle"], {_W["val"]: old_style}))
