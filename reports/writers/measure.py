@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from reports import tree as t
 from reports.fonts.measure import TextMeasure
+from reports.worddiff import accept
 
 # A running head is a short title: at most this share of the line, so it stays a label, never a sentence.
 RUNNING_SHARE = 0.5
@@ -45,23 +46,9 @@ def plain_text(content: t.Inlines) -> str:
 
 def heading_text(content: t.Inlines) -> str:
     """A heading's text as the contents and the outline list it: in a redline, the new version's words
-    (a heading deleted whole keeps its old ones)."""
-    kept = plain_text(_without_deleted(content))
+    (every change accepted; a heading deleted whole keeps its old ones)."""
+    kept = plain_text(accept(content))
     return kept if kept.strip() else plain_text(content)
-
-
-def _without_deleted(content: t.Inlines) -> t.Inlines:
-    out: list[t.Inline] = []
-    for node in content:
-        if isinstance(node, t.Deleted):
-            continue
-        if isinstance(node, t.Strong | t.Emphasis | t.Inserted | t.Restyled):
-            out.append(type(node)(_without_deleted(node.children)))
-        elif isinstance(node, t.Link):
-            out.append(t.Link(_without_deleted(node.children), node.url))
-        else:
-            out.append(node)
-    return tuple(out)
 
 
 def text_lengths(rows: list[tuple[t.Inlines, ...]]) -> list[list[int]]:
