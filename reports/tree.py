@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from reports.labels import Labels
-from reports.tree_figures import Image, Timeline, TimelineEvent
+from reports.tree_figures import CHART_KINDS, Chart, ChartKind, ChartSeries, Image, Timeline, TimelineEvent
 
 # --------------------------------------------------------------------------- inlines
 
@@ -195,6 +195,7 @@ Block = (
     | PageBreak
     | Image
     | Timeline
+    | Chart
     | Revised
 )
 
@@ -210,6 +211,7 @@ BLOCK_TYPES: tuple[type, ...] = (
     PageBreak,
     Image,
     Timeline,
+    Chart,
     Revised,
 )
 INLINE_TYPES: tuple[type, ...] = (Text, Strong, Emphasis, Code, Link, LineBreak, Note, Inserted, Deleted,
@@ -339,6 +341,7 @@ def _dump_seq(value: object, indent: int, out: list[str]) -> None:
 
 __all__ = [
     "BLOCK_TYPES",
+    "CHART_KINDS",
     "INLINE_TYPES",
     "NODE_TYPES",
     "Align",
@@ -346,6 +349,9 @@ __all__ = [
     "BlockQuote",
     "BulletList",
     "Change",
+    "Chart",
+    "ChartKind",
+    "ChartSeries",
     "Code",
     "Deleted",
     "Document",

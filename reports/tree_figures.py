@@ -1,9 +1,10 @@
-"""The document tree's figures: pictures and the timeline (re-exported by ``reports.tree``, which is
+"""The document tree's figures: pictures, the timeline and charts (re-exported by ``reports.tree``, which is
 where callers take them from). Plain frozen dataclasses; imports nothing from the package."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,35 @@ class Timeline:
 
     events: tuple[TimelineEvent, ...]
     as_of: str = ""
+    alt: str = ""
+    caption: str = ""
+    number: int | None = None
+
+ChartKind = Literal["bar", "column", "stacked-bar"]
+CHART_KINDS: tuple[str, ...] = ("bar", "column", "stacked-bar")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One series of a ``Chart``: its name and one value per category, each exact decimal text (``"45000000"``,
+    ``"4.5"``) or ``""`` where the series has none for that category. Never a float: the data's amounts."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A figure: a bar (horizontal), column (vertical) or stacked-bar chart of ``series`` over
+    ``categories``, drawn natively by each writer (PDF vector graphics; DOCX a chart part with its
+    workbook). ``unit`` names what the values count ("EUR"); ``alt`` is the template's own description,
+    put before the values that make the alt text. With a ``caption`` the figure has a ``number`` and is
+    printed "Figure N: caption", as an image is."""
+
+    kind: ChartKind
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    unit: str = ""
     alt: str = ""
     caption: str = ""
     number: int | None = None

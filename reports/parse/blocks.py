@@ -3,7 +3,8 @@
 Owns front matter (the document's settings), headings, paragraphs (with page breaks and the images
 lifted out of them), lists, tables, quotes, raw HTML, code and maths shown as text with a warning,
 our ``:::`` containers (quote, key facts, memo header) and the footnote definitions, converted first
-because references need them. A ```` ```timeline ```` fence goes to reports.parse.figures; inlines
+because references need them. A ```` ```timeline ```` fence goes to reports.parse.figures, a ```` ```chart ```` one to
+reports.parse.charts; inlines
 are reports.parse.inlines' business.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from reports import tree as t
+from reports.parse.charts import CHART, chart
 from reports.parse.figures import TIMELINE, timeline
 from reports.parse.inlines import ImageMarker, InlineConverter
 from reports.parse.markdown import CONTAINERS, Node, container_name
@@ -167,6 +169,8 @@ class BlockConverter(InlineConverter):
     def fence(self, node: Node) -> list[t.Block]:
         if container_name(node.info) == TIMELINE:
             return timeline(self, node)
+        if container_name(node.info) == CHART:
+            return chart(self, node)
         self.unsupported(node, "fenced code block", "printed as plain text")
         text = node.content.strip("\n")
         return [t.Paragraph(_lines(text))] if text.strip() else []

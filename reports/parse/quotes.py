@@ -141,6 +141,10 @@ def _block(block: t.Block, marks: tuple[str, str, str, str], text: Callable[[str
     if isinstance(block, t.Timeline):
         events = tuple(dataclasses.replace(e, label=text(e.label)) for e in block.events)
         return dataclasses.replace(block, events=events, alt=text(block.alt), caption=text(block.caption))
+    if isinstance(block, t.Chart):
+        series = tuple(dataclasses.replace(s, name=text(s.name)) for s in block.series)
+        return dataclasses.replace(block, categories=tuple(text(c) for c in block.categories), series=series,
+                                   alt=text(block.alt), caption=text(block.caption))
     return block  # a rule or a page break: no text
 
 

@@ -389,6 +389,7 @@ _BLOCKS: dict[type, Callable[[StoryWriter, Any, Any], None]] = {
     t.PageBreak: StoryWriter.page_break,
     t.Image: StoryWriter.image,
     t.Timeline: lambda writer, node, container: _timeline(writer, node, container),
+    t.Chart: lambda writer, node, container: _chart(writer, node, container),
     t.Revised: revisions.revised,
 }
 
@@ -397,6 +398,12 @@ def _timeline(writer: StoryWriter, node: t.Timeline, container: Any) -> None:
     from reports.writers.docx.timeline import add_timeline  # only documents with a timeline need it
 
     add_timeline(writer, node, container)
+
+
+def _chart(writer: StoryWriter, node: t.Chart, container: Any) -> None:
+    from reports.writers.docx.chart import add_chart  # only documents with a chart need it
+
+    add_chart(writer, node, container)
 
 
 _INLINES: dict[type, Callable[[StoryWriter, Any, Any, str | None, Any], None]] = {

@@ -297,6 +297,11 @@ class StoryWriter:
 
         return timeline_flowables(self, node)
 
+    def chart(self, node: t.Chart) -> list[Flowable]:
+        from reports.writers.pdf.chart import chart_flowables  # only documents with a chart
+
+        return chart_flowables(self, node)
+
     def note(self, node: t.Note) -> str:
         from reports.writers.pdf import notes as pdf_notes  # only documents with footnotes need it
 
@@ -388,6 +393,7 @@ _BLOCKS: dict[type, Callable[[StoryWriter, Any], list[Flowable]]] = {
     t.PageBreak: StoryWriter.page_break,
     t.Image: StoryWriter.image,
     t.Timeline: StoryWriter.timeline,
+    t.Chart: StoryWriter.chart,
     t.Revised: StoryWriter.revised,
 }
 

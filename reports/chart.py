@@ -1,0 +1,94 @@
+"""What both writers say and pick for a chart figure: its alt text, its value labels, its axis, its colours.
+
+Part of figures. The PDF writer draws the chart itself (reports/writers/pdf/chart.py); the DOCX writer
+writes a native chart part that Word and LibreOffice lay out (reports/writers/docx/chart.py). Both state
+every value in the alt text in the same words, and colour the series alike, from the theme's palette.
+Values are the tree's exact decimal text: they are read as ``Decimal``, never as floats, for what is
+printed; only the drawing's geometry uses floats.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+
+from babel.numbers import format_compact_decimal, format_decimal
+
+from reports import tree as t
+
+
+def exact(value: str, locale: str) -> str:
+    """``value`` (decimal text) in full, grouped for ``locale`` ("120,000,000", "120 000 000", "4,5")."""
+    return format_decimal(Decimal(value), locale=locale, decimal_quantization=False)
+
+
+def compact(value: str, locale: str) -> str:
+    """``value`` as a short label for ``locale``: "120M", "1.2K" ("1.2亿" in Chinese); small values whole."""
+    number = Decimal(value)
+    if number < 1000:
+        return format_decimal(number.quantize(Decimal("0.01")).normalize() if number != number.to_integral()
+                              else number, locale=locale, decimal_quantization=False)
+    return format_compact_decimal(number, locale=locale, fraction_digits=1)
+
+
+def alt_text(node: t.Chart, locale: str) -> str:
+    """The template's ``alt`` sentence, then every value: "Alibaba Group, Investment: EUR 120,000,000; ...".
+
+    With one series the series' name is still said (it names what the values are); an empty value is
+    said to be none ("no value"), so a reader knows the category was not forgotten."""
+    parts: list[str] = []
+    unit = f"{node.unit} " if node.unit else ""
+    for i, category in enumerate(node.categories):
+        for series in node.series:
+            value = series.values[i]
+            said = f"{unit}{exact(value, locale)}" if value else "no value"
+            parts.append(f"{category}, {series.name}: {said}")
+    values = "; ".join(parts)
+    return f"{node.alt} {values}" if node.alt else values
+
+
+def totals(node: t.Chart) -> list[Decimal]:
+    """Each category's sum over the series (a stacked bar's length)."""
+    return [sum((Decimal(s.values[i]) for s in node.series if s.values[i]), Decimal(0))
+            for i in range(len(node.categories))]
+
+
+def axis_top(node: t.Chart) -> tuple[Decimal, Decimal]:
+    """The value axis' end and step: a "nice" step (1, 2 or 5 times a power of ten) with 3 to 6 steps
+    from 0 up to at least the largest bar (the largest total for a stacked bar)."""
+    if node.kind == "stacked-bar":
+        largest = max(totals(node), default=Decimal(0))
+    else:
+        largest = max((Decimal(v) for s in node.series for v in s.values if v), default=Decimal(0))
+    if largest <= 0:
+        return Decimal(1), Decimal(1)
+    raw = largest / 5
+    power = Decimal(10) ** (raw.adjusted())
+    step = next(m * power for m in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if m * power >= raw)
+    steps = (largest / step).to_integral_value(rounding=ROUND_CEILING)
+    return step * steps, step
+
+
+def series_colours(accent: str, muted: str, count: int) -> list[str]:
+    """``count`` fill colours (#RRGGBB) from the theme: the accent, the muted grey, then lighter tints of
+    both in turn, so that neighbouring series differ in hue or lightness."""
+    bases = (_rgb(accent), _rgb(muted))
+    colours = []
+    for i in range(count):
+        base = bases[i % 2]
+        tint = (0.0, 0.45, 0.7, 0.25, 0.58, 0.82)[(i // 2) % 6]
+        colours.append("#" + "".join(f"{round(c + (255 - c) * tint):02X}" for c in base))
+    return colours
+
+
+def ink_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (#RRGGBB)."""
+    r, g, b = (c / 255 for c in _rgb(fill))
+    return "#1A1A1A" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#FFFFFF"
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.lstrip("#")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+__all__ = ["alt_text", "axis_top", "compact", "exact", "ink_on", "series_colours", "totals"]

@@ -1,0 +1,147 @@
+"""The chart figure's DOCX parts as bytes: the ``c:chartSpace`` chart part and its embedded workbook.
+
+Part of write (DOCX). The chart XML follows DrawingML's chart schema in its element order (as Word
+writes a bar chart, and python-pptx's chart XML writer does): one ``c:barChart`` of the series, each
+with its name, categories and values cached (``c:strCache``, ``c:numCache``) and referring to the
+workbook's cells, so Word's "Edit data" opens them and LibreOffice draws from the cache. An empty value
+is a missing point. The workbook is written by hand (SpreadsheetML's few parts) with a fixed timestamp,
+so a rebuild gives the same bytes; its cells hold the values' exact decimal text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from reports import tree as t
+from reports.writers.xmltext import xml_safe
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # as the DOCX package's own entries (package.py)
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _escape(text: str) -> str:
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def column(index: int) -> str:
+    """The spreadsheet column of ``index`` (0 -> A, 25 -> Z, 26 -> AA)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _str_cache(ref: str, texts: tuple[str, ...] | list[str]) -> str:
+    points = "".join(f'<c:pt idx="{i}"><c:v>{_escape(x)}</c:v></c:pt>' for i, x in enumerate(texts))
+    return f'<c:strRef><c:f>{ref}</c:f><c:strCache><c:ptCount val="{len(texts)}"/>{points}</c:strCache></c:strRef>'
+
+
+def _num_cache(ref: str, values: tuple[str, ...]) -> str:
+    points = "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, v in enumerate(values) if v)
+    return (f'<c:numRef><c:f>{ref}</c:f><c:numCache><c:formatCode>General</c:formatCode>'
+            f'<c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef>')
+
+
+def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size: float, workbook_rid: str) -> bytes:
+    """The chart part of ``node``: series filled in ``colours`` (#RRGGBB), text in ``fonts`` (Latin, East
+    Asian) at ``size`` points, its data in the workbook related as ``workbook_rid``."""
+    n = len(node.categories)
+    horizontal = node.kind != "column"
+    categories = f"Sheet1!$A$2:$A${n + 1}"
+    series = []
+    for j, s in enumerate(node.series):
+        col = column(j + 1)
+        series.append(
+            f'<c:ser><c:idx val="{j}"/><c:order val="{j}"/><c:tx>{_str_cache(f"Sheet1!${col}$1", [s.name])}</c:tx>'
+            f'<c:spPr><a:solidFill><a:srgbClr val="{colours[j].lstrip("#").upper()}"/></a:solidFill></c:spPr>'
+            f'<c:invertIfNegative val="0"/><c:cat>{_str_cache(categories, node.categories)}</c:cat>'
+            f'<c:val>{_num_cache(f"Sheet1!${col}$2:${col}${n + 1}", s.values)}</c:val></c:ser>')
+    stacked = node.kind == "stacked-bar"
+    labels = ('<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+              '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>')
+    overlap = '<c:overlap val="100"/>' if stacked else ""
+    bars = (f'<c:barChart><c:barDir val="{"bar" if horizontal else "col"}"/>'
+            f'<c:grouping val="{"stacked" if stacked else "clustered"}"/><c:varyColors val="0"/>{"".join(series)}'
+            f'{labels}<c:gapWidth val="60"/>{overlap}'
+            '<c:axId val="500100"/><c:axId val="500200"/></c:barChart>')
+    # A bar chart's categories read top down in the data's order (reversed axis, values along the foot).
+    category_axis = ('<c:catAx><c:axId val="500100"/><c:scaling><c:orientation '
+                     f'val="{"maxMin" if horizontal else "minMax"}"/></c:scaling><c:delete val="0"/>'
+                     f'<c:axPos val="{"l" if horizontal else "b"}"/><c:numFmt formatCode="General" sourceLinked="1"/>'
+                     '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+                     '<c:crossAx val="500200"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+                     '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>')
+    value_axis = ('<c:valAx><c:axId val="500200"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/>'
+                  f'</c:scaling><c:delete val="0"/><c:axPos val="{"b" if horizontal else "l"}"/><c:majorGridlines>'
+                  '<c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr>'
+                  '</c:majorGridlines><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/>'
+                  '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="500100"/>'
+                  f'<c:crosses val="{"max" if horizontal else "autoZero"}"/><c:crossBetween val="between"/></c:valAx>')
+    legend = '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' if len(node.series) > 1 else ""
+    latin, east_asian = (_escape(f) for f in fonts)
+    text = (f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{round(size * 100)}">'
+            f'<a:latin typeface="{latin}"/><a:ea typeface="{east_asian}"/><a:cs typeface="{latin}"/></a:defRPr>'
+            '</a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>')
+    xml = (f'{_HEAD}<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}" xmlns:r="{_R}"><c:date1904 val="0"/>'
+           '<c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/>'
+           f'{bars}{category_axis}{value_axis}</c:plotArea>{legend}<c:plotVisOnly val="1"/>'
+           '<c:dispBlanksAs val="gap"/></c:chart><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+           f'{text}<c:externalData r:id="{workbook_rid}"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>')
+    return xml.encode("utf-8")
+
+
+def workbook(node: t.Chart) -> bytes:
+    """The chart's data as an .xlsx: categories down column A, one column a series named in row 1, each
+    value its exact decimal text (a number cell), an empty value an absent cell."""
+    rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t></t></is></c>' + "".join(
+        f'<c r="{column(j + 1)}1" t="inlineStr"><is><t xml:space="preserve">{_escape(s.name)}</t></is></c>'
+        for j, s in enumerate(node.series)) + "</row>"]
+    for i, category in enumerate(node.categories):
+        cells = "".join(f'<c r="{column(j + 1)}{i + 2}"><v>{s.values[i]}</v></c>'
+                        for j, s in enumerate(node.series) if s.values[i])
+        rows.append(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t xml:space="preserve">'
+                    f'{_escape(category)}</t></is></c>{cells}</row>')
+    sheet = f'{_HEAD}<worksheet xmlns="{_SML}"><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = [
+        ("[Content_Types].xml", f'{_HEAD}<Types xmlns="{package}/content-types">'
+         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         f'<Override PartName="/xl/workbook.xml" ContentType="{sml}.sheet.main+xml"/>'
+         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{sml}.worksheet+xml"/>'
+         f'<Override PartName="/xl/styles.xml" ContentType="{sml}.styles+xml"/></Types>'),
+        ("_rels/.rels", f'{_HEAD}<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+         f'Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml", f'{_HEAD}<workbook xmlns="{_SML}" xmlns:r="{_R}"><sheets>'
+         '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        ("xl/_rels/workbook.xml.rels", f'{_HEAD}<Relationships xmlns="{package}/relationships">'
+         f'<Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.xml"/>'
+         f'<Relationship Id="rId2" Type="{office}/styles" Target="styles.xml"/></Relationships>'),
+        ("xl/worksheets/sheet1.xml", sheet),
+        ("xl/styles.xml", f'{_HEAD}<styleSheet xmlns="{_SML}"><fonts count="1"><font><sz val="11"/>'
+         '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill>'
+         '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/>'
+         '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
+         'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+         'borderId="0" xfId="0"/></cellXfs></styleSheet>'),
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, text in parts:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, text.encode("utf-8"))
+    return out.getvalue()
+
+
+__all__ = ["chart_space", "column", "workbook"]
