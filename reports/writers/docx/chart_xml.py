@@ -132,7 +132,8 @@ def workbook(node: t.Chart) -> bytes:
          '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/>'
          '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
          'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
-         'borderId="0" xfId="0"/></cellXfs></styleSheet>'),
+         'borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+         'builtinId="0"/></cellStyles></styleSheet>'),
     ]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
