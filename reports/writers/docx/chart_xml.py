@@ -43,10 +43,17 @@ def _str_cache(ref: str, texts: tuple[str, ...] | list[str]) -> str:
     return f'<c:strRef><c:f>{ref}</c:f><c:strCache><c:ptCount val="{len(texts)}"/>{points}</c:strCache></c:strRef>'
 
 
-def _num_cache(ref: str, values: tuple[str, ...]) -> str:
+def _num_cache(ref: str, values: tuple[str, ...], code: str) -> str:
     points = "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, v in enumerate(values) if v)
-    return (f'<c:numRef><c:f>{ref}</c:f><c:numCache><c:formatCode>General</c:formatCode>'
+    return (f'<c:numRef><c:f>{ref}</c:f><c:numCache><c:formatCode>{code}</c:formatCode>'
             f'<c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef>')
+
+
+def _number_format(node: t.Chart) -> str:
+    # Thousands grouped where every value is whole (120,000,000, not 120000000); a fraction anywhere keeps
+    # Excel's General, which shows each value's own digits ("#,##0.##" would print "1,234." for a whole one).
+    whole = all("." not in v for s in node.series for v in s.values)
+    return "#,##0" if whole else "General"
 
 
 def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size: float, workbook_rid: str) -> bytes:
@@ -55,6 +62,7 @@ def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size:
     n = len(node.categories)
     horizontal = node.kind != "column"
     categories = f"Sheet1!$A$2:$A${n + 1}"
+    code = _number_format(node)
     series = []
     for j, s in enumerate(node.series):
         col = column(j + 1)
@@ -62,10 +70,14 @@ def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size:
             f'<c:ser><c:idx val="{j}"/><c:order val="{j}"/><c:tx>{_str_cache(f"Sheet1!${col}$1", [s.name])}</c:tx>'
             f'<c:spPr><a:solidFill><a:srgbClr val="{colours[j].lstrip("#").upper()}"/></a:solidFill></c:spPr>'
             f'<c:invertIfNegative val="0"/><c:cat>{_str_cache(categories, node.categories)}</c:cat>'
-            f'<c:val>{_num_cache(f"Sheet1!${col}$2:${col}${n + 1}", s.values)}</c:val></c:ser>')
+            f'<c:val>{_num_cache(f"Sheet1!${col}$2:${col}${n + 1}", s.values, code)}</c:val></c:ser>')
     stacked = node.kind == "stacked-bar"
-    labels = ('<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
-              '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>')
+    # Values on the bars, except on stacked segments: Word and LibreOffice place those labels themselves,
+    # and a thin segment's label runs into its neighbours (the workbook, the alt text and the table beside
+    # the chart hold every value).
+    labels = (f'<c:dLbls><c:numFmt formatCode="{code}" sourceLinked="0"/><c:showLegendKey val="0"/>'
+              f'<c:showVal val="{0 if stacked else 1}"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+              '<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>')
     overlap = '<c:overlap val="100"/>' if stacked else ""
     bars = (f'<c:barChart><c:barDir val="{"bar" if horizontal else "col"}"/>'
             f'<c:grouping val="{"stacked" if stacked else "clustered"}"/><c:varyColors val="0"/>{"".join(series)}'
@@ -81,7 +93,7 @@ def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size:
     value_axis = ('<c:valAx><c:axId val="500200"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/>'
                   f'</c:scaling><c:delete val="0"/><c:axPos val="{"b" if horizontal else "l"}"/><c:majorGridlines>'
                   '<c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr>'
-                  '</c:majorGridlines><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/>'
+                  f'</c:majorGridlines><c:numFmt formatCode="{code}" sourceLinked="0"/><c:majorTickMark val="none"/>'
                   '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="500100"/>'
                   f'<c:crosses val="{"max" if horizontal else "autoZero"}"/><c:crossBetween val="between"/></c:valAx>')
     legend = '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' if len(node.series) > 1 else ""
