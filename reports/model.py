@@ -12,22 +12,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from reports.commitments import Commitment, CommitmentKind, Period
 from reports.east_asian import han_language, is_east_asian, name_language
+from reports.model_types import Strict as _Strict
+from reports.model_types import Text
+
+__all__ = ["Agreement", "Commitment", "CommitmentKind", "Party", "Period", "Text", "json_schema"]
 
 SCHEMA_VERSION = 1
 MAX_NAMES_LISTED = 10  # names a message lists before "and N more" (a message stays one readable line)
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
-"""A required, non-empty piece of text (surrounding whitespace is ignored)."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 """A BCP 47 language tag: ``en``, ``en-GB``, ``ja``, ``zh-Hans``."""
@@ -49,12 +53,6 @@ def _check_url(value: str) -> str:
 
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_url)]
-
-
-class _Strict(BaseModel):
-    """Base of every data section: unknown keys are errors, values are immutable once loaded."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class PartyKind(StrEnum):
@@ -167,6 +165,13 @@ class Party(_Strict):
     def names(self) -> tuple[str, ...]:
         """Every name the party is given here (name, short name, local name), for looking it up."""
         return tuple(n for n in (self.name, self.short_name, self.local_name) if n)
+
+
+def _listed(names: list[str]) -> str:
+    known = ", ".join(names[:MAX_NAMES_LISTED])
+    if len(names) > MAX_NAMES_LISTED:
+        known += f" and {len(names) - MAX_NAMES_LISTED:,} more"
+    return known
 
 
 class UnknownParty(KeyError):
@@ -298,6 +303,8 @@ class Agreement(_Strict):
     significance: list[Text] = Field(default_factory=list, description="Why the agreement matters.")
     timeline: list[TimelineEvent] = Field(default_factory=list, description="Dated events, oldest first.")
     sources: list[Source] = Field(min_length=1, description="Where the facts come from (at least one).")
+    commitments: list[Commitment] = Field(
+        default_factory=list, description="Money or means each party commits, amount by amount.")
     memo: MemoDefaults | None = Field(default=None, description="Defaults for the memo header.")
 
     @field_validator("focus_areas")
@@ -334,12 +341,41 @@ class Agreement(_Strict):
         names = {n.casefold() for p in parties for n in p.names}
         for index, group in enumerate(value):
             if group.party.casefold() not in names:
-                labels = [p.label for p in parties]
-                known = ", ".join(labels[:MAX_NAMES_LISTED])
-                if len(labels) > MAX_NAMES_LISTED:
-                    known += f" and {len(labels) - MAX_NAMES_LISTED:,} more"
+                known = _listed([p.label for p in parties])
                 raise ValueError(f"entry [{index}] names party {group.party!r}, which is not one of: {known}")
         return value
+
+    @field_validator("commitments", mode="wrap")
+    @classmethod
+    def _commitments_refer(cls, value: Any, handler: ValidatorFunctionWrapHandler,
+                           info: ValidationInfo) -> list[Commitment]:
+        # Each wrong reference is reported at its own entry's field (commitments[2].party), not at the list.
+        items: list[Commitment] = handler(value)
+        parties: list[Party] | None = info.data.get("parties")
+        areas: list[FocusArea] | None = info.data.get("focus_areas")
+        sources: list[Source] | None = info.data.get("sources")
+        errors: list[InitErrorDetails] = []
+
+        def refused(index: int, field: str, given: object, message: str) -> None:
+            errors.append(InitErrorDetails(type=PydanticCustomError("reference", message), loc=(index, field),
+                                           input=given))
+
+        party_names = {n.casefold() for p in parties or () for n in p.names}
+        area_names = {a.name.casefold() for a in areas or ()}
+        for index, item in enumerate(items):
+            if parties is not None and item.party.casefold() not in party_names:
+                refused(index, "party", item.party, f"names party {item.party!r}, which is not one of: "
+                        + _listed([p.label for p in parties]))
+            if areas is not None and item.focus_area is not None and item.focus_area.casefold() not in area_names:
+                refused(index, "focus_area", item.focus_area, f"names focus area {item.focus_area!r}, which is "
+                        + (f"not one of: {_listed([a.name for a in areas])}" if areas else "not listed: "
+                           "focus_areas is empty"))
+            if sources is not None and item.source is not None and item.source > len(sources):
+                refused(index, "source", item.source, f"source {item.source} does not exist: 'sources' lists "
+                        f"{len(sources)}, numbered from 1")
+        if errors:
+            raise ValidationError.from_exception_data("commitments", errors)
+        return items
 
     def name_languages(self) -> dict[str, str]:
         """Every local name in the data (parties', representatives', speakers') with its language: the

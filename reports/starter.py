@@ -69,6 +69,18 @@ sources:                       # at least one: a briefing always cites where fac
     date: 2024-01-15           # optional
     # url: https://example.org/article
 
+# commitments:                 # optional: money or means a party commits, one entry per amount
+#   - party: Example Group      # a party's name, short name or local name
+#     amount: "45000000"        # in quotes: digits, an optional fraction after a dot ("1234.50")
+#     currency: EUR             # ISO 4217 code: EUR, USD, CNY, JPY, ...
+#     kind: investment          # investment, grant, loan, staff, in-kind or other
+#     focus_area: Digital services  # optional: one of the focus_areas' names
+#     period:                   # optional: the dates it runs between
+#       from: 2024-01-15
+#       to: 2026-12-31
+#     source: 1                 # optional: the number of the source in sources, counting from 1
+#     note: over three years    # optional
+
 memo:                          # optional defaults for the memo header
   to: Head of Department
   from: Policy Team

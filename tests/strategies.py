@@ -32,10 +32,11 @@ from typing import Any, Literal, Union
 
 import annotated_types
 from hypothesis import strategies as st
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, StringConstraints, WithJsonSchema
 from pydantic.fields import FieldInfo
 
 from reports import model as m
+from reports import money
 
 Data = dict[str, Any]
 
@@ -194,12 +195,42 @@ def _date_data(value: dt.date) -> str:
     return value.isoformat()  # as JSON has it; YAML's unquoted dates load as date objects, both validate
 
 
+# --------------------------------------------------------------------------- money
+
+AMOUNT_LIMIT = int(money.MAX_AMOUNT)
+
+
+@st.composite
+def amounts(draw: st.DrawFn) -> str:
+    """An amount as decimal text, from 1 to 10^15: whole numbers mostly (round ones often, the limits
+    sometimes), some with a fraction of one to four digits."""
+    whole = draw(st.one_of(st.integers(1, AMOUNT_LIMIT), st.sampled_from([1, AMOUNT_LIMIT, 45_000_000]),
+                           st.builds(lambda d, e: d * 10 ** e, st.integers(1, 999), st.integers(0, 12))))
+    if whole >= AMOUNT_LIMIT or draw(st.integers(0, 3)):
+        return str(whole)
+    fraction = draw(st.from_regex(r"[0-9]{1,4}", fullmatch=True))
+    return f"{whole}.{fraction}"
+
+
+@st.composite
+def commitment_lists(draw: st.DrawFn, most: int = 50) -> list[Data]:
+    """0 to ``most`` (50) commitments in 1 to 5 currencies; ``_commitments_refer`` points their
+    references at what the agreement has."""
+    codes = draw(st.lists(st.sampled_from(sorted(money.currencies())), min_size=1, max_size=5, unique=True))
+    items = draw(st.lists(model_dicts(m.Commitment), max_size=most))
+    for item in items:
+        item["currency"] = draw(st.sampled_from(codes))
+    return items
+
+
 # --------------------------------------------------------------------------- the walk over the model
 
 # Strings with their own check (an AfterValidator) and the strategy that draws valid ones, by the
 # check's function name.
 VALIDATED_STRINGS: dict[str, Callable[[int], st.SearchStrategy[str]]] = {
     "_check_url": lambda max_length: urls(max_length),
+    "check_amount": lambda _: amounts(),
+    "check_currency": lambda _: st.sampled_from(sorted(money.currencies())),
 }
 SMALL_LIST = 3
 LIST_MAX = 20
@@ -228,6 +259,8 @@ def _constraints(metadata: list[Any]) -> dict[str, Any]:
             found["le"] = item.lt - 1  # type: ignore[operator]
         elif isinstance(item, AfterValidator):
             found["validator"] = item.func.__name__
+        elif isinstance(item, BeforeValidator | WithJsonSchema):
+            pass  # a friendlier refusal of what the type refuses anyway (a bare number), the schema's words
         elif isinstance(item, annotated_types.Interval):
             found.update({k: v for k, v in (("ge", item.ge), ("le", item.le)) if v is not None})
         else:
@@ -365,7 +398,30 @@ def _named(draw: st.DrawFn, data: Data) -> Data:
     return data
 
 
+def _ordered(data: Data) -> st.SearchStrategy[Data]:
+    # A period's "to" is not before its "from" (ISO dates as text compare as the dates do).
+    if data["to"] < data["from"]:
+        data["from"], data["to"] = data["to"], data["from"]
+    return st.just(data)
+
+
+@st.composite
+def _commitments_refer(draw: st.DrawFn, data: Data) -> Data:
+    # A commitment names a party, a focus area (or none) and a source number (or none) that exist.
+    names = [p[k] for p in data["parties"] for k in ("name", "short_name", "local_name") if p.get(k)]
+    areas = [a["name"] for a in data.get("focus_areas") or []]
+    for item in data.get("commitments") or []:
+        item["party"] = draw(st.sampled_from(names))
+        if item.get("focus_area") is not None:
+            item["focus_area"] = draw(st.sampled_from(areas)) if areas else None
+        if item.get("source") is not None:
+            item["source"] = draw(st.integers(1, len(data["sources"])))
+    return data
+
+
 VALIDATOR_FIXUPS: dict[str, Callable[[Data], st.SearchStrategy[Data]]] = {
+    "_ordered": _ordered,
+    "_commitments_refer": _commitments_refer,
     "_named": _named,
     "_units_name_a_party": _units_name_a_party,
     "_count_matches_units": _count_matches_units,
@@ -384,6 +440,8 @@ def known_validators() -> set[str]:
 
 
 def _field_strategy(model: type[BaseModel], name: str, info: FieldInfo) -> st.SearchStrategy[Any]:
+    if model is m.Agreement and name == "commitments":
+        return commitment_lists()
     if model is m.Party and name == "local_name_language":
         return st.one_of(st.sampled_from(LANGUAGE_TAGS), value_strategy(info.annotation, list(info.metadata)))
     for validator, (list_field, key) in UNIQUE_BY.items():

@@ -341,10 +341,11 @@ def test_strategies_know_every_rule_of_the_model() -> None:
     # invalid; a new one must be taught to tests/strategies.py (VALIDATOR_FIXUPS or UNIQUE_BY).
     from pydantic import BaseModel
 
-    from reports import model
+    from reports import commitments, model
 
-    models = [v for v in vars(model).values()
-              if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == model.__name__]
+    sections = (model, commitments)
+    models = [v for section in sections for v in vars(section).values()
+              if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == section.__name__]
     unknown = {f"{m.__name__}.{v}" for m in models for v in strategies.validators_of(m)
                if v not in strategies.known_validators()}
     assert not unknown
