@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/reports build --out-dir out data/zhejiang-alibaba-2023.yaml data/zhejiang-alibaba-2023.zh-Hans.yaml
+	$(BIN)/reports build --out-dir out data/zhejiang-alibaba-2023.yaml data/zhejiang-alibaba-2023.zh-Hans.yaml data/example-three-party.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check reports tests benchmarks tools

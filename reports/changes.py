@@ -38,7 +38,7 @@ SHOWN = 60  # characters of a name or a text a description quotes before it cuts
 # The sections in the order the briefing shows them (title block, summary, fact box, then the
 # sections); what no document shows (identifier, language, format version) comes last.
 SECTIONS = ("title", "subtitle", "summary", "agreement", "parties", "participating_units", "focus_areas",
-            "statements", "context", "expected_outcomes", "significance", "timeline", "sources", "memo",
+            "commitments", "statements", "context", "expected_outcomes", "significance", "timeline", "sources", "memo",
             "id", "language", "schema_version")
 
 
@@ -107,6 +107,12 @@ def _statement(value: Mapping[str, Any]) -> Identity:
     return (value["speaker"], value["text"]), label, False
 
 
+def _commitment(value: Mapping[str, Any]) -> Identity:
+    # Who commits what kind of means in which currency (the amount is what a change changes).
+    text = f"{value['party']} · {value['kind']} · {value['currency']}"
+    return (str(value["party"]).casefold(), str(value["kind"]), str(value["currency"])), _short(text), False
+
+
 # By the name of the list's field, wherever the list is; a list not named here holds plain text.
 IDENTITIES: dict[str, Callable[[Mapping[str, Any]], Identity]] = {
     "parties": _party,
@@ -117,6 +123,7 @@ IDENTITIES: dict[str, Callable[[Mapping[str, Any]], Identity]] = {
     "context": _by("title", quoted=True),
     "timeline": _by("event", quoted=True),
     "sources": _by("title", quoted=True),
+    "commitments": _commitment,
 }
 _QUOTED_TEXT_LISTS = frozenset({"significance", "expected_outcomes", "points", "next_steps"})
 
@@ -256,6 +263,8 @@ LABELS: dict[str, str] = {
     "to": N_("To"), "from_": N_("From"), "cc": N_("CC"), "subject": N_("Subject"),
     "classification": N_("Marking"), "organisation": N_("Organisation"),
     "next_steps": N_("What happens next"),
+    "commitments": N_("Commitments"), "amount": N_("Amount"), "currency": N_("Currency"),
+    "focus_area": N_("Focus area"), "period": N_("Period"), "source": N_("Source"),
     "/summary": N_("Executive summary"), "representatives/title": N_("Position"),
 }
 
@@ -281,7 +290,8 @@ VALUES: dict[str, str] = {
     "government": N_("government"), "company": N_("company"), "university": N_("university"),
     "research-institute": N_("research institute"), "non-profit": N_("non-profit"),
     "international-organisation": N_("international organisation"), "other": N_("other"),
-    "quote": N_("quote"), "paraphrase": N_("paraphrase"),
+    "quote": N_("quote"), "paraphrase": N_("paraphrase"), "investment": N_("investment"), "grant": N_("grant"),
+    "loan": N_("loan"), "staff": N_("staff"), "in-kind": N_("in kind"),
 }
 
 

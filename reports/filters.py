@@ -22,6 +22,8 @@ from babel import Locale
 
 from reports import i18n, punctuation
 from reports.i18n import N_
+from reports.money import Money, format_amount, format_compact, totals
+from reports.money import money as money_value
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
@@ -222,6 +224,37 @@ def number(value: int | float, locale: str | None = None) -> str:
     return format_decimal(value, locale=locale_of("number", locale))
 
 
+def _money_of(name: str, value: object, currency: object = None) -> Money:
+    if isinstance(value, Money):
+        return value
+    amount = getattr(value, "amount", value)
+    code = currency if currency is not None else getattr(value, "currency", None)
+    try:
+        return money_value(str(amount), str(code)) if isinstance(amount, str) and isinstance(code, str) else _no(name)
+    except ArithmeticError:
+        return _no(name, value)
+
+
+def _no(name: str, value: object = None) -> NoReturn:
+    raise FilterError(f"{name}: expected a commitment, a total or an amount with its currency, got {_shown(value)}")
+
+
+def money_totals(items: Iterable[Any]) -> list[Money]:
+    """The commitments' exact totals per currency, in the order each currency is first met."""
+    return totals(_money_of("money_totals", item) for item in _items("money_totals", items))
+
+
+def money(value: object, currency: str | None = None, locale: str | None = None) -> str:
+    """A commitment, a total or an amount (with ``currency``) in full, as the locale writes it:
+    ``€45,000,000.00`` (en), ``45 000 000,00 €`` (fr); never rounded."""
+    return format_amount(_money_of("money", value, currency), locale_of("money", locale))
+
+
+def money_short(value: object, currency: str | None = None, locale: str | None = None) -> str:
+    """A total in the locale's short words where they are exact: ``EUR 45 million``, ``EUR 4500万``."""
+    return format_compact(_money_of("money_short", value, currency), locale_of("money_short", locale))
+
+
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter only (unlike ``capitalize``, which lowers the rest).
 
@@ -394,9 +427,12 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "indefinite": indefinite,
     "followed_by": followed_by,
     "sentence": sentence,
+    "money_totals": money_totals,
+    "money": money,
+    "money_short": money_short,
 }
 
 # Filters whose result depends on the document's locale: compose keeps Jinja from working them out once
 # when it compiles a template ({{ 7 | number_words }} would otherwise be "seven" in every language).
 LOCALE_FILTERS = frozenset({"longdate", "prose_list", "number_words", "number", "with_local", "party_label",
-                            "party_in_text", "indefinite"})
+                            "party_in_text", "indefinite", "money", "money_short"})

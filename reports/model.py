@@ -28,7 +28,8 @@ from reports.east_asian import han_language, is_east_asian, name_language
 from reports.model_types import Strict as _Strict
 from reports.model_types import Text
 
-__all__ = ["Agreement", "Commitment", "CommitmentKind", "Party", "Period", "Text", "json_schema"]
+__all__ = ["Agreement", "Commitment", "CommitmentKind", "Party", "PartyKind", "Period", "QuoteKind", "Text",
+           "json_schema"]
 
 SCHEMA_VERSION = 1
 MAX_NAMES_LISTED = 10  # names a message lists before "and N more" (a message stays one readable line)

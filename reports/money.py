@@ -15,7 +15,13 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.numbers import format_compact_decimal, format_currency, format_decimal, list_currencies
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    list_currencies,
+    parse_pattern,
+)
 
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_FRACTION_DIGITS = 4  # the most minor-unit digits an ISO 4217 currency has (CLF, UYW)
@@ -106,7 +112,11 @@ def format_compact(item: Money, locale: Locale) -> str:
     ``EUR 4500万`` (zh-Hans), ``JPY 85億`` (ja), ``EUR 45 millions`` (fr); an amount those words would
     round (``EUR 45,123,456.78``), or one under a million, is written in full. Code and number are joined by
     a no-break space."""
-    number = format_decimal(item.amount, locale=locale, decimal_quantization=False)
+    if item.amount == item.amount.to_integral_value():
+        number = format_decimal(item.amount, locale=locale, decimal_quantization=False)
+    else:  # a fraction with the currency's digits at least (EUR 47,500,000.50), never fewer than given
+        number = parse_pattern(locale.decimal_formats[None]).apply(
+            item.amount, locale, currency=item.currency, currency_digits=True, decimal_quantization=False)
     if item.amount < _COMPACT_FROM:
         return f"{item.currency}\u00a0{number}"
     try:

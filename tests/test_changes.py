@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from reports import changes as c
 from reports import i18n
-from reports.model import Agreement, PartyKind, QuoteKind
+from reports.model import Agreement, CommitmentKind, PartyKind, QuoteKind
 from tests import strategies
 from tests.mutations import mutations
 
@@ -246,7 +246,7 @@ def test_every_field_of_the_model_has_a_place_and_a_label() -> None:
         return found
 
     assert names(Agreement) <= set(c.LABELS)
-    assert set(c.VALUES) == {str(v.value) for kind in (PartyKind, QuoteKind) for v in kind}
+    assert set(c.VALUES) == {str(v.value) for kind in (PartyKind, QuoteKind, CommitmentKind) for v in kind}
 
 
 # --------------------------------------------------------------------------- generated pairs
