@@ -22,7 +22,7 @@ from babel import Locale
 
 from reports import i18n, punctuation
 from reports.i18n import N_
-from reports.money import Money, format_amount, format_compact, totals
+from reports.money import Breakdown, Money, breakdown, format_amount, format_compact, totals
 from reports.money import money as money_value
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -255,6 +255,12 @@ def money_short(value: object, currency: str | None = None, locale: str | None =
     return format_compact(_money_of("money_short", value, currency), locale_of("money_short", locale))
 
 
+def money_chart(items: Iterable[Any], currency: str) -> Breakdown:
+    """The commitments in ``currency`` summed by party and kind, for a ```` ```chart ```` block."""
+    return breakdown(((str(c.party), str(c.kind), _money_of("money_chart", c)) for c in _items("money_chart", items)),
+                     str(currency))
+
+
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter only (unlike ``capitalize``, which lowers the rest).
 
@@ -430,6 +436,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money_totals": money_totals,
     "money": money,
     "money_short": money_short,
+    "money_chart": money_chart,
 }
 
 # Filters whose result depends on the document's locale: compose keeps Jinja from working them out once

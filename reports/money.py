@@ -100,6 +100,39 @@ def totals(items: Iterable[Money]) -> list[Money]:
     return [Money(amount, currency) for currency, amount in sums.items()]
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """One currency's commitments for a chart: ``parties`` (in the order first met) by ``kinds`` (in the
+    order first met), ``values[kind][party]`` the exact sum as plain decimal text ("" for none)."""
+
+    parties: tuple[str, ...]
+    kinds: tuple[str, ...]
+    values: dict[str, tuple[str, ...]]
+
+
+def breakdown(items: Iterable[tuple[str, str, Money]], currency: str) -> Breakdown:
+    """The sums of ``items`` ((party, kind, amount) triples) in ``currency`` by party and kind: the
+    briefing's chart of one currency. Other currencies are left out, never converted."""
+    sums: dict[tuple[str, str], Decimal] = {}
+    parties: dict[str, None] = {}
+    kinds: dict[str, None] = {}
+    for party, kind, item in items:
+        if item.currency != currency:
+            continue
+        parties.setdefault(party)
+        kinds.setdefault(kind)
+        sums[(party, kind)] = sums.get((party, kind), Decimal(0)) + item.amount
+    values = {kind: tuple(_plain_decimal(sums[(p, kind)]) if (p, kind) in sums else "" for p in parties)
+              for kind in kinds}
+    return Breakdown(tuple(parties), tuple(kinds), values)
+
+
+def _plain_decimal(value: Decimal) -> str:
+    # Decimal text without an exponent, and without trailing zeros in a fraction ("45000000", "8.5").
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_amount(item: Money, locale: Locale) -> str:
     """The amount in full with the currency, as the locale writes it: ``€45,000,000.00`` (en-GB),
     ``45 000 000,00 €`` (fr), ``￥8,500,000,000`` (ja). Never rounded: a fraction beyond the currency's

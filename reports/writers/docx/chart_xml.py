@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 
 from reports import tree as t
 from reports.writers.xmltext import xml_safe
@@ -50,10 +51,11 @@ def _num_cache(ref: str, values: tuple[str, ...], code: str) -> str:
 
 
 def _number_format(node: t.Chart) -> str:
-    # Thousands grouped where every value is whole (120,000,000, not 120000000); a fraction anywhere keeps
-    # Excel's General, which shows each value's own digits ("#,##0.##" would print "1,234." for a whole one).
-    whole = all("." not in v for s in node.series for v in s.values)
-    return "#,##0" if whole else "General"
+    # Thousands grouped (120,000,000, not 120000000) where the values are large enough that a fraction
+    # would not show at a chart's scale anyway (the workbook, the alt text and the table keep it exact);
+    # small values keep Excel's General, which shows each value's own digits.
+    values = [Decimal(v) for s in node.series for v in s.values if v]
+    return "#,##0" if values and max(values) >= 1000 else "General"
 
 
 def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size: float, workbook_rid: str) -> bytes:
