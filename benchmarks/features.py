@@ -116,6 +116,38 @@ def both_formats(runs: int) -> dict[str, float]:
     return {"both_ms": times["both"], "pdf_ms": times["pdf"], "both_over_pdf": times["both"] / times["pdf"]}
 
 
+CHARTS = ROOT / "data" / "example-three-party.yaml"
+
+
+def charts(runs: int) -> dict[str, float]:
+    """The fictional three-party briefing with its three commitment charts against the same briefing
+    without them (a copy of the built-in templates with the chart block taken out), in each format."""
+    from reports.load import load_agreement
+    from reports.pipeline import Options, render
+
+    agreement = load_agreement(CHARTS)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        from reports.paths import builtin_templates_dir
+
+        target = Path(folder) / "templates"
+        shutil.copytree(builtin_templates_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
+        briefing = target / "briefing.md.j2"
+        text = briefing.read_text("utf-8")
+        start = text.index("{% for total in data.commitments | money_totals %}")
+        end = text.index("{% endfor %}", text.index("```\n", text.index("```chart", start))) + len("{% endfor %}")
+        briefing.write_text(text[:start] + text[end:], "utf-8")
+        without = Options(template_dir=target)
+        for fmt in ("pdf", "docx"):
+            times = interleaved_median_ms({
+                "with": lambda fmt=fmt: render(agreement, "briefing", fmt),  # type: ignore[misc]
+                "without": lambda fmt=fmt: render(agreement, "briefing", fmt, without),  # type: ignore[misc]
+            }, runs)
+            out[f"charts_{fmt}_ms"], out[f"no_charts_{fmt}_ms"] = times["with"], times["without"]
+            out[f"charts_over_none_{fmt}"] = times["with"] / times["without"]
+    return out
+
+
 def report_lines(result: dict[str, Any]) -> list[str]:
     lang, extra = result["languages"], result["contents_and_figure"]
     toc, both = result["contents"], result["both_formats"]
@@ -140,9 +172,13 @@ def report_lines(result: dict[str, Any]) -> list[str]:
         "Both formats of the briefing in one build over its PDF alone (median ms)",
         f"  both {both['both_ms']:7.1f}  PDF {both['pdf_ms']:7.1f}  {both['both_over_pdf']:.2f} x "
         f"(<= {BOTH_FORMATS_TARGET})  {verdict(both['both_over_pdf'] <= BOTH_FORMATS_TARGET)}",
+        "The three-party briefing with its three commitment charts over the same without them (median ms)",
+        *(f"  {fmt.upper():<4} with {result['charts'][f'charts_{fmt}_ms']:7.1f}  without "
+          f"{result['charts'][f'no_charts_{fmt}_ms']:7.1f}  {result['charts'][f'charts_over_none_{fmt}']:.2f} x"
+          for fmt in ("pdf", "docx")),
     ]
 
 
 def measure(runs: int) -> dict[str, Any]:
     return {"languages": languages(runs), "contents_and_figure": contents_and_figure(runs),
-            "contents": contents(runs), "both_formats": both_formats(runs)}
+            "contents": contents(runs), "both_formats": both_formats(runs), "charts": charts(runs)}

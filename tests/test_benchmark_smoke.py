@@ -87,6 +87,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     # Contents against none, both formats against the PDF alone, ten times the timeline rows.
     assert result["features"]["contents"]["with_over_without_docx"] > 0 and "with contents over" in text
     assert result["features"]["both_formats"]["both_over_pdf"] > 0 and "Both formats" in text
+    assert result["features"]["charts"]["charts_over_none_docx"] > 0 and "commitment charts" in text
     assert "50 timeline rows over 10, pdf" in text
     # A redline against the earlier draft over the new version alone.
     assert result["redline"]["draft_memo_ratio"] > 0 and result["redline"]["one_change_briefing_ratio"] > 0
