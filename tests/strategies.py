@@ -530,6 +530,12 @@ def agreement_dicts(draw: st.DrawFn) -> Data:
         length = draw(st.integers(*GIANT))
         container[key] = (giant_text(length) if giant == 50
                           else whitespace_text(draw(st.sampled_from(WHITESPACE_RUNS)), length))
+        # The value may have been a name others refer to (a party's, a focus area's) or a reference itself
+        # (participating_units[].party, commitments[].party): the agreement's own fixups point every
+        # reference again at the names it has now, so the giant value never leaves one dangling.
+        for validator in validators_of(m.Agreement):
+            if validator in VALIDATOR_FIXUPS:
+                data = draw(VALIDATOR_FIXUPS[validator](data))
     return data
 
 
