@@ -104,7 +104,7 @@ def tree_units(doc: t.Document, boxes: frozenset[str] = frozenset()) -> list[lis
                 for row in block.rows:
                     add(row.label)
                     walk(row.value)
-            elif isinstance(block, t.Timeline | t.Image) and block.caption:
+            elif isinstance(block, t.Timeline | t.Image | t.Chart) and block.caption:
                 texts.append(block.caption)
 
     walk(doc.blocks)
