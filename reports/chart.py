@@ -34,16 +34,29 @@ def alt_text(node: t.Chart, locale: str) -> str:
     """The template's ``alt`` sentence, then every value: "Alibaba Group, Investment: EUR 120,000,000; ...".
 
     With one series the series' name is still said (it names what the values are); an empty value is
-    said to be none ("no value"), so a reader knows the category was not forgotten."""
+    said to be none ("no value"), so a reader knows the category was not forgotten. A name is said up to
+    ``ALT_NAME`` characters each time (a category's value per series repeats it; the table beside the
+    chart holds it whole)."""
     parts: list[str] = []
     unit = f"{node.unit} " if node.unit else ""
     for i, category in enumerate(node.categories):
         for series in node.series:
             value = series.values[i]
             said = f"{unit}{exact(value, locale)}" if value else "no value"
-            parts.append(f"{category}, {series.name}: {said}")
+            parts.append(f"{_bounded(category)}, {_bounded(series.name)}: {said}")
     values = "; ".join(parts)
     return f"{node.alt} {values}" if node.alt else values
+
+
+ALT_NAME = 500  # characters of a category's or series' name in the alt text, as a timeline's labels
+
+
+def _bounded(name: str) -> str:
+    if len(name) <= ALT_NAME:
+        return name
+    cut = name[:ALT_NAME]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > ALT_NAME // 2 else cut).rstrip() + "…"
 
 
 def totals(node: t.Chart) -> list[Decimal]:

@@ -130,8 +130,9 @@ _STRING_BYTES = 32_000
 
 
 def metadata_text(text: str) -> str:
-    """``text`` for one Info entry (and its XMP twin): whole when it fits a PDF/A string, else cut at a
-    word boundary with "…" (a 20,000-character title is printed whole on the page, not in the metadata)."""
+    """``text`` for one Info entry (and its XMP twin), or any other text string (a structure element's
+    /Alt or /ActualText): whole when it fits a PDF/A string, else cut at a word boundary with "…" (a
+    20,000-character title is printed whole on the page, not in the metadata)."""
     if 2 + len(text.encode("utf-16-be")) <= _STRING_BYTES:
         return text
     cut = text.encode("utf-16-be")[:_STRING_BYTES - 8].decode("utf-16-be", errors="ignore")

@@ -17,6 +17,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFName, PDFPage, PDFString
 
+from reports.writers.pdf.archive import metadata_text
 from reports.writers.pdf.objects import Array as PDFArray
 from reports.writers.pdf.objects import Dictionary as PDFDictionary
 from reports.writers.pdf.tags import Element, Tagger
@@ -68,12 +69,14 @@ def write_structure(doc: Any, root: Element, tagger: Tagger, annotations: dict[s
         if first_page is not None:
             dictionary["Pg"] = page_refs[first_page]
         dictionary["K"] = PDFArray(kids)
+        # /Alt and /ActualText are PDF strings: PDF/A caps them as it caps the Info entries (a chart's alt
+        # text states every value, and a category may be a 100,000-character name).
         if element.alt:
-            dictionary["Alt"] = PDFString(element.alt)
+            dictionary["Alt"] = PDFString(metadata_text(element.alt))
         if element.role == "Note":  # PDF/UA: every note has an ID of its own
             dictionary["ID"] = PDFString(f"note-{len(written) + 1}")
         if element.actual_text:
-            dictionary["ActualText"] = PDFString(element.actual_text)
+            dictionary["ActualText"] = PDFString(metadata_text(element.actual_text))
         if element.lang:
             dictionary["Lang"] = PDFString(element.lang)
         if element.attributes:  # the owner first ("O": Table, List), then its names
