@@ -121,7 +121,7 @@ def _collect(node: object, change: str, inserted: list[str], deleted: list[str],
                 inserted, deleted)
     elif isinstance(node, t.FieldTable):
         _collect(node.rows, change, inserted, deleted, labels)
-    elif isinstance(node, t.Timeline | t.Image) and change and node.number is not None:
+    elif isinstance(node, t.Timeline | t.Image | t.Chart) and change and node.number is not None:
         # A figure's caption is a paragraph the writer adds under it ("Figure 1: Key dates"); the words
         # inside the drawing are in its text boxes, not the change's own runs (``marked_words``).
         (inserted if change == "inserted" else deleted).append(labels.figure_caption(node.number, node.caption))
@@ -155,7 +155,7 @@ def test_change_bars_stand_beside_exactly_the_changed_lines(pair: tuple[Agreemen
     marked = redline(a, b, ["summary"])
     counter = [0]
     blocks = tuple(_words(block, "", counter) for block in marked.blocks
-                   if not isinstance(block, t.Timeline | t.Image) and not _holds_figure(block))
+                   if not isinstance(block, t.Timeline | t.Image | t.Chart) and not _holds_figure(block))
     meta = dataclasses.replace(marked.meta, previous=None, toc=False)
     data = write_pdf(t.Document(meta, blocks), DEFAULT_THEME)
     _check_bars(data, ("zzmark",))
@@ -164,7 +164,7 @@ def test_change_bars_stand_beside_exactly_the_changed_lines(pair: tuple[Agreemen
 def _holds_figure(block: t.Block) -> bool:
     # A figure inside a marked block is barred whole, labels and axis included: its words are the
     # writer's, not the tree's, so it is left out here (tests/writers/test_pdf_redline.py bars it).
-    return isinstance(block, t.Revised) and any(isinstance(b, t.Timeline | t.Image) or _holds_figure(b)
+    return isinstance(block, t.Revised) and any(isinstance(b, t.Timeline | t.Image | t.Chart) or _holds_figure(b)
                                                 for b in block.blocks)
 
 
@@ -194,7 +194,8 @@ def _words(node: object, change: str, counter: list[int]) -> object:
         rows = tuple(_words(row, row_change or change, counter)
                      for row, row_change in zip(node.rows, node.row_changes or ("",) * len(node.rows), strict=True))
         return dataclasses.replace(node, header=_words(node.header, change, counter), rows=rows)
-    if isinstance(node, t.Timeline | t.Image | t.HorizontalRule | t.PageBreak | t.LineBreak | t.TimelineEvent):
+    if isinstance(node, t.Timeline | t.Image | t.Chart | t.HorizontalRule | t.PageBreak | t.LineBreak
+                  | t.TimelineEvent):
         return node
     if dataclasses.is_dataclass(node):
         return dataclasses.replace(node, **{f.name: _words(getattr(node, f.name), change, counter)  # type: ignore[arg-type]

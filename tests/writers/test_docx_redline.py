@@ -8,6 +8,7 @@ All do): the paragraphs' text, their styles and their runs' character styles.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -67,6 +68,9 @@ def _cases(picture: str) -> dict[str, tuple[tuple[t.Block, ...], tuple[t.Block, 
     """name -> (old blocks, new blocks, marked blocks)."""
     timeline = t.Timeline((t.TimelineEvent("2024-01-01", "Signed", True), t.TimelineEvent("2025-01-01", "Ends")))
     image = t.Image(picture, "A square", width_mm=20)
+    chart = t.Chart("column", ("A", "B"), (t.ChartSeries("Grant", ("1000", "2500")),), "EUR", "Grants.",
+                    "Grants by party", 1)
+    new_chart = dataclasses.replace(chart, categories=("A", "C"), caption="Grants by region")
     one, three = t.ListItem((_p(_x("one")),)), t.ListItem((_p(_x("three")),))
     old_table, new_table = (t.Table(((_x(h),),), (((_x(c),),),), ("left",)) for h, c in (("Old", "o"), ("New", "n")))
     facts_k, facts_l = (t.FieldTable((t.Field((_x(k),), (_p(_x(v)),)),)) for k, v in (("K", "v"), ("L", "w")))
@@ -130,6 +134,19 @@ def _cases(picture: str) -> dict[str, tuple[tuple[t.Block, ...], tuple[t.Block, 
             (old_table, facts_k, facts_l),
             (facts_k, new_table, facts_l),
             (t.Revised("deleted", (old_table,)), facts_k, t.Revised("inserted", (new_table,)), facts_l)),
+        "a table replaced whole by the next": (
+            # the space between the deleted table and the inserted one is in neither version
+            (facts_k, _p(_x("after"))),
+            (facts_l, _p(_x("after"))),
+            (t.Revised("deleted", (facts_k,)), t.Revised("inserted", (facts_l,)), _p(_x("after")))),
+        "an unchanged table, then an inserted one": (
+            (old_table, _p(_x("after"))),
+            (old_table, new_table, _p(_x("after"))),
+            (old_table, t.Revised("inserted", (new_table,)), _p(_x("after")))),
+        "a chart replaced whole": (
+            (_p(_x("before")), chart, _p(_x("after"))),
+            (_p(_x("before")), new_chart, _p(_x("after"))),
+            (_p(_x("before")), t.Revised("deleted", (chart,)), t.Revised("inserted", (new_chart,)), _p(_x("after")))),
         "wide table in parts": (
             (t.Table(tuple((_x(f"H{c}"),) for c in range(24)), (tuple((_x(f"a{c}"),) for c in range(24)),),
                      ("left",) * 24),),

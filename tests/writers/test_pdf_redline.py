@@ -190,3 +190,19 @@ def test_random_redlines_build_tagged_and_barred(paragraphs: list[t.Paragraph], 
     data = write_pdf(_doc(*blocks), DEFAULT_THEME)
     check_tagged(data)
     _check_bars(data, ("mk",))
+
+
+def test_a_chart_inserted_or_deleted_whole_is_barred_beside_its_height_and_says_so() -> None:
+    # A chart has no lines of text to mark: like a picture or a timeline it is barred whole, and its
+    # Figure's alt text starts with the change's label.
+    chart = t.Chart("column", ("Alpha", "Beta"), (t.ChartSeries("Grant", ("1000", "2500")),), "EUR",
+                    "Grants.", "Grants by party", 1)
+    plain = write_pdf(_doc(t.Paragraph((t.Text("Before."),)), chart), DEFAULT_THEME)
+    assert _bars(plain) == [[]]
+    for change, label in (("inserted", "Inserted"), ("deleted", "Deleted")):
+        data = write_pdf(_doc(t.Paragraph((t.Text("Before."),)), t.Revised(change, (chart,))), DEFAULT_THEME)
+        check_pdf(data)
+        (figure,) = check_tagged(data).roles("Figure")
+        assert figure.alt.startswith(f"{label}: Grants.")
+        tallest = max(high - low for page in _bars(data) for low, high in page)
+        assert tallest > 100  # beside the whole drawing, not one line of it

@@ -37,7 +37,7 @@ from reports.writers.xmltext import xml_safe
 _W = {name: qn(f"w:{name}") for name in (
     "p", "r", "t", "delText", "instrText", "delInstrText", "pPr", "rPr", "trPr", "tr", "ins", "del",
     "pStyle", "rStyle", "rPrChange", "pPrChange", "footnoteReference", "sectPr", "id", "author", "date",
-    "val", "tblPr", "tblGrid", "tcPr", "sdtPr", "footnote")}
+    "val", "tbl", "tblPr", "tblGrid", "tcPr", "sdtPr", "footnote")}
 _CHANGES = frozenset({_W["ins"], _W["del"]})
 # Property elements: nothing in them is a run, a paragraph or a row to mark.
 _PROPERTIES = frozenset({_W["pPr"], _W["rPr"], _W["trPr"], _W["tblPr"], _W["tblGrid"], _W["tcPr"], _W["sdtPr"]})
@@ -122,28 +122,68 @@ def marked_rows(writer: Any, tables: Iterable[Any], changes: tuple[t.Change, ...
 
 
 def mark_spacers(writer: Any) -> None:
-    """Mark the spacer paragraph after a wholly inserted or deleted table as the table is marked.
+    """Mark the spacer paragraph after a table as being in the versions that have it.
 
     ``access.space_after_tables`` puts an empty paragraph of exact height after a table that another
-    table or a cell's end follows: after a table every row of which is inserted (deleted), it belongs
-    to the new (old) version only, and its paragraph mark is changed with the rows. Called once the
-    spaces are in (``access.finish``)."""
+    table or a cell's end follows. A version has it when it has the table before it and, in that
+    version, another table or the cell's end comes next: after a wholly inserted (deleted) table it
+    belongs to the new (old) version only; between a wholly deleted table and a wholly inserted one (a
+    key-facts table replaced whole) it is in neither, and its paragraph mark is both inserted and
+    deleted, so that Accept All and Reject All each remove it. Called once the spaces are in
+    (``access.finish``)."""
     for tbl, _ in writer.gaps:
-        first = tbl.find(_W["tr"])
-        if first is None or not _row_change(first):  # the common case, a table without marks: one look
+        spacer = tbl.getnext()
+        if spacer is None or spacer.tag != _W["p"] or not _is_spacer(spacer):
             continue
-        kinds = {_row_change(tr) for tr in tbl.iterchildren(_W["tr"])}
-        following = tbl.getnext()
-        if len(kinds) != 1 or "" in kinds or following is None or following.tag != _W["p"]:
-            continue
-        spacing = following.find(f"{_W['pPr']}/{qn('w:spacing')}")
-        if following.find(_W["r"]) is None and spacing is not None and spacing.get(qn("w:lineRule")) == "exact" \
-                and following.find(f"{_W['pPr']}/{_W['pStyle']}") is None:
-            _mark_paragraph(writer, following, kinds.pop())
+        after = spacer.getnext()
+        if not _row_change(tbl.find(_W["tr"])) and (after is None or after.tag != _W["tbl"]
+                                                    or not _row_change(after.find(_W["tr"]))):
+            continue  # the common case, tables without marks: a look at each one's first row
+        has = {v for v in _versions(tbl) if _table_follows(spacer, v)}
+        if has == {"new"}:
+            _mark_paragraph(writer, spacer, "inserted")
+        elif has == {"old"}:
+            _mark_paragraph(writer, spacer, "deleted")
+        elif not has:
+            _mark_paragraph(writer, spacer, "inserted", both=True)
+
+
+def _table_follows(spacer: Any, version: str) -> bool:
+    """Whether, in ``version``, a table or the cell's end comes next after ``spacer``: what the version
+    has not (a table every row of which the other one added, a paragraph whose mark it lacks, another
+    spacer) is passed over."""
+    gone = _W["ins"] if version == "old" else _W["del"]
+    for element in spacer.itersiblings():
+        if element.tag == _W["tbl"]:
+            if version in _versions(element):
+                return True
+        elif element.tag != _W["p"] or not (_is_spacer(element) or _mark_is(element, gone)):
+            return False
+    return bool(spacer.getparent().tag == qn("w:tc"))
+
+
+def _mark_is(p: Any, change_tag: str) -> bool:
+    return p.find(f"{_W['pPr']}/{_W['rPr']}/{change_tag}") is not None
+
+
+def _is_spacer(p: Any) -> bool:
+    spacing = p.find(f"{_W['pPr']}/{qn('w:spacing')}")
+    return (p.find(_W["r"]) is None and spacing is not None and spacing.get(qn("w:lineRule")) == "exact"
+            and p.find(f"{_W['pPr']}/{_W['pStyle']}") is None)
+
+
+def _versions(tbl: Any) -> set[str]:
+    """The versions ("old", "new") a table is in: both, unless every row is inserted (deleted)."""
+    kinds = {_row_change(tr) for tr in tbl.iterchildren(_W["tr"])}
+    if kinds == {"inserted"}:
+        return {"new"}
+    if kinds == {"deleted"}:
+        return {"old"}
+    return {"old", "new"}
 
 
 def _row_change(tr: Any) -> str:
-    tr_pr = tr.find(_W["trPr"])
+    tr_pr = tr.find(_W["trPr"]) if tr is not None else None
     if tr_pr is not None and tr_pr.find(_W["ins"]) is not None:
         return "inserted"
     if tr_pr is not None and tr_pr.find(_W["del"]) is not None:
@@ -191,13 +231,15 @@ def _properties(element: Any, tag: str) -> Any:
     return found
 
 
-def _mark_paragraph(writer: Any, p: Any, change: str) -> None:
+def _mark_paragraph(writer: Any, p: Any, change: str, both: bool = False) -> None:
     p_pr = _properties(p, _W["pPr"])
     r_pr = p_pr.find(_W["rPr"])
     if r_pr is None:
         r_pr = ooxml.place(p_pr, p_pr.makeelement(_W["rPr"], {}), ooxml.P_PR_ORDER)
     if r_pr.find(_W["ins"]) is None and r_pr.find(_W["del"]) is None:
         r_pr.insert(0, writer.revisions.stamp(r_pr, _tag(change)))  # CT_ParaRPr: ins, del first
+        if both:  # inserted, then deleted: in neither version
+            r_pr.insert(1, writer.revisions.stamp(r_pr, _W["del"]))
 
 
 def _wrap_runs(writer: Any, children: Iterable[Any], change: str) -> None:

@@ -94,7 +94,7 @@ def _resolve(block: t.Block) -> t.Block:
 
 
 def marked(blocks: tuple[t.Block, ...], change: str, was: str = "") -> tuple[t.Block, ...]:
-    """``blocks`` wholly ``change``d: all their text in passages of that change; a picture or a timeline
+    """``blocks`` wholly ``change``d: all their text in passages of that change; a picture, a timeline or a chart
     (no text to mark) its label before its description, and a bar beside it (``revised``)."""
     return tuple(_marked(block, change, was) for block in blocks)
 
@@ -117,7 +117,7 @@ def _marked(block: t.Block, change: str, was: str) -> t.Block:
                                   for f in block.rows), block.style)
     if isinstance(block, t.Revised):  # already resolved: its own change is the one that counts
         return block
-    if isinstance(block, t.Image | t.Timeline) and change != "restyled":
+    if isinstance(block, t.Image | t.Timeline | t.Chart) and change != "restyled":
         return t.Revised(change, (block,))  # type: ignore[arg-type]
     return block  # a rule, a page break: nothing to read
 
@@ -135,12 +135,12 @@ def _wrap(content: t.Inlines, change: str, was: str = "") -> t.Inlines:
 
 def revised(writer: Any, node: t.Revised) -> list[Flowable]:
     """A ``Revised`` block (its text already in passages, ``resolve``): its flowables, each picture or
-    timeline in it barred beside its whole height and its description starting with the label."""
+    timeline or chart in it barred beside its whole height and its description starting with the label."""
     label = _label(writer, node.change)
     blocks = tuple(dataclasses.replace(b, alt=f"{label}: {b.alt}" if b.alt.strip() else label)
-                   if isinstance(b, t.Image | t.Timeline) else b for b in node.blocks)
+                   if isinstance(b, t.Image | t.Timeline | t.Chart) else b for b in node.blocks)
     flowables = writer.blocks(blocks)
-    if not any(isinstance(b, t.Image | t.Timeline) for b in node.blocks):
+    if not any(isinstance(b, t.Image | t.Timeline | t.Chart) for b in node.blocks):
         return list(flowables)
     out: list[Flowable] = []
     for flowable in flowables:
