@@ -143,6 +143,13 @@ def _cases(picture: str) -> dict[str, tuple[tuple[t.Block, ...], tuple[t.Block, 
             (old_table, _p(_x("after"))),
             (old_table, new_table, _p(_x("after"))),
             (old_table, t.Revised("inserted", (new_table,)), _p(_x("after")))),
+        "a field's value replaced whole": (
+            # the cell's own empty paragraph, unused when the value starts with a replaced paragraph, goes
+            (t.FieldTable((t.Field((_x("Date"),), (_p(_x("29 February 2000")),)),), "memo-header"),),
+            (t.FieldTable((t.Field((_x("Date"),), (_p(_x("1 September 2239")),)),), "memo-header"),),
+            (t.FieldTable((t.Field((_x("Date"),), (t.Revised("deleted", (_p(_x("29 February 2000")),)),
+                                                  t.Revised("inserted", (_p(_x("1 September 2239")),)))),),
+                          "memo-header"),)),
         "a chart replaced whole": (
             (_p(_x("before")), chart, _p(_x("after"))),
             (_p(_x("before")), new_chart, _p(_x("after"))),

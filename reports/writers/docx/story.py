@@ -307,7 +307,16 @@ class StoryWriter:
                     self.set_style(paragraph, "Field Value")
                     self.runs(paragraph, block.content)
                 else:
+                    written = len(value_cell._tc)
                     self.blocks((block,), value_cell)
+                    if isinstance(block, t.Revised) and block.change != "restyled":  # replaced paragraphs
+                        for p in value_cell._tc[written:]:  # in the value's style, as the versions have them
+                            if p.tag == _W_P and p.find(f"{_W_PPR}/{_W_PSTYLE}") is None:
+                                self.set_style(Paragraph(p, value_cell), "Field Value")
+            if row.value and not isinstance(row.value[0], t.Paragraph) and first._p.getnext() is not None:
+                # The cell's own empty paragraph, unused (a list, or a redline's replaced paragraphs,
+                # came first): no version of the document has it.
+                first._p.getparent().remove(first._p)
         room = self.row_room(self.theme.fonts.size - 0.5)
         widths = [label_width / _EMU_PER_POINT, (self.text_width() - label_width) / _EMU_PER_POINT]
         for row, tr in zip(node.rows, table._tbl.tr_lst, strict=True):
