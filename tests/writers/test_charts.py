@@ -164,6 +164,28 @@ def _check_docx(node: t.Chart, data: bytes) -> None:
     descr = re.search(r'<wp:docPr [^>]*descr="([^"]*)"', document).group(1)  # type: ignore[union-attr]
     unescaped = descr.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
     assert unescaped == ch.alt_text(node, "en_GB")
+    top, step = ch.axis_top(node)  # the value axis ends and steps where the PDF's does
+    assert f'<c:max val="{top:f}"/>' in chart_xml and f'<c:majorUnit val="{step:f}"/>' in chart_xml
+
+
+@pytest.mark.parametrize(("step", "locale", "ticks"), [
+    ("50000000", "en_GB", '#,##0,,"m";-#,##0,,"m";0'),
+    ("2000", "en_GB", '#,##0,"k";-#,##0,"k";0'),
+    ("20000000", "fr_FR", '#,##0,,"\xa0M";-#,##0,,"\xa0M";0'),
+    ("5000000000", "de_DE", '#,##0,,,"\xa0Mrd.";-#,##0,,,"\xa0Mrd.";0'),  # CLDR's quoted '.' unquoted
+    ("200000000000000", "ja_JP", '#,##0,,,,"兆";-#,##0,,,,"兆";0'),  # 兆 is 10^12: a power of 1,000
+    ("50000000", "zh_Hans_CN", "#,##0"),  # 万: no format code divides by 10,000
+    ("500", "en_GB", "#,##0"),
+    ("10000000000000000", "en_GB", "#,##0"),  # past English's largest short unit
+    ("5000", "ja_JP", "#,##0"),  # Japanese says thousands whole
+    ("50000000", "xx_XX", "#,##0"),
+])
+def test_docx_value_axis_says_the_locales_short_unit_where_a_format_code_can(step: str, locale: str,
+                                                                             ticks: str) -> None:
+    from reports.writers.docx.chart_xml import axis_format
+
+    expected = ticks.replace('"', "&quot;")
+    assert axis_format(Decimal(step), locale, "#,##0") == expected
 
 
 @pytest.mark.parametrize("kind", ["bar", "column", "stacked-bar"])
@@ -196,3 +218,6 @@ def test_libreoffice_draws_the_docx_chart(office: Office) -> None:
     text = PdfReader(io.BytesIO(office.pdf(data))).pages[0].extract_text()
     for shown in ("Alibaba Group", "Hangzhou", "Investment", "Loans | grants", "Figure 1: Investment by party"):
         assert shown in text, shown
+    top, step = ch.axis_top(NODE)  # LibreOffice reads the scaled format: its ticks are the PDF's
+    for k in range(1, int(top / step) + 1):
+        assert ch.compact(str(step * k), "en_GB") in text, step * k

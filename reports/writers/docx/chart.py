@@ -60,7 +60,8 @@ def add_chart(writer: Any, node: t.Chart, container: Any) -> None:
     font = docx_theme.word_font(theme.fonts.heading)
     cjk = writer.cjk_faces.face(writer.cjk_faces.languages.default)
     rid = chart_part.relate_to(sheet_part, RT.PACKAGE)
-    chart_part._blob = chart_space(node, colours, (font, cjk), round(theme.fonts.size * 0.8, 1), rid)
+    chart_part._blob = chart_space(node, colours, (font, cjk), round(theme.fonts.size * 0.8, 1), rid,
+                                   locale)
     chart_rid = document_part.relate_to(chart_part, RT.CHART)
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
     width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU

@@ -11,9 +11,13 @@ so a rebuild gives the same bytes; its cells hold the values' exact decimal text
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
+from babel import Locale, UnknownLocaleError
+
+from reports import chart as ch
 from reports import tree as t
 from reports.writers.xmltext import xml_safe
 
@@ -58,13 +62,47 @@ def _number_format(node: t.Chart) -> str:
     return "#,##0" if values and max(values) >= 1000 else "General"
 
 
-def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size: float, workbook_rid: str) -> bytes:
+def axis_format(step: Decimal, locale: str, code: str) -> str:
+    """The value axis' number format: scaled to ``locale``'s short unit for the axis' step ("10M", "20 M",
+    "5 Md": a thousands divisor per trailing comma, which Excel and LibreOffice both read), so the ticks
+    read as the PDF's do. ``code`` where the step is under 1,000, or the locale's unit for it is not a
+    power of 1,000 (万 and 亿: no format code divides by 10,000), or the locale has no short form there."""
+    if step < 1000:
+        return code
+    try:
+        patterns = Locale.parse(locale).compact_decimal_formats["short"]["other"]
+    except (UnknownLocaleError, ValueError, KeyError):
+        return code
+    pattern = patterns.get(str(10 ** step.adjusted()))
+    if pattern is None:  # past the locale's largest short unit
+        return code
+    prefix, suffix = _unquote(pattern.prefix[0]), _unquote(pattern.suffix[0])
+    power = step.adjusted() - (pattern.int_prec[0] - 1)  # "00M" at 10^7 divides by 10^6
+    if not (prefix or suffix) or power <= 0 or power % 3 or '"' in prefix + suffix:
+        return code
+    scaled = f"{_literal(prefix)}#,##0{',' * (power // 3)}{_literal(suffix)}"
+    return _escape(f"{scaled};-{scaled};0")  # zero is "0", as the PDF's axis starts, not "0m"
+
+
+def _unquote(text: str) -> str:
+    """A CLDR pattern's literal text without its quoting ("Mio'.'" -> "Mio.", "''" -> "'")."""
+    return re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", text)
+
+
+def _literal(text: str) -> str:
+    return f'"{text}"' if text else ""
+
+
+def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size: float, workbook_rid: str,
+                locale: str = "en_GB") -> bytes:
     """The chart part of ``node``: series filled in ``colours`` (#RRGGBB), text in ``fonts`` (Latin, East
-    Asian) at ``size`` points, its data in the workbook related as ``workbook_rid``."""
+    Asian) at ``size`` points, its data in the workbook related as ``workbook_rid``. The value axis ends
+    and steps where the PDF's does (reports.chart.axis_top), its ticks in ``locale``'s short units."""
     n = len(node.categories)
     horizontal = node.kind != "column"
     categories = f"Sheet1!$A$2:$A${n + 1}"
     code = _number_format(node)
+    top, step = ch.axis_top(node)
     series = []
     for j, s in enumerate(node.series):
         col = column(j + 1)
@@ -92,12 +130,15 @@ def chart_space(node: t.Chart, colours: list[str], fonts: tuple[str, str], size:
                      '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
                      '<c:crossAx val="500200"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
                      '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>')
-    value_axis = ('<c:valAx><c:axId val="500200"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/>'
-                  f'</c:scaling><c:delete val="0"/><c:axPos val="{"b" if horizontal else "l"}"/><c:majorGridlines>'
+    value_axis = ('<c:valAx><c:axId val="500200"/><c:scaling><c:orientation val="minMax"/>'
+                  f'<c:max val="{top:f}"/><c:min val="0"/></c:scaling><c:delete val="0"/>'
+                  f'<c:axPos val="{"b" if horizontal else "l"}"/><c:majorGridlines>'
                   '<c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr>'
-                  f'</c:majorGridlines><c:numFmt formatCode="{code}" sourceLinked="0"/><c:majorTickMark val="none"/>'
+                  f'</c:majorGridlines><c:numFmt formatCode="{axis_format(step, locale, code)}" sourceLinked="0"/>'
+                  '<c:majorTickMark val="none"/>'
                   '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="500100"/>'
-                  f'<c:crosses val="{"max" if horizontal else "autoZero"}"/><c:crossBetween val="between"/></c:valAx>')
+                  f'<c:crosses val="{"max" if horizontal else "autoZero"}"/><c:crossBetween val="between"/>'
+                  f'<c:majorUnit val="{step:f}"/></c:valAx>')
     legend = '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' if len(node.series) > 1 else ""
     latin, east_asian = (_escape(f) for f in fonts)
     text = (f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{round(size * 100)}">'
@@ -159,4 +200,4 @@ def workbook(node: t.Chart) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["chart_space", "column", "workbook"]
+__all__ = ["axis_format", "chart_space", "column", "workbook"]
