@@ -14,6 +14,9 @@ from decimal import ROUND_CEILING, Decimal
 from babel.numbers import format_compact_decimal, format_decimal
 
 from reports import tree as t
+from reports.labels import Labels
+
+ENGLISH = Labels()  # the writers' words when a document gives none
 
 
 def exact(value: str, locale: str) -> str:
@@ -30,33 +33,41 @@ def compact(value: str, locale: str) -> str:
     return format_compact_decimal(number, locale=locale, fraction_digits=1)
 
 
-def alt_text(node: t.Chart, locale: str) -> str:
-    """The template's ``alt`` sentence, then every value: "Alibaba Group, Investment: EUR 120,000,000; ...".
+def alt_text(node: t.Chart, locale: str, labels: Labels = ENGLISH) -> str:
+    """The template's ``alt`` sentence, then every value, in ``labels``' words: "Alibaba Group,
+    Investment: EUR 120,000,000; ..." ("阿里巴巴集团，投资：EUR 120,000,000；..." in Chinese).
 
     With one series the series' name is still said (it names what the values are); an empty value is
     said to be none ("no value"), so a reader knows the category was not forgotten. A name is said up to
     ``ALT_NAME`` characters each time (a category's value per series repeats it; the table beside the
-    chart holds it whole)."""
-    parts: list[str] = []
+    chart holds it whole), fewer where the values would pass ``ALT_BUDGET`` characters, so that every
+    value fits in a PDF/A string."""
     unit = f"{node.unit} " if node.unit else ""
-    for i, category in enumerate(node.categories):
-        for series in node.series:
-            value = series.values[i]
-            said = f"{unit}{exact(value, locale)}" if value else "no value"
-            parts.append(f"{_bounded(category)}, {_bounded(series.name)}: {said}")
-    values = "; ".join(parts)
+    entries = [(category, series.name, f"{unit}{exact(series.values[i], locale)}" if series.values[i]
+                else labels.chart_none) for i, category in enumerate(node.categories) for series in node.series]
+    fixed = sum(len(labels.chart_value % {"category": "", "series": "", "value": said}) for *_, said in entries)
+    fixed += len(labels.chart_separator) * len(entries)
+    room = (ALT_BUDGET - fixed) // (2 * len(entries)) if entries else ALT_NAME
+    bound = max(ALT_NAME_LEAST, min(ALT_NAME, room))
+    values = labels.chart_separator.join(
+        labels.chart_value % {"category": _bounded(category, bound), "series": _bounded(name, bound), "value": said}
+        for category, name, said in entries)
     return f"{node.alt} {values}" if node.alt else values
 
 
 ALT_NAME = 500  # characters of a category's or series' name in the alt text, as a timeline's labels
+ALT_NAME_LEAST = 40  # a name is never cut shorter than this to make room (a huge chart's alt is cut instead)
+# Characters of a chart's values in its alt text: within a PDF/A string (32,767 bytes) in UTF-16 even when
+# every character takes four bytes, with room left for the template's own sentence.
+ALT_BUDGET = 7_000
 
 
-def _bounded(name: str) -> str:
-    if len(name) <= ALT_NAME:
+def _bounded(name: str, bound: int = ALT_NAME) -> str:
+    if len(name) <= bound:
         return name
-    cut = name[:ALT_NAME]
+    cut = name[:bound]
     space = cut.rfind(" ")
-    return (cut[:space] if space > ALT_NAME // 2 else cut).rstrip() + "…"
+    return (cut[:space] if space > bound // 2 else cut).rstrip() + "…"
 
 
 def totals(node: t.Chart) -> list[Decimal]:
@@ -104,4 +115,4 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
-__all__ = ["alt_text", "axis_top", "compact", "exact", "ink_on", "series_colours", "totals"]
+__all__ = ["ENGLISH", "alt_text", "axis_top", "compact", "exact", "ink_on", "series_colours", "totals"]

@@ -79,6 +79,9 @@ WRITER_MESSAGES: dict[str, str] = {
     "inserted": N_("Inserted"),
     "deleted": N_("Deleted"),
     "restyled": N_("Formatting changed"),
+    "chart_value": N_("%(category)s, %(series)s: %(value)s"),
+    "chart_separator": N_("; "),
+    "chart_none": N_("no value"),
 }
 
 

@@ -41,6 +41,11 @@ class Labels:
     inserted: str = "Inserted"
     deleted: str = "Deleted"
     restyled: str = "Formatting changed"
+    # A chart's alt text: each value said as "category, series: value", joined by the separator; an
+    # empty value is said to be none.
+    chart_value: str = "%(category)s, %(series)s: %(value)s"
+    chart_separator: str = "; "
+    chart_none: str = "no value"
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""

@@ -77,22 +77,36 @@ def test_pdf_with_a_chart_passes_the_validators_and_tags_a_figure_with_every_val
 
 def test_a_giant_name_keeps_the_figures_alt_within_pdfas_string_limit() -> None:
     # A category or series name of 60,000 characters (the data allows 100,000) is said once per value:
-    # each time cut to ALT_NAME characters, and the Figure's /Alt as a whole cut to a PDF/A string
-    # (32,767 bytes), so page-validation's PDFA2A-STRING-LENGTH-001 never fires.
+    # each time cut to ALT_NAME characters, shorter where the values would not fit in a PDF/A string
+    # (32,767 bytes), so every value is still said; only a chart too big for even the shortest names
+    # has its Figure's /Alt cut by the writer, and page-validation's PDFA2A-STRING-LENGTH-001 never fires.
     from tests.tagged_pdf import check_tagged
     from tests.validators import check_pdf
 
     giant = " ".join(["Cooperation 浙江省人民政府 & growth"] * 2000)
     said = ch.alt_text(dataclasses.replace(NODE, categories=(giant, "b", "c")), "en")
     assert giant[:ch.ALT_NAME // 2] in said and len(said) < 4 * ch.ALT_NAME  # said twice, cut each time
-    many = tuple(f"{giant[:600]} {i}" for i in range(60))
-    node = dataclasses.replace(NODE, categories=many, series=(t.ChartSeries(giant, ("1",) * len(many)),))
-    assert len(ch.alt_text(node, "en").encode("utf-16-be")) > 32_767  # the cut is the writer's
-    pdf = write_pdf(_document(node), DEFAULT_THEME)
-    check_pdf(pdf)
-    (figure,) = check_tagged(pdf).roles("Figure")
-    assert figure.alt.endswith("…") and 2 + len(figure.alt.encode("utf-16-be")) <= 32_767
-    assert figure.alt.startswith(ch.alt_text(node, "en_GB")[:1000])
+    for count, whole in ((60, True), (400, False)):
+        many = tuple(f"{i} {giant[:600]}" for i in range(count))
+        node = dataclasses.replace(NODE, categories=many, series=(t.ChartSeries(giant, ("1",) * count),))
+        pdf = write_pdf(_document(node), DEFAULT_THEME)
+        check_pdf(pdf)
+        (figure,) = check_tagged(pdf).roles("Figure")
+        assert 2 + len(figure.alt.encode("utf-16-be")) <= 32_767
+        if whole:  # names cut to make room: every value said, each category by its own start
+            assert figure.alt == ch.alt_text(node, "en_GB") and figure.alt.count(": EUR 1") == count
+            assert all(f"{i} Cooperation" in figure.alt for i in range(count))
+        else:
+            assert figure.alt.endswith("…") and figure.alt.startswith(ch.alt_text(node, "en_GB")[:1000])
+
+
+def test_the_alt_text_is_in_the_documents_words() -> None:
+    from reports.labels import Labels
+
+    chinese = Labels(chart_value="%(category)s，%(series)s：%(value)s", chart_separator="；", chart_none="无数值")
+    said = ch.alt_text(dataclasses.replace(NODE, alt=""), "zh_Hans_CN", chinese)
+    assert said.startswith("Alibaba Group，Investment：EUR 120,000,000；Alibaba Group，Loans | grants：")
+    assert "Hangzhou，Investment：无数值；" in said and "no value" not in said
 
 
 _NAME = st.text(st.sampled_from(list("abcdefghij XYZ&<>-浙江省人民政府阿里巴巴集团")), min_size=1, max_size=70).map(

@@ -69,7 +69,7 @@ def add_chart(writer: Any, node: t.Chart, container: Any) -> None:
     page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
     height = _height(node, width, page_height)
     doc_id = document_part.next_id
-    alt = ch.alt_text(node, locale)
+    alt = ch.alt_text(node, locale, labels if labels is not None else ch.ENGLISH)
     title = f" title={quoteattr(xml_safe(node.caption))}" if node.caption else ""
     cx, cy = round(width * _EMU), round(height * _EMU)
     drawing = (

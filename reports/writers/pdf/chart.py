@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reports import chart as ch
 from reports import tree as t
 from reports.fonts.measure import TextMeasure
+from reports.labels import Labels
 from reports.writers.pdf.chart_layout import Drawn, Layout, lay_out
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Tagged
@@ -24,12 +25,12 @@ from reports.writers.pdf.tags import Tagged
 class ChartFlowable(Tagged, Flowable):  # type: ignore[misc]
     """A laid-out chart; ``_alt_text`` states every value. ``drawn`` is what it drew, for the tests."""
 
-    def __init__(self, node: t.Chart, sheet: Sheet, locale: str) -> None:
+    def __init__(self, node: t.Chart, sheet: Sheet, locale: str, labels: Labels = ch.ENGLISH) -> None:
         super().__init__()
         self.node, self.sheet, self.locale = node, sheet, locale
         self.fonts = TextMeasure(sheet.heading.regular, sheet.heading.bold, sheet.faces)
         self.lay: Layout | None = None
-        self._alt_text = ch.alt_text(node, locale)
+        self._alt_text = ch.alt_text(node, locale, labels)
 
     def _layout(self, width: float) -> Layout:
         if self.lay is None or abs(self.lay.width - width) > 0.01:
@@ -88,7 +89,7 @@ def chart_flowables(writer: Any, node: t.Chart) -> list[Flowable]:
     ``writer`` is the PDF story writer (``story.StoryWriter``): its ``sheet``, ``meta`` and ``tag``."""
     labels = getattr(writer.meta, "labels", None)
     locale = labels.format_locale if labels is not None else "en_GB"  # numbers as the text writes them
-    figure = ChartFlowable(node, writer.sheet, locale)
+    figure = ChartFlowable(node, writer.sheet, locale, labels if labels is not None else ch.ENGLISH)
     figure._struct = writer.tag("Figure", alt=figure._alt_text)  # every value, after the template's words
     if node.number is None:
         return [Spacer(1, 4), figure, Spacer(1, 10)]
