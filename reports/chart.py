@@ -10,6 +10,7 @@ printed; only the drawing's geometry uses floats.
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_compact_decimal, format_decimal
 
@@ -19,11 +20,13 @@ from reports.labels import Labels
 ENGLISH = Labels()  # the writers' words when a document gives none
 
 
+@lru_cache(maxsize=4096)  # pure, and Babel's formatting is most of a chart's layout time
 def exact(value: str, locale: str) -> str:
     """``value`` (decimal text) in full, grouped for ``locale`` ("120,000,000", "120 000 000", "4,5")."""
     return format_decimal(Decimal(value), locale=locale, decimal_quantization=False)
 
 
+@lru_cache(maxsize=4096)
 def compact(value: str, locale: str) -> str:
     """``value`` as a short label for ``locale``: "120M", "1.2K" ("1.2亿" in Chinese); small values whole."""
     number = Decimal(value)
