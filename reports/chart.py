@@ -12,10 +12,12 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal
 
 from reports import tree as t
 from reports.labels import Labels
+from reports.money import Money, currencies, format_compact, in_words
 
 ENGLISH = Labels()  # the writers' words when a document gives none
 
@@ -24,6 +26,24 @@ ENGLISH = Labels()  # the writers' words when a document gives none
 def exact(value: str, locale: str) -> str:
     """``value`` (decimal text) in full, grouped for ``locale`` ("120,000,000", "120 000 000", "4,5")."""
     return format_decimal(Decimal(value), locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
+def spoken(value: str, locale: str) -> str:
+    """``value`` exactly, in ``locale``'s words where they say it exactly ("45 million", "4500万"; a
+    screen reader says them better than "45,000,000"), else in full ("45,123,456.7")."""
+    return in_words(Decimal(value), locale) or exact(value, locale)
+
+
+@lru_cache(maxsize=4096)
+def said(value: str, unit: str, locale: str) -> str:
+    """A value with its unit as the alt text says it: an amount of money (the unit an ISO 4217 code)
+    as the key facts and the table say it ("EUR 45 million", "EUR 2,500,000.50"), else ``spoken``
+    after the unit ("staff 1,200")."""
+    if unit in currencies():
+        return format_compact(Money(Decimal(value), unit), Locale.parse(locale))
+    return f"{unit} {spoken(value, locale)}" if unit else spoken(value, locale)
 
 
 @lru_cache(maxsize=4096)
@@ -37,16 +57,16 @@ def compact(value: str, locale: str) -> str:
 
 
 def alt_text(node: t.Chart, locale: str, labels: Labels = ENGLISH) -> str:
-    """The template's ``alt`` sentence, then every value, in ``labels``' words: "Alibaba Group,
-    Investment: EUR 120,000,000; ..." ("阿里巴巴集团，投资：EUR 120,000,000；..." in Chinese).
+    """The template's ``alt`` sentence (else what kind of chart it is: "Column chart."), then every
+    value, in ``labels``' words: "Alibaba Group, Investment: EUR 120 million; ..." ("阿里巴巴集团，投资：
+    EUR 1.2亿；..." in Chinese), each exact (``spoken``).
 
     With one series the series' name is still said (it names what the values are); an empty value is
     said to be none ("no value"), so a reader knows the category was not forgotten. A name is said up to
     ``ALT_NAME`` characters each time (a category's value per series repeats it; the table beside the
     chart holds it whole), fewer where the values would pass ``ALT_BUDGET`` characters, so that every
     value fits in a PDF/A string."""
-    unit = f"{node.unit} " if node.unit else ""
-    entries = [(category, series.name, f"{unit}{exact(series.values[i], locale)}" if series.values[i]
+    entries = [(category, series.name, said(series.values[i], node.unit, locale) if series.values[i]
                 else labels.chart_none) for i, category in enumerate(node.categories) for series in node.series]
     fixed = sum(len(labels.chart_value % {"category": "", "series": "", "value": said}) for *_, said in entries)
     fixed += len(labels.chart_separator) * len(entries)
@@ -55,7 +75,9 @@ def alt_text(node: t.Chart, locale: str, labels: Labels = ENGLISH) -> str:
     values = labels.chart_separator.join(
         labels.chart_value % {"category": _bounded(category, bound), "series": _bounded(name, bound), "value": said}
         for category, name, said in entries)
-    return f"{node.alt} {values}" if node.alt else values
+    lead = node.alt or {"bar": labels.chart_bar, "column": labels.chart_column}.get(node.kind, labels.chart_stacked)
+    space = "" if lead.endswith(("。", "！", "？")) else " "  # no space after a full-width full stop
+    return f"{lead}{space}{values}" if values else lead
 
 
 ALT_NAME = 500  # characters of a category's or series' name in the alt text, as a timeline's labels
@@ -118,4 +140,5 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
-__all__ = ["ENGLISH", "alt_text", "axis_top", "compact", "exact", "ink_on", "series_colours", "totals"]
+__all__ = ["ENGLISH", "alt_text", "axis_top", "compact", "exact", "ink_on", "said", "series_colours", "spoken",
+           "totals"]

@@ -82,6 +82,9 @@ WRITER_MESSAGES: dict[str, str] = {
     "chart_value": N_("%(category)s, %(series)s: %(value)s"),
     "chart_separator": N_("; "),
     "chart_none": N_("no value"),
+    "chart_bar": N_("Bar chart."),
+    "chart_column": N_("Column chart."),
+    "chart_stacked": N_("Stacked bar chart."),
 }
 
 

@@ -46,6 +46,10 @@ class Labels:
     chart_value: str = "%(category)s, %(series)s: %(value)s"
     chart_separator: str = "; "
     chart_none: str = "no value"
+    # What kind of chart it is, said first when the template gives the chart no alt sentence of its own.
+    chart_bar: str = "Bar chart."
+    chart_column: str = "Column chart."
+    chart_stacked: str = "Stacked bar chart."
 
     def page(self, page: int | str, pages: int | str) -> str:
         """``Page 2 of 5`` in the labels' language."""

@@ -150,12 +150,17 @@ def format_compact(item: Money, locale: Locale) -> str:
     else:  # a fraction with the currency's digits at least (EUR 47,500,000.50), never fewer than given
         number = parse_pattern(locale.decimal_formats[None]).apply(
             item.amount, locale, currency=item.currency, currency_digits=True, decimal_quantization=False)
-    if item.amount < _COMPACT_FROM:
-        return f"{item.currency}\u00a0{number}"
+    return f"{item.currency}\u00a0{in_words(item.amount, locale) or number}"
+
+
+def in_words(number: Decimal, locale: Locale | str) -> str | None:
+    """``number`` in the locale's long short words ("45 million", "4500万", "8.85 billion") where they
+    say it exactly with at most two decimals; None for a number under a million or one they would round."""
+    if number < _COMPACT_FROM:
+        return None
     try:
-        short = format_compact_decimal(item.amount, format_type="long", locale=locale,
-                                       fraction_digits=_COMPACT_DIGITS)
-        full = format_compact_decimal(item.amount, format_type="long", locale=locale, fraction_digits=_ALL_DIGITS)
+        short = format_compact_decimal(number, format_type="long", locale=locale, fraction_digits=_COMPACT_DIGITS)
+        full = format_compact_decimal(number, format_type="long", locale=locale, fraction_digits=_ALL_DIGITS)
     except (KeyError, ValueError):  # a locale without long compact forms
-        short, full = number, ""
-    return f"{item.currency}\u00a0{short if short == full else number}"
+        return None
+    return short if short == full else None
