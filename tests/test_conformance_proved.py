@@ -1,6 +1,7 @@
 """Our PDF/UA-1 and PDF/A claims, proved by validators this project did not write (issue 23).
 
-A matrix of builds: both kinds (briefing, memo), both shipped languages (English, Chinese), and two
+A matrix of builds: both kinds (briefing, memo), both shipped languages (English, Chinese) and the
+three-party example with its commitment charts, and two
 looks: the built-in templates with the default theme, and the example theme (docs/example-theme) with
 ``--watermark DRAFT`` through templates that force the contents on (``toc_min_pages: 0``) and add a
 footnote. The briefing draws the agreement's timeline figure in every cell. Every PDF must draw no
@@ -25,7 +26,10 @@ from reports.pipeline import Options, render_formats
 from tests.conftest import ROOT
 from tests.validators import check_pdf, claimed_pdfa_profile, docx_findings
 
-LANGUAGES = {"en": "zhejiang-alibaba-2023.yaml", "zh": "zhejiang-alibaba-2023.zh-Hans.yaml"}
+# The shipped agreement in both languages, and the fictional three-party example: commitments in three
+# currencies, so the briefing draws three charts (PDF Figures, DOCX chart parts) beside their table.
+LANGUAGES = {"en": "zhejiang-alibaba-2023.yaml", "zh": "zhejiang-alibaba-2023.zh-Hans.yaml",
+             "three": "example-three-party.yaml"}
 LOOKS = ("default", "themed")
 _NOTE = "\n\nValidated by tools this project did not write.[^proof]\n\n[^proof]: A footnote, *emphasised*, " \
         "with [a link](https://example.org/proof).\n"
@@ -101,7 +105,9 @@ def test_the_matrix_holds_what_it_claims_to_cover(built: dict[tuple[str, str, st
             body = package.read("word/document.xml").decode("utf-8")
             header = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "header" in n)
         if kind == "briefing":
-            assert "/Figure" in roles, (kind, language, look)  # the timeline
+            assert "/Figure" in roles, (kind, language, look)  # the timeline, or the charts
+        if kind == "briefing" and language == "three":
+            assert body.count("<c:chart ") == 3, (kind, language, look)
         if look == "themed":  # the memo has no contents whatever its template says (a page or two)
             assert "/Note" in roles and "footnoteReference" in body, (kind, language, look)
             if kind == "briefing":
