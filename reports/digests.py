@@ -253,25 +253,10 @@ def template_digest(kind: str, template_dir: Path | None) -> str:
     serve it (so adding or removing an override changes it), by content; every file of the folders when
     a template computes the name of another."""
     folders = _template_folders(template_dir)
-    states: dict[str, list[object]] = {}
-    pending = [f"{kind}.md.j2"]
-    while pending:
-        name = pending.pop()
-        if name in states:
-            continue
-        pieces = name.split("/")
-        if any(p in ("", ".", "..") for p in pieces) or "\\" in name or "\0" in name:
-            return _all_templates(folders)  # the loader refuses it; be safe rather than clever
-        states[name] = []
-        for folder in folders:
-            state, source = _template_state(folder, pieces)
-            states[name].append(state)
-            if source is None:
-                continue
-            referenced = _references(source)
-            if referenced is None:
-                return _all_templates(folders)
-            pending.extend(referenced)
+    reached = _reached(kind, folders, every_copy=True)
+    if reached is None:
+        return _all_templates(folders)  # be safe rather than clever
+    states = {name: [state for state, _found in copies] for name, copies in reached.items()}
     return _sha("templates", [str(f) for f in folders], sorted(states.items()))
 
 
@@ -282,27 +267,43 @@ def templates_used(kind: str, template_dir: Path | None) -> dict[str, str]:
     another, every ``.j2`` file of the folders is listed."""
     folders = _template_folders(template_dir)
     labels = (["template-dir"] if template_dir is not None else []) + ["built-in"]
-    used: dict[str, str] = {}
+    reached = _reached(kind, folders, every_copy=False)
+    if reached is None:
+        return _every_template(folders, labels)
+    return dict(sorted((name, next((f"{label}:{state}" for (state, found), label in zip(copies, labels, strict=False)
+                                    if found), "absent"))
+                       for name, copies in reached.items()))
+
+
+def _reached(kind: str, folders: Sequence[Path], *, every_copy: bool) -> dict[str, list[tuple[object, bool]]] | None:
+    """Each template ``kind`` reaches, with its state in each folder in turn (``_template_state``) and
+    whether that folder has it, following the templates each copy names: every folder's copy
+    (``every_copy``: what a build could load if an override came or went; the cache key) or only the
+    copy the loader takes, the first folder that has it (what this build used; the provenance record).
+    None when a template computes the name of another or names one the loader refuses: the caller then
+    takes every template of the folders."""
+    reached: dict[str, list[tuple[object, bool]]] = {}
     pending = [f"{kind}.md.j2"]
     while pending:
         name = pending.pop()
-        if name in used:
+        if name in reached:
             continue
         pieces = name.split("/")
         if any(p in ("", ".", "..") for p in pieces) or "\\" in name or "\0" in name:
-            return _every_template(folders, labels)
-        used[name] = "absent"
-        for folder, label in zip(folders, labels, strict=True):
+            return None
+        reached[name] = []
+        for folder in folders:
             state, source = _template_state(folder, pieces)
+            reached[name].append((state, source is not None))
             if source is None:
                 continue
-            used[name] = f"{label}:{state}"
             referenced = _references(source)
             if referenced is None:
-                return _every_template(folders, labels)
+                return None
             pending.extend(referenced)
-            break
-    return dict(sorted(used.items()))
+            if not every_copy:
+                break
+    return reached
 
 
 def _every_template(folders: Sequence[Path], labels: Sequence[str]) -> dict[str, str]:
