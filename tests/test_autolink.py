@@ -73,10 +73,11 @@ def test_an_address_longer_than_the_limit_stays_text() -> None:
     "http://x" + ")" * 100_000, "www.a." * 20_000, "x.y@z.org http://a " * 5_000, "." * 100_000 + "@",
 ])
 def test_the_search_is_linear_on_hostile_text(text: str) -> None:
-    # 100,000 characters (the model's limit for a value): each in well under a second, never quadratic.
+    # 100,000 characters (the model's limit for a value): a fifth of a second on a loaded machine, where
+    # a quadratic search takes hours (10^10 steps); the bound is far from both, so load cannot fail it.
     start = time.perf_counter()
     autolink.addresses(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 20.0
 
 
 # --------------------------------------------------------------------------- through parse
