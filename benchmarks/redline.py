@@ -7,9 +7,10 @@ versions of the shipped agreement:
 
 A redline composes both versions (about 2-4 ms), compares their trees (about 4 ms) and writes the
 marked tree. The draft's redline is a much bigger document than NEW: its "What changed" section takes
-the memo from one page to two, its deleted words are printed too, and a marked paragraph is laid out
-through reportlab's markup parser (a plain one takes the writer's fast path), so it costs about twice
-NEW alone, and most of that is the document it is.
+the memo from one page to two and the briefing past the pages that bring its contents (drawn to that
+page without them, then again with them), and its deleted words are printed too, so it costs about
+twice NEW alone, and most of that is the document it is (marked paragraphs take the writer's fast path
+as plain ones do, not reportlab's markup parser).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from reports import tree as t
 from reports.theme import DEFAULT_THEME
+from reports.writers.measure import plain_text
 from reports.writers.pdf.changebars import BAR_WIDTH
 from tests.conftest import pdf_text, squash
 from tests.tagged_pdf import check_tagged
@@ -121,6 +122,24 @@ def test_containers_rows_items_blocks_and_a_footnote() -> None:
                      "blocknew2 blocknew3", "Deleted: itemgone0 itemgone1", "Inserted: rownew0",
                      "Deleted: rowgone1"):
         assert expected in alts
+
+
+@pytest.mark.parametrize("first", [
+    t.Strong((t.Text("b"),)),  # its text is its own tag's name
+    t.Emphasis((t.Text("i"),)),
+    t.Link((t.Text("https://example.org/a"),), "https://example.org/a"),  # an address that reads as itself
+    t.Link((t.Text("a"),), "https://example.org/"),
+])
+def test_a_passage_may_start_with_any_formatted_word(first: t.Inline) -> None:
+    # The mark of a passage's first line goes after its first word, inside that word's formatting: it
+    # was once put there by finding the word's markup in the formatting's, which found "b" in "<b>" and
+    # an address in its own href (a build that stopped with a parse error).
+    data = write_pdf(_doc(t.Paragraph((t.Text("Kept "), t.Inserted((first, t.Text(" newword"))), t.Text(" end. "),
+                                       t.Deleted((first, t.Text(" oldword"))), t.Text(" stop.")))), DEFAULT_THEME)
+    word = plain_text((first,))
+    assert f"Kept {word} newword end. {word} oldword stop." in squash(pdf_text(data))
+    assert [alt for alt, _ in _spans(data) if alt] == [f"Inserted: {word} newword", f"Deleted: {word} oldword"]
+    _check_bars(data, (word, "newword", "oldword"))
 
 
 def test_labels_in_the_documents_language() -> None:

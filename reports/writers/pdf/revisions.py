@@ -32,8 +32,11 @@ from reports import tree as t
 from reports.writers.measure import plain_text
 from reports.writers.pdf.changebars import Barred, record
 from reports.writers.pdf.tags import Element, tagger_of
+from reports.writers.xmltext import xml_safe
 
 CALLBACK = "reportsRevision"  # the name reportlab looks the callback up by, on the canvas
+LINE_WIDTH = "0.7"  # points: an insertion's underline, a deletion's line through
+UNDERLINE_OFFSET = "-0.16*F"  # below the baseline, a little lower than reportlab's own underline
 _TM = re.compile(r"(-?[\d.]+) Tm$")  # the text object's first origin, as reportlab writes it
 
 
@@ -158,48 +161,109 @@ def _barred(flowable: Flowable) -> Flowable:
     return flowable if isinstance(flowable, Paragraph | Spacer | Table) else Barred(flowable)
 
 
-def passage(writer: Any, node: t.Inserted | t.Deleted | t.Restyled) -> str:
-    """The markup of a marked passage: its text styled for its change, between the two marks."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Mark:
+    """Where one of a passage's callbacks stands among its inlines: an inline of this writer's own, never
+    in the document tree (``opened`` puts it there; the markup and the fast path both read it)."""
+
+    label: str
+
+    def markup(self) -> str:
+        return f'<onDraw name="{CALLBACK}" label="{self.label}"/>'
+
+
+# Inlines with a ``Mark`` among them, maybe inside the first node's formatting (a Strong's children).
+MarkedInlines = tuple["t.Inline | Mark", ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Opened:
+    """A marked passage, registered: its change, the whitespace around it (not marked), and its body with
+    the mark of its first word's line in it (``Mark("t<number>")``)."""
+
+    change: str
+    number: int
+    lead: t.Inlines
+    body: MarkedInlines
+    trail: t.Inlines
+
+
+def opened(writer: Any, node: t.Inserted | t.Deleted | t.Restyled) -> Opened | None:
+    """``node`` as a passage of the writer's, its ``Passage`` registered (numbered in the order met);
+    None when it holds nothing but whitespace (it is then drawn as its children, unmarked)."""
     change = "inserted" if isinstance(node, t.Inserted) else "deleted" if isinstance(node, t.Deleted) else "restyled"
     lead, inner, trail = _trimmed(node.children, change)
     if not inner:
-        return str(writer.inlines(node.children))
+        return None
     text = " ".join(plain_text(inner).split())
     registry = revisions_of(writer)
     number = len(registry.passages)
     registry.passages.append(Passage("Span", alt=f"{_label(writer, change)}: {text}"))
+    return Opened(change, number, lead, _first_word_marked(inner, Mark(f"t{number}")), trail)
+
+
+def passage(writer: Any, node: t.Inserted | t.Deleted | t.Restyled) -> str:
+    """The markup of a marked passage: its text styled for its change, between the two marks."""
+    found = opened(writer, node)
+    if found is None:
+        return str(writer.inlines(node.children))
     sheet = writer.sheet
-    body = _first_word_marked(writer, inner, f'<onDraw name="{CALLBACK}" label="t{number}"/>')
-    if change == "inserted":
-        body = f'<u color="{_hex(sheet.accent)}" width="0.7" offset="-0.16*F">{body}</u>'
-    elif change == "deleted":
+    body = _markup(writer, found.body)
+    if found.change == "inserted":
+        body = f'<u color="{_hex(sheet.accent)}" width="{LINE_WIDTH}" offset="{UNDERLINE_OFFSET}">{body}</u>'
+    elif found.change == "deleted":
         muted = _hex(sheet.muted)
-        body = f'<font color="{muted}"><strike color="{muted}" width="0.7">{body}</strike></font>'
+        body = f'<font color="{muted}"><strike color="{muted}" width="{LINE_WIDTH}">{body}</strike></font>'
     # reportlab never breaks a line at a mark: one right after a word is on that word's line, one after
     # a space may end the line before. The element starts before the passage ("s"); its bar starts on the
     # line of its first word ("t", right after it) and ends on the line of its last ("e", right after).
-    return (f'{writer.inlines(lead)}<onDraw name="{CALLBACK}" label="s{number}"/>{body}'
-            f'<onDraw name="{CALLBACK}" label="e{number}"/>{writer.inlines(trail)}')
+    number = found.number
+    return (f"{writer.inlines(found.lead)}{Mark(f's{number}').markup()}{body}"
+            f"{Mark(f'e{number}').markup()}{writer.inlines(found.trail)}")
 
 
-def _first_word_marked(writer: Any, inner: t.Inlines, mark: str) -> str:
-    """The markup of ``inner`` with ``mark`` right after its first word (after its first node when that
-    is not plain text: its first line is then where the node ends, near enough)."""
+def _markup(writer: Any, content: MarkedInlines) -> str:
+    """The markup of ``content``, a ``Mark`` in it (maybe inside its first node's formatting)."""
+    out: list[str] = []
+    for node in content:
+        if isinstance(node, Mark):
+            out.append(node.markup())
+        elif isinstance(node, t.Strong | t.Emphasis | t.Link) and _holds_mark(node):
+            # The node's own tags, from its markup without children: "<b>" and "</b>", or the link's.
+            opening, close, tail = writer.inlines((dataclasses.replace(node, children=()),)).rpartition("</")
+            out.append(f"{opening}{_markup(writer, node.children)}{close}{tail}")
+        else:
+            out.append(writer.inlines((node,)))
+    return "".join(out)
+
+
+def _holds_mark(node: t.Strong | t.Emphasis | t.Link) -> bool:
+    return any(isinstance(child, Mark) or (isinstance(child, t.Strong | t.Emphasis | t.Link) and _holds_mark(child))
+               for child in node.children)
+
+
+def _first_word_marked(inner: t.Inlines, mark: Mark) -> MarkedInlines:
+    """``inner`` with ``mark`` right after its first word (after its first node when that is not plain
+    text: its first line is then where the node ends, near enough)."""
     first = inner[0]
     if isinstance(first, t.Text):
         word = re.match(r"\S+", first.text)
         cut = word.end() if word else len(first.text)
         rest = ((t.Text(first.text[cut:]),) if first.text[cut:] else ()) + inner[1:]
-        return f"{writer.text(first.text[:cut])}{mark}{writer.inlines(rest)}"
-    if isinstance(first, t.Strong | t.Emphasis | t.Link) and first.children and _styled_text(first):
+        return (t.Text(first.text[:cut]), mark, *rest)
+    if isinstance(first, t.Strong | t.Emphasis | t.Link) and first.children and _styled_text(first) \
+            and not _blank(first.children):
         # The first word is inside the formatting (a bold subject line that runs over three lines): the
-        # mark goes after it there, inside the same tags, so that the bar starts on its line. (Only for
-        # styled text: its markup is made here more than once, which a note would count twice.)
-        whole, children = writer.inlines((first,)), writer.inlines(first.children)
-        opening, found, closing = whole.partition(children)
-        if found and children:
-            return f"{opening}{_first_word_marked(writer, first.children, mark)}{closing}{writer.inlines(inner[1:])}"
-    return f"{writer.inlines(inner[:1])}{mark}{writer.inlines(inner[1:])}"
+        # mark goes after it there, inside the same tags, so that the bar starts on its line. (The node
+        # holding a Mark is the writer's own, read by ``_markup`` and the fast path: never a tree's.)
+        children = _first_word_marked(first.children, mark)
+        return (dataclasses.replace(first, children=children), *inner[1:])  # type: ignore[arg-type]
+    return (first, mark, *inner[1:])
+
+
+def _blank(content: t.Inlines) -> bool:
+    # Text that makes no markup at all (nothing but characters XML cannot hold): no word to mark in it.
+    return all(isinstance(node, t.Text) and not xml_safe(node.text) for node in content)
 
 
 def _styled_text(node: t.Inline) -> bool:
@@ -348,4 +412,5 @@ def attach(template: Any, writer: Any) -> None:
     template.beforePage = before_page
 
 
-__all__ = ["CALLBACK", "Passage", "Revisions", "attach", "marked", "passage", "resolve", "revised", "revisions_of"]
+__all__ = ["CALLBACK", "LINE_WIDTH", "UNDERLINE_OFFSET", "Mark", "Opened", "Passage", "Revisions", "attach", "marked",
+           "opened", "passage", "resolve", "revised", "revisions_of"]

@@ -25,12 +25,13 @@ from reports.fonts.languages import CjkFaces
 from reports.fonts.scripts import CJK_RUN, is_cjk
 from reports.fonts.standin import face_runs
 from reports.writers.measure import SEPARATOR, contents_title, heading_text, plain_text
-from reports.writers.pdf import tables
+from reports.writers.pdf import revisions, tables
 from reports.writers.pdf.contents import TTableOfContents, level_styles
 from reports.writers.pdf.cuts import paragraph_pieces
+from reports.writers.pdf.runs import Runs
 from reports.writers.pdf.styles import Sheet
 from reports.writers.pdf.tags import Element, THRule, TImage, TList, TParagraph
-from reports.writers.pdf.text import Span, fast_paragraph
+from reports.writers.pdf.text import fast_paragraph
 from reports.writers.xmltext import xml_safe
 
 
@@ -142,11 +143,11 @@ class StoryWriter:
         if element is None:
             element = self.tag("P", lang=self.language_of(content))
         paragraph_style = self.sheet.styles[style]
-        spans: list[Span] = []
-        paragraph: TParagraph | None = None
-        if self.spans(content, False, False, "para", spans):
-            paragraph = fast_paragraph(spans, paragraph_style, TParagraph)
+        runs = Runs(self, paragraph_style)
+        spans = runs.collect(content)
+        paragraph = None if spans is None else fast_paragraph(spans, paragraph_style, TParagraph)
         if paragraph is None:
+            runs.forget()  # a blank paragraph: the markup below registers its passages, if any, itself
             paragraph = TParagraph(self.inlines(content) or "&#160;", paragraph_style)
         paragraph._struct = element
         if self.notes_met:
@@ -161,23 +162,6 @@ class StoryWriter:
         paragraph = TParagraph(self.inlines(content), self.sheet.styles[style])
         paragraph._struct = self.tag(role, lang=self.language_of(content))
         return paragraph
-
-    def spans(self, content: t.Inlines, bold: bool, italic: bool, tag: str, out: list[Span]) -> bool:
-        """Collect the runs of ``content`` in ``out``; False if it holds more than styled text."""
-        for node in content:
-            kind = type(node)
-            if kind is t.Text:
-                out.extend((piece, bold, italic, cjk, "font") if cjk else (piece, bold, italic, "", tag)
-                           for piece, cjk in self.cjk_runs(node.text))  # type: ignore[union-attr]
-            elif kind is t.Strong or kind is t.Emphasis:
-                strong = kind is t.Strong
-                inner_bold, inner_italic, inner_tag = (True, italic, "b") if strong else (bold, True, "i")
-                out.append(("", inner_bold, inner_italic, "", inner_tag))  # the tag itself, even if empty
-                if not self.spans(node.children, inner_bold, inner_italic, inner_tag, out):  # type: ignore[union-attr]
-                    return False
-            else:
-                return False
-        return True
 
     def heading(self, node: t.Heading) -> list[Flowable]:
         # Outline levels may not skip (reportlab refuses -1 then 1, or 0 then 2), whatever heading levels
@@ -308,13 +292,9 @@ class StoryWriter:
         return pdf_notes.notes_of(self).reference(node)
 
     def passage(self, node: t.Inserted | t.Deleted | t.Restyled) -> str:
-        from reports.writers.pdf import revisions  # only redlines have marked passages
-
         return revisions.passage(self, node)
 
     def revised(self, node: t.Revised) -> list[Flowable]:
-        from reports.writers.pdf import revisions
-
         return revisions.revised(self, node)
 
     # ------------------------------------------------------------------ first page

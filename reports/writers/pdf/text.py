@@ -1,17 +1,19 @@
 """Paragraph fragments for reportlab built from the tree, without its markup parser.
 
 reportlab turns paragraph markup into "fragments" (runs of text in one font) with an HTML parser, which
-for a briefing costs more than laying the text out. Plain, bold, italic and CJK runs are all the tree
-needs for most paragraphs, and their fragments are known in advance, so they are built here exactly as
-the parser builds them from the same markup (``tests/writers/test_pdf.py`` checks that the two agree on
-any text). Anything else (links, code, line breaks) still goes through the parser.
+for a briefing costs more than laying the text out. Plain, bold, italic and CJK runs, and a redline's
+underlined and struck-through passages with their callbacks, are all the tree needs for most paragraphs
+(``runs`` collects them), and their fragments are known in advance, so they are built here exactly as
+the parser builds them from the same markup (``tests/writers/test_pdf.py`` and ``test_pdf_fast_marks.py``
+check that the two agree on any text). Anything else (links, code, line breaks, footnotes) still goes
+through the parser.
 """
 
 from __future__ import annotations
 
 import re
 from string import whitespace
-from typing import TypeVar
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import ps2tt, tt2ps
@@ -26,8 +28,13 @@ from reports.fonts.standin import face_runs
 
 P = TypeVar("P", bound=Paragraph)
 
-# One run of text: (text, bold, italic, font face or "" for the style's, innermost markup tag).
-Span = tuple[str, bool, bool, str, str]
+# What the tags around a run set on its fragment besides bold, italic and face, in the order reportlab's
+# parser sets it (a deletion's colour, an underline, a callback's definition: ``runs``); () for most text.
+Marks = tuple[tuple[str, Any], ...]
+
+# One run of text: (text, bold, italic, font face or "" for the style's, innermost markup tag, marks).
+# A run tagged "ondraw" is a callback (``<onDraw/>``): no text, a fragment all the same.
+Span = tuple[str, bool, bool, str, str, Marks]
 
 # Stands for the markup tags between runs while whitespace is cleaned: like a tag, it is not
 # whitespace, and it cannot occur in text (the writer drops characters XML cannot hold).
@@ -82,8 +89,8 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
     texts = texts[1 if first_tagged else 0:len(texts) - 1 if last_tagged else None]
     family, style_bold, style_italic = ps2tt(style.fontName)
     frags = []
-    for text, (_, bold, italic, face, tag) in zip(texts, spans, strict=True):
-        if not text:
+    for text, (_, bold, italic, face, tag, marks) in zip(texts, spans, strict=True):
+        if not text and tag != "ondraw":
             continue  # the parser makes no fragment of an empty run
         frag = ParaFrag()
         # The attributes, in their order, of reportlab's ParaParser._initial_frag, _push and handle_data.
@@ -98,6 +105,8 @@ def fast_paragraph(spans: list[Span], style: ParagraphStyle, cls: type[P] = Para
         frag.textColor = style.textColor
         frag.us_lines = []
         frag.__tag__ = tag
+        for name, value in marks:
+            setattr(frag, name, value)
         frag.fontName = tt2ps(frag.fontName, frag.bold, frag.italic)
         frag.text = text
         frags.append(frag)
