@@ -18,7 +18,7 @@ import os
 import random
 import re
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -147,6 +147,7 @@ def test_any_header_builds_reads_whole_and_repeats_when_it_fits(columns: list[tu
         drawings.add(len(shown) // len(wanted))
     assert len(drawings) == 1  # every column drawn as often as the others
     (times,) = drawings
+    event("header drawn once" if times == 1 else "header repeated")
     if max(length for _, length in columns) <= SHORT and len(body_pages) >= 2:
         # A header that fits is repeated: on the second page of the table, above its rows.
         second = pages[body_pages[1]]
