@@ -105,7 +105,7 @@ def _cell_text(alphabet: str, cjk: bool, length: int, rng: random.Random) -> str
     return "".join(letters)
 
 
-# Tiny to huge: from a word to many pages of one cell (more than MAX_CELL_CHARS: cut into rows).
+# Tiny to huge: from a word to many pages of one cell (more than MAX_CELL_CHARS: cut into paragraphs).
 _LENGTHS = st.one_of(st.integers(1, 40), st.integers(41, 900), st.integers(901, 6000))
 SHORT = 40  # no header cell longer: the header is far from half a page and must be repeated
 
@@ -116,7 +116,7 @@ SHORT = 40  # no header cell longer: the header is far from half a page and must
        body_rows=st.integers(30, 75), seed=st.integers(0, 2**32 - 1))
 @example(columns=[(True, 2500), (False, 2), (False, 2), (False, 2)], body_rows=40, seed=0)
 @example(columns=[(False, 12), (True, 8)], body_rows=70, seed=1)  # a short header over a row stream
-# Two cells of a header cut into rows below once read out of order (drawn row by row, one TH a column).
+# A long header cell beside short ones: continued in rows below (as body cells are), it read out of order.
 @example(columns=[(False, 1), (False, 1), (False, 4423)], body_rows=30, seed=0)
 def test_any_header_builds_reads_whole_and_repeats_when_it_fits(columns: list[tuple[bool, int]], body_rows: int,
                                                                seed: int) -> None:
