@@ -6,7 +6,9 @@ whole, except a row taller than the page: kept whole, it has nowhere to go (Word
 foot). The writer has no layout engine, so a row's height is estimated from its text, on the safe side
 (a row thought taller than it is may break; one thought shorter than it is could be cut): each cell's
 text measured in the table's face and size with the faces' own metrics (``reports.fonts``) and wrapped
-word by word, as Word does, in its column's width less the cell margins.
+word by word, as Word does, in its column's width less the cell margins. The same estimate decides
+whether a header row is repeated on each page (``w:tblHeader``): not when it is taller than half the page,
+where the PDF writer lays a header out once too.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _LINE = 1.45  # line height as a multiple of the size: Word's "1.1 lines" of the
 _SLACK = 1.03  # words measured this much wider than reportlab's metrics: Word's own measuring may differ
 _PAGE_SHARE = 0.85  # a row estimated taller than this share of the text height may break (the rest: the
 # header row repeated above it, and what the estimate misses)
+_HEADER_SHARE = 0.5  # a header row estimated taller than this share is not repeated: the PDF writer's bound
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,18 @@ class RowRoom:
     def keeps_whole(self, cells: Sequence[Sequence[str]], widths: Sequence[float]) -> bool:
         """Whether a row whose cells hold ``cells`` (each a list of paragraphs' text) in columns
         ``widths`` (points) is short enough to be kept on one page: ``w:cantSplit``."""
-        limit = self.page * _PAGE_SHARE
+        return self._shorter(cells, widths, self.page * _PAGE_SHARE)
+
+    def repeats(self, cells: Sequence[Sequence[str]], widths: Sequence[float]) -> bool:
+        """Whether a header row of ``cells`` in ``widths`` is short enough to be repeated on every page the
+        table runs onto (``w:tblHeader``): no taller than half the page, as the PDF writer repeats one.
+
+        A repeated header row is kept whole (``ooxml.repeat_header`` says ``w:cantSplit`` too), so one
+        taller than the page has nowhere to go. A header above the bound is laid out once, as the PDF
+        lays it out, and is kept whole or may break as a body row is (``keeps_whole``)."""
+        return self._shorter(cells, widths, self.page * _HEADER_SHARE)
+
+    def _shorter(self, cells: Sequence[Sequence[str]], widths: Sequence[float], limit: float) -> bool:
         for paragraphs, width in zip(cells, widths, strict=False):
             room = max(width - _CELL_MARGINS, self.size)
             # A cheap bound first: most cells are far from a page whatever their text, and are never

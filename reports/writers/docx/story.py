@@ -267,11 +267,13 @@ class StoryWriter:
                     paragraph.alignment = {"right": 2, "center": 1}[align[c]]
                 if c < len(row):
                     self.runs(paragraph, row[c])
-        if header:
-            ooxml.repeat_header(table.rows[0])
         room = self.row_room(self.theme.fonts.size - 1)
         widths = [w / _EMU_PER_POINT for w in col_widths]
-        for row, tr in zip(rows[1:] if header else rows, table._tbl.tr_lst[1:] if header else table._tbl.tr_lst,
+        # A header row too tall to repeat (as the PDF writer judges it) is a first row like the others.
+        repeated = header and room.repeats([inline_paragraphs(cell) for cell in rows[0]], widths)
+        if repeated:
+            ooxml.repeat_header(table.rows[0])
+        for row, tr in zip(rows[1:] if repeated else rows, table._tbl.tr_lst[1:] if repeated else table._tbl.tr_lst,
                            strict=True):
             if room.keeps_whole([inline_paragraphs(cell) for cell in row], widths):
                 ooxml.cant_split(tr)

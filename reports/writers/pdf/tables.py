@@ -1,6 +1,6 @@
 """Tables for the PDF writer: data tables (split into parts when too wide, streamed a page at a time
-when long, long cells continued in following rows), field tables (key facts, the memo header) and
-quotes in their ruled box.
+when long, long cells continued in following rows, a header too tall to repeat laid out once as the
+first rows), field tables (key facts, the memo header) and quotes in their ruled box.
 
 The functions take the story writer (``story.StoryWriter``) through the ``Writes`` protocol: what they
 need of it is written down here, and this module does not import the story.
@@ -64,13 +64,14 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
                ncols: int) -> list[Flowable]:
     sheet = writer.sheet
     element = writer.tag("Table")
-    header_cells = []
-    if header:
-        row_element = element.add("THead").add("TR")
-        header_cells = [cell(writer, c, "Table Header", align[i], row_element.add(
-            "TH", attributes={"Scope": "Column"}, repeats=True)) for i, c in enumerate(pad(header, ncols))]
     lengths = text_lengths([header, *body])
-    rows = []
+    widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
+    head: list[list[Any]] = []  # the header row, repeated on every page the table runs onto
+    rows: list[list[Any]] = []  # the rows laid out once: a header too tall to repeat, then the body
+    if header:
+        cells, repeated = header_row(writer, element.add("THead").add("TR"), pad(header, ncols), align, widths)
+        (head if repeated else rows).append(cells)
+    lead = len(rows)  # 1: a header laid out as the table's first row (not repeated)
     body_element = element.add("TBody")
     for row, row_lengths in zip(body, lengths[1:], strict=True):
         pieces = split_row(pad(row, ncols)) if max(row_lengths, default=0) > MAX_CELL_CHARS else [row]
@@ -78,13 +79,12 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
             row_element = body_element.add("TR")
             rows.append([cell(writer, c, "Table", align[i], row_element.add("TD"))
                          for i, c in enumerate(pad(piece, ncols))])
-    widths = [f * sheet.frame_width for f in column_fractions(lengths, ncols)]
-    head = [header_cells] if header else []
     # A table in the page's flow whose header repeats goes on at the top of the next page after a split
     # (DataTable). In a quote or key-facts box the box's own split decides, and a frame break is no cell's.
     page_after_split = bool(head) and not writer.boxes
 
     def make(body_rows: list[list[Any]], parity: int) -> DataTable:
+        # ``parity``: where body_rows[0] stands in ``rows`` (the row stream makes a table a page at a time).
         # reportlab's long-table mode measures rows only as far as the page reaches (same layout).
         table = DataTable(head + body_rows, font=sheet.body.regular, colWidths=widths, repeatRows=len(head),
                           splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
@@ -96,8 +96,11 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
         ]
         if head:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), sheet.accent))
-        zebra = [None, sheet.zebra] if parity % 2 == 0 else [sheet.zebra, None]
-        commands.append(("ROWBACKGROUNDS", (0, len(head)), (-1, -1), zebra))
+        shown = max(0, lead - parity)  # rows of a header not repeated at the top of this table
+        if shown:
+            commands.append(("BACKGROUND", (0, 0), (-1, shown - 1), sheet.accent))
+        zebra = [None, sheet.zebra] if max(0, parity - lead) % 2 == 0 else [sheet.zebra, None]
+        commands.append(("ROWBACKGROUNDS", (0, len(head) + shown), (-1, -1), zebra))
         table.setStyle(TableStyle(commands))
         return table
 
@@ -107,6 +110,40 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
         return [whole, Spacer(1, 8)]
     # The stream splits its chunks itself (they keep page_after_split off) and starts the next page.
     return [RowStream(make, rows, 0, len(head), page_after_split=page_after_split), Spacer(1, 8)]
+
+
+def header_row(writer: Writes, row_element: Element, header: tuple[t.Inlines, ...], align: list[str],
+               widths: list[float]) -> tuple[list[Any], bool]:
+    """The header's cells as a table row, and whether it is repeated on every page the table runs onto.
+
+    reportlab cannot split a repeated row, and a header taller than half the page would leave less of
+    every page to the rows than to itself: such a header is laid out once, as the table's first row, which
+    may split across pages. It keeps its look (the header's style and colour) and its tags (a TH a column,
+    scope Column). A header cell longer than ``MAX_CELL_CHARS`` is never repeated; it is set as paragraphs
+    of that length one below the other in its cell, so that no paragraph is laid out at more than about a
+    page at once (as a body cell is continued in the rows below). Rows below would not do here: the column's
+    one TH would be drawn in pieces row by row, between the other columns' (out of reading order), and a TR
+    of THs for each piece reads as a shredded header.
+    """
+    row: list[Any] = []
+    cut = False
+    for i, content in enumerate(header):
+        element = row_element.add("TH", attributes={"Scope": "Column"})
+        pieces = cell_pieces(content) if len(plain_text(content)) > MAX_CELL_CHARS else [content]
+        cut = cut or len(pieces) > 1
+        paragraphs = [cell(writer, piece, "Table Header", align[i], element) for piece in pieces]
+        row.append(paragraphs[0] if len(paragraphs) == 1 else paragraphs)
+    repeated = not cut and _row_height(row, widths) <= writer.sheet.frame_height / 2
+    for element in row_element.kids:  # repeated: every drawing after the first is an artifact
+        element.repeats = repeated
+    return row, repeated
+
+
+def _row_height(row: list[TParagraph], widths: list[float]) -> float:
+    # As the table measures its cells: each column's width less its padding (6 + 6), the padding above
+    # and below the row (4 + 5). The paragraphs keep the lines of this wrap for the table's own.
+    return max(para.wrap(width - 12, 0x7FFFFFFF)[1] for para, width in zip(row, widths, strict=True)) + 9
+
 
 def cell(writer: Writes, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
     para = writer.para(content, style, element)
