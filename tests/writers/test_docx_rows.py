@@ -1,7 +1,7 @@
 """DOCX table rows are kept whole on a page (``w:cantSplit``) unless a row is taller than a page.
 
 Read back from the XML: every body row of a data table and of the key facts says cantSplit, the header
-row still repeats (unless it is taller than half the page: then it is laid out once, as in the PDF), and
+row is always the header row (w:tblHeader; kept whole unless it is taller than a page), and
 a row whose text runs past a page does not (kept whole it would have nowhere to go). The height estimate
 behind it is checked against reportlab's own line breaking of the same text in the same face, size and
 width: a row it keeps whole is shorter than a page. LibreOffice, laying the DOCX out, prints each such
@@ -68,28 +68,33 @@ def test_a_row_taller_than_a_page_may_break() -> None:
     assert not _says(tall, "cantSplit")
 
 
-def test_a_header_row_too_tall_to_repeat_is_laid_out_once_as_in_the_pdf() -> None:
-    # 2,500 CJK characters in a quarter of the page: taller than the page. Repeated (w:tblHeader, which
-    # also keeps the row whole), it would have nowhere to go; the PDF lays such a header out once too.
+def test_a_header_row_taller_than_a_page_stays_the_header_row_and_may_break() -> None:
+    # 2,500 CJK characters in a quarter of the page: taller than the page. Still Word's header row
+    # (w:tblHeader: its cells are headers to assistive technology), but not kept whole: a row kept whole
+    # has nowhere to go past a page, and Word clips it. The PDF lays such a header out once.
     header = ((t.Text("合" * 2500),), (t.Text("H1"),), (t.Text("H2"),), (t.Text("H3"),))
     body = tuple(tuple((t.Text(f"r{r}c{c}"),) for c in range(4)) for r in range(3))
     doc = t.Document(t.Meta(title="Rows", language="zh-Hans"), (t.Table(header, body, ("left",) * 4),))
     data = write_docx(doc, DEFAULT_THEME)
     first, *rows = _rows(data)
-    assert not _says(first, "tblHeader") and not _says(first, "cantSplit")
+    assert _says(first, "tblHeader") and not _says(first, "cantSplit")
     assert all(_says(tr, "cantSplit") and not _says(tr, "tblHeader") for tr in rows)
-    assert "合" * 2500 in docx_text(data)  # still the table's first row, all of it
+    assert "合" * 2500 in docx_text(data)  # the table's first row, all of it
     assert docx_findings(data) == []
     pdf_pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(write_pdf(doc, DEFAULT_THEME))).pages]
-    assert sum(page.count("合") for page in pdf_pages) == 2500  # drawn once in the PDF as well
+    assert sum(page.count("合") for page in pdf_pages) == 2500  # drawn once in the PDF
 
 
-def test_a_header_row_over_half_a_page_is_not_repeated_but_kept_whole_as_a_body_row() -> None:
+def test_a_header_row_over_half_a_page_is_kept_whole_while_it_fits_a_page() -> None:
     page_room = RowRoom(family(DEFAULT_THEME.fonts.heading).regular, DEFAULT_THEME.fonts.size - 1, A4_TEXT_HEIGHT)
-    for count, repeated in ((80, True), (120, False)):  # "cooperation" in half the width: 280 pt, 420 pt
+    for count in (80, 120):  # "cooperation" in half the width: 280 pt, 420 pt
         cells = [[" ".join(["cooperation"] * count)], ["Summary"]]
-        assert page_room.repeats(cells, [240.0, 240.0]) is repeated
         assert page_room.keeps_whole(cells, [240.0, 240.0])  # either way short enough for one page
+    header = ((t.Text(" ".join(["cooperation"] * 120)),), (t.Text("Summary"),))
+    body = tuple(((t.Text(f"r{r}"),), (t.Text("x"),)) for r in range(3))
+    first, *_ = _rows(write_docx(t.Document(t.Meta(title="Rows"), (t.Table(header, body, ("left",) * 2),)),
+                                 DEFAULT_THEME))
+    assert _says(first, "tblHeader") and _says(first, "cantSplit")
 
 
 def test_key_facts_rows_are_kept_whole_unless_they_hold_a_figure() -> None:

@@ -133,13 +133,16 @@ def cant_split(tr: Any) -> None:
         tr_pr.append(OxmlElement("w:cantSplit"))
 
 
-def repeat_header(row: Any) -> None:
-    """Mark a table row as a header row that Word repeats on each page the table runs onto."""
+def repeat_header(row: Any, keep_whole: bool = True) -> None:
+    """Mark a table row as a header row that Word repeats on each page the table runs onto, kept whole
+    on a page unless ``keep_whole`` is false (a header row taller than a page: Word clips a row kept whole
+    at the page's foot)."""
     tr_pr = row._tr.get_or_add_trPr()
     # No w:val: tblHeader is an on/off-only property (ST_OnOff is not allowed there; "true" fails the
     # schema check), and an absent value means on.
     tr_pr.append(OxmlElement("w:tblHeader"))
-    cant_split(row._tr)
+    if keep_whole:
+        cant_split(row._tr)
 
 
 def restart_numbering(numbering_part: Any, style_num_id: int, start: int) -> int:

@@ -6,9 +6,9 @@ whole, except a row taller than the page: kept whole, it has nowhere to go (Word
 foot). The writer has no layout engine, so a row's height is estimated from its text, on the safe side
 (a row thought taller than it is may break; one thought shorter than it is could be cut): each cell's
 text measured in the table's face and size with the faces' own metrics (``reports.fonts``) and wrapped
-word by word, as Word does, in its column's width less the cell margins. The same estimate decides
-whether a header row is repeated on each page (``w:tblHeader``): not when it is taller than half the page,
-where the PDF writer lays a header out once too.
+word by word, as Word does, in its column's width less the cell margins. A header row is always Word's
+header row (``w:tblHeader``, what makes its cells headers to assistive technology), kept whole by the same
+estimate.
 """
 
 from __future__ import annotations
@@ -45,15 +45,6 @@ class RowRoom:
         """Whether a row whose cells hold ``cells`` (each a list of paragraphs' text) in columns
         ``widths`` (points) is short enough to be kept on one page: ``w:cantSplit``."""
         return self._shorter(cells, widths, self.page * _PAGE_SHARE)
-
-    def repeats(self, cells: Sequence[Sequence[str]], widths: Sequence[float]) -> bool:
-        """Whether a header row of ``cells`` in ``widths`` is short enough to be repeated on every page the
-        table runs onto (``w:tblHeader``): no taller than half the page, as the PDF writer repeats one.
-
-        A repeated header row is kept whole (``ooxml.repeat_header`` says ``w:cantSplit`` too), so one
-        taller than the page has nowhere to go. A header above the bound is laid out once, as the PDF
-        lays it out, and is kept whole or may break as a body row is (``keeps_whole``)."""
-        return self._shorter(cells, widths, self.page * _HEADER_SHARE)
 
     def _shorter(self, cells: Sequence[Sequence[str]], widths: Sequence[float], limit: float) -> bool:
         for paragraphs, width in zip(cells, widths, strict=False):

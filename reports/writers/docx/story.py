@@ -269,11 +269,12 @@ class StoryWriter:
                     self.runs(paragraph, row[c])
         room = self.row_room(self.theme.fonts.size - 1)
         widths = [w / _EMU_PER_POINT for w in col_widths]
-        # A header row too tall to repeat (as the PDF writer judges it) is a first row like the others.
-        repeated = header and room.repeats([inline_paragraphs(cell) for cell in rows[0]], widths)
-        if repeated:
-            ooxml.repeat_header(table.rows[0])
-        for row, tr in zip(rows[1:] if repeated else rows, table._tbl.tr_lst[1:] if repeated else table._tbl.tr_lst,
+        # The header row is always Word's header row (w:tblHeader), even one the PDF lays out once for being
+        # over half a page: Word's accessibility checker and LibreOffice's tagged export take a table's
+        # headers from it. One taller than a page may break (kept whole, Word would clip it).
+        if header:
+            ooxml.repeat_header(table.rows[0], room.keeps_whole([inline_paragraphs(cell) for cell in rows[0]], widths))
+        for row, tr in zip(rows[1:] if header else rows, table._tbl.tr_lst[1:] if header else table._tbl.tr_lst,
                            strict=True):
             if room.keeps_whole([inline_paragraphs(cell) for cell in row], widths):
                 ooxml.cant_split(tr)
