@@ -104,7 +104,7 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
         table.setStyle(TableStyle(commands))
         return table
 
-    if len(rows) <= ROWS_AT_ONCE:
+    if len(rows) <= ROWS_AT_ONCE or writer.boxes:  # in a box, the box's own split cuts the table in rows
         whole = make(rows, 0)
         whole.page_after_split = page_after_split
         return [whole, Spacer(1, 8)]
