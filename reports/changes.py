@@ -108,9 +108,12 @@ def _statement(value: Mapping[str, Any]) -> Identity:
 
 
 def _commitment(value: Mapping[str, Any]) -> Identity:
-    # Who commits what kind of means in which currency (the amount is what a change changes).
-    text = f"{value['party']} · {value['kind']} · {value['currency']}"
-    return (str(value["party"]).casefold(), str(value["kind"]), str(value["currency"])), _short(text), False
+    # Who commits what kind of means in which currency (the amount is what a change changes); the kind in
+    # the document's words, so ``_relabelled`` makes the label again inside the document's locale.
+    kind = str(getattr(value["kind"], "value", value["kind"]))
+    words = i18n.current().gettext(VALUES.get(kind, kind))
+    label = f"{_short(str(value['party']), 40)} · {words} · {value['currency']}"
+    return (str(value["party"]).casefold(), kind, str(value["currency"])), label, False
 
 
 # By the name of the list's field, wherever the list is; a list not named here holds plain text.
@@ -345,11 +348,31 @@ def describe(change: Change, locale: DocumentLocale = i18n.ENGLISH) -> str:
     if kind == "moved" and not date_moved:  # its place in a list
         key = "repositioned"
     values = {"where": place}
+    words = _amount_words(change.path, locale) or (lambda value: value_words(value, locale))
     if key in ("set", "changed", "moved", "repositioned"):
-        values["new"] = value_words(change.new, locale)
+        values["new"] = words(change.new)
     if key in ("cleared", "changed", "moved", "repositioned"):
-        values["old"] = value_words(change.old, locale)
+        values["old"] = words(change.old)
     return locale.gettext(MESSAGES[key]) % values
+
+
+def _amount_words(path: tuple[PathPart, ...], locale: DocumentLocale) -> Callable[[Any], str] | None:
+    """How a commitment's amount is said, as the documents say it ("EUR 45 million"), not as the data
+    writes it ("45000000"); None for any other field."""
+    if len(path) < 2 or path[-1] != "amount" or not isinstance(path[-2], Item) or len(path[-2].key) != 3:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    from reports.money import Money, format_compact
+
+    currency = str(path[-2].key[2])
+
+    def said(value: Any) -> str:
+        try:
+            return format_compact(Money(Decimal(str(value)), currency), locale.locale)
+        except (InvalidOperation, ValueError):
+            return value_words(value, locale)
+    return said
 
 
 def _quotable(value: Any) -> bool:
@@ -365,6 +388,10 @@ def _relabelled(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
         if isinstance(part, Item) and index and path[index - 1] == "statements":
             speaker, text = part.key[:2]
             part = Item(part.key, _statement({"speaker": speaker, "text": text})[1], part.quoted)
+        elif isinstance(part, Item) and index and path[index - 1] == "commitments":
+            party = part.label.rsplit(" · ", 2)[0]  # as the data writes it (the key folds its case)
+            part = Item(part.key, _commitment({"party": party, "kind": part.key[1], "currency": part.key[2]})[1],
+                        part.quoted)
         out.append(part)
     return tuple(out)
 

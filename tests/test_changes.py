@@ -150,6 +150,22 @@ def test_a_kind_is_said_in_words() -> None:
         "propos rapportés"]
 
 
+def test_a_commitment_is_named_and_its_amount_said_as_the_documents_say_them() -> None:
+    # The data writes "45000000" and "in-kind"; the documents say "EUR 45 million" and "in kind" (4500万,
+    # 实物 in Chinese), and so does "What changed".
+    def commit(amount: str, kind: str = "grant") -> Callable[[dict[str, Any]], None]:
+        return lambda data: data.update(commitments=[{"party": "Alibaba Group", "amount": amount, "currency": "EUR",
+                                                       "kind": kind}])
+    old, new = agreement(commit("45000000")), agreement(commit("50000000.5"))
+    assert said(old, new) == [
+        "Commitments: Alibaba Group · grant · EUR: Amount changed from EUR\u00a045 million to EUR\u00a050,000,000.50"]
+    assert said(old, new, "zh-Hans") == [
+        "承诺投入：Alibaba Group · 赠款 · EUR：金额：由EUR\u00a04500万改为EUR\u00a050,000,000.50"]
+    assert said(agreement(), agreement(commit("1", "in-kind"))) == ["Commitments: Alibaba Group · in kind · EUR added"]
+    assert said(agreement(), agreement(commit("1", "in-kind")), "zh-Hans") == [
+        "承诺投入：Alibaba Group · 实物 · EUR：新增"]
+
+
 def test_long_text_is_reworded_without_quoting_either_version() -> None:
     old, new = agreement(_set("summary", LONG)), agreement(_set("summary", LONG.replace("work", "act")))
     assert said(old, new) == ["Executive summary reworded"]
