@@ -88,7 +88,7 @@ def page_furniture(writer: StoryWriter, reference: Path | None = None) -> None:
     line is added after it (without our page number where it numbers its pages itself); elsewhere the
     story is ours alone. Raises ``RenderError`` naming ``reference`` when the line cannot be added safely:
     its page leaves no room for the marking on one line, or its Header or Footer style hides text."""
-    section = writer.doc.sections[-1]
+    section = writer.page.section
     kept = docx_theme.reference_stories(section)
     if not kept:  # no letterhead: the first page has the title block instead of a running title, as in the PDF
         section.different_first_page_header_footer = True
@@ -162,8 +162,9 @@ class _Lines:
         self.check_visible(style)
         story.is_linked_to_previous = False
         if fresh:
-            for child in list(story._element):
-                story._element.remove(child)
+            element = story._element  # python-docx looks the part up again at every use of _element
+            for child in list(element):
+                element.remove(child)
         paragraph = self.writer.new_para(story, style)
         ooxml.tab_stop_right(paragraph, self.tab, clear=self._style_tabs(style))
         if self.reference is not None:  # the reference's Header and Footer styles are its own

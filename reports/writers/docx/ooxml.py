@@ -7,6 +7,7 @@ ever names styles and calls these.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
+from docx.table import _Cell
 
 # The schema's order of paragraph properties (CT_PPrBase, then CT_PPr's own). Word and the schema check
 # reject a pPr whose children are out of this order (a pBdr after w:spacing, say).
@@ -284,3 +286,13 @@ def column_widths(table: Any, widths: list[int]) -> None:
             else:
                 tc_w.set(w_type, "dxa")
                 tc_w.set(w_w, value)
+
+
+def rows_of_cells(table: Any) -> Iterator[list[Any]]:
+    """The cells of a new table (no merged cells), row by row, in one pass over its rows.
+
+    python-docx's ``row.cells`` works out the whole table's cell grid each time it is asked, and
+    ``tr_lst[i]`` searches every row again: either makes a long table quadratic.
+    """
+    for tr in table._tbl.tr_lst:
+        yield [_Cell(tc, table) for tc in tr.tc_lst]
