@@ -161,10 +161,10 @@ class _Lines:
 
         self.check_visible(style)
         story.is_linked_to_previous = False
+        story = _Story(story)
         if fresh:
-            element = story._element  # python-docx looks the part up again at every use of _element
-            for child in list(element):
-                element.remove(child)
+            for child in list(story._element):
+                story._element.remove(child)
         paragraph = self.writer.new_para(story, style)
         ooxml.tab_stop_right(paragraph, self.tab, clear=self._style_tabs(style))
         if self.reference is not None:  # the reference's Header and Footer styles are its own
@@ -272,6 +272,16 @@ class _Lines:
         return tuple(int(tab.get(qn("w:pos"))) for style in self._chain(name)
                      for tab in style.iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}")
                      if tab.get(qn("w:val")) != "clear" and (tab.get(qn("w:pos")) or "").lstrip("-").isdigit())
+
+
+class _Story:
+    """A header or footer of python-docx's with its part looked up once, to write our line in: python-docx
+    looks the part up again at every use (two XPath searches, each compiled afresh), and a paragraph asks
+    its story for the part at every run, field and picture added to it."""
+
+    def __init__(self, story: Any) -> None:
+        self.part = story.part
+        self._element = self.part.element
 
 
 def _numbers_pages(story: Any) -> bool:

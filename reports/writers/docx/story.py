@@ -55,6 +55,7 @@ class StoryWriter:
         self.theme = theme
         self.meta = meta
         self.body = document
+        self.body_element = document.element.body  # w:body, found once (python-docx searches for it each time)
         # Style ids looked up once: python-docx's `paragraph.style = ...` searches every style each time,
         # which was most of the writer's time.
         self.ids = _style_ids(document)
@@ -73,7 +74,7 @@ class StoryWriter:
 
     def new_para(self, container: Any, style: str, fallback: str = "Normal") -> Any:
         # lxml directly: python-docx's add_paragraph searches the body for its place on every call.
-        parent = self.doc.element.body if container is self.doc else container._element
+        parent = self.body_element if container is self.doc else container._element
         last = parent[-1] if len(parent) else None
         p = parent.makeelement(_W_P, {})
         if last is not None and last.tag == _W_SECTPR:
