@@ -18,6 +18,7 @@ from typing import Any
 
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
+from lxml import etree
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 _DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 1  # _FIXED_TIME as a zip header spells it
@@ -116,13 +117,41 @@ def package_bytes(document: Any, prepared: Mapping[str, bytes] | None = None) ->
     member name) of the package the document was opened from (see ``_zip``)."""
     package = document.part.package
     parts = list(package.iter_parts())
-    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
-               (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+    entries = [(CONTENT_TYPES_URI.membername, _content_types(parts)), (PACKAGE_URI.rels_uri.membername,
+                                                                       _rels_xml(package.rels))]
     for part in parts:
         entries.append((part.partname.membername, part.blob))
         if len(part.rels):
-            entries.append((part.partname.rels_uri.membername, part.rels.xml))
+            entries.append((part.partname.rels_uri.membername, _rels_xml(part.rels)))
     return _zip(entries, prepared=prepared)
+
+
+# [Content_Types].xml and the .rels parts as python-docx writes them (_ContentTypesItem.blob and
+# Relationships.xml, the same bytes), each element made here: python-docx parses a little XML text for
+# every element of them.
+_TYPES, _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/content-types", \
+    "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _content_types(parts: list[Any]) -> bytes:
+    item = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]  # which parts get a Default
+    root = etree.Element(f"{{{_TYPES}}}Types", nsmap={None: _TYPES})
+    for ext in sorted(item._defaults.keys()):
+        etree.SubElement(root, f"{{{_TYPES}}}Default", {"Extension": ext, "ContentType": item._defaults[ext]})
+    for partname in sorted(item._overrides.keys()):
+        etree.SubElement(root, f"{{{_TYPES}}}Override",
+                         {"PartName": partname, "ContentType": item._overrides[partname]})
+    return bytes(etree.tostring(root, encoding="UTF-8", standalone=True))
+
+
+def _rels_xml(rels: Any) -> bytes:
+    root = etree.Element(f"{{{_RELATIONSHIPS}}}Relationships", nsmap={None: _RELATIONSHIPS})
+    for rel in rels.values():
+        attributes = {"Id": rel.rId, "Type": rel.reltype, "Target": rel.target_ref}
+        if rel.is_external:
+            attributes["TargetMode"] = "External"
+        etree.SubElement(root, f"{{{_RELATIONSHIPS}}}Relationship", attributes)
+    return bytes(etree.tostring(root, encoding="UTF-8", standalone=True))
 
 
 def repack(data: bytes) -> bytes:
