@@ -49,6 +49,37 @@ def test_the_zip_is_zipfiles_whether_a_fonts_bytes_were_deflated_before_or_not()
         assert archive.read("word/fonts/font1.odttf") == font
 
 
+def test_the_zip_is_zipfiles_for_parts_kept_from_the_prepared_package_and_for_any_name() -> None:
+    # The package is written directly, not by zipfile: its bytes must still be zipfile's, whatever the
+    # entry (a part the prepared package holds unchanged, a name beyond ASCII, an empty part, stored).
+    styles, theme = b"<w:styles/>" * 400, os.urandom(5_000) + b"<a:theme/>" * 300
+    entries = [("word/styles.xml", styles), ("word/theme/theme1.xml", theme), ("word/média/é.xml", b"<x/>"),
+               ("word/empty.xml", b"")]
+    prepared = {"word/styles.xml": styles, "word/theme/theme1.xml": b"an older theme"}
+    expected = _zipfile_alone(entries)
+    assert package._zip(entries, prepared=prepared) == expected
+    assert package._zip(entries, prepared=prepared) == expected  # the styles' deflated bytes, kept
+    assert package._zip(entries, zipfile.ZIP_STORED) == package._zipfile(entries, zipfile.ZIP_STORED)
+    with zipfile.ZipFile(io.BytesIO(expected)) as archive:
+        assert archive.testzip() is None
+        assert archive.read("word/média/é.xml") == b"<x/>"
+
+
+def test_content_types_and_relationships_are_python_docx_own_bytes() -> None:
+    # Made here element by element; python-docx's serialisation is the reference (an external target
+    # with characters XML escapes, and beyond ASCII, included).
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    document = docx.Document()
+    document.part.relate_to('https://example.org/a?b=1&c="2"<é>\t', RT.HYPERLINK, is_external=True)
+    parts = list(document.part.package.iter_parts())
+    assert package._content_types(parts) == _ContentTypesItem.from_parts(parts).blob
+    for rels in (document.part.package.rels, *(part.rels for part in parts if len(part.rels))):
+        assert package._rels_xml(rels) == rels.xml
+
+
 @pytest.mark.parametrize("kind", ["memo", "briefing"])
 def test_a_docx_has_the_same_bytes_whatever_was_built_before(shipped: Agreement, kind: str) -> None:
     for cache in (package._deflated, docx_fonts.font_part, docx_fonts.subset, docx_writer._read):

@@ -113,3 +113,30 @@ def test_a_references_own_footer_fields_are_filled_too(tmp_path: Path) -> None:
     fields = results[0]
     assert ("PAGE", "2") in fields or ("PAGE", "1") in fields, "an empty PAGE result gets the number"
     assert ("NUMPAGES", "i") in fields, "a result in a number format of its own is left as it is"
+
+
+@given(st.sampled_from(["1", "", " 2 ", "a\tb", "x\ny"]))
+def test_a_field_is_the_runs_python_docx_would_make(placeholder: str) -> None:
+    # add_field writes its runs with lxml; python-docx's add_run and run.text are the reference.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from reports.writers.docx import ooxml
+
+    ours = docx.Document().add_paragraph()
+    ooxml.add_field(ours, "NUMPAGES", placeholder)
+    theirs = docx.Document().add_paragraph()
+    for kind in ("begin", "instr", "separate", "text", "end"):
+        run = theirs.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+            instr.text = " NUMPAGES "
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = placeholder
+        else:
+            char = OxmlElement("w:fldChar", {qn("w:fldCharType"): kind})
+            if kind == "begin":
+                char.set(qn("w:dirty"), "true")
+            run._r.append(char)
+    assert etree.tostring(ours._p) == etree.tostring(theirs._p)

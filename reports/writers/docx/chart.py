@@ -65,8 +65,7 @@ def add_chart(writer: Any, node: t.Chart, container: Any) -> None:
     chart_rid = document_part.relate_to(chart_part, RT.CHART)
     cell_width = getattr(container, "width", None) if container is not writer.doc else None
     width = max(int(cell_width) / _EMU - _CELL_MARGINS, 72.0) if cell_width else writer.text_width() / _EMU
-    section = writer.doc.sections[-1]
-    page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
+    page_height = writer.page.body_height / _EMU - 40
     height = _height(node, width, page_height)
     doc_id = document_part.next_id
     alt = ch.alt_text(node, locale, labels if labels is not None else ch.ENGLISH)

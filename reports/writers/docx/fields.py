@@ -24,6 +24,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 _BEGIN, _SEPARATE, _END = "begin", "separate", "end"
+_HEADER_REF, _FOOTER_REF, _TYPE, _R_ID = (qn(name) for name in ("w:headerReference", "w:footerReference", "w:type",
+                                                                "r:id"))
 _PLAIN_FORMATS = {"ARABIC", "MERGEFORMAT", "CHARFORMAT"}
 
 
@@ -38,15 +40,23 @@ def cache_page_numbers(document: Any, pages: int) -> None:
     """Write ``pages`` into every NUMPAGES and SECTIONPAGES field result of the headers and footers of
     ``document`` (python-docx), and into every PAGE field result the first page its part is shown on."""
     even_odd = bool(document.settings.odd_and_even_pages_header_footer)
+    related = document.part.related_parts
     for section in document.sections:
+        sect_pr = section._sectPr
         first_own = bool(section.different_first_page_header_footer)
         default_first = (3 if first_own else 1) if even_odd else (2 if first_own else 1)
-        shown_first = {"first_page_": 1, "": default_first, "even_page_": 2}  # python-docx's prefixes
+        shown_first = {"first": 1, "default": default_first, "even": 2}  # w:type of each reference
+        # The parts the section names itself, read from its references directly (python-docx's header and
+        # footer properties search them, with an XPath compiled afresh, several times a part); the first
+        # reference of a kind counts, as in python-docx. A kind without one shows the previous section's.
+        parts: dict[tuple[str, str], Any] = {}
+        for ref in sect_pr.iterchildren(_HEADER_REF, _FOOTER_REF):
+            parts.setdefault((ref.tag, ref.get(_TYPE)), related[ref.get(_R_ID)])
         for kind, first in shown_first.items():  # parts the settings do not show are filled all the same
-            for story in (getattr(section, f"{kind}header"), getattr(section, f"{kind}footer")):
-                if story.is_linked_to_previous:  # no part of its own (reading it would make one)
-                    continue
-                _fill(story._element, {"NUMPAGES": pages, "SECTIONPAGES": pages, "PAGE": min(first, pages)})
+            for tag in (_HEADER_REF, _FOOTER_REF):
+                part = parts.get((tag, kind))
+                if part is not None:
+                    _fill(part.element, {"NUMPAGES": pages, "SECTIONPAGES": pages, "PAGE": min(first, pages)})
 
 
 def _fill(root: Any, values: dict[str, int]) -> None:

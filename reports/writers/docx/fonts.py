@@ -224,21 +224,27 @@ def embed_fonts(document: Any, cjk: str | None = None) -> None:
         return
     table_part = _font_table(document)
     root = etree.fromstring(table_part.blob)
+    outside = [c for c in chars if c not in COMMON]  # what a face's shared subset lacks
+    taken: set[str] | None = None  # the package's part names (python-docx's next_partname walks every part)
     for family in used:
         faces, generic = FAMILIES[family]
         files = [(face, _font_file(face)) for face in faces]
         if any(path is None for _, path in files):
             continue
         element = _font_element(root, family, generic)
-        _drop_embeds(table_part, root, element)
+        if _drop_embeds(table_part, root, element):
+            taken = None  # a reference's own font part gone: its name is free again, as python-docx finds
         for face, path in files:
             assert path is not None
             covered = coverage(path)  # what the face lacks cannot be in it: keeps the cache key small
-            drawn = {c for c in chars if ord(c) in covered}
-            if drawn <= COMMON:  # the shared subset: made once, and the same bytes for every such document
-                drawn = {c for c in COMMON if ord(c) in covered}
-            key, blob = font_part(subset(path, "".join(sorted(drawn))))
-            partname = document.part.package.next_partname("/word/fonts/font%d.odttf")
+            if any(ord(c) in covered for c in outside):
+                drawn = "".join(c for c in chars if ord(c) in covered)  # ``chars`` is sorted already
+            else:  # the shared subset: made once, and the same bytes for every such document
+                drawn = _common(path)
+            key, blob = font_part(subset(path, drawn))
+            if taken is None:
+                taken = {str(part.partname) for part in document.part.package.iter_parts()}
+            partname = _next_name(taken, "/word/fonts/font%d.odttf")
             r_id = table_part.relate_to(Part(partname, OBFUSCATED_FONT, blob, document.part.package), RT.FONT)
             _embed(element, face.element, r_id, key)
     for face, charset in cjk_faces:
@@ -247,14 +253,34 @@ def embed_fonts(document: Any, cjk: str | None = None) -> None:
     _settings(document.settings.element)
 
 
-def _drop_embeds(table_part: Any, root: Any, element: Any) -> None:
+@lru_cache(maxsize=16)
+def _common(path: Path) -> str:
+    """The characters of the shared subset (``COMMON``) that the face at ``path`` has, sorted."""
+    covered = coverage(path)
+    return "".join(sorted(c for c in COMMON if ord(c) in covered))
+
+
+def _next_name(taken: set[str], template: str) -> PackURI:
+    """python-docx's ``next_partname`` over the part names ``taken`` (the name is added to them)."""
+    n = 1
+    while template % n in taken:
+        n += 1
+    taken.add(template % n)
+    return PackURI(template % n)
+
+
+def _drop_embeds(table_part: Any, root: Any, element: Any) -> bool:
+    """Remove the embedded copies ``element`` names; whether there were any."""
+    dropped = False
     for old in [e for e in element if etree.QName(e).localname.startswith("embed")]:
+        dropped = True
         # A reference's own copy of the font: replaced by the subset (its part goes with it).
         r_id = old.get(f"{{{_R}}}id")
         if r_id in table_part.rels and not any(e is not old and e.get(f"{{{_R}}}id") == r_id
                                                for e in root.iter()):
             table_part.drop_rel(r_id)
         element.remove(old)
+    return dropped
 
 
 def _embed(element: Any, name: str, r_id: str, key: str) -> None:

@@ -88,7 +88,7 @@ def page_furniture(writer: StoryWriter, reference: Path | None = None) -> None:
     line is added after it (without our page number where it numbers its pages itself); elsewhere the
     story is ours alone. Raises ``RenderError`` naming ``reference`` when the line cannot be added safely:
     its page leaves no room for the marking on one line, or its Header or Footer style hides text."""
-    section = writer.doc.sections[-1]
+    section = writer.page.section
     kept = docx_theme.reference_stories(section)
     if not kept:  # no letterhead: the first page has the title block instead of a running title, as in the PDF
         section.different_first_page_header_footer = True
@@ -161,6 +161,7 @@ class _Lines:
 
         self.check_visible(style)
         story.is_linked_to_previous = False
+        story = _Story(story)
         if fresh:
             for child in list(story._element):
                 story._element.remove(child)
@@ -271,6 +272,16 @@ class _Lines:
         return tuple(int(tab.get(qn("w:pos"))) for style in self._chain(name)
                      for tab in style.iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}")
                      if tab.get(qn("w:val")) != "clear" and (tab.get(qn("w:pos")) or "").lstrip("-").isdigit())
+
+
+class _Story:
+    """A header or footer of python-docx's with its part looked up once, to write our line in: python-docx
+    looks the part up again at every use (two XPath searches, each compiled afresh), and a paragraph asks
+    its story for the part at every run, field and picture added to it."""
+
+    def __init__(self, story: Any) -> None:
+        self.part = story.part
+        self._element = self.part.element
 
 
 def _numbers_pages(story: Any) -> bool:

@@ -133,9 +133,7 @@ def picture(writer: Any, node: t.Image, container: Any) -> None:
     from reports import images
     from reports.writers.docx import ooxml
 
-    section = writer.doc.sections[-1]
-    box = (writer.text_width() / 12700, int(section.page_height - section.top_margin - section.bottom_margin)
-           / 12700 - 8)  # EMU -> points
+    box = (writer.text_width() / 12700, writer.page.body_height / 12700 - 8)  # EMU -> points
     width = box[0] * node.width_percent / 100 if node.width_percent else \
         Mm(node.width_mm).pt if node.width_mm else None
     try:

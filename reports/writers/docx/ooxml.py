@@ -7,6 +7,7 @@ ever names styles and calls these.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
+from docx.table import _Cell
+from docx.text.run import Run
 
 # The schema's order of paragraph properties (CT_PPrBase, then CT_PPr's own). Word and the schema check
 # reject a pPr whose children are out of this order (a pBdr after w:spacing, say).
@@ -33,6 +36,10 @@ R_PR_ORDER: tuple[str, ...] = (
 )
 # The order of paragraph borders (CT_PBdr).
 P_BDR_ORDER: tuple[str, ...] = ("top", "left", "bottom", "right", "between", "bar")
+
+_W_R, _W_T, _W_INSTR_TEXT, _W_FLD_CHAR, _W_FLD_CHAR_TYPE, _W_DIRTY = (
+    qn(f"w:{name}") for name in ("r", "t", "instrText", "fldChar", "fldCharType", "dirty"))
+_XML_SPACE = qn("xml:space")
 
 
 def place(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
@@ -86,22 +93,31 @@ def east_asian(r_pr: Any, font: str, lang: str = "zh-CN") -> None:
 
 def add_field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
     """Append a field (PAGE, NUMPAGES, TOC ...) that Word and LibreOffice compute when displaying."""
+    # Runs made with lxml, as python-docx's add_run and run.text make them (their per-call searches and
+    # per-character steps cost more than the rest of a footer's line).
+    p = paragraph._p
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder),
                        ("end", None)):
-        run = paragraph.add_run()
+        run = p.makeelement(_W_R, {})
+        p.append(run)
         if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
+            instr = run.makeelement(_W_INSTR_TEXT, {_XML_SPACE: "preserve"})
             instr.text = f" {text} "
-            run._r.append(instr)
+            run.append(instr)
+        elif kind == "text" and text and ("\t" in text or "\n" in text or "\r" in text):
+            Run(run, paragraph).text = text  # python-docx turns tabs and line breaks into w:tab and w:br
         elif kind == "text":
-            run.text = text or ""
+            if text:
+                w_t = run.makeelement(_W_T, {})
+                w_t.text = text
+                if len(text.strip()) < len(text):  # as python-docx's CT_R.add_t keeps the spaces
+                    w_t.set(_XML_SPACE, "preserve")
+                run.append(w_t)
         else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
+            char = run.makeelement(_W_FLD_CHAR, {_W_FLD_CHAR_TYPE: kind})
             if kind == "begin":
-                char.set(qn("w:dirty"), "true")  # ask Word to recompute on open
-            run._r.append(char)
+                char.set(_W_DIRTY, "true")  # ask Word to recompute on open
+            run.append(char)
 
 
 def add_hyperlink(paragraph: Any, url: str) -> Any:
@@ -284,3 +300,13 @@ def column_widths(table: Any, widths: list[int]) -> None:
             else:
                 tc_w.set(w_type, "dxa")
                 tc_w.set(w_w, value)
+
+
+def rows_of_cells(table: Any) -> Iterator[list[Any]]:
+    """The cells of a new table (no merged cells), row by row, in one pass over its rows.
+
+    python-docx's ``row.cells`` works out the whole table's cell grid each time it is asked, and
+    ``tr_lst[i]`` searches every row again: either makes a long table quadratic.
+    """
+    for tr in table._tbl.tr_lst:
+        yield [_Cell(tc, table) for tc in tr.tc_lst]

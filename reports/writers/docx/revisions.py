@@ -70,7 +70,7 @@ class Span:
     """
 
     def __init__(self, writer: Any, container: Any) -> None:
-        self.parent = writer.doc.element.body if container is writer.doc else container._element
+        self.parent = writer.body_element if container is writer.doc else container._element
         self.before = len(self.parent)
         self.start = self.before - 1 if self.before and self.parent[-1].tag == _W["sectPr"] else self.before
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Emu, Inches, Mm
 from docx.styles import BabelFish
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reports import tree as t
@@ -37,6 +37,15 @@ _XML_SPACE = qn("xml:space")
 _EMU_PER_POINT = 12700
 
 
+class Page(NamedTuple):
+    """The page set-up a story is written for (``StoryWriter.page``), in EMU."""
+
+    section: Any
+    text_width: int  # between the margins; at least 25 mm, so that tables keep a positive width
+    body_height: int  # between the top and bottom margins
+    block_width: int  # python-docx's ``Document._block_width``: what a table in the body is made with
+
+
 class StoryWriter:
     """Per-document state: the python-docx document, its style cache and numbering instances."""
 
@@ -46,6 +55,7 @@ class StoryWriter:
         self.theme = theme
         self.meta = meta
         self.body = document
+        self.body_element = document.element.body  # w:body, found once (python-docx searches for it each time)
         # Style ids looked up once: python-docx's `paragraph.style = ...` searches every style each time,
         # which was most of the writer's time.
         self.ids = _style_ids(document)
@@ -64,7 +74,7 @@ class StoryWriter:
 
     def new_para(self, container: Any, style: str, fallback: str = "Normal") -> Any:
         # lxml directly: python-docx's add_paragraph searches the body for its place on every call.
-        parent = self.doc.element.body if container is self.doc else container._element
+        parent = self.body_element if container is self.doc else container._element
         last = parent[-1] if len(parent) else None
         p = parent.makeelement(_W_P, {})
         if last is not None and last.tag == _W_SECTPR:
@@ -249,17 +259,26 @@ class StoryWriter:
         if span is not None:  # a redline's inserted or deleted rows, in every part of the table
             revisions.marked_rows(self, span.elements(), node.row_changes, bool(node.header))
 
+    def add_table(self, container: Any, rows: int, cols: int) -> Any:
+        """python-docx's ``container.add_table(rows, cols)``; in the body, without its search for the last
+        section's width (the same width, ``page``)."""
+        if container is not self.doc:
+            return container.add_table(rows=rows, cols=cols)
+        table = self.doc._body.add_table(rows, cols, Emu(self.page.block_width))
+        table.style = None  # as Document.add_table leaves it: the caller names the style
+        return table
+
     def table_part(self, container: Any, rows: list[tuple[t.Inlines, ...]], align: list[str],
                    header: bool) -> None:
         ncols = len(align)
-        table = container.add_table(rows=len(rows), cols=ncols)
+        table = self.add_table(container, len(rows), ncols)
         self.set_table_style(table, "Report Table")
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=header, banded_rows=True)
         width = self.text_width()
         col_widths = [int(f * width) for f in column_fractions(text_lengths(rows), ncols)]
         ooxml.column_widths(table, col_widths)
-        for row, cells in zip(rows, _rows_of_cells(table), strict=True):
+        for row, cells in zip(rows, ooxml.rows_of_cells(table), strict=True):
             for c, cell in enumerate(cells):
                 paragraph = cell.paragraphs[0]
                 self.set_style(paragraph, "Table Text")
@@ -293,13 +312,13 @@ class StoryWriter:
         if not node.rows:
             return
         memo = node.style == "memo-header"
-        table = container.add_table(rows=len(node.rows), cols=2)
+        table = self.add_table(container, len(node.rows), 2)
         self.set_table_style(table, "Memo Header" if memo else "Key Facts")
         ooxml.table_width_full(table)
         ooxml.table_look(table, first_row=False, banded_rows=False, first_column=True)
         label_width = Mm(24 if memo else 36)
         ooxml.column_widths(table, [label_width, self.text_width() - label_width])
-        for row, (label_cell, value_cell) in zip(node.rows, _rows_of_cells(table), strict=True):
+        for row, (label_cell, value_cell) in zip(node.rows, ooxml.rows_of_cells(table), strict=True):
             label = label_cell.paragraphs[0]
             self.set_style(label, "Table Text")
             self.runs(label, row.label)
@@ -333,14 +352,20 @@ class StoryWriter:
 
     def row_room(self, size: float) -> RowRoom:
         """How tall a row of table text in ``size`` may be and still be kept on one page (``rows``)."""
-        section = self.doc.sections[-1]
-        page = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU_PER_POINT
-        return RowRoom(family(self.theme.fonts.heading).regular, size, page)
+        return RowRoom(family(self.theme.fonts.heading).regular, size, self.page.body_height / _EMU_PER_POINT)
 
     def text_width(self) -> int:
+        return self.page.text_width
+
+    @cached_property
+    def page(self) -> Page:
+        """The page set-up, read once: it is settled before the story starts (``write_docx``), and
+        python-docx's ``sections[-1]`` searches the whole body for section settings at every call."""
         section = self.doc.sections[-1]
-        # A reference's page set-up may leave almost no room; tables still need a positive width.
-        return max(int(section.page_width - section.left_margin - section.right_margin), int(Mm(25)))
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        return Page(section, max(int(width - left - right), int(Mm(25))),
+                    int(section.page_height - section.top_margin - section.bottom_margin),
+                    int((width or Inches(8.5)) - (left or Inches(1)) - (right or Inches(1))))
 
     def rule(self, node: t.HorizontalRule, container: Any) -> None:
         self.new_para(container, "Rule")
@@ -367,16 +392,6 @@ def _style_ids(document: Any) -> dict[str, str]:
         if name is not None:
             ids[BabelFish.internal2ui(name.get(qn("w:val")))] = element.get(qn("w:styleId"))
     return ids
-
-
-def _rows_of_cells(table: Any) -> Iterator[list[Any]]:
-    """The cells of a new table (no merged cells), row by row, in one pass over its rows.
-
-    python-docx's ``row.cells`` works out the whole table's cell grid each time it is asked, and
-    ``tr_lst[i]`` searches every row again: either makes a long table quadratic.
-    """
-    for tr in table._tbl.tr_lst:
-        yield [_Cell(tc, table) for tc in tr.tc_lst]
 
 
 def _sub(parent: Any, tag: str, index: int | None = None) -> Any:

@@ -196,8 +196,7 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
     lay = tl.layout(node, style, measure.measure, lang=lang, as_of=meta.iso_date, legend=legend)
     # The legend's words after the events it marks, as the PDF's alt text says them.
     said = (legend, tl.today_of(node, meta.iso_date)) if lay.legend is not None else None
-    section = writer.doc.sections[-1]
-    page_height = int(section.page_height - section.top_margin - section.bottom_margin) / _EMU - 40
+    page_height = writer.page.body_height / _EMU - 40
     colours = {k: v.lstrip("#").upper() for k, v in theme.colours.model_dump().items()}
     font = docx_theme.word_font(theme.fonts.heading)
     for first, end in _parts(lay, page_height):

@@ -116,6 +116,13 @@ def _read(data: bytes) -> PackageReader:
     return reader
 
 
+@lru_cache(maxsize=8)
+def _prepared_parts(data: bytes) -> dict[str, bytes]:
+    """The prepared package's parts by member name: a document's part still holding these bytes (the
+    theme; the styles, unless the document changed them) is deflated once per process (``package``)."""
+    return {partname.membername: blob for partname, _, _, blob in _read(data).iter_sparts()}  # type: ignore[no-untyped-call]
+
+
 def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = None) -> bytes:
     """Render ``doc`` as a .docx and return the bytes; identical input gives identical bytes.
 
@@ -129,7 +136,8 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     options = options or WriterOptions()
     reference = options.reference_docx
     # The prepared package holds no content: only the last section's settings are left in its body.
-    document = _open(docx_theme.themed_package(reference, theme))
+    prepared = docx_theme.themed_package(reference, theme)
+    document = _open(prepared)
     _page_setup(document, theme, reference is not None)
     if doc.meta.kind == "memo" and reference is None:
         docx_theme.tighten_for_memo(document)  # one page, as the PDF's memo
@@ -160,7 +168,7 @@ def write_docx(doc: t.Document, theme: Theme, options: WriterOptions | None = No
     from reports.writers.docx.attachments import attach  # files carried (a Custom XML Data part)
 
     attach(document, options.attachments)  # nothing for none
-    return package_bytes(document)
+    return package_bytes(document, _prepared_parts(prepared))
 
 
 __all__ = ["write_docx"]
