@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks import docxtpl_peer, floor_docx, floor_pdf, scaling, typst_peer
-from benchmarks.run import batch, report, run, stages
+from benchmarks.run import report, run, stages
 from reports.model import Agreement
 from reports.pipeline import Options, render
 from tests.conftest import docx_text, pdf_text
@@ -62,14 +62,23 @@ def test_typst_peer_carries_the_tools_words_and_figure(shipped: Agreement) -> No
     assert _words(typst_peer.briefing_pdf(shipped, memoized=True)) == tool
 
 
-def test_stages_and_batch_report_positive_figures() -> None:
+@pytest.fixture(scope="module")
+def quick_run() -> dict[str, Any]:
+    """One quick run of the whole benchmark (about 13 s), read by every test here that needs one of its
+    parts: its batch row is ``batch([2])`` and its scaling series ``scaling.measure(quick=True)``, which the
+    tests below ran a second time on their own."""
+    return run(quick=True, sizes=[2])
+
+
+def test_stages_and_batch_report_positive_figures(quick_run: dict[str, Any]) -> None:
     assert all(value > 0 for value in stages(1).values())
-    (row,) = batch([2])
+    assert all(value > 0 for value in quick_run["stages_ms"].values())
+    (row,) = quick_run["batch"]  # batch([2]), as the quick run measured it
     assert row["documents"] == 8 and row["jobs1_docs_per_second"] > 0 and row["jobs2_peak_rss_mb"] > 0
 
 
-def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
-    result = run(quick=True, sizes=[2])
+def test_quick_benchmark_run_writes_every_figure(quick_run: dict[str, Any]) -> None:
+    result = quick_run
     assert set(result["ratios"]) == {"pdf_tool_over_floor", "briefing_pdf_tool_over_typst",
                                      "memo_docx_tool_over_docxtpl", "briefing_docx_tool_over_docxtpl",
                                      "memo_docx_tool_over_floor", "briefing_docx_tool_over_floor", "help_over_python"}
@@ -96,13 +105,13 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert result["provenance"]["sign_memo_ratio"] > 1 and "Carrying the data file" in text
 
 
-def test_scaling_series_builds_what_it_says_and_reports_per_row_costs() -> None:
+def test_scaling_series_builds_what_it_says_and_reports_per_row_costs(quick_run: dict[str, Any]) -> None:
     # The series' agreements hold the rows they claim (each distinct), and the figures are positive.
     big = scaling.agreement(timeline=30, parties=7, summary_chars=3000)
     assert len(big.timeline) == 30 and len({e.event for e in big.timeline}) == 30
     assert len(big.parties) == 7 and len({p.name for p in big.parties}) == 7
     assert 2990 <= len(big.summary) <= 3000
-    result = scaling.measure(quick=True)
+    result = quick_run["scaling"]  # scaling.measure(quick=True), as the quick run measured it
     assert [r["size"] for r in result["timeline"]["rows"]] == list(scaling.QUICK_ROWS)
     assert [r["size"] for r in result["parties"]["rows"]] == [p for p in scaling.QUICK_PARTIES if p > 2]
     assert all(r[f"{fmt}_s"] > 0 for r in result["timeline"]["rows"] for fmt in scaling.FORMATS)

@@ -17,7 +17,8 @@ import dataclasses
 import os
 from collections.abc import Iterator
 
-from hypothesis import HealthCheck, event, given, settings
+import pytest
+from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 
 from reports import tree as t
@@ -172,10 +173,18 @@ def check_writes_everything(markdown: str) -> None:
         assert not lost, f"{fmt} lost {len(lost)} of {len(expected)} strings, e.g. {lost[:3]!r}"
 
 
-@MARKDOWN
-@given(markdown=documents())
-def test_any_supported_markdown_writes_every_text(markdown: str) -> None:
-    check_writes_everything(markdown)
+SHARDS = 2  # the examples in two parts (as tests/test_generative.py does), so that two workers share them
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_any_supported_markdown_writes_every_text(shard: int) -> None:
+    @settings(MARKDOWN, max_examples=max(1, MARKDOWN.max_examples // SHARDS))
+    @given(markdown=documents())
+    def check(markdown: str) -> None:
+        check_writes_everything(markdown)
+
+    # Under CI's fixed examples each part draws its own (a part's seed); elsewhere every run draws anew.
+    (seed(shard)(check) if settings().derandomize else check)()
 
 
 def test_a_document_starting_at_a_deep_heading_writes_every_text() -> None:

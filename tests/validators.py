@@ -11,8 +11,11 @@ than passing silently: a suite that never ran a validator must not read as one t
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,23 @@ def _module(name: str, package: str) -> Any:
     return pytest.importorskip(name, reason=f"{package} is not installed (pip install {package})")
 
 
+# Many tests validate the same bytes (the shipped agreement's documents, built by one test after another):
+# a validator's findings depend on the bytes alone, so each test process keeps them per SHA-256 of the file
+# and runs each validator once per distinct file. Callers get a fresh list each time.
+_FINDINGS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _memoized(validator: Callable[[bytes], list[str]]) -> Callable[[bytes], list[str]]:
+    @functools.wraps(validator)
+    def findings(data: bytes) -> list[str]:
+        key = (validator.__name__, hashlib.sha256(data).hexdigest())
+        if key not in _FINDINGS:
+            _FINDINGS[key] = tuple(validator(data))
+        return list(_FINDINGS[key])
+    return findings
+
+
+@_memoized
 def page_validation_findings(pdf: bytes) -> list[str]:
     """page-validation's failures for PDF/UA-1 and for the claimed PDF/A profile (a claim is required)."""
     page = _module("page", "page-validation")
@@ -50,6 +70,7 @@ def page_validation_findings(pdf: bytes) -> list[str]:
     return findings
 
 
+@_memoized
 def outloud_findings(pdf: bytes) -> list[str]:
     """Every outloud finding (errors, warnings and infos alike: today it finds nothing in our PDFs, and
     the issue asks to keep it so), or why it could not read the file."""
@@ -108,6 +129,7 @@ def check_pdf(pdf: bytes, *, generated: bool = False) -> str:
     return "; ".join(f"{rule}: {excused[rule]}" for rule in sorted({_rule(f) for f in findings}))
 
 
+@_memoized
 def docx_findings(docx: bytes) -> list[str]:
     """openxml-audit's errors on ``docx`` (the Open XML SDK's schema and semantic rules)."""
     openxml_audit = _module("openxml_audit", "openxml-audit")
