@@ -191,3 +191,27 @@ def test_libreoffice_draws_every_lead_line_of_the_docx(tmp_path: Path, office: O
     written = _leads_in_xml(data)
     assert written == sum(len(node.events) for node in blocks if isinstance(node, t.Timeline))  # a date each
     assert _vertical_hairlines(tmp_path / "leads.pdf", colour) == written  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("events", "before"), [(200, 9), (400, 3)])
+def test_a_timeline_over_pages_is_one_figure_with_its_links_tagged(events: int, before: int) -> None:
+    # Its pieces were made afresh when it split, without the Figure: every page of a long timeline was an
+    # artifact (no Figure, no alt text) and an address in a label an untagged link (found by a generated
+    # briefing: PDFUA1-LINK-LINK-TAG-001).
+    from tests.validators import check_pdf
+
+    start = dt.date(1900, 1, 1)
+    node = t.Timeline(tuple(t.TimelineEvent((start + dt.timedelta(days=170 * i)).isoformat(),
+                                            f"Milestone {i} reached, see https://example.org/{i}", False)
+                            for i in range(events)))
+    filler = tuple(t.Paragraph((t.Text("Text before the figure. " * 25),)) for _ in range(before))
+    pdf = write_pdf(t.Document(t.Meta(title="Timeline", iso_date="2024-01-01"), (*filler, node)), DEFAULT_THEME)
+    check_pdf(pdf, generated=True)  # made-up labels of digits: outloud's FIG-012 judges their words only
+    (figure,) = check_tagged(pdf).roles("Figure")
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert len(figure.pages) > 1 and max(figure.pages) == pages - 1  # on every page it runs over
+    said = figure.alt.removesuffix("…")  # every event, or as many as a PDF/A string holds
+    assert said.startswith("1 January 1900: Milestone 0") and tl.alt_text(node).startswith(said)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        links = [a for page in document.pages for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        assert links and all("/StructParent" in a for a in links)  # a crowded label is cut: not every address shows

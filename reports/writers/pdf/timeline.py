@@ -79,8 +79,11 @@ class TimelineFlowable(Tagged, Flowable):  # type: ignore[misc]
             fitting += 1
         if fitting in (first, end):
             return []  # not even one row fits here (the next page), or everything does
-        return [TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (first, fitting), lay, self.legend),
-                TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (fitting, end), lay, self.legend)]
+        parts = [TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (first, fitting), lay, self.legend),
+                 TimelineFlowable(self.node, self.sheet, self.lang, self.as_of, (fitting, end), lay, self.legend)]
+        for part in parts:  # one Figure over its pages (this split replaces Tagged's, which hands it on)
+            part._struct = self._struct
+        return parts
 
     def draw(self) -> None:
         lay = self.lay
