@@ -16,11 +16,11 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
 
 from reports import chart as ch
 from reports import tree as t
 from reports.autolink import linked
+from reports.writers.docx import ooxml
 from reports.writers.docx.chart_xml import chart_space, workbook
 from reports.writers.xmltext import xml_safe
 
@@ -77,15 +77,7 @@ def add_chart(writer: Any, node: t.Chart, container: Any) -> None:
         f'<wp:docPr id="{doc_id}" name="Chart {doc_id}" descr={quoteattr(xml_safe(alt))}{title}/>'
         f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{_CHART_URI}"><c:chart r:id="{chart_rid}"/>'
         '</a:graphicData></a:graphic></wp:inline></w:drawing>')
-    paragraph = writer.new_para(container, "Normal")
-    keep = "<w:keepNext/>" if node.number is not None else ""
-    spacing = parse_xml(f'<w:pPr {_NS}>{keep}<w:spacing w:before="80" w:after="120"/></w:pPr>')
-    if paragraph._p.pPr is not None:
-        paragraph._p.remove(paragraph._p.pPr)
-    paragraph._p.insert(0, spacing)
-    run = parse_xml(f"<w:r {_NS}/>")
-    run.append(parse_xml(drawing))
-    paragraph._p.append(run)
+    ooxml.figure_paragraph(writer.new_para(container, "Normal"), drawing, node.number is not None, _NS)
     if node.number is not None:
         # The catalogue's pattern ("Figure 1 : ...", "図1　..."), as a timeline's or an image's caption has it.
         caption = (labels.figure_caption(node.number, node.caption) if labels is not None

@@ -15,12 +15,12 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
 
 from reports import timeline as tl
 from reports import tree as t
 from reports.autolink import linked
 from reports.theme import Theme
+from reports.writers.docx import ooxml
 from reports.writers.xmltext import xml_safe
 
 _EMU = 12700  # per point
@@ -226,16 +226,9 @@ def add_timeline(writer: Any, node: t.Timeline, container: Any) -> None:
             f'<wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{_emu(width)}" cy="{_emu(height)}"/>'
             f'<a:chOff x="0" y="0"/><a:chExt cx="{_emu(width)}" cy="{_emu(height)}"/></a:xfrm></wpg:grpSpPr>'
             f'{"".join(shapes.parts)}</wpg:wgp></a:graphicData></a:graphic></wp:inline></w:drawing>')
-        paragraph = writer.new_para(container, "Normal")
-        spacing = parse_xml(f'<w:pPr {_NS}><w:keepNext/><w:spacing w:before="80" w:after="120"/></w:pPr>')
-        if paragraph._p.pPr is not None:
-            paragraph._p.remove(paragraph._p.pPr)
-        paragraph._p.insert(0, spacing)
-        run = parse_xml(f'<w:r {_NS}/>')
-        run.append(parse_xml(drawing))
-        paragraph._p.append(run)
-        if end < len(lay.rows) or node.number is None:
-            spacing.remove(spacing[0])  # keep-with-next only between the last part and its caption
+        # Kept with the next paragraph only between the last part and its caption.
+        ooxml.figure_paragraph(writer.new_para(container, "Normal"), drawing,
+                               end == len(lay.rows) and node.number is not None, _NS)
     if node.number is not None:
         # The catalogue's pattern ("Figure 1 : Dates clés", "図1　主な日程"), as an image's caption has it.
         caption = (labels.figure_caption(node.number, node.caption) if labels is not None
