@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
@@ -29,6 +30,7 @@ from reports import i18n
 from reports.dates import format_day
 from reports.i18n import N_, DocumentLocale
 from reports.model import Agreement
+from reports.money import Money, format_compact
 
 Kind = Literal["added", "removed", "changed", "reworded", "moved", "reordered"]
 
@@ -359,20 +361,10 @@ def describe(change: Change, locale: DocumentLocale = i18n.ENGLISH) -> str:
 def _amount_words(path: tuple[PathPart, ...], locale: DocumentLocale) -> Callable[[Any], str] | None:
     """How a commitment's amount is said, as the documents say it ("EUR 45 million"), not as the data
     writes it ("45000000"); None for any other field."""
-    if len(path) < 2 or path[-1] != "amount" or not isinstance(path[-2], Item) or len(path[-2].key) != 3:
+    if len(path) < 3 or path[-3] != "commitments" or not isinstance(path[-2], Item) or path[-1] != "amount":
         return None
-    from decimal import Decimal, InvalidOperation
-
-    from reports.money import Money, format_compact
-
-    currency = str(path[-2].key[2])
-
-    def said(value: Any) -> str:
-        try:
-            return format_compact(Money(Decimal(str(value)), currency), locale.locale)
-        except (InvalidOperation, ValueError):
-            return value_words(value, locale)
-    return said
+    currency = str(path[-2].key[2])  # the commitment's key: (party, kind, currency)
+    return lambda value: format_compact(Money(Decimal(str(value)), currency), locale.locale)
 
 
 def _quotable(value: Any) -> bool:

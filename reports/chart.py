@@ -29,7 +29,6 @@ def exact(value: str, locale: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)
 def spoken(value: str, locale: str) -> str:
     """``value`` exactly, in ``locale``'s words where they say it exactly ("45 million", "4500万"; a
     screen reader says them better than "45,000,000"), else in full ("45,123,456.7")."""
@@ -59,7 +58,7 @@ def compact(value: str, locale: str) -> str:
 def alt_text(node: t.Chart, locale: str, labels: Labels = ENGLISH) -> str:
     """The template's ``alt`` sentence (else what kind of chart it is: "Column chart."), then every
     value, in ``labels``' words: "Alibaba Group, Investment: EUR 120 million; ..." ("阿里巴巴集团，投资：
-    EUR 1.2亿；..." in Chinese), each exact (``spoken``).
+    EUR 1.2亿；..." in Chinese), each exact (``said``).
 
     With one series the series' name is still said (it names what the values are); an empty value is
     said to be none ("no value"), so a reader knows the category was not forgotten. A name is said up to
@@ -68,13 +67,13 @@ def alt_text(node: t.Chart, locale: str, labels: Labels = ENGLISH) -> str:
     value fits in a PDF/A string."""
     entries = [(category, series.name, said(series.values[i], node.unit, locale) if series.values[i]
                 else labels.chart_none) for i, category in enumerate(node.categories) for series in node.series]
-    fixed = sum(len(labels.chart_value % {"category": "", "series": "", "value": said}) for *_, said in entries)
+    fixed = sum(len(labels.chart_value % {"category": "", "series": "", "value": words}) for *_, words in entries)
     fixed += len(labels.chart_separator) * len(entries)
     room = (ALT_BUDGET - fixed) // (2 * len(entries)) if entries else ALT_NAME
     bound = max(ALT_NAME_LEAST, min(ALT_NAME, room))
     values = labels.chart_separator.join(
-        labels.chart_value % {"category": _bounded(category, bound), "series": _bounded(name, bound), "value": said}
-        for category, name, said in entries)
+        labels.chart_value % {"category": _bounded(category, bound), "series": _bounded(name, bound), "value": words}
+        for category, name, words in entries)
     lead = node.alt or {"bar": labels.chart_bar, "column": labels.chart_column}.get(node.kind, labels.chart_stacked)
     space = "" if lead.endswith(("。", "！", "？")) else " "  # no space after a full-width full stop
     return f"{lead}{space}{values}" if values else lead

@@ -145,12 +145,15 @@ def format_compact(item: Money, locale: Locale) -> str:
     ``EUR 4500万`` (zh-Hans), ``JPY 85億`` (ja), ``EUR 45 millions`` (fr); an amount those words would
     round (``EUR 45,123,456.78``), or one under a million, is written in full. Code and number are joined by
     a no-break space."""
-    if item.amount == item.amount.to_integral_value():
+    words = in_words(item.amount, locale)
+    if words is not None:
+        number = words
+    elif item.amount == item.amount.to_integral_value():
         number = format_decimal(item.amount, locale=locale, decimal_quantization=False)
     else:  # a fraction with the currency's digits at least (EUR 47,500,000.50), never fewer than given
         number = parse_pattern(locale.decimal_formats[None]).apply(
             item.amount, locale, currency=item.currency, currency_digits=True, decimal_quantization=False)
-    return f"{item.currency}\u00a0{in_words(item.amount, locale) or number}"
+    return f"{item.currency}\u00a0{number}"
 
 
 def in_words(number: Decimal, locale: Locale | str) -> str | None:
