@@ -43,6 +43,10 @@ class Writes(Protocol):
     def boxed(self, blocks: tuple[t.Block, ...]) -> list[Flowable]: ...
 
 
+# A data table cell's padding (points), as its style sets it and as a header's height is measured.
+_PAD_TOP, _PAD_BOTTOM, _PAD_SIDE = 4, 5, 6
+
+
 def table(writer: Writes, node: t.Table) -> list[Flowable]:
     ncols = max([len(node.header), *(len(r) for r in node.rows)])
     align: list[str] = [*node.align, *["left"] * (ncols - len(node.align))]
@@ -90,8 +94,8 @@ def table_part(writer: Writes, header: tuple[t.Inlines, ...], body: list[tuple[t
                           splitByRow=1, splitInRow=1, hAlign="LEFT", longTableOptimize=1)
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), _PAD_TOP), ("BOTTOMPADDING", (0, 0), (-1, -1), _PAD_BOTTOM),
+            ("LEFTPADDING", (0, 0), (-1, -1), _PAD_SIDE), ("RIGHTPADDING", (0, 0), (-1, -1), _PAD_SIDE),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, sheet.rule),
         ]
         if head:
@@ -140,9 +144,10 @@ def header_row(writer: Writes, row_element: Element, header: tuple[t.Inlines, ..
 
 
 def _row_height(row: list[TParagraph], widths: list[float]) -> float:
-    # As the table measures its cells: each column's width less its padding (6 + 6), the padding above
-    # and below the row (4 + 5). The paragraphs keep the lines of this wrap for the table's own.
-    return max(para.wrap(width - 12, 0x7FFFFFFF)[1] for para, width in zip(row, widths, strict=True)) + 9
+    # As the table measures its cells: each column's width less its padding at both sides, and the padding
+    # above and below the row. The paragraphs keep the lines of this wrap for the table's own.
+    return max(para.wrap(width - 2 * _PAD_SIDE, 0x7FFFFFFF)[1]
+               for para, width in zip(row, widths, strict=True)) + _PAD_TOP + _PAD_BOTTOM
 
 
 def cell(writer: Writes, content: t.Inlines, style: str, align: str, element: Element) -> TParagraph:
