@@ -29,7 +29,6 @@ _LINE = 1.45  # line height as a multiple of the size: Word's "1.1 lines" of the
 _SLACK = 1.03  # words measured this much wider than reportlab's metrics: Word's own measuring may differ
 _PAGE_SHARE = 0.85  # a row estimated taller than this share of the text height may break (the rest: the
 # header row repeated above it, and what the estimate misses)
-_HEADER_SHARE = 0.5  # a header row estimated taller than this share is not repeated: the PDF writer's bound
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,7 @@ class RowRoom:
     def keeps_whole(self, cells: Sequence[Sequence[str]], widths: Sequence[float]) -> bool:
         """Whether a row whose cells hold ``cells`` (each a list of paragraphs' text) in columns
         ``widths`` (points) is short enough to be kept on one page: ``w:cantSplit``."""
-        return self._shorter(cells, widths, self.page * _PAGE_SHARE)
-
-    def _shorter(self, cells: Sequence[Sequence[str]], widths: Sequence[float], limit: float) -> bool:
+        limit = self.page * _PAGE_SHARE
         for paragraphs, width in zip(cells, widths, strict=False):
             room = max(width - _CELL_MARGINS, self.size)
             # A cheap bound first: most cells are far from a page whatever their text, and are never
