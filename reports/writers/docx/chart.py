@@ -16,6 +16,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml.ns import nsdecls, nsmap
 
 from reports import chart as ch
 from reports import tree as t
@@ -26,12 +27,8 @@ from reports.writers.xmltext import xml_safe
 
 _EMU = 12700  # per point
 _CELL_MARGINS = 16.0  # points: a key-facts cell's left and right margins, and a little room
-_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-       'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
-_CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_NS = nsdecls("w", "wp", "a", "c", "r")  # python-docx's declarations of these prefixes
+_CHART_URI = nsmap["c"]
 
 
 def _height(node: t.Chart, width: float, page_height: float) -> float:

@@ -16,15 +16,14 @@ import zipfile
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
+from docx.oxml.ns import nsmap
 
 from reports import chart as ch
 from reports import tree as t
 from reports.writers.xmltext import xml_safe
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # as the DOCX package's own entries (package.py)
-_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_C, _A, _R = nsmap["c"], nsmap["a"], nsmap["r"]  # python-docx's URIs for these prefixes
 _SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
